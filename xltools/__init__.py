@@ -1,0 +1,2 @@
+"""xltools: read, check and workbook-ify budget disclosures."""
+__version__ = "0.1.0"

@@ -1,0 +1,64 @@
+"""Run the rule catalogue over a document: findings out, nothing raised for a finding."""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from .findings import Finding, Where, sort_key
+from .model import Document
+from .rules import CATALOGUE
+from .rules.core import Instance, Outcome, Rule, Values, judge, refs_of
+from .rules.resolve import DocumentValues
+
+
+def _fmt(v: float | str | None) -> str:
+    if v is None:
+        return "无"
+    if isinstance(v, float):
+        return f"{v:.2f}"
+    return str(v)
+
+
+def finding_for(rule: Rule, inst: Instance, out: Outcome, values: Values) -> Finding | None:
+    if out.status == "pass":
+        return None
+    if out.status == "tail":
+        severity = "info"
+        verdict = "尾差"
+    else:
+        severity = "error" if rule.level == "M" else "warning"
+        verdict = "不符" if rule.level == "M" else "提示"
+    places: list[Where] = []
+    for ref in refs_of(inst.relation):
+        w = values.where(ref)
+        if w is not None and w not in places:
+            places.append(w)
+    for line in inst.lines:
+        w = Where(line=line)
+        if all(p.line != line for p in places):
+            places.append(w)
+    extra = getattr(inst.relation, "lines", ())
+    for line in extra:
+        if all(p.line != line for p in places):
+            places.append(Where(line=line))
+    msg = f"[{verdict}] {rule.description}：{inst.subject}"
+    if out.expected is not None or out.actual is not None:
+        msg += f"（应为 {_fmt(out.expected)}，实为 {_fmt(out.actual)}"
+        msg += f"，差 {out.diff:.2f}）" if out.diff is not None else "）"
+    return Finding(rule.id, severity, msg, out.expected, out.actual, out.diff, tuple(places))
+
+
+def read_findings(doc: Document) -> Iterator[Finding]:
+    sev = {"READ-MISSING-TABLE": "error", "READ-UNPLACED": "warning"}
+    for n in doc.notes:
+        yield Finding(n.rule, sev.get(n.rule, "info"), n.message, where=(Where(line=n.line, table=n.table),))  # type: ignore[arg-type]
+
+
+def check(doc: Document, rules: Iterable[Rule] = CATALOGUE) -> list[Finding]:
+    values = DocumentValues(doc)
+    found: list[Finding] = list(read_findings(doc))
+    for rule in rules:
+        for inst in rule.instances(doc):
+            f = finding_for(rule, inst, judge(inst.relation, values), values)
+            if f is not None:
+                found.append(f)
+    return sorted(found, key=sort_key)

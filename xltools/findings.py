@@ -1,0 +1,61 @@
+"""Findings: the immutable records that checks yield."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place a finding rests on: a source line (and its table), or a workbook cell."""
+
+    line: int | None = None
+    table: int | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {}
+        if self.table is not None:
+            out["table"] = self.table
+        if self.line is not None:
+            out["line"] = self.line
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        if self.cell is not None:
+            out["cell"] = self.cell
+        return out
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    expected: float | str | None = None
+    actual: float | str | None = None
+    diff: float | None = None
+    where: tuple[Where, ...] = ()
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        return tuple(sorted({w.line for w in self.where if w.line is not None}))
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "expected": self.expected,
+            "actual": self.actual,
+            "diff": self.diff,
+            "where": [w.as_dict() for w in self.where],
+        }
+
+
+def sort_key(f: Finding) -> tuple[int, int, str]:
+    first = min((w.line for w in f.where if w.line is not None), default=10**9)
+    return (SEVERITY_ORDER[f.severity], first, f.rule)

@@ -1,0 +1,140 @@
+"""The one source of truth for the 13 tables: titles, column keys, fixed rows.
+
+The reader maps printed cells to these column keys, the rules relate cells by them, and
+the workbook lays its sheets out from them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The 30 功能 类 printed in 表1 and 表4, in print order.
+CLASSES: tuple[tuple[str, str], ...] = (
+    ("201", "一般公共服务支出"),
+    ("202", "外交支出"),
+    ("203", "国防支出"),
+    ("204", "公共安全支出"),
+    ("205", "教育支出"),
+    ("206", "科学技术支出"),
+    ("207", "文化旅游体育与传媒支出"),
+    ("208", "社会保障和就业支出"),
+    ("209", "社会保险基金支出"),
+    ("210", "卫生健康支出"),
+    ("211", "节能环保支出"),
+    ("212", "城乡社区支出"),
+    ("213", "农林水支出"),
+    ("214", "交通运输支出"),
+    ("215", "资源勘探工业信息等支出"),
+    ("216", "商业服务业等支出"),
+    ("217", "金融支出"),
+    ("219", "援助其他地区支出"),
+    ("220", "自然资源海洋气象等支出"),
+    ("221", "住房保障支出"),
+    ("222", "粮油物资储备支出"),
+    ("223", "国有资本经营预算支出"),
+    ("224", "灾害防治及应急管理支出"),
+    ("227", "预备费"),
+    ("229", "其他支出"),
+    ("230", "转移性支出"),
+    ("231", "债务还本支出"),
+    ("232", "债务付息支出"),
+    ("233", "债务发行费用支出"),
+    ("234", "抗疫特别国债安排的支出"),
+)
+CLASS_NAMES: dict[str, str] = dict(CLASSES)
+
+# Budget sources, in print order (表1 income, 表2 columns).
+SOURCES: tuple[str, ...] = ("一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")
+# The three 财政拨款 budget types (表4, 表10, 表11, 表13).
+FUND_TYPES: tuple[str, ...] = SOURCES[:3]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # printed header (the lowest header row)
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a table: its columns and, for fixed-row tables, its fixed row keys."""
+
+    name: str
+    columns: tuple[Column, ...]
+    fixed_rows: tuple[tuple[str, str], ...] = ()  # (key, printed label)
+
+
+@dataclass(frozen=True)
+class Layout:
+    number: int
+    title: str  # without the year prefix
+    sides: tuple[Side, ...]
+    coded: bool  # rows carry 功能/收入 codes
+    total_key: str  # the row holding the table's grand total
+    total_column: str
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return tuple(c for s in self.sides for c in s.columns)
+
+
+def _cols(*keys: str) -> tuple[Column, ...]:
+    return tuple(Column(k, k) for k in keys)
+
+
+_AMOUNT = (Column("金额", "金额"),)
+_BASIC_PROJECT = _cols("合计", "基本支出", "项目支出")
+_FUNDS = _cols("合计", *FUND_TYPES)
+
+T1_INCOME = tuple((s, f"{n}、{s}") for n, s in zip("一二三四五", SOURCES)) + (
+    ("本年收入合计", "本年收入合计"),
+    ("上年结转", "上年结转"),
+    ("收入总计", "收入总计"),
+)
+T1_EXPENSE_TOTALS = (("本年支出合计", "本年支出合计"), ("年终结转", "年终结转"), ("支出总计", "支出总计"))
+
+T4_INCOME = tuple((s, f"{n}、{s}") for n, s in zip("一二三", FUND_TYPES)) + (
+    ("本年收入合计", "本年收入合计"),
+    ("上年财政拨款结转", "上年财政拨款结转"),
+) + tuple((f"结转:{s}", f"{n}、{s}") for n, s in zip("一二三", FUND_TYPES)) + (("收入总计", "收入总计"),)
+
+T10_ROWS = (
+    ("因公出国（境）费", "因公出国（境）费"),
+    ("公务接待费", "公务接待费"),
+    ("公务用车购置及运行费", "公务用车购置及运行费"),
+    ("公务用车购置费", "①公务用车购置费"),
+    ("公务用车运行维护费", "②公务用车运行维护费"),
+    ("合计", "合计"),
+)
+
+LAYOUTS: dict[int, Layout] = {
+    1: Layout(1, "预算收支总表", (
+        Side("收入", _AMOUNT, T1_INCOME),
+        Side("支出", _cols("合计", "当年预算安排", "上年结转安排"), CLASSES + T1_EXPENSE_TOTALS),
+    ), False, "收入总计", "金额"),
+    2: Layout(2, "预算收入总表", (Side("", _cols("合计", *SOURCES, "上年结转")),), True, "合计", "合计"),
+    3: Layout(3, "预算支出总表", (Side("", _BASIC_PROJECT),), True, "合计", "合计"),
+    4: Layout(4, "财政拨款收支总表", (
+        Side("收入", _AMOUNT, T4_INCOME),
+        Side("支出", _cols("小计", *FUND_TYPES), CLASSES + T1_EXPENSE_TOTALS),
+    ), False, "收入总计", "金额"),
+    5: Layout(5, "一般公共预算支出预算表（不含上年结转）", (Side("", _BASIC_PROJECT),), True, "合计", "合计"),
+    6: Layout(6, "一般公共预算安排基本支出分经济科目表（不含上年结转）",
+              (Side("", _cols("合计", "人员经费", "公用经费")),), False, "合计", "合计"),
+    7: Layout(7, "政府性基金预算收入表（不含上年结转）", (Side("", _AMOUNT),), True, "合计", "金额"),
+    8: Layout(8, "政府性基金预算支出表（不含上年结转）", (Side("", _BASIC_PROJECT),), True, "合计", "合计"),
+    9: Layout(9, "国有资本经营预算收支预算表（不含上年结转）", (
+        Side("收入", _AMOUNT),
+        Side("支出", _BASIC_PROJECT),
+    ), True, "收入:合计", "金额"),
+    10: Layout(10, "财政拨款安排“三公”经费支出预算表", (Side("", _FUNDS, T10_ROWS),), False, "合计", "合计"),
+    11: Layout(11, "财政拨款安排机关运行经费预算表", (Side("", _FUNDS),), False, "部门合计", "合计"),
+    12: Layout(12, "项目支出预算表（本年预算）", (Side("", _cols("合计", *SOURCES)),), False, "总计", "合计"),
+    13: Layout(13, "项目支出预算表（上年结转）", (Side("", _FUNDS),), False, "总计", "合计"),
+}
+
+# 表9 keeps its income rows under "收入:" keys so they never collide with expenditure codes.
+T9_INCOME_PREFIX = "收入:"
+
+
+def column_keys(number: int) -> tuple[str, ...]:
+    return tuple(c.key for c in LAYOUTS[number].columns)

@@ -1,0 +1,145 @@
+"""The document model: what a disclosure says, read from its text.
+
+Amounts are floats in the unit the document prints (万元 for the 13 tables and the
+narrative, 元 for the 绩效 tables); a blank cell is None, never 0. Every record keeps the
+1-based source line it was read from, so a finding can point back at the text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Mapping
+
+Amount = float | None
+RowKind = Literal["total", "class", "item", "subtotal", "fixed"]
+DocKind = Literal["部门", "单位"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One printed row of a table (one side of it, for the two-sided 表1/4/9).
+
+    `key` is unique within its table: a 功能/收入 code ("201"), a fixed label key from
+    `layouts` ("本年收入合计"), or a positional key ("p3", "u1") for 表6/11/12/13 rows.
+    """
+
+    key: str
+    name: str
+    amounts: Mapping[str, Amount]
+    line: int
+    code: str | None = None
+    kind: RowKind = "item"
+    level: int = 0
+    parent: str | None = None  # key of the row this one sums into, where not implied by codes
+    second_name: str | None = None  # 表6: 政府预算经济科目 name
+
+    def get(self, column: str) -> Amount:
+        return self.amounts.get(column)
+
+
+@dataclass(frozen=True)
+class Table:
+    number: int
+    title: str
+    line: int
+    empty: bool
+    rows: tuple[Row, ...] = ()
+    label_line: int | None = None  # the 预算公开表N line, when printed
+
+    def row(self, key: str) -> Row | None:
+        for r in self.rows:
+            if r.key == key:
+                return r
+        return None
+
+    def by_key(self) -> dict[str, Row]:
+        return {r.key: r for r in self.rows}
+
+
+FigureKind = Literal["amount", "share", "growth", "change", "count"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number stated in the narrative (第三部分).
+
+    `subject` is a canonical key the narrative rules understand (e.g. "收入总计",
+    "收入:一般公共预算", "三公:公务接待费"); `value` is in 万元 for amounts, percent for
+    shares and growth, a plain number for counts. `decimals` is what was printed.
+    A change carries its sign from the word (增加 +, 减少 −).
+    """
+
+    key: str
+    section: int
+    kind: FigureKind
+    subject: str
+    value: float
+    decimals: int
+    line: int
+    text: str = ""
+    word: str | None = None  # 增加/减少/增长/下降 where printed
+
+
+@dataclass(frozen=True)
+class Narrative:
+    line: int | None
+    figures: tuple[Figure, ...] = ()
+    sections: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # n -> (first, last line)
+    class_names: tuple[tuple[str, str, int], ...] = ()  # (code or "", quoted 类 name, line)
+
+    def figure(self, key: str) -> Figure | None:
+        for f in self.figures:
+            if f.key == key:
+                return f
+        return None
+
+
+@dataclass(frozen=True)
+class ProjectTable:
+    """One 项目支出绩效目标表; amounts in 元. Keys of `period`/`annual`: 总额, 中央, 省级,
+    市县, 单位自筹, 其他."""
+
+    key: str
+    name: str
+    line: int
+    name_line: int
+    period: Mapping[str, Amount]
+    annual: Mapping[str, Amount]
+    annual_line: int | None = None
+
+
+@dataclass(frozen=True)
+class OverallTable:
+    """整体支出绩效目标申报表; amounts in 万元. `by_source` keys: 合计, 一般公共预算, ...;
+    `by_direction` keys: 合计, 基本支出, 项目支出."""
+
+    line: int
+    by_source: Mapping[str, Amount]
+    by_direction: Mapping[str, Amount]
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    unit: str
+    kind: DocKind
+    year: int | None
+    currency: str
+    tables: Mapping[int, Table | None]
+    narrative: Narrative
+    projects: tuple[ProjectTable, ...] = ()
+    overall: OverallTable | None = None
+    notes: tuple["ReadNote", ...] = ()
+
+    def table(self, n: int) -> Table | None:
+        return self.tables.get(n)
+
+
+@dataclass(frozen=True)
+class ReadNote:
+    """Something the reader could not place or had to decide; becomes a READ-* finding."""
+
+    rule: str  # READ-UNPLACED, READ-PLACEMENT, READ-DUPLICATE, READ-MISSING-TABLE
+    message: str
+    line: int | None
+    table: int | None = None

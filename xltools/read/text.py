@@ -1,0 +1,90 @@
+"""Raw bytes to clean lines: decoding and the noise every extractor adds.
+
+Line numbers are kept as the file's own (1-based), so findings point at the text the user
+has. A noise line (watermark, blank) is kept as an empty `Line` rather than dropped.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from .errors import ReadError
+
+WATERMARK = "仅供内部审核"
+_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_BOLD = re.compile(r"\*\*|__")
+# Two or more spaces (or an ideographic space run) separate cells in extractions without tabs.
+_WIDE_GAP = re.compile(r"(?:[ \u3000\u00a0]{2,})")
+
+
+@dataclass(frozen=True)
+class Line:
+    no: int
+    text: str  # cleaned, cells joined by tabs
+    cells: tuple[str, ...]  # cells as printed, stripped; empty cells kept as ""
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def filled(self) -> tuple[str, ...]:
+        return tuple(c for c in self.cells if c)
+
+
+def decode(data: bytes, source: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data[:4096]:
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError:
+                pass
+        raise ReadError(source, None, "文件不是文本（含二进制内容）", "the file is not text (binary content)")
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError as exc:
+            last = exc
+    line = data[: last.start].count(b"\n") + 1
+    raise ReadError(source, line, "无法识别的文字编码（应为 UTF-8 或 GBK/GB18030）",
+                    "unrecognised text encoding (expected UTF-8 or GBK/GB18030)")
+
+
+def _is_watermark(s: str) -> bool:
+    # Truncated watermarks ("仅供内部", "供内部审核") also occur.
+    t = s.strip()
+    return bool(t) and len(t) <= len(WATERMARK) and len(t) >= 3 and t in WATERMARK
+
+
+def clean_line(raw: str) -> str:
+    s = _TAG.sub("", raw)
+    s = html.unescape(s)
+    s = _HEADING.sub("", s)
+    s = _BOLD.sub("", s)
+    s = s.replace("\ufeff", "").replace("\r", "")
+    if WATERMARK in s:
+        s = s.replace(WATERMARK, "")
+    if _is_watermark(s):
+        return ""
+    return s
+
+
+def split_cells(s: str) -> tuple[str, ...]:
+    if "\t" in s:
+        parts = s.split("\t")
+    else:
+        parts = _WIDE_GAP.split(s.strip())
+    return tuple(p.strip().strip("\u3000") for p in parts)
+
+
+def to_lines(text: str) -> list[Line]:
+    out: list[Line] = []
+    for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        s = clean_line(raw)
+        cells = split_cells(s) if s.strip() else ()
+        out.append(Line(i, "\t".join(cells), cells))
+    return out

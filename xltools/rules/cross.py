@@ -1,0 +1,6 @@
+"""cross rules."""
+from __future__ import annotations
+
+from .core import Rule
+
+RULES: tuple[Rule, ...] = ()

@@ -1,0 +1,6 @@
+"""narrative rules."""
+from __future__ import annotations
+
+from .core import Rule
+
+RULES: tuple[Rule, ...] = ()

@@ -1,0 +1,6 @@
+"""tables rules."""
+from __future__ import annotations
+
+from .core import Rule
+
+RULES: tuple[Rule, ...] = ()
