@@ -1,0 +1,44 @@
+"""Benchmark: read + check each seed in-process. Target: under 0.15 s per document.
+
+Run with `make bench`; the README's table is this script's output.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from xltools.check import check
+from xltools.read import read_document
+
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
+
+
+def measure(path: Path, repeat: int = 7) -> tuple[float, float, int]:
+    read_times: list[float] = []
+    total_times: list[float] = []
+    n = 0
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        doc = read_document(path)
+        t1 = time.perf_counter()
+        n = len(check(doc))
+        t2 = time.perf_counter()
+        read_times.append(t1 - t0)
+        total_times.append(t2 - t0)
+    return statistics.median(read_times), statistics.median(total_times), n
+
+
+def main() -> int:
+    print("| document | lines | read (ms) | read + check (ms) | findings |")
+    print("|---|---|---|---|---|")
+    for path in sorted(FIXTURES.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").count("\n")
+        r, t, n = measure(path)
+        print(f"| {path.name} | {lines} | {r * 1000:.0f} | {t * 1000:.0f} | {n} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
