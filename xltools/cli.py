@@ -93,6 +93,14 @@ def _recalc(args: argparse.Namespace) -> int:
     return 0
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from .doctor import run_doctor
+
+    code, text = run_doctor()
+    print(text)
+    return code
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="xltools", description="预算公开文本的读取、校验与工作簿工具")
     sub = p.add_subparsers(dest="command", required=True)
@@ -117,6 +125,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("path")
     r.add_argument("--engine", choices=("formulas", "libreoffice"), default="formulas")
     r.set_defaults(func=_recalc)
+    doc = sub.add_parser("doctor", help="检查安装（Python、xlwings、加载项与模板版本）")
+    doc.set_defaults(func=_doctor)
     return p
 
 
