@@ -13,6 +13,7 @@ from conftest import SEED_PATHS
 
 from xltools.check import check
 from xltools.findings import Where
+from xltools.model import Document, Row
 from xltools.read import read_bytes
 from xltools.rules import CATALOGUE
 from xltools.rules.core import AtMost, Ref, Rule, Values, judge, refs_of
@@ -36,20 +37,41 @@ class Bumped:
 ARITHMETIC = [r for r in CATALOGUE if r.family in ("table", "cross") and r.id not in ("X-CLASS-KNOWN", "X-CODE-NAME")]
 
 
-def _synthetic(docs):
-    """Seed 003 with 表11 given three units and 表6 given 公务接待费: cases the seeds lack."""
-    from xltools.model import Row
+def _row(key: str, amounts: dict[str, float | None], line: int, **kw) -> Row:
+    return Row(key, kw.pop("name", key), amounts, line=line, **kw)
 
+
+def _synthetic(docs) -> Document:
+    """Seed 003 with the shapes the three seeds lack: 表9 filled, 表11 with three units,
+    表12 with a unit subtotal level. Amounts are consistent, so every rule holds."""
     doc = docs["003"]
-    t11 = doc.table(11)
-    units = tuple(
-        Row(f"u{i}", f"单位{i}", {"合计": v, "一般公共预算": v, "政府性基金预算": None, "国有资本经营预算": None},
-            line=900 + i, kind="item", level=1, parent="部门合计")
+    funds = lambda v: {"合计": v, "一般公共预算": v, "政府性基金预算": None, "国有资本经营预算": None}  # noqa: E731
+    bp = lambda v: {"合计": v, "基本支出": None, "项目支出": v}  # noqa: E731
+    t11 = (_row("部门合计", funds(6.90), 899, kind="total"),) + tuple(
+        _row(f"u{i}", funds(v), 899 + i, name=f"单位{i}", level=1, parent="部门合计")
         for i, v in enumerate((1.20, 2.30, 3.40), start=1))
-    total = Row("部门合计", "部门合计", {"合计": 6.90, "一般公共预算": 6.90, "政府性基金预算": None, "国有资本经营预算": None},
-                line=899, kind="total")
+    t9 = (
+        _row("收入:合计", {"金额": 5.00}, 950, kind="total"),
+        _row("收入:103", {"金额": 5.00}, 951, code="103", level=1),
+        _row("收入:10306", {"金额": 5.00}, 952, code="10306", level=2),
+        _row("合计", bp(5.00), 950, kind="total"),
+        _row("223", bp(5.00), 951, code="223", level=1),
+        _row("22301", bp(5.00), 952, code="22301", level=2),
+    )
+    t12 = doc.table(12)
+    projects = [r for r in t12.rows if r.kind == "item"][:4]
+    first, second = projects[:2], projects[2:]
+    sums = [{c: round(sum(p.get(c) or 0.0 for p in grp), 2) or None for c in projects[0].amounts} for grp in (first, second)]
+    grand = {c: round(sum(p.get(c) or 0.0 for p in projects), 2) or None for c in projects[0].amounts}
+    rows12 = [_row("总计", grand, 960, kind="total"),
+              _row("u1", sums[0], 961, kind="subtotal", level=1, parent="总计"),
+              *(dataclasses.replace(p, parent="u1") for p in first),
+              _row("u2", sums[1], 964, kind="subtotal", level=1, parent="总计"),
+              *(dataclasses.replace(p, parent="u2") for p in second)]
     tables = dict(doc.tables)
-    tables[11] = dataclasses.replace(t11, empty=False, rows=(total,) + units)
+    tables[11] = dataclasses.replace(doc.table(11), empty=False, rows=t11)
+    tables[9] = dataclasses.replace(doc.table(9), empty=False, rows=t9)
+    tables[12] = dataclasses.replace(t12, rows=tuple(rows12))
     return dataclasses.replace(doc, tables=tables)
 
 
@@ -85,13 +107,13 @@ def test_class_known_passes_on_seeds(docs) -> None:
 
 
 def test_class_known_fails_for_unknown_class() -> None:
-    # 表2 line 165 of seed 000: 类 221 住房保障支出, renumbered 218 (not one of the 30).
+    # 表2 line 166 of seed 000: 类 221 住房保障支出, renumbered 218 (not one of the 30).
     text = _text("000").split("\n")
-    assert text[164].startswith("221\t")
-    text[164] = "218" + text[164][3:]
+    assert text[165].startswith("221\t")
+    text[165] = "218" + text[165][3:]
     found = _findings("\n".join(text), "X-CLASS-KNOWN")
     assert [f.severity for f in found] == ["error"]
-    assert 165 in found[0].lines
+    assert 166 in found[0].lines
 
 
 def test_code_name_passes_on_000(docs) -> None:

@@ -1,10 +1,198 @@
 """The narrative (第三部分): every figure it states, with its section and line."""
+# HELPERS: read /work/main/COMMON_RULES.md first ("the common rules": row keys, subjects, COVERED, no git writes).
 from __future__ import annotations
 
-from ..model import Narrative
+import re
+from dataclasses import dataclass, field
+
+from ..model import Figure, FigureKind, Narrative
+from .narrative_labels import class_label, looks_like_class, resolve_class, subject_for, tidy, HEADS
+from .narrative_stream import NUMBER, Piece, Stream, find_sections, parse_number, section_stream
 from .regions import Regions
 from .text import Line
 
+_DELIM = re.compile(r"[，,；;。：:、]")
+_SENTENCE = re.compile(r"[。；;]")
+_CHANGE = re.compile(r"(增加|减少|增长|下降|降低|上升|增幅|降幅|增长率|下降率)[了为约]?$")
+_DOWN = ("减少", "下降", "降低", "降幅", "下降率")
+_SAME = re.compile(r"相同|持平|不变|无变化")
+_LIST = re.compile(r"用于|支出(?:主要)?(?:包括|有|为)|主要支出")
+_NONE = re.compile(r"不涉及|(?<!增)无(?!变化)|没有|未安排")
+
+
+@dataclass
+class _Scan:
+    section: int
+    stream: Stream
+    figures: list[tuple[Figure, tuple[Piece, ...]]] = field(default_factory=list)
+    classes: list[tuple[str, str, int]] = field(default_factory=list)
+    head: str | None = None
+    last: Figure | None = None
+    listing: bool = False
+    phase: str = "整体"
+    category: str | None = None
+    counts_in_sentence: int = 0
+    overall_counts: int = 0
+
+    def add(self, kind: FigureKind, subject: str, value: float, decimals: int, at: int,
+            pieces: tuple[Piece, ...] = (), word: str | None = None) -> Figure:
+        line, _ = self.stream.where(at)
+        key = f"s{self.section}.f{len(self.figures) + 1}"
+        f = Figure(key, self.section, kind, subject, value, decimals, line, _snippet(self.stream.text, at), word)
+        self.figures.append((f, pieces))
+        if kind == "amount":
+            self.last = f
+        return f
+
+
+def _snippet(text: str, at: int) -> str:
+    starts = [m.end() for m in _SENTENCE.finditer(text, 0, at)]
+    lo = starts[-1] if starts else 0
+    m = _SENTENCE.search(text, at)
+    hi = m.end() if m else len(text)
+    s = text[lo:hi]
+    if len(s) > 120:
+        rel = at - lo
+        s = s[max(0, rel - 60):rel + 60]
+    return s
+
+
+def _clause(gap: str) -> str:
+    parts = _DELIM.split(gap)
+    return parts[-1] if parts else gap
+
+
+def _performance(sc: _Scan, gap: str, clause: str, unit: str) -> str:
+    marks = list(re.finditer(r"纳入|公开", gap))
+    if marks:
+        phase = "纳入" if marks[-1].group() == "纳入" else "公开"
+        if phase != sc.phase:
+            sc.phase, sc.category = phase, None
+    cats = list(re.finditer(r"其他运转类|特定目标类", gap))
+    if cats and sc.phase != "整体":
+        sc.category = cats[-1].group()
+    if sc.phase == "整体":
+        if unit == "个":
+            sc.overall_counts += 1
+            return "绩效:整体:单位数" if sc.overall_counts == 1 else "绩效:整体:编报单位数"
+        t = tidy(clause)
+        if t.endswith("基本支出"):
+            return "绩效:整体:基本支出"
+        if t.endswith("项目支出"):
+            return "绩效:整体:项目支出"
+        return "绩效:整体:编报金额" if sc.counts_in_sentence else "绩效:整体:合计"
+    base = f"绩效:{sc.phase}" + (f":{sc.category}" if sc.category else "")
+    if unit in ("%", "％"):
+        return f"绩效:{sc.phase}:占比"
+    return base + (":个数" if unit == "个" else ":金额")
+
+
+def _same_as_last_year(sc: _Scan, gap: str, gap_start: int) -> None:
+    """"与上年预算数相同": a change of zero for the amount just stated."""
+    if sc.last is None or sc.section not in (1, 5, 7, 8):
+        return
+    first = _SENTENCE.split(gap, 1)[0]
+    m = _SAME.search(first)
+    after = [f for f, _ in sc.figures][[f for f, _ in sc.figures].index(sc.last) + 1:]
+    if m and not any(f.kind == "change" for f in after):
+        sc.add("change", sc.last.subject, 0.0, 2, gap_start + m.start(), word=m.group())
+
+
+def _scan_section(sc: _Scan) -> None:
+    text = sc.stream.text
+    prev_end = 0
+    for m in NUMBER.finditer(text):
+        gap = text[prev_end:m.start()]
+        _same_as_last_year(sc, gap, prev_end)
+        if _SENTENCE.search(gap):
+            sc.listing = False
+            sc.counts_in_sentence = 0
+        if sc.section in (4, 5) and _LIST.search(gap):
+            sc.listing = True
+        clause = _clause(gap)
+        raw, unit = m.group(1), m.group(2)
+        value, decimals = parse_number(raw)
+        pieces = sc.stream.pieces(m.start(1), m.end(1))
+        at = m.start(1)
+        prev_end = m.end()
+        if unit == "亿元":
+            value, decimals = value * 10000, decimals - 4
+        elif unit == "元":
+            value, decimals = value / 10000, decimals + 4
+        if sc.section == 10:
+            subj = _performance(sc, gap, clause, unit)
+            kind: FigureKind = "count" if unit == "个" else ("share" if unit in ("%", "％") else "amount")
+            if unit == "个":
+                sc.counts_in_sentence += 1
+            sc.add(kind, subj, value, decimals, at, pieces)
+            continue
+        t = tidy(clause)
+        cm = _CHANGE.search(t)
+        if cm:
+            word = cm.group(1)
+            sign = -1.0 if word in _DOWN else 1.0
+            kind = "growth" if unit in ("%", "％") else "change"
+            target = _change_target(sc, kind)
+            sc.add(kind, target or f"其他:{t[-12:]}", sign * value, decimals, at, pieces, word)
+            continue
+        if unit in ("%", "％"):
+            target = sc.last.subject if sc.last else f"其他:{t[-12:]}"
+            sc.add("share", target, value, decimals, at, pieces)
+            continue
+        if unit == "个":
+            sc.add("count", f"其他:{t[-12:]}", value, decimals, at, pieces)
+            continue
+        subj = _amount_subject(sc, clause, at)
+        sc.add("amount", subj, value, decimals, at, pieces)
+        if sc.section in HEADS and subj in HEADS[sc.section]:
+            sc.head = subj
+    _same_as_last_year(sc, text[prev_end:], prev_end)
+    if sc.section in (7, 8) and not any(f.kind == "amount" for f, _ in sc.figures):
+        m2 = _NONE.search(text)
+        if m2:
+            subj = "三公:合计" if sc.section == 7 else "机关运行经费"
+            sc.add("amount", subj, 0.0, 2, m2.start(), word="无")
+
+
+def _change_target(sc: _Scan, kind: str) -> str | None:
+    if kind == "growth" and sc.figures and sc.figures[-1][0].kind == "change":
+        return sc.figures[-1][0].subject
+    if sc.section in HEADS and sc.head:
+        return sc.head
+    return sc.last.subject if sc.last else None
+
+
+def _amount_subject(sc: _Scan, clause: str, at: int) -> str:
+    if sc.section in (4, 5):
+        name = class_label(clause)
+        if looks_like_class(name) and (sc.listing or (resolve_class(name) and subject_for(sc.section, clause) is None)):
+            code = resolve_class(name)
+            line, _ = sc.stream.where(at)
+            sc.classes.append((code, name, line))
+            prefix = "财政拨款" if sc.section == 4 else "一般公共预算"
+            return f"{prefix}:类:{code or name}"
+    first = not any(f.kind == "amount" for f, _ in sc.figures)
+    subj = subject_for(sc.section, clause, sc.head, first)
+    return subj or f"其他:{tidy(clause)[-12:]}"
+
+
+def scan_narrative(lines: list[Line], regions: Regions) -> tuple[Narrative, dict[str, tuple[Piece, ...]]]:
+    """The narrative, and for each figure the places its number is printed (for edits)."""
+    assert regions.narrative is not None
+    first, end = regions.narrative
+    sections = find_sections(lines, first, end)
+    figures: list[Figure] = []
+    pieces: dict[str, tuple[Piece, ...]] = {}
+    classes: list[tuple[str, str, int]] = []
+    for n, (start, last) in sections.items():
+        sc = _Scan(n, section_stream(lines, start + 1, last))
+        _scan_section(sc)
+        for f, p in sc.figures:
+            figures.append(f)
+            pieces[f.key] = p
+        classes.extend(sc.classes)
+    return Narrative(first, tuple(figures), sections, tuple(classes)), pieces
+
 
 def read_narrative(lines: list[Line], regions: Regions) -> Narrative:
-    raise NotImplementedError
+    return scan_narrative(lines, regions)[0]

@@ -104,7 +104,7 @@ def find_regions(lines: list[Line]) -> Regions:
             stop = end
         # A label line (预算公开表N) just before the next title belongs to the next table.
         spans[n] = (start, stop)
-    perf_after = [p for p in perf if part3 is None or p > part3]
+    perf_after = [p for p in perf if (part3 is None or p > part3) and p < part4]
     narrative = None
     performance = None
     if part3 is not None:

@@ -2,10 +2,300 @@
 break left a row a cell short."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..layouts import LAYOUTS, T10_ROWS, column_keys
 from ..model import ReadNote, Table
-from .regions import Regions
+from .regions import Regions, label_number
+from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text,
+                           is_total_label, norm_label, norm_name, says_empty, squash, tokens)
+from .tables_place import Draft, Identity, placement_notes, place, resolve
+from .tables_sides import SideState, read_t1_t4, read_t9
+from .tables_units import unit_structure
 from .text import Line
 
 
+def _identity(n: int) -> Identity | None:
+    """Each row's own sum: 合计 (the first column) = the columns that make it up."""
+    if n in (1, 4, 7, 9):
+        return None  # two-sided tables carry theirs per side; 表7 has one column
+    cols = column_keys(n)
+    parts = tuple(i for i, c in enumerate(cols) if i > 0 and c != "上年结转")
+    return (0, parts)
+
+
+@dataclass
+class _Reader:
+    """Collects the rows of one table, line by line."""
+
+    number: int
+    notes: list[ReadNote]
+    drafts: list[Draft] = field(default_factory=list)
+    side_state: SideState | None = None
+    count: int = 0
+    current_class: str | None = None
+
+    def __post_init__(self) -> None:
+        self.columns = column_keys(self.number)
+        self.identity = _identity(self.number)
+        self.side_state = SideState(self.number)
+        n = self.number
+        self.read: Callable[[int, list[str]], list[Draft] | None]
+        if n in (2, 3, 5, 7, 8):
+            self.read = self._coded
+        elif n in (1, 4):
+            self.read = lambda line, cells: read_t1_t4(n, self.side_state, line, cells, self.notes)  # type: ignore[arg-type]
+        elif n == 9:
+            self.read = lambda line, cells: read_t9(line, cells, self.notes)
+        elif n == 6:
+            self.read = self._economic
+        else:
+            self.read = self._named
+
+    def _place(self, cells: list[str]) -> tuple:
+        return place(cells, self.columns, self.identity)
+
+    # 表2/3/5/7/8: [科目编码, 科目名称, amounts…]; 合计 in either label column.
+    def _coded(self, line: int, cells: list[str]) -> list[Draft] | None:
+        first = next((i for i, c in enumerate(cells) if c), None)
+        if first is None:
+            return None
+        c0 = cells[first]
+        if is_code(c0):
+            pos = first + 1
+            name_parts: list[str] = []
+            if pos < len(cells) and not is_amount(cells[pos]):
+                name_parts.append(cells[pos])
+                pos += 1
+                while pos < len(cells) and is_text(cells[pos]):
+                    name_parts.append(cells[pos])
+                    pos += 1
+            printed, cands, extra = self._place(cells[pos:])
+            level = {3: 1, 5: 2, 7: 3}[len(c0)]
+            kind = "class" if level == 1 else "item"
+            return [Draft(c0, norm_name(" ".join(name_parts)), line, self.columns, printed, cands, c0,
+                          kind, level, extra=extra)]
+        if is_total_label(c0) and first <= 1:
+            pos = first + 1
+            if first == 0 and pos < len(cells) and not cells[pos]:
+                pos += 1  # the empty 科目名称 cell
+            printed, cands, extra = self._place(cells[pos:])
+            return [Draft("合计", norm_name(c0), line, self.columns, printed, cands, None, "total", 0, extra=extra)]
+        return None
+
+    # 表6: [部门预算经济科目, 政府预算经济科目, 合计, 人员经费, 公用经费].
+    def _economic(self, line: int, cells: list[str]) -> list[Draft] | None:
+        first = next((i for i, c in enumerate(cells) if c), None)
+        if first is None:
+            return None
+        if is_total_label(cells[first]) and first <= 1:
+            pos = 2 if (first == 1 or (len(cells) > 1 and not cells[1])) else first + 1
+            printed, cands, extra = self._place(cells[pos:])
+            return [Draft("合计", "合计", line, self.columns, printed, cands, None, "total", 0, extra=extra)]
+        if first != 0 or not is_text(cells[0]):
+            return None
+        pos = 1
+        second: list[str] = []
+        if pos < len(cells) and not is_amount(cells[pos]):
+            if cells[pos]:
+                second.append(cells[pos])
+            pos += 1
+            while pos < len(cells) and is_text(cells[pos]):
+                second.append(cells[pos])
+                pos += 1
+        printed, cands, extra = self._place(cells[pos:])
+        self.count += 1
+        key = f"p{self.count}"
+        if not second:
+            self.current_class = key
+            return [Draft(key, norm_name(cells[0]), line, self.columns, printed, cands, None, "class", 1, extra=extra)]
+        return [Draft(key, norm_name(cells[0]), line, self.columns, printed, cands, None, "item", 2,
+                      self.current_class, norm_name(" ".join(second)), extra=extra)]
+
+    # 表10/11/12/13: [name, amounts…].
+    def _named(self, line: int, cells: list[str]) -> list[Draft] | None:
+        first = next((i for i, c in enumerate(cells) if c), None)
+        if first is None or not is_text(cells[first]):
+            return None
+        pos = first + 1
+        parts = [cells[first]]
+        while pos < len(cells) and is_text(cells[pos]):
+            parts.append(cells[pos])
+            pos += 1
+        name = norm_name(" ".join(parts))
+        printed, cands, extra = self._place(cells[pos:])
+        n = self.number
+        if n == 10:
+            key = t10_key(name)
+            if key is None:
+                return None
+            kind = "total" if key == "合计" else "fixed"
+            return [Draft(key, name, line, self.columns, printed, cands, None, kind, 0 if kind == "total" else 1,
+                          extra=extra)]
+        if n == 11:
+            if is_total_label(name) and all(d.key != "部门合计" for d in self.drafts):
+                return [Draft("部门合计", name, line, self.columns, printed, cands, None, "total", 0, extra=extra)]
+            self.count += 1
+            return [Draft(f"u{self.count}", name, line, self.columns, printed, cands, None, "item", 1, "部门合计",
+                          extra=extra)]
+        # 表12/13: keys and parents are settled in `_units` once all rows are in.
+        key = "总计" if not self.drafts else f"r{len(self.drafts)}"
+        return [Draft(key, name, line, self.columns, printed, cands, None, "total" if key == "总计" else "item", 0,
+                      extra=extra)]
+
+
+_T10_ALIASES = (("出国", "因公出国（境）费"), ("接待", "公务接待费"), ("购置及运行", "公务用车购置及运行费"),
+                ("运行维护", "公务用车运行维护费"), ("购置费", "公务用车购置费"), ("运行费", "公务用车运行维护费"))
+_T10_EXACT = {norm_label(label): key for key, label in T10_ROWS} | {norm_label(key): key for key, _ in T10_ROWS}
+
+
+def t10_key(label: str) -> str | None:
+    t = norm_label(label)
+    if t in _T10_EXACT:
+        return _T10_EXACT[t]
+    if is_total_label(t):
+        return "合计"
+    for word, key in _T10_ALIASES:
+        if word in t:
+            return key
+    return None
+
+
+def _parents(n: int, drafts: list[Draft]) -> dict[str, str]:
+    """The row each row adds into, for placing by sums (codes imply it in coded tables)."""
+    out: dict[str, str] = {}
+    if n in (2, 3, 5, 7, 8, 9):
+        for d in drafts:
+            if d.code:
+                prefix = d.key[: len(d.key) - len(d.code)]
+                out[d.key] = prefix + (d.code[:-2] if len(d.code) > 3 else "合计")
+    elif n in (1, 4):
+        for d in drafts:
+            if d.kind == "class":
+                out[d.key] = "本年支出合计"
+            elif d.key in ("本年支出合计", "年终结转"):
+                out[d.key] = "支出总计"
+    elif n == 6:
+        for d in drafts:
+            if d.kind == "class":
+                out[d.key] = "合计"
+            elif d.parent:
+                out[d.key] = d.parent
+    elif n == 10:
+        for key in ("公务用车购置费", "公务用车运行维护费"):
+            out[key] = "公务用车购置及运行费"
+        for key in ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"):
+            out[key] = "合计"
+    else:
+        out = {d.key: d.parent for d in drafts if d.parent}
+    return out
+
+
+def _units(n: int, drafts: list[Draft], notes: list[ReadNote]) -> None:
+    """表12/13: name units and projects, nest them under 总计 by arithmetic."""
+    if not drafts or drafts[0].key != "总计":
+        return
+    total, rest = drafts[0], drafts[1:]
+    found = unit_structure([d.values[0] or 0.0 for d in rest], total.values[0] or 0.0)
+    if found is None:
+        # Nothing ties out: the rows that repeat the grand total's name are its units.
+        found = []
+        unit = -1
+        for i, d in enumerate(rest):
+            if squash(d.name) == squash(total.name):
+                found.append((i, -1, True))
+                unit = i
+            else:
+                found.append((i, unit, False))
+        if rest:
+            notes.append(ReadNote("READ-PLACEMENT", f"表{n}各行金额不能逐级汇总到总计，单位小计行按名称判断",
+                                  total.line, n))
+    keys: dict[int, str] = {-1: "总计"}
+    levels: dict[int, int] = {-1: 0}
+    units = projects = 0
+    for i, parent, is_unit in sorted(found):
+        d = rest[i]
+        if is_unit:
+            units += 1
+            d.key, d.kind = f"u{units}", "subtotal"
+        else:
+            projects += 1
+            d.key, d.kind = f"p{projects}", "item"
+        keys[i] = d.key
+        d.parent = keys[parent]
+        d.level = levels[parent] + 1
+        levels[i] = d.level
+
+
+def _skip(ln: Line, filled: tuple[str, ...]) -> bool:
+    """Lines inside a table span that are not rows: labels, 单位名称/单位：万元, headers,
+    the 栏次 row, page numbers, markdown rules."""
+    numbers = [c for c in filled if is_amount(c)]
+    if numbers:  # only the 栏次 row and a page number carry numbers without being rows
+        if not all(c.isdigit() for c in numbers):
+            return False
+        return is_column_numbers(filled) or (len(filled) == 1 and is_meta(filled))
+    if label_number(ln) is not None or is_meta(filled):
+        return True
+    if all(set(c) <= set("|:-— ") for c in filled):
+        return True
+    return is_header(filled) or is_column_numbers(filled)
+
+
+def _read_table(n: int, lines: list[Line], span: tuple[int, int], label_line: int | None) -> tuple[Table, list[ReadNote]]:
+    start, end = span
+    title_ln = lines[start - 1]
+    title = title_ln.filled[0] if title_ln.filled else title_ln.text
+    notes: list[ReadNote] = []
+    reader = _Reader(n, notes)
+    empty_mark = False
+    seen: dict[str, Draft] = {}
+    for ln in lines[start:end - 1]:
+        if ln.blank:
+            continue
+        filled = ln.filled
+        if is_note(filled) or (len(filled) == 1 and says_empty(filled)):
+            empty_mark = empty_mark or says_empty(filled)
+            continue
+        if _skip(ln, filled):
+            continue
+        cells, _ = tokens(ln.cells)
+        rows = reader.read(ln.no, cells)
+        if rows is None:
+            notes.append(ReadNote("READ-UNPLACED", f"表{n}第{ln.no}行既不是表头也不是数据行：{squash(ln.text)[:40]}",
+                                  ln.no, n))
+            continue
+        for d in rows:
+            prev = seen.get(d.key)
+            if prev is None:
+                seen[d.key] = d
+                reader.drafts.append(d)
+                continue
+            label = f"{d.code} {d.name}" if d.code else d.name
+            same = "金额相同" if prev.printed == d.printed else "金额不同，保留第一次出现的一行"
+            notes.append(ReadNote("READ-DUPLICATE", f"表{n}“{label}”重复出现（第{prev.line}行与第{d.line}行，{same}）",
+                                  d.line, n))
+    drafts = reader.drafts
+    if n in (12, 13):
+        _units(n, drafts, notes)
+    resolve(drafts, _parents(n, drafts))
+    notes.extend(placement_notes(drafts, n))
+    rows = tuple(d.row() for d in drafts)
+    empty = empty_mark or all(v is None for r in rows for v in r.amounts.values())
+    return Table(n, title, start, empty, rows, label_line), notes
+
+
 def read_tables(lines: list[Line], regions: Regions) -> tuple[dict[int, Table | None], list[ReadNote]]:
-    raise NotImplementedError
+    tables: dict[int, Table | None] = {}
+    notes: list[ReadNote] = []
+    for n, layout in LAYOUTS.items():
+        span = regions.tables.get(n)
+        if span is None:
+            tables[n] = None
+            notes.append(ReadNote("READ-MISSING-TABLE", f"未找到表{n}“{layout.title}”", None, n))
+            continue
+        table, found = _read_table(n, lines, span, regions.labels.get(n))
+        tables[n] = table
+        notes.extend(found)
+    return tables, notes

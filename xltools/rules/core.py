@@ -169,19 +169,24 @@ def judge(rel: Relation, values: Values) -> Outcome:
         if not base:
             ok = not printed
             return Outcome("pass" if ok else "fail", None, printed, None)
-        expected = round(total(values, rel.part) / base * 100 + 1e-9, rel.decimals)
-        diff = round((printed or 0.0) - expected, rel.decimals + 2)
-        return Outcome(_pct(diff, rel.decimals), expected, printed, diff)
+        exact = total(values, rel.part) / base * 100
+        return _pct_outcome(printed, exact, rel.decimals)
     if isinstance(rel, GrowthOf):
         printed = values.value(rel.printed)
         change = values.value(rel.change) or 0.0
         base = round(total(values, rel.current) - change, 2)
         if abs(base) < 0.005:
             return Outcome("fail", None, printed, None)
-        expected = round(change / base * 100 + 1e-9, rel.decimals)
-        diff = round((printed or 0.0) - expected, rel.decimals + 2)
-        return Outcome(_pct(diff, rel.decimals), expected, printed, diff)
+        return _pct_outcome(printed, change / base * 100, rel.decimals)
     raise TypeError(f"unknown relation {rel!r}")
+
+
+def _pct_outcome(printed: float | None, exact: float, decimals: int) -> Outcome:
+    """Judged at the printed decimals; reported to 2 decimals, so that a "20%" shows 511.84."""
+    expected = round(exact + 1e-9, decimals)
+    diff = round((printed or 0.0) - expected, decimals + 2)
+    shown = round(exact + 1e-9, max(decimals, 2))
+    return Outcome(_pct(diff, decimals), shown, printed, round((printed or 0.0) - shown, max(decimals, 2) + 2))
 
 
 def _pct(diff: float, decimals: int) -> Status:

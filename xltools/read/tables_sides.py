@@ -1,0 +1,180 @@
+"""表1, 表4 and 表9: two sides printed on one line (income left, expenditure right).
+
+表1/表4 rows are found by their labels (the 30 类 by name or Chinese ordinal, the fixed
+income and total rows); 表9 by its codes (收入 codes start with 1, 支出 codes with 2).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..layouts import CLASSES, FUND_TYPES, LAYOUTS, SOURCES, T9_INCOME_PREFIX
+from ..model import ReadNote, RowKind
+from .tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
+from .tables_place import Draft, Identity, place
+
+_CLASS_BY_NAME = {norm_label(n): c for c, n in CLASSES}
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ORDINAL = re.compile(r"^([一二三四五六七八九十]+)[、.．]")
+
+_INCOME_TOTALS = {
+    "本年收入合计": "本年收入合计", "本年收入小计": "本年收入合计", "本年收入": "本年收入合计",
+    "收入总计": "收入总计", "收入合计": "收入总计",
+}
+_EXPENSE_FIXED = {
+    "本年支出合计": "本年支出合计", "本年支出小计": "本年支出合计", "本年支出": "本年支出合计",
+    "年终结转": "年终结转", "年终结转结余": "年终结转", "年终结余": "年终结转", "结转下年": "年终结转",
+    "支出总计": "支出总计", "支出合计": "支出总计",
+}
+_CARRY_T1 = ("上年结转", "上年结转结余", "上年结余")
+_CARRY_T4 = ("上年财政拨款结转", "上年财政拨款结转结余", "上年结转", "上年结转结余")
+_TOTAL_KEYS = {"本年收入合计", "收入总计", "本年支出合计", "支出总计", "合计", T9_INCOME_PREFIX + "合计"}
+
+
+def _chinese_number(s: str) -> int | None:
+    if not s:
+        return None
+    if s == "十":
+        return 10
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS.get(tens, 0) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(s)
+
+
+def class_code(label: str) -> str | None:
+    """The 类 code of a printed 表1/表4 expenditure label, by name, then by ordinal."""
+    t = norm_label(label)
+    if t in _CLASS_BY_NAME:
+        return _CLASS_BY_NAME[t]
+    for name, code in _CLASS_BY_NAME.items():
+        if len(t) >= 4 and (t in name or name in t):
+            return code
+    m = _ORDINAL.match(squash(label))
+    n = _chinese_number(m.group(1)) if m else None
+    if n is not None and 1 <= n <= len(CLASSES) and t.endswith("支出"):
+        return CLASSES[n - 1][0]
+    return None
+
+
+@dataclass
+class SideState:
+    """What a two-sided table has seen so far (表4's 结转 rows follow 上年财政拨款结转)."""
+
+    number: int
+    in_carry: bool = False
+    seen: dict[str, int] = field(default_factory=dict)
+
+
+def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | None] | None:
+    """(side, key, kind, code) for a 表1/表4 label, or None when it is no known row."""
+    t = norm_label(label)
+    types = SOURCES if state.number == 1 else FUND_TYPES
+    carry = _CARRY_T1 if state.number == 1 else _CARRY_T4
+    if t in types:
+        if state.number == 4 and state.in_carry:
+            return ("收入", f"结转:{t}", "fixed", None)
+        return ("收入", t, "fixed", None)
+    if t in _INCOME_TOTALS:
+        return ("收入", _INCOME_TOTALS[t], "total", None)
+    if t in carry:
+        state.in_carry = True
+        return ("收入", carry[0] if state.number == 4 else "上年结转", "fixed", None)
+    if t in _EXPENSE_FIXED:
+        key = _EXPENSE_FIXED[t]
+        return ("支出", key, "total" if key in _TOTAL_KEYS else "fixed", None)
+    code = class_code(label)
+    if code is not None:
+        return ("支出", code, "class", code)
+    return None
+
+
+def read_t1_t4(number: int, state: SideState, line: int, cells: list[str],
+               notes: list[ReadNote]) -> list[Draft] | None:
+    """The rows of one 表1/表4 line; None when nothing on it is a row."""
+    sides = LAYOUTS[number].sides
+    income_cols = tuple(c.key for c in sides[0].columns)
+    expense_cols = tuple(c.key for c in sides[1].columns)
+    expense_id: Identity = (0, tuple(range(1, len(expense_cols))))
+    out: list[Draft] = []
+    stray: list[str] = []
+    i = 0
+    n = len(cells)
+    while i < n:
+        c = cells[i]
+        if not is_text(c):
+            if c:
+                stray.append(c)
+            i += 1
+            continue
+        j = i + 1
+        while j < n and not is_text(cells[j]):
+            j += 1
+        found = _label_key(state, c)
+        if found is None:
+            notes.append(ReadNote("READ-UNPLACED", f"表{number}“{norm_name(c)}”不是本表的行", line, number))
+            i = j
+            continue
+        side, key, kind, code = found
+        cols = income_cols if side == "收入" else expense_cols
+        printed, cands, extra = place(cells[i + 1:j], cols, None if side == "收入" else expense_id)
+        name = strip_ordinal(norm_name(c))
+        level = {"class": 1, "total": 0}.get(kind, 1)
+        out.append(Draft(key, name, line, cols, printed, cands, code, kind, level, extra=extra))
+        i = j
+    if stray:
+        notes.append(ReadNote("READ-UNPLACED", f"表{number}第{line}行有不属于任何行的金额：{'、'.join(stray)}",
+                              line, number))
+    return out or None
+
+
+def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] | None:
+    """表9: [收入科目编码, 科目名称, 金额, 科目编码, 科目名称, 合计, 基本支出, 项目支出]."""
+    sides = LAYOUTS[9].sides
+    income_cols = tuple(c.key for c in sides[0].columns)
+    expense_cols = tuple(c.key for c in sides[1].columns)
+    segments: list[tuple[str, str, list[str]]] = []  # side, label, cells after it
+    positional = len(cells) in (7, 8) and (not cells[3] or is_code(cells[3]) or is_total_label(cells[3])) \
+        and (not cells[0] or is_code(cells[0]) or is_total_label(cells[0]))
+    if positional:
+        for side, part in (("收入", cells[:3]), ("支出", cells[3:])):
+            label = part[0] or (part[1] if len(part) > 1 and is_total_label(part[1]) else "")
+            rest = part[1:]
+            if not label:
+                if any(rest[1:]) and segments and is_total_label(segments[0][1]):
+                    label = segments[0][1]  # one printed 合计 for both sides
+                else:
+                    continue
+            segments.append((side, label, rest))
+    else:
+        i = 0
+        while i < len(cells):
+            c = cells[i]
+            if is_code(c) or is_total_label(c):
+                j = i + 1
+                while j < len(cells) and not (is_code(cells[j]) or is_total_label(cells[j])):
+                    j += 1
+                side = "收入" if (c.startswith("1") or (is_total_label(c) and not segments and i < 3)) else "支出"
+                segments.append((side, c, cells[i + 1:j]))
+                i = j
+            else:
+                i += 1
+    out: list[Draft] = []
+    for side, label, rest in segments:
+        name = ""
+        if rest and not is_amount(rest[0]) and not is_total_label(rest[0]):
+            name = norm_name(rest[0])
+            rest = rest[1:]
+        elif rest and is_total_label(rest[0]):
+            rest = rest[1:]
+        cols = income_cols if side == "收入" else expense_cols
+        identity = None if side == "收入" else (0, (1, 2))
+        printed, cands, extra = place(rest, cols, identity)
+        prefix = T9_INCOME_PREFIX if side == "收入" else ""
+        if is_total_label(label):
+            out.append(Draft(prefix + "合计", "合计", line, cols, printed, cands, None, "total", 0, extra=extra))
+        else:
+            level = {3: 1, 5: 2, 7: 3}[len(label)]
+            out.append(Draft(prefix + label, name, line, cols, printed, cands, label,
+                             "class" if level == 1 else "item", level, extra=extra))
+    return out or None
