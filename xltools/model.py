@@ -7,6 +7,7 @@ narrative, 元 for the 绩效 tables); a blank cell is None, never 0. Every reco
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, Mapping
 
 Amount = float | None
@@ -46,13 +47,18 @@ class Table:
     label_line: int | None = None  # the 预算公开表N line, when printed
 
     def row(self, key: str) -> Row | None:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        return None
+        return self._index.get(key)
 
     def by_key(self) -> dict[str, Row]:
-        return {r.key: r for r in self.rows}
+        return dict(self._index)
+
+    @cached_property
+    def _index(self) -> dict[str, Row]:
+        # First row wins, as a reader keeps the first of duplicated keys.
+        index: dict[str, Row] = {}
+        for r in self.rows:
+            index.setdefault(r.key, r)
+        return index
 
 
 FigureKind = Literal["amount", "share", "growth", "change", "count"]

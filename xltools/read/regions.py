@@ -51,7 +51,7 @@ class Regions:
 
 
 def table_number(line: Line) -> int | None:
-    if line.blank or is_toc(line) or len(line.filled) != 1:
+    if len(line.filled) != 1 or is_toc(line):
         return None
     return _TITLES.get(norm_title(line.filled[0]))
 
@@ -64,8 +64,7 @@ def label_number(line: Line) -> int | None:
 
 
 def _part(line: Line) -> int | None:
-    if line.blank or is_toc(line):
-        return None
+    """Which part (2, 3, 4) a non-contents line opens, if any."""
     t = re.sub(r"\s+", "", line.text)
     for n, word in ((2, "第二部分"), (3, "第三部分"), (4, "第四部分")):
         if t.startswith(word):
@@ -80,16 +79,18 @@ def find_regions(lines: list[Line]) -> Regions:
     labels: dict[int, int] = {}
     perf: list[int] = []
     for ln in lines:
+        if ln.blank or is_toc(ln):
+            continue
         p = _part(ln)
         if p is not None and p not in parts:
             parts[p] = ln.no
-        n = table_number(ln)
+        n = _TITLES.get(norm_title(ln.filled[0])) if len(ln.filled) == 1 else None
         if n is not None and not any(m == n for m, _ in titles):
             titles.append((n, ln.no))
         k = label_number(ln)
         if k is not None and k not in labels and 1 <= k <= 13:
             labels[k] = ln.no
-        if not ln.blank and not is_toc(ln) and len(ln.filled) <= 2:
+        if len(ln.filled) <= 2:
             t = re.sub(r"\s+", "", ln.filled[0]) if ln.filled else ""
             if t.endswith(PERF_PROJECT) or t.endswith(PERF_OVERALL):
                 perf.append(ln.no)

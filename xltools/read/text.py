@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import ReadError
 
@@ -24,14 +24,15 @@ class Line:
     no: int
     text: str  # cleaned, cells joined by tabs
     cells: tuple[str, ...]  # cells as printed, stripped; empty cells kept as ""
+    filled: tuple[str, ...] = field(default=(), compare=False)  # non-empty cells, computed once
+
+    def __post_init__(self) -> None:
+        if not self.filled:
+            object.__setattr__(self, "filled", tuple(c for c in self.cells if c))
 
     @property
     def blank(self) -> bool:
-        return not self.text.strip()
-
-    @property
-    def filled(self) -> tuple[str, ...]:
-        return tuple(c for c in self.cells if c)
+        return not self.filled
 
 
 def decode(data: bytes, source: str) -> str:
