@@ -1,0 +1,108 @@
+"""The three seeds imported: Excel verdicts equal Python's instance by instance, with the
+formulas engine and with LibreOffice; every recomputed figure ties to its 原表数."""
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xltools.check import check
+from xltools.engine import recalc_many
+from xltools.model import Document
+from xltools.render.fill import import_document
+from xltools.render.plan import leaf_counts, live_values, plan_document
+from xltools.render.workbook_check import check_workbook, read_verdicts
+from xltools.rules import CATALOGUE
+from xltools.rules.core import judge, tail_tolerance
+from xltools.rules.resolve import DocumentValues
+
+WORD = {"pass": "通过", "tail": "尾差"}
+
+
+@pytest.fixture(scope="module")
+def books(docs: dict[str, Document], tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Each seed imported once, recalculated by formulas; a copy recalculated by LibreOffice
+    (one soffice start for the three)."""
+    d = tmp_path_factory.mktemp("seeds")
+    out: dict[tuple[str, str], Path] = {}
+    for key, doc in docs.items():
+        out[(key, "formulas")] = import_document(doc, d / f"{key}.xlsx")
+        lo = d / f"{key}_lo.xlsx"
+        shutil.copy(out[(key, "formulas")], lo)
+        out[(key, "libreoffice")] = lo
+    recalc_many([out[(k, "libreoffice")] for k in docs], "libreoffice")
+    return out
+
+
+def python_verdicts(doc: Document) -> list[tuple[str, str, str]]:
+    values = DocumentValues(doc)
+    return [(rule.id, inst.subject, WORD.get(judge(inst.relation, values).status, "不符" if rule.level == "M" else "提示"))
+            for rule in CATALOGUE for inst in rule.instances(doc)]
+
+
+CASES = [(k, e) for k in ("000", "001", "003") for e in ("formulas", "libreoffice")]
+
+
+@pytest.mark.parametrize(("seed", "engine"), CASES)
+def test_excel_verdicts_equal_python_instance_by_instance(books: dict[tuple[str, str], Path], docs: dict[str, Document],
+                                                          seed: str, engine: str) -> None:
+    got = [v for v in read_verdicts(books[(seed, engine)]) if v[2] != "读取"]
+    assert got == python_verdicts(docs[seed])
+
+
+@pytest.mark.parametrize(("seed", "engine"), CASES)
+def test_counts_on_check_sheet_and_cover_equal_check_summary(books: dict[tuple[str, str], Path],
+                                                            docs: dict[str, Document], seed: str, engine: str) -> None:
+    counts = Counter(v[2] for v in read_verdicts(books[(seed, engine)]))
+    found = Counter(f.severity for f in check(docs[seed]) if not f.rule.startswith("READ-"))
+    assert (counts["不符"], counts["提示"], counts["尾差"]) == (found["error"], found["warning"], found["info"])
+    assert counts["读取"] == len(docs[seed].notes)
+    cover = openpyxl.load_workbook(books[(seed, engine)], data_only=True)["封面"]
+    assert [cover.cell(r, 2).value for r in range(10, 15)] == [counts[w] for w in ("不符", "提示", "尾差", "通过", "读取")]
+
+
+def test_seed_000_share_error_shows_as_one_mismatch(books: dict[tuple[str, str], Path]) -> None:
+    rows = read_verdicts(books[("000", "formulas")])
+    assert [(r[0], r[1]) for r in rows if r[2] == "不符"] == [("N-SHARE", "说明二“上年结转”0%")]
+    values = openpyxl.load_workbook(books[("000", "formulas")], data_only=True)
+    t2 = values["表2 收入总表"]
+    assert t2["A6"].value is None and t2["B6"].value == "合计"
+    # 合计 recomputed from its 类 rows is 1172.85; the table prints 1172.86: a 尾差, kept beside.
+    assert t2["C6"].value == pytest.approx(1172.85) and t2["L6"].value == pytest.approx(1172.86)
+    assert values["表1 收支总表"]["B38"].value == pytest.approx(1271.91)  # 收入总计 = 1172.86 + 99.05
+
+
+@pytest.mark.parametrize("engine", ["formulas", "libreoffice"])
+@pytest.mark.parametrize("seed", ["000", "001", "003"])
+def test_every_recomputed_figure_ties_to_its_printed_value(books: dict[tuple[str, str], Path],
+                                                           docs: dict[str, Document], seed: str, engine: str) -> None:
+    doc = docs[seed]
+    plans = plan_document(doc)
+    live, leaves = live_values(doc, plans), leaf_counts(plans)
+    from xltools.render.address import AddressMap, grid_for
+
+    amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
+    wb = openpyxl.load_workbook(books[(seed, engine)], data_only=True)
+    checked = 0
+    for key, python_value in live.items():
+        sheet, a1 = amap.live_cell(key)  # type: ignore[misc]
+        excel = wb[sheet][a1].value or 0.0
+        assert excel == pytest.approx(python_value, abs=1e-6), (key, sheet, a1)
+        table = doc.table(key[0])
+        row = table.row(key[1]) if table else None
+        printed = (row.get(key[2]) or 0.0) if row else 0.0
+        assert abs(round(excel - printed, 2)) <= tail_tolerance(leaves[key]) + 1e-9, (key, excel, printed)
+        checked += 1
+    assert checked > 200
+
+
+def test_check_workbook_points_at_sheet_and_cell(books: dict[tuple[str, str], Path], docs: dict[str, Document]) -> None:
+    found = check_workbook(books[("001", "formulas")])
+    expected = check(docs["001"])
+    assert sorted((f.rule, f.severity) for f in found) == sorted((f.rule, f.severity) for f in expected)
+    growth = [f for f in found if f.severity == "error" and any(w.line == 611 for w in f.where)]
+    assert growth and all(w.sheet and w.cell for w in growth[0].where if w.sheet)
+    assert any(w.sheet == "情况说明" for w in growth[0].where)

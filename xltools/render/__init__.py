@@ -1,0 +1,1 @@
+"""The workbook side of xltools: lay a Document out as a live Excel workbook."""

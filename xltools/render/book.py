@@ -1,0 +1,52 @@
+"""Assemble the workbook: plan → addresses → sheets, in a fixed order."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from openpyxl import Workbook
+
+from ..model import Document
+from ..rules.core import Instance, Rule, rule_instances
+from . import structure
+from .address import AddressMap, grid_for
+from .checksheet import CheckRow, write_checks
+from .cover import write_charts, write_codes, write_cover
+from .extra import place_narrative, place_performance, write_narrative, write_performance
+from .plan import leaf_counts, live_values, plan_document
+from .sheets import CHARTS, CHECKS, CODES, COVER, NARRATIVE, PERFORMANCE, TABLE_SHEETS, valid_sheet_name
+from .tables import write_table
+
+
+@dataclass
+class Built:
+    workbook: Workbook
+    addresses: AddressMap
+    checks: list[CheckRow]
+
+
+def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
+    plans = plan_document(doc)
+    grids = {n: grid_for(p) for n, p in plans.items()}
+    amap = AddressMap(plans, grids)
+    place_narrative(doc, amap)
+    place_performance(doc, amap)
+    instances: list[tuple[Rule, Instance]] = list(rule_instances(rules, doc))
+    live = live_values(doc, plans)
+    leaves = leaf_counts(plans)
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = COVER
+    names = [TABLE_SHEETS[n] for n in sorted(plans)] + [NARRATIVE, PERFORMANCE, CHECKS, CHARTS, CODES]
+    sheets = {name: wb.create_sheet(valid_sheet_name(name)) for name in names}
+    for n, plan in sorted(plans.items()):
+        write_table(sheets[TABLE_SHEETS[n]], doc, plan, grids[n], amap, live, leaves)
+    write_narrative(sheets[NARRATIVE], doc, amap, instances)
+    write_performance(sheets[PERFORMANCE], doc, amap, instances)
+    checks, last = write_checks(sheets[CHECKS], doc, amap, instances)
+    write_charts(sheets[CHARTS], doc, plans, amap)
+    write_codes(sheets[CODES], plans)
+    structure.write(wb.create_sheet(structure.SHEET), doc)
+    write_cover(cover, wb, doc, last)
+    return Built(wb, amap, checks)

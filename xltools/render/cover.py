@@ -1,0 +1,123 @@
+"""The cover (unit, year, source, live counts, links), the 代码 sheet and the charts."""
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..layouts import CLASS_NAMES
+from ..model import Document
+from .address import AddressMap
+from .cells import put_header, put_text
+from .checksheet import READ_VERDICT, count_formula
+from .formulas import FAIL_A, FAIL_M, PASS, TAIL, sum_expr
+from .plan import TablePlan
+from .sheets import (WRAP, AMOUNT_FORMAT, BOLD_FONT, LINK_FONT, NOTE_FONT, TEXT_FORMAT, TITLE_FONT,
+                     quoted)
+
+
+def write_cover(ws: Worksheet, wb: Workbook, doc: Document, last_check: int) -> None:
+    put_text(ws, 1, 1, f"{doc.unit or ''}{doc.year or ''}年预算公开审核工作簿").font = TITLE_FONT
+    info = (("单位名称", doc.unit), ("预算年度", str(doc.year or "")), ("类别", doc.kind),
+            ("来源文件", doc.source), ("金额单位", "万元（绩效目标表为元）"))
+    for i, (k, v) in enumerate(info, start=3):
+        put_text(ws, i, 1, k).font = BOLD_FONT
+        put_text(ws, i, 2, v)
+    put_header(ws, 9, 1, "校验结果")
+    put_header(ws, 9, 2, "条数")
+    for i, word in enumerate((FAIL_M, FAIL_A, TAIL, PASS, READ_VERDICT), start=10):
+        put_text(ws, i, 1, word)
+        ws.cell(i, 2).value = count_formula(word, last_check)
+    put_text(ws, 15, 1, "不符 = 必须成立的关系不成立（错误）；提示 = 通常成立的关系不成立（需说明）；"
+                        "尾差 = 四舍五入造成的差额。改动任一输入单元格，所有合计、相关表和结果随之更新。").font = NOTE_FONT
+    put_header(ws, 17, 1, "工作表")
+    put_header(ws, 17, 2, "链接")
+    for i, name in enumerate(wb.sheetnames[1:], start=18):
+        if name.startswith("_"):
+            continue
+        put_text(ws, i, 1, name)
+        ws.cell(i, 2).value = f'=HYPERLINK("#{quoted(name)}!A1","打开")'
+        ws.cell(i, 2).font = LINK_FONT
+    ws.merge_cells("A15:B15")
+    ws["A15"].alignment = WRAP
+    ws.row_dimensions[15].height = 42
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 60
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def write_codes(ws: Worksheet, plans: dict[int, TablePlan]) -> None:
+    put_text(ws, 1, 1, "功能分类与收入分类科目编码").font = TITLE_FONT
+    for i, h in enumerate(("科目编码", "科目名称", "出现于"), start=1):
+        put_header(ws, 3, i, h)
+    seen: dict[str, tuple[str, list[int]]] = {c: (n, []) for c, n in CLASS_NAMES.items()}
+    for n, plan in sorted(plans.items()):
+        for _, rows in plan.sides:
+            for p in rows:
+                if p.code and p.row is not None:
+                    name, tables = seen.setdefault(p.code, (p.name, []))
+                    if n not in tables:
+                        tables.append(n)
+    for i, code in enumerate(sorted(seen), start=4):
+        name, tables = seen[code]
+        put_text(ws, i, 1, code, code=True)
+        put_text(ws, i, 2, name)
+        put_text(ws, i, 3, "、".join(f"表{t}" for t in tables))
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 40
+    ws.column_dimensions["C"].width = 30
+    for row in ws.iter_rows(min_row=4, max_col=1):
+        row[0].number_format = TEXT_FORMAT
+
+
+def _block(ws: Worksheet, top: int, title: str, items: list[tuple[str, str]]) -> tuple[int, int]:
+    """A small helper table of live formulas a chart binds to; returns (first, last) row."""
+    put_text(ws, top, 1, title).font = BOLD_FONT
+    for i, (label, expr) in enumerate(items, start=top + 1):
+        put_text(ws, i, 1, label)
+        ws.cell(i, 2).value = "=" + expr
+        ws.cell(i, 2).number_format = AMOUNT_FORMAT
+    return top + 1, top + max(len(items), 1)
+
+
+def write_charts(ws: Worksheet, doc: Document, plans: dict[int, TablePlan], amap: AddressMap) -> None:
+    put_text(ws, 1, 1, "图表（绑定到各表的实时单元格）").font = TITLE_FONT
+    put_text(ws, 2, 1, "左侧为图表所用数据，均为公式。").font = NOTE_FONT
+
+    def live(n: int, row: str, col: str) -> str:
+        return sum_expr([(amap.live_cell((n, row, col)), 1.0)])
+
+    income = [(s, live(1, s, "金额")) for s in ("一般公共预算", "政府性基金预算", "国有资本经营预算",
+                                                "财政专户管理资金", "单位资金", "上年结转")]
+    spend = [("基本支出", live(3, "合计", "基本支出")), ("项目支出", live(3, "合计", "项目支出"))]
+    t5 = plans[5]
+    classes = [(p.name, live(5, p.key, "合计")) for _, rows in t5.sides for p in rows
+               if p.code and len(p.code) == 3 and p.row is not None]
+    sangong = [(k, live(10, k, "合计")) for k in ("因公出国（境）费", "公务接待费", "公务用车购置费", "公务用车运行维护费")]
+    charts = (("收入结构", income, "pie"), ("支出结构（基本/项目）", spend, "pie"),
+              ("一般公共预算支出（按类）", classes, "bar"), ("“三公”经费", sangong, "bar"))
+    top = 4
+    anchor_row = 4
+    for title, items, kind in charts:
+        first, last = _block(ws, top, title, items)
+        data = Reference(ws, min_col=2, min_row=first, max_row=last)
+        cats = Reference(ws, min_col=1, min_row=first, max_row=last)
+        chart = PieChart() if kind == "pie" else BarChart()
+        if isinstance(chart, BarChart):
+            chart.type = "bar"
+            chart.legend = None
+        chart.title = title
+        chart.add_data(data, titles_from_data=False)
+        chart.set_categories(cats)
+        chart.dataLabels = DataLabelList()
+        chart.dataLabels.showVal = True
+        chart.height, chart.width = 7.5, 14
+        ws.add_chart(chart, f"D{anchor_row}")
+        anchor_row += 16
+        top = last + 3
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 14

@@ -1,0 +1,68 @@
+"""Check a workbook again: its cells as the value source of the very same rules."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+from ..check import finding_for, read_findings
+from ..findings import Finding, Where, sort_key
+from ..rules import CATALOGUE
+from ..rules.core import Ref, judge
+from ..rules.resolve import DocumentValues
+from . import structure
+from .address import AddressMap, grid_for
+from .extra import place_narrative, place_performance
+from .plan import plan_document
+
+
+class WorkbookValues:
+    """Values read from a (recalculated) workbook at the cells the rules name."""
+
+    def __init__(self, path: Path) -> None:
+        self.book = openpyxl.load_workbook(path, data_only=True)
+        self.doc = structure.read(self.book[structure.SHEET])
+        plans = plan_document(self.doc)
+        self.amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
+        place_narrative(self.doc, self.amap)
+        place_performance(self.doc, self.amap)
+        self._doc_values = DocumentValues(self.doc)
+
+    def value(self, ref: Ref) -> float | None:
+        place = self.amap.printed(ref)
+        if place is None:
+            return None
+        v = self.book[place[0]][place[1]].value
+        return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+    def where(self, ref: Ref) -> Where | None:
+        place = self.amap.printed(ref)
+        src = self._doc_values.where(ref)
+        if place is None:
+            return src
+        return Where(line=src.line if src else None, table=src.table if src else None, sheet=place[0], cell=place[1])
+
+
+def check_workbook(path: str | Path) -> list[Finding]:
+    values = WorkbookValues(Path(path))
+    found: list[Finding] = list(read_findings(values.doc))
+    for rule in CATALOGUE:
+        for inst in rule.instances(values.doc):
+            f = finding_for(rule, inst, judge(inst.relation, values), values)
+            if f is not None:
+                found.append(f)
+    return sorted(found, key=sort_key)
+
+
+def read_verdicts(path: str | Path) -> list[tuple[str, str, str]]:
+    """(rule id, subject, 结果) of each 校验 row, as the last recalculation left them."""
+    from .checksheet import FIRST
+    from .sheets import CHECKS
+
+    ws = openpyxl.load_workbook(path, data_only=True)[CHECKS]
+    out = []
+    for row in ws.iter_rows(min_row=FIRST, max_col=11, values_only=True):
+        if row[1] is None:
+            continue
+        out.append((str(row[1]), str(row[4] or ""), str(row[10])))
+    return out
