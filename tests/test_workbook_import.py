@@ -61,3 +61,38 @@ def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path
     after = dict((rid, verdict) for rid, _, verdict in read_verdicts(path))
     assert after["T-EQ-ROW"] == "不符"
     assert v["封面"]["B10"].value == sum(1 for x in after.values() if x == "不符")
+
+
+def test_imported_file_gets_normal_permissions_and_keeps_a_replaced_files_mode(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    out = import_document(small_document(), tmp_path / "m.xlsx", recalc=None)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask  # not mkstemp's 0600
+    os.chmod(out, 0o640)
+    import_document(small_document(), out, overwrite=True)  # recalculated: cache rewrite too
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+
+
+def test_a_users_own_formula_is_recalculated_too(tmp_path: Path) -> None:
+    path = tmp_path / "u.xlsx"
+    wb = build(small_document(), RULES).workbook
+    wb["表2 收入总表"]["Z1"] = "=MAX(C6:C10)*2"  # a user's own formula: MAX is not ours
+    wb.save(path)
+    recalc(path)
+    v = openpyxl.load_workbook(path, data_only=True)["表2 收入总表"]
+    assert v["Z1"].value == pytest.approx(200.02)  # 2 × the 合计 100.01
+    assert v["C6"].value == pytest.approx(100.01)
+
+
+def test_check_sheet_links_are_cell_hyperlinks_not_formulas(tmp_path: Path) -> None:
+    path = tmp_path / "h.xlsx"
+    build(small_document(), RULES).workbook.save(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["校验"]
+    links = [c for (c,) in ws.iter_rows(min_row=4, min_col=12, max_col=12) if c.hyperlink is not None]
+    assert links and all(not str(c.value).startswith("=") for c in links)
+    assert links[0].hyperlink.location.startswith("'表")
+    assert wb["封面"]["B18"].hyperlink.location == "'表1 收支总表'!A1"

@@ -52,6 +52,9 @@ FUND_TYPES: tuple[str, ...] = SOURCES[:3]
 class Column:
     key: str
     header: str  # printed header (the lowest header row)
+    # Printed header spanning this column and its neighbours of the same group, one row
+    # above `header` ("" = none). "{year}" stands for the budget year (e.g. "{year}年预算数").
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,17 @@ class Layout:
         return tuple(c for s in self.sides for c in s.columns)
 
 
-def _cols(*keys: str) -> tuple[Column, ...]:
-    return tuple(Column(k, k) for k in keys)
+def _cols(*keys: str, group: str = "") -> tuple[Column, ...]:
+    return tuple(Column(k, k, group) for k in keys)
+
+
+YEAR_BUDGET = "{year}年预算数"
+YEAR_GRANT = "{year}年财政拨款"
 
 
 _AMOUNT = (Column("金额", "金额"),)
-_BASIC_PROJECT = _cols("合计", "基本支出", "项目支出")
+_KEYS_BP = ("合计", "基本支出", "项目支出")
+_BASIC_PROJECT = _cols(*_KEYS_BP)
 _FUNDS = _cols("合计", *FUND_TYPES)
 
 T1_INCOME = tuple((s, f"{n}、{s}") for n, s in zip("一二三四五", SOURCES)) + (
@@ -111,25 +119,32 @@ LAYOUTS: dict[int, Layout] = {
         Side("收入", _AMOUNT, T1_INCOME),
         Side("支出", _cols("合计", "当年预算安排", "上年结转安排"), CLASSES + T1_EXPENSE_TOTALS),
     ), False, "收入总计", "金额"),
-    2: Layout(2, "预算收入总表", (Side("", _cols("合计", *SOURCES, "上年结转")),), True, "合计", "合计"),
-    3: Layout(3, "预算支出总表", (Side("", _BASIC_PROJECT),), True, "合计", "合计"),
+    2: Layout(2, "预算收入总表", (Side("", _cols("合计", *SOURCES, group="本年收入") + _cols("上年结转")),),
+              True, "合计", "合计"),
+    3: Layout(3, "预算支出总表", (Side("", _cols(*_KEYS_BP, group=YEAR_BUDGET)),), True, "合计", "合计"),
     4: Layout(4, "财政拨款收支总表", (
         Side("收入", _AMOUNT, T4_INCOME),
         Side("支出", _cols("小计", *FUND_TYPES), CLASSES + T1_EXPENSE_TOTALS),
     ), False, "收入总计", "金额"),
-    5: Layout(5, "一般公共预算支出预算表（不含上年结转）", (Side("", _BASIC_PROJECT),), True, "合计", "合计"),
+    5: Layout(5, "一般公共预算支出预算表（不含上年结转）", (Side("", _cols(*_KEYS_BP, group=YEAR_BUDGET)),), True,
+              "合计", "合计"),
     6: Layout(6, "一般公共预算安排基本支出分经济科目表（不含上年结转）",
-              (Side("", _cols("合计", "人员经费", "公用经费")),), False, "合计", "合计"),
-    7: Layout(7, "政府性基金预算收入表（不含上年结转）", (Side("", _AMOUNT),), True, "合计", "金额"),
+              (Side("", _cols("合计", "人员经费", "公用经费", group=YEAR_BUDGET)),), False, "合计", "合计"),
+    7: Layout(7, "政府性基金预算收入表（不含上年结转）", (Side("", (Column("金额", "金额", "政府性基金收入预算"),)),),
+              True, "合计", "金额"),
     8: Layout(8, "政府性基金预算支出表（不含上年结转）", (Side("", _BASIC_PROJECT),), True, "合计", "合计"),
     9: Layout(9, "国有资本经营预算收支预算表（不含上年结转）", (
         Side("收入", _AMOUNT),
         Side("支出", _BASIC_PROJECT),
     ), True, "收入:合计", "金额"),
-    10: Layout(10, "财政拨款安排“三公”经费支出预算表", (Side("", _FUNDS, T10_ROWS),), False, "合计", "合计"),
-    11: Layout(11, "财政拨款安排机关运行经费预算表", (Side("", _FUNDS),), False, "部门合计", "合计"),
-    12: Layout(12, "项目支出预算表（本年预算）", (Side("", _cols("合计", *SOURCES)),), False, "总计", "合计"),
-    13: Layout(13, "项目支出预算表（上年结转）", (Side("", _FUNDS),), False, "总计", "合计"),
+    10: Layout(10, "财政拨款安排“三公”经费支出预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET), T10_ROWS),),
+               False, "合计", "合计"),
+    11: Layout(11, "财政拨款安排机关运行经费预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET)),), False,
+               "部门合计", "合计"),
+    12: Layout(12, "项目支出预算表（本年预算）", (Side("", _cols("合计") + _cols(*FUND_TYPES, group=YEAR_GRANT)
+                                                  + _cols(*SOURCES[3:])),), False, "总计", "合计"),
+    13: Layout(13, "项目支出预算表（上年结转）", (Side("", _cols("合计") + _cols(*FUND_TYPES, group=YEAR_GRANT)),), False,
+               "总计", "合计"),
 }
 
 # 表9 keeps its income rows under "收入:" keys so they never collide with expenditure codes.
@@ -138,3 +153,8 @@ T9_INCOME_PREFIX = "收入:"
 
 def column_keys(number: int) -> tuple[str, ...]:
     return tuple(c.key for c in LAYOUTS[number].columns)
+
+
+def group_header(column: Column, year: int | None) -> str:
+    """A column's group header for a given budget year (without one: no year prefix)."""
+    return column.group.replace("{year}", str(year)) if year else column.group.replace("{year}年", "").replace("{year}", "")

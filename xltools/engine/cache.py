@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
@@ -76,4 +77,13 @@ def write_cached(path: Path, values: Values) -> None:
                 if info.filename in by_part:
                     data = _rewrite(data.decode("utf-8"), by_part[info.filename]).encode("utf-8")
                 out.writestr(info, data)
+    os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp makes 0600: keep the file's own mode
     os.replace(tmp, path)
+
+
+def default_mode() -> int:
+    """The mode a newly created file gets: 0666 less the umask (read without changing it
+    where the platform allows)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask

@@ -1,12 +1,14 @@
-"""Thin adapter over the `formulas` package: a workbook in, every cell's value out."""
+"""Thin adapter over the `formulas` package: a workbook in, every formula cell's value out."""
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from .cache import Value, Values
+from .cache import Value, Values, sheet_parts
 
 _KEY = re.compile(r"^'?\[(?P<book>[^\]]+)\](?P<sheet>.+?)'?!(?P<cell>[A-Z]+[0-9]+)$")
 
@@ -27,15 +29,59 @@ def _scalar(v: object) -> Value:
 
 
 def compute(path: Path) -> Values:
-    import formulas  # heavy import, only when this engine is used
+    return compute_with_package(path)
 
-    model = formulas.ExcelModel().loads(str(path)).finish()
-    sol = model.calculate()
+
+class _Quiet:
+    """Stands in for tqdm: `formulas` draws a progress bar on stderr while it loads."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.total = kwargs.get("total", 0)
+
+    def __enter__(self) -> "_Quiet":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int = 1) -> None:
+        return None
+
+    def refresh(self) -> None:
+        return None
+
+
+def _model(path: Path) -> Any:
+    """Push only the formula cells: `finish()` pulls in the input cells they reference,
+    so text the formulas never read (descriptions, the document's structure) is skipped."""
+    import formulas  # heavy import, only when this engine falls back to it
+    from formulas.excel import ExcelModel
+
+    model = formulas.ExcelModel()
+    book, context = model.add_book(str(path))
+    for ws in book.worksheets:
+        ws, ctx = model.add_sheet(ws, context)
+        refs = model.references
+        frefs = model.formula_references(ctx)
+        franges = model.formula_ranges(ctx)
+        full = {"external_links": model.external_links(ctx), **ctx}
+        cells = [model.compile_cell(c, full, refs, frefs)
+                 for row in ws.iter_rows() for c in row if getattr(c, "data_type", None) == "f"]
+        for c in cells:
+            model.add_cell(c, full, franges)
+    tqdm_module = ExcelModel.complete.__globals__["tqdm"]
+    saved = tqdm_module.tqdm
+    tqdm_module.tqdm = _Quiet
+    try:
+        return model.finish()
+    finally:
+        tqdm_module.tqdm = saved
+
+
+def compute_with_package(path: Path) -> Values:
+    sol = _model(path).calculate()
     out: Values = {}
-    names: dict[str, str] = {}
-    with __import__("zipfile").ZipFile(path) as z:
-        from .cache import sheet_parts
-
+    with zipfile.ZipFile(path) as z:
         names = {n.upper(): n for n in sheet_parts(z)}
     for key, rng in sol.items():
         m = _KEY.match(str(key))

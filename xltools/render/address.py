@@ -30,6 +30,8 @@ LABELS: dict[int, tuple[tuple[str, ...], ...]] = {
     12: (("项目名称",),),
     13: (("项目名称",),),
 }
+# Printed above the label columns of single-sided tables, as 项目 over 科目编码 / 科目名称.
+LABEL_GROUPS: dict[int, str] = {2: "项目", 3: "项目", 5: "项目", 7: "项目"}
 HEADER_ROWS = 2
 FIRST_HEADER_ROW = 4
 

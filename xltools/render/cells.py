@@ -34,3 +34,15 @@ def put_header(ws: Worksheet, row: int, col: int, text: str, *, last_row: int | 
             cell.border = BOX
     if last_row > row or last_col > col:
         ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+
+
+def fit_to_width(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
+    """Print all columns on one page width (a wide sheet otherwise splits into strips)."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows

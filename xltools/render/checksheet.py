@@ -6,15 +6,17 @@ are not counted among 不符/提示 (the cover counts them apart).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Document
 from ..rules.core import Instance, Rule, Verdict, refs_of
 from .address import AddressMap
-from .cells import put_header, put_text
+from .cells import fit_to_width, put_header, put_text
 from .formulas import FAIL_A, FAIL_M, PASS, TAIL, RowCells, formula
 from .sheets import (AMOUNT_FORMAT, CHECKS, FLAG_FILL, LINK_FONT, NOTE_FONT, PASS_FILL, TAIL_FILL, TITLE_FONT,
                      WARN_FILL, quoted)
@@ -32,11 +34,29 @@ class CheckRow:
     instance: Instance
 
 
-def link(place: tuple[str, str] | None) -> str | None:
-    if place is None:
-        return None
-    sheet, c = place
-    return f'=HYPERLINK("#{quoted(sheet)}!{c}","{sheet}!{c}")'
+def put_link(ws: Worksheet, row: int, col: int, sheet: str, target: str, text: str) -> None:
+    """A cell hyperlink to a place in this workbook, not a HYPERLINK() formula: it works
+    in Excel, LibreOffice and WPS alike and costs a formula engine nothing."""
+    c = put_text(ws, row, col, text)
+    c.hyperlink = Hyperlink(ref=c.coordinate, location=f"{quoted(sheet)}!{target}", display=text)
+    c.font = LINK_FONT
+
+
+def constant(value: str | float | None) -> str | float | None:
+    """A formula without any cell reference always has the same value: write the value."""
+    if isinstance(value, str) and value.startswith("=") and not _REF.search(value):
+        inner = value[1:]
+        m = _ROUND_CONST.match(inner)
+        if m:
+            return round(float(m.group(1)), int(m.group(2)))
+        if _NUMBER.match(inner):
+            return float(inner)
+    return value
+
+
+_REF = re.compile(r"(?<![A-Za-z0-9_.])\$?[A-Z]{1,3}\$?[0-9]+(?![0-9(])")
+_ROUND_CONST = re.compile(r"^ROUND\((-?[0-9.]+),(-?[0-9]+)\)$")
+_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 
 
 def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
@@ -62,7 +82,7 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
             if isinstance(v, str) and isinstance(inst.relation, Verdict):
                 put_text(ws, r, col, v)  # a fixed verdict's text, never a formula
             else:
-                c.value = v
+                c.value = constant(v)
             c.number_format = AMOUNT_FORMAT
         if not isinstance(inst.relation, Verdict):
             ws.cell(r, 11).value = f.verdict
@@ -71,8 +91,7 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
         places = [amap.printed(ref) for ref in refs_of(inst.relation)]
         target = next((p for p in places if p is not None), None)
         if target is not None:
-            ws.cell(r, 12).value = link(target)
-            ws.cell(r, 12).font = LINK_FONT
+            put_link(ws, r, 12, target[0], target[1], f"{target[0]}!{target[1]}")
         lines = sorted({ln for ln in inst.lines + tuple(getattr(inst.relation, "lines", ())) if ln})
         if lines:
             put_text(ws, r, 13, ",".join(map(str, lines)))
@@ -96,6 +115,7 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
     for col, w in zip("ABCDEFGHIJKLM", (6, 14, 5, 40, 40, 12, 12, 10, 8, 12, 8, 26, 12)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "F4"
+    fit_to_width(ws, title_rows="3:3")
     ws.auto_filter.ref = f"A3:M{last}"
     return rows, last
 

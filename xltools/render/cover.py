@@ -3,18 +3,18 @@ from __future__ import annotations
 
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..layouts import CLASS_NAMES
 from ..model import Document
 from .address import AddressMap
-from .cells import put_header, put_text
-from .checksheet import READ_VERDICT, count_formula
+from .cells import fit_to_width, put_header, put_text
+from .checksheet import READ_VERDICT, count_formula, put_link
 from .formulas import FAIL_A, FAIL_M, PASS, TAIL, sum_expr
 from .plan import TablePlan
-from .sheets import (WRAP, AMOUNT_FORMAT, BOLD_FONT, LINK_FONT, NOTE_FONT, TEXT_FORMAT, TITLE_FONT,
-                     quoted)
+from .sheets import WRAP, AMOUNT_FORMAT, BOLD_FONT, NOTE_FONT, TEXT_FORMAT, TITLE_FONT
 
 
 def write_cover(ws: Worksheet, wb: Workbook, doc: Document, last_check: int) -> None:
@@ -37,8 +37,7 @@ def write_cover(ws: Worksheet, wb: Workbook, doc: Document, last_check: int) -> 
         if name.startswith("_"):
             continue
         put_text(ws, i, 1, name)
-        ws.cell(i, 2).value = f'=HYPERLINK("#{quoted(name)}!A1","打开")'
-        ws.cell(i, 2).font = LINK_FONT
+        put_link(ws, i, 2, name, "A1", "打开")
     ws.merge_cells("A15:B15")
     ws["A15"].alignment = WRAP
     ws.row_dimensions[15].height = 42
@@ -72,6 +71,7 @@ def write_codes(ws: Worksheet, plans: dict[int, TablePlan]) -> None:
     ws.column_dimensions["C"].width = 30
     for row in ws.iter_rows(min_row=4, max_col=1):
         row[0].number_format = TEXT_FORMAT
+    fit_to_width(ws, landscape=False, title_rows="3:3")
 
 
 def _block(ws: Worksheet, top: int, title: str, items: list[tuple[str, str]]) -> tuple[int, int]:
@@ -112,12 +112,15 @@ def write_charts(ws: Worksheet, doc: Document, plans: dict[int, TablePlan], amap
             chart.legend = None
         chart.title = title
         chart.add_data(data, titles_from_data=False)
+        chart.series[0].tx = SeriesLabel(v=title)  # else viewers label it "Column B"
         chart.set_categories(cats)
-        chart.dataLabels = DataLabelList()
-        chart.dataLabels.showVal = True
+        # Only the value (bars) or value and share (pies): no series or category name, no key.
+        chart.dataLabels = DataLabelList(showVal=True, showPercent=kind == "pie", showSerName=False,
+                                         showCatName=False, showLegendKey=False, showLeaderLines=False)
         chart.height, chart.width = 7.5, 14
         ws.add_chart(chart, f"D{anchor_row}")
         anchor_row += 16
         top = last + 3
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 14
+    fit_to_width(ws, landscape=False)

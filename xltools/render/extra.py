@@ -7,7 +7,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..model import Document
 from ..rules.core import Equal, Instance, Ref, Rule, ShareOf, refs_of
 from .address import AddressMap, cell
-from .cells import put_header, put_text
+from .cells import fit_to_width, put_header, put_text
 from .formulas import sum_expr
 from .sheets import AMOUNT_FORMAT, DERIVED_FORMAT, NOTE_FONT, NARRATIVE, PERFORMANCE, TITLE_FONT, WRAP
 
@@ -62,6 +62,7 @@ def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: l
     for col, w in zip("ABCDEFGHI", (10, 5, 8, 26, 12, 12, 10, 8, 70)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "A4"
+    fit_to_width(ws, title_rows="1:3")
 
 
 def place_performance(doc: Document, amap: AddressMap) -> None:
@@ -132,5 +133,6 @@ def write_performance(ws: Worksheet, doc: Document, amap: AddressMap, instances:
     ws.column_dimensions["B"].width = 40
     ws.column_dimensions["P"].width = 34
     ws.freeze_panes = "C4"
+    fit_to_width(ws, title_rows="1:3")
     for row in ws.iter_rows(min_row=FIRST, max_col=2):
         row[1].alignment = Alignment(wrap_text=False)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
+from ..engine.cache import default_mode
 from ..model import Document
 from ..rules import CATALOGUE
 from .book import build
@@ -28,6 +30,8 @@ def import_document(doc: Document, out: Path, *, overwrite: bool = False, recalc
             from ..engine import recalc as run_recalc
 
             run_recalc(tmp, recalc)  # type: ignore[arg-type]
+        # mkstemp creates 0600: give the file the mode of the one it replaces, or the umask's.
+        os.chmod(tmp, stat.S_IMODE(out.stat().st_mode) if out.exists() else default_mode())
         if out.exists():
             shutil.copy2(out, out.with_name(out.name + ".bak"))
         os.replace(tmp, out)

@@ -9,25 +9,15 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..layouts import LAYOUTS
+from ..layouts import LAYOUTS, group_header
 from ..model import Document
 from ..rules.core import tail_tolerance
-from .address import FIRST_HEADER_ROW, HEADER_ROWS, LABELS, AddressMap, SheetGrid, cell
+from .address import FIRST_HEADER_ROW, HEADER_ROWS, LABEL_GROUPS, LABELS, AddressMap, SheetGrid, cell
 from .cells import put_header, put_text
 from .formulas import sum_expr
 from .plan import CellKey, TablePlan
 from .sheets import (AMOUNT_FORMAT, BODY_FONT, BOLD_FONT, BOX, CENTER, DERIVED_FORMAT, FLAG_FILL, NOTE_FONT,
                      ORIG_FILL, RIGHT, TAIL_FILL, TITLE_FONT)
-
-# Header groups printed above some columns (the other column headers span both header rows).
-GROUPS: dict[int, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    2: (("本年收入", ("合计", "一般公共预算", "政府性基金预算", "国有资本经营预算", "财政专户管理资金", "单位资金")),),
-    12: (("财政拨款", ("一般公共预算", "政府性基金预算", "国有资本经营预算")),),
-    13: (("财政拨款", ("一般公共预算", "政府性基金预算", "国有资本经营预算")),),
-    10: (("财政拨款", ("一般公共预算", "政府性基金预算", "国有资本经营预算")),),
-    11: (("财政拨款", ("一般公共预算", "政府性基金预算", "国有资本经营预算")),),
-}
-
 
 _TOTALS = {"合计", "总计", "部门合计", "收入:合计", "本年收入合计", "收入总计", "本年支出合计", "支出总计"}
 
@@ -39,7 +29,7 @@ def _title(doc: Document, plan: TablePlan) -> str:
     return f"{year}{LAYOUTS[plan.number].title}"
 
 
-def _headers(ws: Worksheet, plan: TablePlan, grid: SheetGrid) -> None:
+def _headers(ws: Worksheet, plan: TablePlan, grid: SheetGrid, year: int | None) -> None:
     n = plan.number
     top, bottom = FIRST_HEADER_ROW, FIRST_HEADER_ROW + HEADER_ROWS - 1
     two_sided = len(grid.sides) > 1
@@ -52,18 +42,28 @@ def _headers(ws: Worksheet, plan: TablePlan, grid: SheetGrid) -> None:
             for key, col in side.amount_cols.items():
                 put_header(ws, bottom, col, key)
             continue
+        group = LABEL_GROUPS.get(n, "")
+        if group:
+            put_header(ws, top, min(side.label_cols), group, last_col=max(side.label_cols))
         for col, label in zip(side.label_cols, labels):
-            put_header(ws, top, col, label, last_row=bottom)
-        grouped: set[str] = set()
-        for name, keys in GROUPS.get(n, ()):
-            cols = [side.amount_cols[k] for k in keys if k in side.amount_cols]
-            put_header(ws, top, min(cols), name, last_col=max(cols))
-            for k in keys:
-                put_header(ws, bottom, side.amount_cols[k], k)
-            grouped.update(keys)
-        for key, col in side.amount_cols.items():
-            if key not in grouped:
-                put_header(ws, top, col, key, last_row=bottom)
+            if group:
+                put_header(ws, bottom, col, label)
+            else:
+                put_header(ws, top, col, label, last_row=bottom)
+        columns = LAYOUTS[n].sides[0].columns
+        i = 0
+        while i < len(columns):
+            j = i
+            while j + 1 < len(columns) and columns[i].group and columns[j + 1].group == columns[i].group:
+                j += 1
+            first, last = side.amount_cols[columns[i].key], side.amount_cols[columns[j].key]
+            if columns[i].group:
+                put_header(ws, top, first, group_header(columns[i], year), last_col=last)
+                for c in columns[i:j + 1]:
+                    put_header(ws, bottom, side.amount_cols[c.key], c.key)
+            else:
+                put_header(ws, top, first, columns[i].key, last_row=bottom)
+            i = j + 1
     if grid.orig_cols:
         cols = list(grid.orig_cols.values())
         put_header(ws, top, min(cols), "原表数（原文印出的数）", last_col=max(cols))
@@ -90,7 +90,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
         put_text(ws, 3, 1, "原文缺少此表").font = NOTE_FONT
     elif plan.table.empty:
         put_text(ws, 3, 1, "注：本表无数据").font = NOTE_FONT
-    _headers(ws, plan, grid)
+    _headers(ws, plan, grid, doc.year)
     flags: dict[tuple[int, float], list[int]] = defaultdict(list)
     for (side_name, rows), side, pos in zip(plan.sides, grid.sides, grid.side_rows):
         for p in rows:
@@ -120,7 +120,8 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                 printed = p.row.get(key) if p.row else None
                 terms = plan.derived.get(ck)
                 if terms is not None:
-                    c.value = "=" + sum_expr(((amap.live_cell(t), f) for t, f in terms), grid.sheet)
+                    expr = sum_expr(((amap.live_cell(t), f) for t, f in terms), grid.sheet)
+                    c.value = 0 if expr == "0" else "=" + expr  # no cell to add up: a constant
                     c.number_format = DERIVED_FORMAT
                     tol = tail_tolerance(leaves[ck])
                     flags[(col, tol)].append(r)
