@@ -13,6 +13,8 @@ from .text import Line
 Span = tuple[int, int]
 
 _TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})")
+# A contents line printed with spaces instead of a tab: words, a space, a bare page number.
+_PAGE = re.compile(r"\S\s+\d{1,3}$")
 _YEAR = re.compile(r"^(?:表[一二三四五六七八九十]+)?\s*\d{4}\s*年?度?")
 _LABEL = re.compile(r"^(?:预算公开表|部门公开表|单位公开表|公开表|附表)\s*(\d{1,2})$")
 PERF_PROJECT = "项目支出绩效目标表"
@@ -36,7 +38,9 @@ def is_toc(line: Line) -> bool:
         return True
     # "第三部分 …说明<TAB>17": a contents line ends in a bare page number.
     cells = line.filled
-    return len(cells) >= 2 and cells[-1].isdigit() and len(cells[-1]) <= 3
+    if len(cells) >= 2 and cells[-1].isdigit() and len(cells[-1]) <= 3:
+        return True
+    return len(cells) == 1 and bool(_PAGE.search(cells[0])) and cells[0].startswith("第")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from ..model import ReadNote, Table
 from .regions import Regions, label_number
 from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text,
                            is_total_label, norm_label, norm_name, says_empty, squash, tokens)
-from .tables_place import Draft, Identity, placement_notes, place, resolve
+from .tables_place import Draft, Identity, Values, placement_notes, place
+from .tables_resolve import resolve
 from .tables_sides import SideState, read_t1_t4, read_t9
 from .tables_units import unit_structure
 from .text import Line
@@ -32,20 +33,20 @@ class _Reader:
     number: int
     notes: list[ReadNote]
     drafts: list[Draft] = field(default_factory=list)
-    side_state: SideState | None = None
     count: int = 0
     current_class: str | None = None
+    split: bool = False  # the current line came space-separated: its blank cells are lost
 
     def __post_init__(self) -> None:
-        self.columns = column_keys(self.number)
-        self.identity = _identity(self.number)
-        self.side_state = SideState(self.number)
         n = self.number
+        self.columns = column_keys(n)
+        self.identity = _identity(n)
+        self.sides = SideState(n)
         self.read: Callable[[int, list[str]], list[Draft] | None]
         if n in (2, 3, 5, 7, 8):
             self.read = self._coded
         elif n in (1, 4):
-            self.read = lambda line, cells: read_t1_t4(n, self.side_state, line, cells, self.notes)  # type: ignore[arg-type]
+            self.read = lambda line, cells: read_t1_t4(n, self.sides, line, cells, self.notes)
         elif n == 9:
             self.read = lambda line, cells: read_t9(line, cells, self.notes)
         elif n == 6:
@@ -53,7 +54,7 @@ class _Reader:
         else:
             self.read = self._named
 
-    def _place(self, cells: list[str]) -> tuple:
+    def _place(self, cells: list[str]) -> tuple[Values, list[Values], list[str]]:
         return place(cells, self.columns, self.identity)
 
     # 表2/3/5/7/8: [科目编码, 科目名称, amounts…]; 合计 in either label column.
@@ -95,6 +96,10 @@ class _Reader:
             return [Draft("合计", "合计", line, self.columns, printed, cands, None, "total", 0, extra=extra)]
         if first != 0 or not is_text(cells[0]):
             return None
+        if self.split and (len(cells) < 2 or is_amount(cells[1])) and " " in cells[0].strip():
+            # "基本工资 工资福利支出 56.11 56.11": the two names were one space apart
+            head, _, tail = cells[0].strip().rpartition(" ")
+            cells = [head, tail] + cells[1:]
         pos = 1
         second: list[str] = []
         if pos < len(cells) and not is_amount(cells[pos]):
@@ -228,7 +233,7 @@ def _units(n: int, drafts: list[Draft], notes: list[ReadNote]) -> None:
         levels[i] = d.level
 
 
-def _skip(ln: Line, filled: tuple[str, ...]) -> bool:
+def _skip(ln: Line, filled: tuple[str, ...], started: bool) -> bool:
     """Lines inside a table span that are not rows: labels, 单位名称/单位：万元, headers,
     the 栏次 row, page numbers, markdown rules."""
     numbers = [c for c in filled if is_amount(c)]
@@ -240,7 +245,7 @@ def _skip(ln: Line, filled: tuple[str, ...]) -> bool:
         return True
     if all(set(c) <= set("|:-— ") for c in filled):
         return True
-    return is_header(filled) or is_column_numbers(filled)
+    return is_header(filled, started) or is_column_numbers(filled)
 
 
 def _read_table(n: int, lines: list[Line], span: tuple[int, int], label_line: int | None) -> tuple[Table, list[ReadNote]]:
@@ -258,9 +263,9 @@ def _read_table(n: int, lines: list[Line], span: tuple[int, int], label_line: in
         if is_note(filled) or (len(filled) == 1 and says_empty(filled)):
             empty_mark = empty_mark or says_empty(filled)
             continue
-        if _skip(ln, filled):
+        cells, reader.split = tokens(ln.cells)
+        if _skip(ln, tuple(c for c in cells if c), bool(reader.drafts)):
             continue
-        cells, _ = tokens(ln.cells)
         rows = reader.read(ln.no, cells)
         if rows is None:
             notes.append(ReadNote("READ-UNPLACED", f"表{n}第{ln.no}行既不是表头也不是数据行：{squash(ln.text)[:40]}",

@@ -23,6 +23,7 @@ _ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．,，]|[（(
 _YEAR = re.compile(r"^\d{4}\s*年?度?")
 _META = re.compile(r"^(?:单位名称|部门名称|预算单位|编制单位|填报单位)\s*[:：]|^(?:金额)?单位\s*[:：]\s*(?:万元|元)")
 _PAGE = re.compile(r"^(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d+\s*页.*|共\s*\d+\s*页.*)$")
+_NOTE = re.compile(r"^(?:注\d*[:：.．、]|注\d+|(?:说明|备注)[:：])")
 _EMPTY_NOTE = re.compile(r"(?:本表|此表|该表)?无数据|本表为空|无相关数据")
 
 TOTAL_LABELS = frozenset({"合计", "总计", "部门合计", "单位合计"})
@@ -119,25 +120,38 @@ def is_header_cell(cell: str) -> bool:
     t = squash(cell)
     if t in HEADER_WORDS:
         return True
+    if "财政拨款" in t or t.endswith(("预算数", "科目编码", "科目名称")) or t.startswith(("项目（", "项目(")):
+        return True
     rest = _YEAR.sub("", t)
-    return rest != t and (rest == "" or rest in HEADER_WORDS or rest.endswith("预算数") or rest.endswith("合计"))
+    return rest != t and (rest == "" or rest in HEADER_WORDS or rest.endswith("合计"))
+
+
+def _words(filled: tuple[str, ...]) -> list[str]:
+    """Cells split at spaces too: a space-separated header line arrives as one cell."""
+    return [w for c in filled for w in c.split()]
 
 
 def is_column_numbers(filled: tuple[str, ...]) -> bool:
     """The 栏次 row: 1 2 3 … (possibly after a 栏次 label)."""
-    nums = [c for c in filled if not is_header_cell(c)]
+    nums = [c for c in _words(filled) if not is_header_cell(c)]
     if len(nums) < 3 or not all(c.isdigit() for c in nums):
         return False
     return [int(c) for c in nums] == list(range(int(nums[0]), int(nums[0]) + len(nums)))
 
 
-def is_header(filled: tuple[str, ...]) -> bool:
-    """A header line: only header words (and years), no amounts. A lone 合计 is a row."""
-    if not filled or any(_AMOUNT.match(c) for c in filled):
+def is_header(filled: tuple[str, ...], started: bool) -> bool:
+    """A header line: no amounts, and header words (and years). Above the first row one
+    known word is enough (header cells vary); below it, most cells must be header words
+    (a header repeated after a page break). A lone 合计 is a row, not a header."""
+    words = _words(filled)
+    if not words or any(_AMOUNT.match(c) for c in words):
         return False
     if len(filled) == 1 and is_total_label(filled[0]):
         return False
-    return all(is_header_cell(c) for c in filled)
+    # A cell is one header word ("科目 名称" wrapped) or, space-separated, several.
+    marks = [m for c in filled for m in ([True] if is_header_cell(c) else [is_header_cell(w) for w in c.split()])]
+    known = sum(marks)
+    return known > 0 if not started else 2 * known > len(marks)
 
 
 def is_meta(filled: tuple[str, ...]) -> bool:
@@ -148,7 +162,8 @@ def is_meta(filled: tuple[str, ...]) -> bool:
 
 
 def is_note(filled: tuple[str, ...]) -> bool:
-    return bool(filled) and squash(filled[0]).startswith(("注", "说明：", "说明:", "备注"))
+    """注：… / 说明：… lines under a table (not a row named 注册费)."""
+    return bool(filled) and bool(_NOTE.match(squash(filled[0])))
 
 
 def says_empty(filled: tuple[str, ...]) -> bool:

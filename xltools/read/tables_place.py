@@ -3,15 +3,14 @@
 A page break or a space-separated extraction loses blank cells, so a row may carry fewer
 cells than the table has columns and its values sit too far left. The values keep their
 order; each can only have moved left. A row is placed by its own arithmetic first (合计 =
-Σ parts), then, where several placements satisfy it, by the sums of the row it adds into
-(the 款 sums to the 类, per column) and of the rows that add into it. A value is never
-moved when the printed placement is consistent.
+Σ parts); where several placements satisfy it, `tables_resolve` decides by the sums of
+the rows around it. A value is never moved when the printed placement is consistent.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import combinations_with_replacement
-from typing import Mapping, Sequence
+from typing import Sequence
 
 from ..model import Amount, ReadNote, Row, RowKind
 from .tables_cells import BLANKS as _BLANKS, to_amount
@@ -82,9 +81,9 @@ def place(cells: Sequence[str], columns: tuple[str, ...], identity: Identity | N
         vals.pop()
     while len(vals) > m and None in vals:  # a stray blank cell: drop blanks from the left
         vals.remove(None)
-        if len(vals) > m:
-            extra.extend(f"{v:.2f}" for v in vals[m:] if v is not None)
-            vals = vals[:m]
+    if len(vals) > m:  # more values than columns: keep the first, report the rest
+        extra.extend(f"{v:.2f}" for v in vals[m:] if v is not None)
+        vals = vals[:m]
     printed = tuple(vals) + (None,) * (m - len(vals))
     d = m - len(vals)
     filled = [(i, v) for i, v in enumerate(vals) if v is not None]
@@ -113,54 +112,6 @@ def to_number(cell: str) -> Amount:
         return to_amount(cell)
     except ValueError:
         return None
-
-
-def _sum_off(parent: Values, kids: Sequence[Values]) -> float:
-    return sum(_off(parent[c], [k[c] for k in kids]) for c in range(len(parent)))
-
-
-def resolve(drafts: Sequence[Draft], parent_of: Mapping[str, str]) -> None:
-    """Choose among a row's arithmetic-consistent placements by the sums it takes part
-    in: first the row it adds into (parents are settled first), then its own children.
-    A row keeps its current placement unless another is strictly better."""
-    by_key = {d.key: d for d in drafts}
-    kids: dict[str, list[Draft]] = {}
-    for d in drafts:
-        p = parent_of.get(d.key)
-        if p is not None and p in by_key:
-            kids.setdefault(p, []).append(d)
-    depth: dict[str, int] = {}
-
-    def depth_of(key: str) -> int:
-        seen = 0
-        k = key
-        while k in parent_of and parent_of[k] in by_key and seen < 8:
-            k = parent_of[k]
-            seen += 1
-        return seen
-
-    for d in drafts:
-        depth[d.key] = depth_of(d.key)
-    order = sorted((d for d in drafts if len(d.cands) > 1), key=lambda d: depth[d.key])
-
-    def score(d: Draft) -> tuple[float, float]:
-        up = 0.0
-        p = parent_of.get(d.key)
-        if p is not None and p in by_key:
-            up = _sum_off(by_key[p].values, [k.values for k in kids[p]])
-        own = _sum_off(d.values, [k.values for k in kids[d.key]]) if d.key in kids else 0.0
-        return (round(up, 2), round(own, 2))
-
-    for d in order:
-        best, best_score = d.choice, score(d)
-        for i in range(len(d.cands)):
-            if i == best:
-                continue
-            d.choice = i
-            s = score(d)
-            if s < best_score:
-                best, best_score = i, s
-        d.choice = best
 
 
 def moved(d: Draft) -> str | None:

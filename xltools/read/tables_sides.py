@@ -6,7 +6,7 @@ income and total rows); 表9 by its codes (收入 codes start with 1, 支出 cod
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..layouts import CLASSES, FUND_TYPES, LAYOUTS, SOURCES, T9_INCOME_PREFIX
 from ..model import ReadNote, RowKind
@@ -28,7 +28,7 @@ _EXPENSE_FIXED = {
 }
 _CARRY_T1 = ("上年结转", "上年结转结余", "上年结余")
 _CARRY_T4 = ("上年财政拨款结转", "上年财政拨款结转结余", "上年结转", "上年结转结余")
-_TOTAL_KEYS = {"本年收入合计", "收入总计", "本年支出合计", "支出总计", "合计", T9_INCOME_PREFIX + "合计"}
+_EXPENSE_TOTALS = {"本年支出合计", "支出总计"}
 
 
 def _chinese_number(s: str) -> int | None:
@@ -63,7 +63,6 @@ class SideState:
 
     number: int
     in_carry: bool = False
-    seen: dict[str, int] = field(default_factory=dict)
 
 
 def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | None] | None:
@@ -82,16 +81,44 @@ def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | N
         return ("收入", carry[0] if state.number == 4 else "上年结转", "fixed", None)
     if t in _EXPENSE_FIXED:
         key = _EXPENSE_FIXED[t]
-        return ("支出", key, "total" if key in _TOTAL_KEYS else "fixed", None)
+        return ("支出", key, "total" if key in _EXPENSE_TOTALS else "fixed", None)
     code = class_code(label)
     if code is not None:
         return ("支出", code, "class", code)
     return None
 
 
+_VOCAB = frozenset(set(SOURCES) | set(_INCOME_TOTALS) | set(_EXPENSE_FIXED) | set(_CARRY_T1) | set(_CARRY_T4)
+                   | set(_CLASS_BY_NAME))
+
+
+def _starts_label(word: str) -> bool:
+    return bool(_ORDINAL.match(word)) or norm_label(word) in _VOCAB
+
+
+def split_labels(cells: list[str]) -> list[str]:
+    """A space-separated line joins two labels in one cell ("二、政府性基金预算 二、外交支出");
+    split it where a label starts, keeping a wrapped name ("国有资本经营 预算支出") whole."""
+    out: list[str] = []
+    for c in cells:
+        words = c.split()
+        if len(words) < 2 or not is_text(c) or norm_label(c) in _VOCAB:
+            out.append(c)
+            continue
+        groups: list[str] = []
+        for w in words:
+            if groups and not _starts_label(w):
+                groups[-1] += " " + w
+            else:
+                groups.append(w)
+        out.extend(groups)
+    return out
+
+
 def read_t1_t4(number: int, state: SideState, line: int, cells: list[str],
                notes: list[ReadNote]) -> list[Draft] | None:
     """The rows of one 表1/表4 line; None when nothing on it is a row."""
+    cells = split_labels(cells)
     sides = LAYOUTS[number].sides
     income_cols = tuple(c.key for c in sides[0].columns)
     expense_cols = tuple(c.key for c in sides[1].columns)
