@@ -1,0 +1,64 @@
+Attribute VB_Name = "xltools"
+' xltools: the ribbon tab (customUI14.xml) calls these macros; each one runs a Python function of
+' xltools.excel.buttons through the xlwings add-in (RunPython). Python shows its own short
+' message; nothing else happens here. Import this module once (docs/WINDOWS.md).
+Option Explicit
+
+' Ribbon callbacks (customUI14.xml onAction) take the pressed control.
+Public Sub XltImportFileRibbon(control As IRibbonControl)
+    XltImportFile
+End Sub
+
+Public Sub XltImportPastedRibbon(control As IRibbonControl)
+    XltImportPasted
+End Sub
+
+Public Sub XltRecomputeRibbon(control As IRibbonControl)
+    XltRecompute
+End Sub
+
+Public Sub XltFlagRibbon(control As IRibbonControl)
+    XltFlag
+End Sub
+
+Public Sub XltClearFlagsRibbon(control As IRibbonControl)
+    XltClearFlags
+End Sub
+
+Public Sub XltDoctorRibbon(control As IRibbonControl)
+    XltDoctor
+End Sub
+
+' Import text: pick the .txt extracted from the PDF, then import it into this workbook.
+Public Sub XltImportFile()
+    Dim path As Variant
+    path = Application.GetOpenFilename("Text (*.txt),*.txt,All files (*.*),*.*", 1, "xltools")
+    If VarType(path) = vbBoolean Then Exit Sub
+    ' Windows file names cannot hold a double quote, so a raw string literal is safe.
+    RunPython "import xltools.excel.buttons as b; b.import_file(r""" & path & """)"
+End Sub
+
+' Import pasted text: the lines pasted into the import sheet.
+Public Sub XltImportPasted()
+    RunPython "import xltools.excel.buttons as b; b.import_pasted()"
+End Sub
+
+' Recompute: rebuild formulas after rows were added or removed, refresh the verdicts.
+Public Sub XltRecompute()
+    RunPython "import xltools.excel.buttons as b; b.recompute()"
+End Sub
+
+' Flag: colour and annotate the cells of every failed check.
+Public Sub XltFlag()
+    RunPython "import xltools.excel.buttons as b; b.flag()"
+End Sub
+
+' Clear flags: remove what Flag added.
+Public Sub XltClearFlags()
+    RunPython "import xltools.excel.buttons as b; b.clear_flags()"
+End Sub
+
+' Check installation: the xltools doctor report in a dialog.
+Public Sub XltDoctor()
+    RunPython "import xltools.excel.buttons as b; b.doctor()"
+End Sub
