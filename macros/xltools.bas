@@ -1,7 +1,7 @@
 Attribute VB_Name = "xltools"
 ' xltools: the ribbon tab (customUI14.xml) calls these macros; each one runs a Python function of
 ' xltools.excel.buttons through the xlwings add-in (RunPython). Python shows its own short
-' message; nothing else happens here. Import this module once (docs/WINDOWS.md).
+' message; nothing else happens here. Import this module once (README.md, section "Windows and Excel").
 Option Explicit
 
 ' Ribbon callbacks (customUI14.xml onAction) take the pressed control.

@@ -2,15 +2,18 @@
 
 A cell is addressed by `CellKey` (table number, row key, column key), the same keys the
 rules use in `Ref("t<n>", row, column)`. A *derived* cell is one whose value follows from
-other cells (a 类 from its 款, a 合计 from its parts, 表1 from 表2); the workbook writes it
-as a live formula over those cells and keeps the printed figure beside it as 原表数.
+other cells (a 类 from its 款, a 合计 from its parts, 表1 from 表2), as the rule catalogue
+declares it; the workbook writes it as a live formula over those cells and keeps the
+printed figure beside it as 原表数.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..layouts import CLASSES, FUND_TYPES, LAYOUTS, SOURCES, T1_EXPENSE_TOTALS, T1_INCOME, T4_INCOME, T9_INCOME_PREFIX, T10_ROWS
+from ..layouts import CLASSES, LAYOUTS, T1_EXPENSE_TOTALS, T1_INCOME, T4_INCOME, T9_INCOME_PREFIX, T10_ROWS
 from ..model import Document, Row, Table
+from ..rules import CATALOGUE
+from ..rules.core import Equal, Ref
 
 CellKey = tuple[int, str, str]
 Terms = tuple[tuple[CellKey, float], ...]
@@ -38,21 +41,6 @@ class TablePlan:
         return {p.key: p for _, rows in self.sides for p in rows}
 
 
-# Column that sums the row's other columns, per table (and the columns it sums).
-ROW_SUMS: dict[int, tuple[str, tuple[str, ...]]] = {
-    1: ("合计", ("当年预算安排", "上年结转安排")),
-    2: ("合计", SOURCES),
-    3: ("合计", ("基本支出", "项目支出")),
-    4: ("小计", FUND_TYPES),
-    5: ("合计", ("基本支出", "项目支出")),
-    6: ("合计", ("人员经费", "公用经费")),
-    8: ("合计", ("基本支出", "项目支出")),
-    9: ("合计", ("基本支出", "项目支出")),
-    10: ("合计", FUND_TYPES),
-    11: ("合计", FUND_TYPES),
-    12: ("合计", SOURCES),
-    13: ("合计", FUND_TYPES),
-}
 TREE_TOTALS: dict[int, str] = {2: "合计", 3: "合计", 5: "合计", 6: "合计", 7: "合计", 8: "合计",
                                11: "部门合计", 12: "总计", 13: "总计"}
 
@@ -109,96 +97,61 @@ def place(n: int, table: Table | None) -> TablePlan:
     return TablePlan(n, table, [("", placed)])
 
 
-def _tree(n: int, rows: list[Placed], total: str, prefix: str = "") -> dict[str, list[str]]:
-    """Parent row key → child row keys, from codes (coded tables) or `Row.parent`."""
-    children: dict[str, list[str]] = {}
-    keys = {p.key for p in rows}
-    for p in rows:
-        if p.key == total:
-            continue
-        parent = None
-        if p.row is not None and p.row.parent and p.row.parent in keys:
-            parent = p.row.parent
-        elif p.code:
-            for cut in (5, 3):
-                if len(p.code) > cut and prefix + p.code[:cut] in keys:
-                    parent = prefix + p.code[:cut]
-                    break
-        if parent is None:
-            parent = total
-        children.setdefault(parent, []).append(p.key)
-    return children
+# Families whose mandatory identities give derived cells, in priority order: a table's own
+# sums first, then what it carries from another table.
+_DERIVING = ("table", "cross")
 
 
-def _present(doc: Document, n: int) -> bool:
-    t = doc.table(n)
-    return t is not None and not t.empty
+def _cell(ref: Ref) -> CellKey | None:
+    return (int(ref.sheet[1:]), ref.row, ref.column) if ref.sheet.startswith("t") else None
+
+
+def _reaches(terms: Terms, target: CellKey, derived: dict[CellKey, Terms]) -> bool:
+    """Whether any of `terms` depends, through derived cells, on `target` (a cycle)."""
+    seen: set[CellKey] = set()
+    stack = [k for k, _ in terms]
+    while stack:
+        k = stack.pop()
+        if k == target:
+            return True
+        if k not in seen:
+            seen.add(k)
+            stack.extend(t for t, _ in derived.get(k, ()))
+    return False
 
 
 def derive(doc: Document, plans: dict[int, TablePlan]) -> None:
-    """Fill each plan's `derived`: explicit sums, never a table over its own column."""
-    for n, plan in plans.items():
-        cols = [c.key for c in LAYOUTS[n].columns]
-        d = plan.derived
-        if n in (1, 4):
-            _derive_summary(doc, n, plan)
-            continue
-        if n == 10:
-            rsum = ROW_SUMS[10]
-            for key in ("因公出国（境）费", "公务接待费", "公务用车购置费", "公务用车运行维护费"):
-                d[(10, key, rsum[0])] = tuple(((10, key, c), 1.0) for c in rsum[1])
-            for c in cols:
-                d[(10, "公务用车购置及运行费", c)] = (((10, "公务用车购置费", c), 1.0), ((10, "公务用车运行维护费", c), 1.0))
-                d[(10, "合计", c)] = tuple(((10, k, c), 1.0) for k in ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"))
-            continue
-        for side, rows in plan.sides:
-            if n == 9 and side == "收入":
-                total, prefix, side_cols = T9_INCOME_PREFIX + "合计", T9_INCOME_PREFIX, ["金额"]
-            else:
-                total, prefix = (TREE_TOTALS.get(n) or LAYOUTS[n].total_key), ""
-                side_cols = [c.key for c in LAYOUTS[n].sides[-1].columns]
-            tree = _tree(n, rows, total, prefix)
-            for p in rows:
-                kids = tree.get(p.key)
-                if kids:
-                    for c in side_cols:
-                        d[(n, p.key, c)] = tuple(((n, k, c), 1.0) for k in kids)
-                elif n in ROW_SUMS and not (n == 9 and side == "收入") and p.key != total:
-                    head, parts = ROW_SUMS[n]
-                    d[(n, p.key, head)] = tuple(((n, p.key, c), 1.0) for c in parts)
-
-
-def _derive_summary(doc: Document, n: int, plan: TablePlan) -> None:
-    """表1 and 表4: income from 表2's 合计 row, 表1 类 rows from 表2, totals over the rows."""
-    d = plan.derived
-    placed = plan.placed()
-    classes = [k for k, _ in CLASSES] + [p.key for _, rows in plan.sides for p in rows
-                                        if p.code and p.key not in dict(CLASSES)]
-    t2 = doc.table(2)
-    sources = SOURCES if n == 1 else FUND_TYPES
-    if _present(doc, 2):
-        for s in sources:
-            d[(n, s, "金额")] = (((2, "合计", s), 1.0),)
-        if n == 1:
-            d[(1, "上年结转", "金额")] = (((2, "合计", "上年结转"), 1.0),)
-    d[(n, "本年收入合计", "金额")] = tuple(((n, s, "金额"), 1.0) for s in sources)
-    carry = "上年结转" if n == 1 else "上年财政拨款结转"
-    if n == 4:
-        d[(4, carry, "金额")] = tuple(((4, f"结转:{s}", "金额"), 1.0) for s in FUND_TYPES)
-    d[(n, "收入总计", "金额")] = (((n, "本年收入合计", "金额"), 1.0), ((n, carry, "金额"), 1.0))
-    head, parts = ROW_SUMS[n]
-    exp_cols = (head,) + parts
-    for k in classes:
-        if k not in placed:
-            continue
-        d[(n, k, head)] = tuple(((n, k, c), 1.0) for c in parts)
-        printed_row = plan.table is not None and plan.table.row(k) is not None
-        if n == 1 and _present(doc, 2) and t2 is not None and (printed_row or t2.row(k)):
-            d[(1, k, "当年预算安排")] = (((2, k, "合计"), 1.0),) if t2.row(k) else ()
-            d[(1, k, "上年结转安排")] = (((2, k, "上年结转"), 1.0),) if t2.row(k) else ()
-    for c in exp_cols:
-        d[(n, "本年支出合计", c)] = tuple(((n, k, c), 1.0) for k in classes if k in placed)
-        d[(n, "支出总计", c)] = (((n, "本年支出合计", c), 1.0), ((n, "年终结转", c), 1.0))
+    """Fill each plan's `derived` from the rule catalogue, so a sheet's live formulas and
+    the rules that check them are one declaration: every mandatory identity that states
+    one table cell as a sum of other table cells makes that cell a formula over them. The
+    first such identity wins; one that would make a cell depend on itself is skipped."""
+    derived: dict[CellKey, Terms] = {}
+    placed = {n: set(plan.placed()) for n, plan in plans.items()}
+    # Column sums first (a total over the rows printed above it reads like the table), then
+    # any other identity: a row's 合计 over its columns, a figure carried from another table.
+    for columns_only in (True, False):
+        for family in _DERIVING:
+            for rule in CATALOGUE:
+                if rule.family != family or rule.level != "M":
+                    continue
+                for inst in rule.instances(doc):
+                    rel = inst.relation
+                    if not isinstance(rel, Equal) or len(rel.lhs) != 1 or rel.lhs[0].factor != 1.0:
+                        continue
+                    lhs = rel.lhs[0].ref
+                    key = _cell(lhs)
+                    cells = [(_cell(t.ref), t.factor) for t in rel.rhs]
+                    if key is None or key in derived or key[1] not in placed.get(key[0], ()):
+                        continue
+                    if any(c is None for c, _ in cells):
+                        continue
+                    if columns_only and any(t.ref.sheet != lhs.sheet or t.ref.column != lhs.column for t in rel.rhs):
+                        continue
+                    terms = tuple((c, f) for c, f in cells if c is not None)
+                    if terms and not _reaches(terms, key, derived):
+                        derived[key] = terms
+    for key, terms in derived.items():
+        plans[key[0]].derived[key] = terms
 
 
 def plan_document(doc: Document) -> dict[int, TablePlan]:
