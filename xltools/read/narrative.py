@@ -1,5 +1,4 @@
 """The narrative (第三部分): every figure it states, with its section and line."""
-# HELPERS: read /work/main/COMMON_RULES.md first ("the common rules": row keys, subjects, COVERED, no git writes).
 from __future__ import annotations
 
 import re

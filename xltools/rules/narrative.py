@@ -1,5 +1,4 @@
 """narrative rules: every figure 第三部分 restates, against the tables and against itself."""
-# HELPERS: read /work/main/COMMON_RULES.md first ("the common rules": row keys, subjects, COVERED, no git writes).
 from __future__ import annotations
 
 from typing import Iterator
