@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 from .findings import Finding, Where, sort_key
 from .model import Document
 from .rules import CATALOGUE
-from .rules.core import Instance, Outcome, Rule, Values, judge, refs_of
+from .rules.core import Instance, Outcome, Rule, Values, Verdict, judge, refs_of
 from .rules.resolve import DocumentValues
 
 
@@ -32,12 +32,9 @@ def finding_for(rule: Rule, inst: Instance, out: Outcome, values: Values) -> Fin
         w = values.where(ref)
         if w is not None and w not in places:
             places.append(w)
-    for line in inst.lines:
-        w = Where(line=line)
-        if all(p.line != line for p in places):
-            places.append(w)
-    extra = getattr(inst.relation, "lines", ())
-    for line in extra:
+    # A Verdict carries the lines its judgement read (a 绩效 table's title, a sentence).
+    extra = inst.relation.lines if isinstance(inst.relation, Verdict) else ()
+    for line in inst.lines + extra:
         if all(p.line != line for p in places):
             places.append(Where(line=line))
     msg = f"[{verdict}] {rule.description}：{inst.subject}"
