@@ -7,7 +7,7 @@ from openpyxl.chart.series import SeriesLabel
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..layouts import CLASS_NAMES
+from ..layouts import CLASS_NAMES, T10_ROWS
 from ..model import Document
 from .address import AddressMap
 from .cells import fit_to_width, put_header, put_text
@@ -97,7 +97,8 @@ def write_charts(ws: Worksheet, doc: Document, plans: dict[int, TablePlan], amap
     t5 = plans[5]
     classes = [(p.name, live(5, p.key, "合计")) for _, rows in t5.sides for p in rows
                if p.code and len(p.code) == 3 and p.row is not None]
-    sangong = [(k, live(10, k, "合计")) for k in ("因公出国（境）费", "公务接待费", "公务用车购置费", "公务用车运行维护费")]
+    # The chart shows the leaves: the two 公务用车 items, not their sum, and no 合计.
+    sangong = [(k, live(10, k, "合计")) for k, _ in T10_ROWS if k not in ("公务用车购置及运行费", "合计")]
     charts = (("收入结构", income, "pie"), ("支出结构（基本/项目）", spend, "pie"),
               ("一般公共预算支出（按类）", classes, "bar"), ("“三公”经费", sangong, "bar"))
     top = 4

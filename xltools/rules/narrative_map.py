@@ -1,7 +1,7 @@
 """Where each narrative subject is printed in the tables, and what its shares are over."""
 from __future__ import annotations
 
-from ..layouts import FUND_TYPES, SOURCES
+from ..layouts import FUND_TYPES, SOURCES, T10_ROWS
 from ..model import Document, Figure
 from .core import Ref
 
@@ -32,7 +32,7 @@ for _t in FUND_TYPES:
     # The 财政拨款 of a type, as section 四 states it, includes its carry-over.
     _FIXED[f"财政拨款:{_t}"] = (("t4", _t, "金额"), ("t4", f"结转:{_t}", "金额"))
 
-SANGONG_ITEMS = ("因公出国（境）费", "公务接待费", "公务用车购置及运行费", "公务用车购置费", "公务用车运行维护费")
+SANGONG_ITEMS = tuple(k for k, _ in T10_ROWS if k != "合计")
 for _i in SANGONG_ITEMS + ("合计",):
     _FIXED[f"三公:{_i}"] = (("t10", _i, "合计"),)
 
