@@ -19,14 +19,16 @@ Read = tuple[dict[int, Table | None], list[ReadNote]]
 
 def read_text(text: str) -> Read:
     lines = to_lines(text)
-    return read_tables(lines, find_regions(lines))
+    tables, notes, _ = read_tables(lines, find_regions(lines))
+    return tables, notes
 
 
 @lru_cache(maxsize=None)
 def seed(key: str) -> Read:
     path = SEED_PATHS[key]
     lines = to_lines(decode(path.read_bytes(), str(path)))
-    return read_tables(lines, find_regions(lines))
+    tables, notes, _ = read_tables(lines, find_regions(lines))
+    return tables, notes
 
 
 def table(key: str, n: int) -> Table:
@@ -702,7 +704,7 @@ def test_duplicate_and_unplaced_lines_are_noted() -> None:
                "201\t一般公共服务支出\t6.00\t6.00\t\t\t\t\t",
                "20101\t人大事务\t6.00\t6.00\t\t\t\t\t",
                "20101\t人大事务\t6.00\t6.00\t\t\t\t\t",
-               "这一行不是表格的一部分",
+               "这一行不是表格的一部分。",  # a sentence, not a piece of a wrapped name
                "2010199\t其他人大事务支出\t6.00\t6.00\t\t\t\t\t")
     tables, notes = read_text(text)
     t = tables[2]

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from .check import check
+from .check import check, evaluate
 from .read import ReadError, read_document
 from .report import to_json, to_text
 
@@ -24,7 +24,7 @@ def _check(args: argparse.Namespace) -> int:
         doc = None
     else:
         doc = read_document(path)
-        findings = check(doc)
+        findings, coverage = evaluate(doc)
     if doc is None:
         errors = sum(f.severity == "error" for f in findings)
         for f in findings:
@@ -33,10 +33,10 @@ def _check(args: argparse.Namespace) -> int:
         print(f"错误 {errors} 条，提示 {sum(f.severity == 'warning' for f in findings)} 条")
         return 1 if errors else 0
     if args.json:
-        json.dump(to_json(doc, findings), sys.stdout, ensure_ascii=False, indent=1)
+        json.dump(to_json(doc, findings, coverage), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(to_text(doc, findings, show_info=args.all))
+        sys.stdout.write(to_text(doc, findings, show_info=args.all, coverage=coverage))
     return 1 if any(f.severity == "error" for f in findings) else 0
 
 
@@ -44,11 +44,12 @@ def _demo(args: argparse.Namespace) -> int:
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
     doc = read_document(SAMPLE)
-    findings = check(doc)
-    (out / "check.txt").write_text(to_text(doc, findings, show_info=True), encoding="utf-8")
-    (out / "check.json").write_text(json.dumps(to_json(doc, findings), ensure_ascii=False, indent=1), encoding="utf-8")
+    findings, coverage = evaluate(doc)
+    (out / "check.txt").write_text(to_text(doc, findings, show_info=True, coverage=coverage), encoding="utf-8")
+    (out / "check.json").write_text(json.dumps(to_json(doc, findings, coverage), ensure_ascii=False, indent=1),
+                                    encoding="utf-8")
     shutil.copyfile(SAMPLE, out / SAMPLE.name)
-    print(to_text(doc, findings), end="")
+    print(to_text(doc, findings, coverage=coverage), end="")
     made = ["check.txt", "check.json"]
     try:
         from .render.fill import import_document

@@ -32,6 +32,9 @@ class Row:
     level: int = 0
     parent: str | None = None  # key of the row this one sums into, where not implied by codes
     second_name: str | None = None  # 表6: 政府预算经济科目 name
+    # Columns whose amount the reader placed by a guess: another placement fitted the
+    # document's arithmetic equally well, so a finding resting on them is not certain.
+    guessed: tuple[str, ...] = ()
 
     def get(self, column: str) -> Amount:
         return self.amounts.get(column)

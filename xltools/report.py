@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from .coverage import Coverage, summary_lines
 from .findings import Finding
 from .layouts import LAYOUTS
 from .model import Document
@@ -25,7 +26,7 @@ def table_total(doc: Document, n: int) -> float | None:
     return row.get(layout.total_column) if row else None
 
 
-def to_json(doc: Document, findings: list[Finding]) -> dict[str, Any]:
+def to_json(doc: Document, findings: list[Finding], coverage: Coverage | None = None) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for n in range(1, 14):
         t = doc.table(n)
@@ -42,10 +43,12 @@ def to_json(doc: Document, findings: list[Finding]) -> dict[str, Any]:
         "tables": tables,
         "findings": [f.as_dict() for f in findings],
         "summary": summary(findings),
+        **({"coverage": coverage.as_dict()} if coverage is not None else {}),
     }
 
 
-def to_text(doc: Document, findings: list[Finding], *, show_info: bool = False) -> str:
+def to_text(doc: Document, findings: list[Finding], *, show_info: bool = False,
+            coverage: Coverage | None = None) -> str:
     s = summary(findings)
     head = [
         f"文件：{doc.source}",
@@ -54,6 +57,7 @@ def to_text(doc: Document, findings: list[Finding], *, show_info: bool = False) 
         f"叙述数字 {len(doc.narrative.figures)} 个，绩效目标表 {len(doc.projects)} 张",
         f"结论：错误 {s['error']} 条，提示 {s['warning']} 条，尾差/信息 {s['info']} 条"
         + ("　——　未发现错误" if s["error"] == 0 else ""),
+        *(summary_lines(coverage) if coverage is not None else ()),
         "",
     ]
     body = []

@@ -18,7 +18,7 @@ from ..render.extra import place_narrative, place_performance
 from ..render.plan import plan_document
 from ..render.sheets import CHARTS, CHECKS, CODES, COVER, NARRATIVE, PERFORMANCE, TABLE_SHEETS
 from ..rules import CATALOGUE
-from ..rules.core import Ref, judge, refs_of
+from ..rules.core import Ref, judge, refs_of, rule_instances
 from ..rules.resolve import DocumentValues
 from .content import SheetContent, read_content
 from .messages import UserError
@@ -125,23 +125,22 @@ def flags_for(values: dict[str, Grid]) -> tuple[list[Flag], list[Finding]]:
     dv = DocumentValues(doc)
     flags: dict[tuple[str, str], Flag] = {}
     found: list[Finding] = []
-    for rule in CATALOGUE:
-        for inst in rule.instances(doc):
-            f = finding_for(rule, inst, judge(inst.relation, dv), dv)
-            if f is None or f.severity == "info":
+    for rule, inst in rule_instances(CATALOGUE, doc):
+        f = finding_for(rule, inst, judge(inst.relation, dv), dv)
+        if f is None or f.severity == "info":
+            continue
+        found.append(f)
+        colour = ERROR_COLOUR if f.severity == "error" else WARNING_COLOUR
+        for ref in refs_of(inst.relation):
+            place = where(ref)
+            if place is None:
                 continue
-            found.append(f)
-            colour = ERROR_COLOUR if f.severity == "error" else WARNING_COLOUR
-            for ref in refs_of(inst.relation):
-                place = where(ref)
-                if place is None:
-                    continue
-                old = flags.get(place)
-                if old is None:
-                    flags[place] = Flag(place[0], place[1], colour, f.message)
-                elif f.message not in old.note:
-                    flags[place] = Flag(old.sheet, old.address, ERROR_COLOUR if ERROR_COLOUR in (old.colour, colour) else colour,
-                                        old.note + "\n" + f.message)
+            old = flags.get(place)
+            if old is None:
+                flags[place] = Flag(place[0], place[1], colour, f.message)
+            elif f.message not in old.note:
+                flags[place] = Flag(old.sheet, old.address, ERROR_COLOUR if ERROR_COLOUR in (old.colour, colour) else colour,
+                                    old.note + "\n" + f.message)
     return list(flags.values()) + _check_sheet_flags(values.get(CHECKS) or []), found
 
 

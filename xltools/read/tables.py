@@ -3,17 +3,18 @@ break left a row a cell short."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 
-from ..layouts import LAYOUTS, T10_ROWS, column_keys
+from ..layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, column_keys
 from ..model import ReadNote, Table
 from .regions import Regions, label_number
 from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text,
                            is_total_label, norm_label, norm_name, says_empty, squash, tokens)
 from .tables_place import Draft, Identity, Values, placement_notes, place
 from .tables_resolve import resolve
-from .tables_sides import SideState, read_t1_t4, read_t9
+from .tables_sides import SideState, join_pieces, read_t1_t4, read_t9
 from .tables_units import unit_structure
+from .tables_wrap import Wrap, apply as apply_wraps, is_piece, name_key, notes as wrap_notes, settle_by_names, settle_locally
 from .text import Line
 
 
@@ -248,7 +249,24 @@ def _skip(ln: Line, filled: tuple[str, ...], started: bool) -> bool:
     return is_header(filled, started) or is_column_numbers(filled)
 
 
-def _read_table(n: int, lines: list[Line], span: tuple[int, int], label_line: int | None) -> tuple[Table, list[ReadNote]]:
+_WRAPPABLE = frozenset({2, 3, 5, 6, 7, 8, 11, 12, 13})
+
+
+@dataclass
+class _Parsed:
+    """One table as read line by line, before its wrapped names and placements are settled."""
+
+    number: int
+    title: str
+    start: int
+    label_line: int | None
+    drafts: list[Draft]
+    wraps: list[Wrap]
+    notes: list[ReadNote]
+    empty_mark: bool
+
+
+def _parse_table(n: int, lines: list[Line], span: tuple[int, int], label_line: int | None) -> _Parsed:
     start, end = span
     title_ln = lines[start - 1]
     title = title_ln.filled[0] if title_ln.filled else title_ln.text
@@ -256,6 +274,11 @@ def _read_table(n: int, lines: list[Line], span: tuple[int, int], label_line: in
     reader = _Reader(n, notes)
     empty_mark = False
     seen: dict[str, Draft] = {}
+    wraps: list[Wrap] = []
+    pending: list[Wrap] = []
+    gap = False
+    body: list[tuple[Line, list[str], bool]] = []  # (line, its cells, split)
+    started = False  # a row has been seen: a header line below it must be mostly header words
     for ln in lines[start:end - 1]:
         if ln.blank:
             continue
@@ -263,8 +286,30 @@ def _read_table(n: int, lines: list[Line], span: tuple[int, int], label_line: in
         if is_note(filled) or (len(filled) == 1 and says_empty(filled)):
             empty_mark = empty_mark or says_empty(filled)
             continue
-        cells, reader.split = tokens(ln.cells)
-        if _skip(ln, tuple(c for c in cells if c), bool(reader.drafts)):
+        cells, split = tokens(ln.cells)
+        if _skip(ln, tuple(c for c in cells if c), started):
+            continue
+        body.append((ln, cells, split))
+        started = started or any(is_amount(c) or is_code(c) or is_total_label(c) for c in cells if c)
+    if n in (1, 4):
+        by_no = {ln.no: (ln, split) for ln, _, split in body}
+        kept, joined = join_pieces([(ln.no, cells) for ln, cells, _ in body])
+        body = [(by_no[no][0], cells, by_no[no][1]) for no, cells in kept]
+        notes.extend(ReadNote("READ-PLACEMENT", f"表{n}第{no}行“{piece}”是相邻一行名称的续行，已合并为“{whole}”",
+                              no, n) for no, piece, whole in joined)
+    last_no = start
+    for ln, cells, reader.split in body:
+        gap = any(lines[i - 1].blank for i in range(last_no + 1, ln.no))
+        last_no = ln.no
+        # Above the first row a piece can only be the head of 表12/13's grand-total row (named
+        # after the department); elsewhere it would be an unrecognised header.
+        if n in _WRAPPABLE and (reader.drafts or n in (12, 13)) and is_piece([c for c in cells if c]):
+            w = Wrap(n, norm_name(next(c for c in cells if c)), ln.no, reader.drafts[-1] if reader.drafts else None,
+                     None, gap)
+            if pending:
+                pending[-1].gap_after = gap
+            pending.append(w)
+            wraps.append(w)
             continue
         rows = reader.read(ln.no, cells)
         if rows is None:
@@ -276,31 +321,112 @@ def _read_table(n: int, lines: list[Line], span: tuple[int, int], label_line: in
             if prev is None:
                 seen[d.key] = d
                 reader.drafts.append(d)
+                for w in pending:
+                    w.next = d
+                if pending:
+                    pending[-1].gap_after = gap
+                pending = []
                 continue
             label = f"{d.code} {d.name}" if d.code else d.name
             same = "金额相同" if prev.printed == d.printed else "金额不同，保留第一次出现的一行"
             notes.append(ReadNote("READ-DUPLICATE", f"表{n}“{label}”重复出现（第{prev.line}行与第{d.line}行，{same}）",
                                   d.line, n))
-    drafts = reader.drafts
+    for w in [w for w in wraps if w.prev is None and w.next is None]:
+        # A lone name with no row around it is a row: an empty 表13 prints its department.
+        wraps.remove(w)
+        reader.drafts.extend(reader.read(w.line, [w.text]) or [])
+    for w in wraps:
+        settle_locally(w)
+    return _Parsed(n, title, start, label_line, reader.drafts, wraps, notes, empty_mark)
+
+
+def _table(p: _Parsed) -> Table:
+    rows = tuple(d.row() for d in p.drafts)
+    empty = p.empty_mark or all(v is None for r in rows for v in r.amounts.values())
+    return Table(p.number, p.title, p.start, empty, rows, p.label_line)
+
+
+_VARIANTS = 4
+
+
+def _variants(p: _Parsed) -> list[Table]:
+    """The table under other whole-table placements of its open rows (those whose own and
+    parent's arithmetic allowed more than one): each variant puts every open row in the
+    same column pattern, as an extraction that lost blank cells does to a whole table."""
+    open_rows = [d for d in p.drafts if len(d.cands) > 1]
+    if not open_rows:
+        return []
+    def pattern(v: tuple[object, ...]) -> tuple[bool, ...]:
+        return tuple(x is not None for x in v)
+    patterns: list[tuple[bool, ...]] = []
+    for d in open_rows:
+        for c in d.cands:
+            if c is not d.values and pattern(c) != pattern(d.values) and pattern(c) not in patterns:
+                patterns.append(pattern(c))
+    chosen = [d.choice for d in open_rows]
+    out = []
+    for pat in patterns[:_VARIANTS]:
+        for d in open_rows:
+            d.choice = next((i for i, c in enumerate(d.cands) if pattern(c) == pat), d.choice)
+        if [d.choice for d in open_rows] != chosen:
+            out.append(_table(p))
+        for d, i in zip(open_rows, chosen):
+            d.choice = i
+    return out
+
+
+def _finish(p: _Parsed) -> tuple[Table, list[Table]]:
+    n, drafts = p.number, p.drafts
     if n in (12, 13):
-        _units(n, drafts, notes)
+        _units(n, drafts, p.notes)
     resolve(drafts, _parents(n, drafts))
-    notes.extend(placement_notes(drafts, n))
-    rows = tuple(d.row() for d in drafts)
-    empty = empty_mark or all(v is None for r in rows for v in r.amounts.values())
-    return Table(n, title, start, empty, rows, label_line), notes
+    p.notes.extend(placement_notes(drafts, n))
+    p.notes.extend(wrap_notes(p.wraps))
+    return _table(p), _variants(p)
 
 
-def read_tables(lines: list[Line], regions: Regions) -> tuple[dict[int, Table | None], list[ReadNote]]:
-    tables: dict[int, Table | None] = {}
+def _names_printed(parsed: Iterable[_Parsed], extra: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:
+    """Names printed whole: by code (rows no piece touches, the official 类 names), and
+    names alone (the 绩效 tables' project names, the 表10 labels)."""
+    by_code: dict[str, set[str]] = {code: {name_key(name)} for code, name in CLASS_NAMES.items()}
+    for p in parsed:
+        touched = {id(w.prev) for w in p.wraps} | {id(w.next) for w in p.wraps}
+        for d in p.drafts:
+            if d.code and id(d) not in touched:
+                by_code.setdefault(d.code, set()).add(name_key(d.name))
+    names = {name_key(x) for x in extra}
+    return by_code, names
+
+
+Variants = dict[int, list[Table]]
+
+
+def read_tables(lines: list[Line], regions: Regions, names: Iterable[str] = ()) -> tuple[dict[int, Table | None], list[ReadNote], Variants]:
+    """`names`: names the document prints elsewhere (the 绩效 tables' project names), which
+    settle which row a wrapped piece of a name belongs to. Returns the tables, the notes,
+    and for each table whose placement its own arithmetic left open, the other placements
+    (for `tables_across` to settle by the tables that restate its figures)."""
+    parsed: dict[int, _Parsed] = {}
     notes: list[ReadNote] = []
     for n, layout in LAYOUTS.items():
         span = regions.tables.get(n)
-        if span is None:
+        if span is not None:
+            parsed[n] = _parse_table(n, lines, span, regions.labels.get(n))
+    if any(p.wraps for p in parsed.values()):
+        by_code, whole = _names_printed(parsed.values(), names)
+        settle_by_names([w for p in parsed.values() for w in p.wraps], by_code, whole)
+        for p in parsed.values():
+            apply_wraps(p.wraps, p.drafts)
+    tables: dict[int, Table | None] = {}
+    variants: Variants = {}
+    for n, layout in LAYOUTS.items():
+        p = parsed.get(n)
+        if p is None:
             tables[n] = None
             notes.append(ReadNote("READ-MISSING-TABLE", f"未找到表{n}“{layout.title}”", None, n))
             continue
-        table, found = _read_table(n, lines, span, regions.labels.get(n))
-        tables[n] = table
-        notes.extend(found)
-    return tables, notes
+        tables[n], others = _finish(p)
+        if others:
+            variants[n] = others
+        notes.extend(p.notes)
+    return tables, notes, variants

@@ -92,6 +92,39 @@ _VOCAB = frozenset(set(SOURCES) | set(_INCOME_TOTALS) | set(_EXPENSE_FIXED) | se
                    | set(_CLASS_BY_NAME))
 
 
+def is_label(word: str) -> bool:
+    """A whole 表1/表4 label (not a piece of one): a fixed row or an official 类 name."""
+    t = norm_label(word)
+    return t in _VOCAB or t in _CLASS_BY_NAME
+
+
+def join_pieces(rows: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
+    """表1/表4 lines with a wrapped label's piece on a line of its own: the piece joined to
+    the label above or below it that it completes to a whole label. Returns the lines left
+    and (line, piece, label) for each join; a piece that completes nothing stays a line."""
+    out = [(no, list(cells)) for no, cells in rows]
+    joined: list[tuple[int, str, str]] = []
+    drop: set[int] = set()
+    for i, (no, cells) in enumerate(out):
+        filled = [c for c in cells if c]
+        if len(filled) != 1 or not is_text(filled[0]) or is_label(filled[0]):
+            continue
+        piece = filled[0]
+        for j, after in ((i - 1, True), (i + 1, False)):
+            if not 0 <= j < len(out) or out[j][0] in drop:
+                continue
+            cells_j = out[j][1]
+            k = next((k for k, c in enumerate(cells_j) if is_text(c) and not is_label(c)
+                      and is_label(c + piece if after else piece + c)), None)
+            if k is not None:
+                whole = cells_j[k] + piece if after else piece + cells_j[k]
+                cells_j[k] = whole
+                drop.add(no)
+                joined.append((no, piece, norm_name(whole)))
+                break
+    return [(no, cells) for no, cells in out if no not in drop], joined
+
+
 def _starts_label(word: str) -> bool:
     return bool(_ORDINAL.match(word)) or norm_label(word) in _VOCAB
 

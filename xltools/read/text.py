@@ -15,8 +15,10 @@ WATERMARK = "仅供内部审核"
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _HEADING = re.compile(r"^\s*#{1,6}\s*")
 _BOLD = re.compile(r"\*\*|__")
-# Two or more spaces (or an ideographic space run) separate cells in extractions without tabs.
-_WIDE_GAP = re.compile(r"(?:[ \u3000\u00a0]{2,})")
+# In extractions without tabs, cells are separated by two or more spaces, or by a single
+# ideographic space (U+3000), which never falls inside a printed word or number; a single
+# ASCII space does (wrapped cells: "国有资本经营 预算支出").
+_WIDE_GAP = re.compile(r"[ \u00a0]*\u3000[ \u3000\u00a0]*|[ \u00a0]{2,}")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model import Document
-from ..rules.core import Instance, Rule, Verdict, refs_of
+from ..rules.core import Instance, Rule, Unchecked, Verdict, effective_level, refs_of
 from .address import AddressMap
 from .cells import fit_to_width, put_header, put_text
 from .formulas import FAIL_A, FAIL_M, PASS, TAIL, RowCells, formula
@@ -71,20 +71,25 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
     r = FIRST
     for rule, inst in instances:
         cells = RowCells(f"F{r}", f"G{r}", f"H{r}", f"I{r}", f"J{r}")
-        f = formula(inst.relation, amap.printed, cells, rule.level)
+        f = formula(inst.relation, amap.printed, cells, effective_level(rule, inst))
         ws.cell(r, 1).value = r - FIRST + 1
         put_text(ws, r, 2, rule.id)
         put_text(ws, r, 3, rule.level)
         put_text(ws, r, 4, rule.description)
-        put_text(ws, r, 5, inst.subject)
+        subject = inst.subject
+        if isinstance(inst.relation, Unchecked):
+            subject += f"（未核对：{inst.relation.reason}）"
+        elif inst.guess:
+            subject += f"（{inst.guess}）"
+        put_text(ws, r, 5, subject)
         for col, v in ((6, f.actual), (7, f.expected), (8, f.diff), (9, f.tolerance), (10, f.base)):
             c = ws.cell(r, col)
-            if isinstance(v, str) and isinstance(inst.relation, Verdict):
+            if isinstance(v, str) and isinstance(inst.relation, (Verdict, Unchecked)):
                 put_text(ws, r, col, v)  # a fixed verdict's text, never a formula
             else:
                 c.value = constant(v)
             c.number_format = AMOUNT_FORMAT
-        if not isinstance(inst.relation, Verdict):
+        if not isinstance(inst.relation, (Verdict, Unchecked)):
             ws.cell(r, 11).value = f.verdict
         else:
             put_text(ws, r, 11, f.verdict)

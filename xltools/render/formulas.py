@@ -12,13 +12,14 @@ from typing import Callable, Iterable
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from ..rules.core import AtMost, Equal, GrowthOf, Ref, Relation, ShareOf, Terms, Verdict, tail_tolerance
+from ..rules.core import AtMost, Equal, GrowthOf, Ref, Relation, ShareOf, Terms, Unchecked, Verdict, tail_tolerance
 from .sheets import quoted
 
 Place = tuple[str, str]  # (sheet, A1 cell)
 Address = Callable[[Ref], Place | None]
 
 PASS, TAIL, FAIL_M, FAIL_A = "通过", "尾差", "不符", "提示"
+UNCHECKED = "未核对"
 _CELL = re.compile(r"^([A-Z]+)(\d+)$")
 _MAX_ARGS = 200  # Excel allows 255 arguments per function
 
@@ -114,6 +115,8 @@ def formula(rel: Relation, address: Address, cells: RowCells, level: str) -> Che
     if isinstance(rel, Verdict):
         return CheckFormulas(_const(rel.actual), _const(rel.expected), None, None, None,
                              PASS if rel.ok else fail)
+    if isinstance(rel, Unchecked):
+        return CheckFormulas(None, None, None, None, None, UNCHECKED)
     if isinstance(rel, Equal):
         tol = rel.tolerance if rel.tolerance is not None else tail_tolerance(max(len(rel.lhs), len(rel.rhs)))
         return CheckFormulas(
@@ -134,7 +137,8 @@ def formula(rel: Relation, address: Address, cells: RowCells, level: str) -> Che
             f'=IF({zero},"",ROUND({_terms(rel.part, address)}/{b}*100+1E-9,{rel.decimals}))',
             f'=IF({zero},"",ROUND({a}-{e},{rel.decimals + 2}))', None,
             f"={_terms(rel.base, address)}",
-            f'=IF({zero},IF({a}=0,"{PASS}","{fail}"),{_pct(d, rel.decimals, fail)})')
+            f'=IF({zero},IF({a}=0,"{PASS}","{fail}"),'
+            f'{_pct(d, rel.decimals, fail, a, _terms(rel.part, address), b, len(rel.part), len(rel.base))})')
     if isinstance(rel, GrowthOf):
         zero = f"ABS({b})<0.005"
         change = _one(rel.change, address)
@@ -143,14 +147,18 @@ def formula(rel: Relation, address: Address, cells: RowCells, level: str) -> Che
             f'=IF({zero},"",ROUND({change}/{b}*100+1E-9,{rel.decimals}))',
             f'=IF({zero},"",ROUND({a}-{e},{rel.decimals + 2}))', None,
             f"=ROUND({_terms(rel.current, address)}-{change},2)",
-            f'=IF({zero},"{fail}",{_pct(d, rel.decimals, fail)})')
+            f'=IF({zero},"{fail}",{_pct(d, rel.decimals, fail, a, change, b, 1, len(rel.current) + 1)})')
     raise TypeError(f"unknown relation {rel!r}")
 
 
-def _pct(d: str, decimals: int, fail: str) -> str:
+def _pct(d: str, decimals: int, fail: str, printed: str, part: str, base: str, part_cells: int, base_cells: int) -> str:
+    """`rules.core._pct_outcome` as a formula: 尾差 only where the rounding of the amounts
+    (`share_slack`) can explain the printed figure."""
     step = 10.0 ** -decimals
+    ep, eb = _number(0.005 * part_cells), _number(0.005 * base_cells)
+    slack = f"100*({ep}/ABS({base})+ABS({part})*{eb}/({base})^2)"
     return (f'IF(ABS({d})<{_number(step / 2)},"{PASS}",'
-            f'IF(ABS({d})<={_number(step * 1.0001)},"{TAIL}","{fail}"))')
+            f'IF(ABS({printed}-({part})/({base})*100)<={_number(step / 2)}+{slack}+1E-9,"{TAIL}","{fail}"))')
 
 
 def _const(v: float | str | None) -> float | str | None:
@@ -160,4 +168,4 @@ def _const(v: float | str | None) -> float | str | None:
 
 def status_of(verdict: str) -> str:
     """结果 text → `judge` status."""
-    return {PASS: "pass", TAIL: "tail"}.get(verdict, "fail")
+    return {PASS: "pass", TAIL: "tail", UNCHECKED: "unchecked"}.get(verdict, "fail")

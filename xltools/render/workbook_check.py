@@ -8,7 +8,7 @@ import openpyxl
 from ..check import finding_for, read_findings
 from ..findings import Finding, Where, sort_key
 from ..rules import CATALOGUE
-from ..rules.core import Ref, judge
+from ..rules.core import Ref, judge, rule_instances
 from ..rules.resolve import DocumentValues
 from . import structure
 from .address import AddressMap, grid_for
@@ -46,11 +46,10 @@ class WorkbookValues:
 def check_workbook(path: str | Path) -> list[Finding]:
     values = WorkbookValues(Path(path))
     found: list[Finding] = list(read_findings(values.doc))
-    for rule in CATALOGUE:
-        for inst in rule.instances(values.doc):
-            f = finding_for(rule, inst, judge(inst.relation, values), values)
-            if f is not None:
-                found.append(f)
+    for rule, inst in rule_instances(CATALOGUE, values.doc):
+        f = finding_for(rule, inst, judge(inst.relation, values), values)
+        if f is not None:
+            found.append(f)
     return sorted(found, key=sort_key)
 
 

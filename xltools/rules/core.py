@@ -7,7 +7,7 @@ so the two cannot drift.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Literal, Protocol, Union
 
 from ..findings import Where
@@ -15,7 +15,7 @@ from ..model import Document
 
 Level = Literal["M", "A"]
 Family = Literal["table", "cross", "narrative", "performance", "read"]
-Status = Literal["pass", "tail", "fail"]
+Status = Literal["pass", "tail", "fail", "unchecked"]
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,18 @@ class Verdict:
     lines: tuple[int, ...] = ()
 
 
-Relation = Union[Equal, AtMost, ShareOf, GrowthOf, Verdict]
+@dataclass(frozen=True)
+class Unchecked:
+    """An identity the document states but that cannot be checked: its base is not
+    identified, the part it rests on was not read. Never a finding of error or warning;
+    the coverage ledger counts it, with `reason` (in Chinese) saying why."""
+
+    reason: str
+    refs: tuple[Ref, ...] = ()
+    lines: tuple[int, ...] = ()
+
+
+Relation = Union[Equal, AtMost, ShareOf, GrowthOf, Verdict, Unchecked]
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,9 @@ class Instance:
     relation: Relation
     subject: str
     lines: tuple[int, ...] = ()  # extra source lines the finding rests on (titles, sentences)
+    # Why this instance rests on a guess (a placement the arithmetic did not settle); a
+    # guessed instance is judged at most as a warning, whatever its rule's level.
+    guess: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,11 @@ class Rule:
     family: Family
     description: str
     instances: Callable[[Document], Iterable[Instance]] = field(compare=False, repr=False)
+
+
+def effective_level(rule: Rule, inst: Instance) -> Level:
+    """An error means certain: a failure that rests on a guess is at most a warning."""
+    return "A" if inst.guess else rule.level
 
 
 class Values(Protocol):
@@ -150,6 +169,8 @@ def _cmp(diff: float, tol: float) -> Status:
 def judge(rel: Relation, values: Values) -> Outcome:
     if isinstance(rel, Verdict):
         return Outcome("pass" if rel.ok else "fail", rel.expected, rel.actual, None)
+    if isinstance(rel, Unchecked):
+        return Outcome("unchecked", None, None, None)
     if isinstance(rel, Equal):
         actual = round(total(values, rel.lhs), rel.decimals)
         expected = round(total(values, rel.rhs), rel.decimals)
@@ -169,32 +190,41 @@ def judge(rel: Relation, values: Values) -> Outcome:
         if not base:
             ok = not printed
             return Outcome("pass" if ok else "fail", None, printed, None)
-        exact = total(values, rel.part) / base * 100
-        return _pct_outcome(printed, exact, rel.decimals)
+        part = total(values, rel.part)
+        exact = part / base * 100
+        return _pct_outcome(printed, exact, rel.decimals, share_slack(part, base, len(rel.part), len(rel.base)))
     if isinstance(rel, GrowthOf):
         printed = values.value(rel.printed)
         change = values.value(rel.change) or 0.0
         base = round(total(values, rel.current) - change, 2)
         if abs(base) < 0.005:
             return Outcome("fail", None, printed, None)
-        return _pct_outcome(printed, change / base * 100, rel.decimals)
+        return _pct_outcome(printed, change / base * 100, rel.decimals, share_slack(change, base, 1, len(rel.current) + 1))
     raise TypeError(f"unknown relation {rel!r}")
 
 
-def _pct_outcome(printed: float | None, exact: float, decimals: int) -> Outcome:
-    """Judged at the printed decimals; reported to 2 decimals, so that a "20%" shows 511.84."""
+def share_slack(part: float, base: float, part_cells: int, base_cells: int) -> float:
+    """How far (in percentage points) a share of printed amounts can be from the share of
+    the amounts before rounding: each printed cell is within 0.005 of its true value."""
+    ep, eb = 0.005 * part_cells, 0.005 * base_cells
+    return 100 * (ep / abs(base) + abs(part) * eb / base ** 2)
+
+
+def _pct_outcome(printed: float | None, exact: float, decimals: int, slack: float) -> Outcome:
+    """Judged at the printed decimals ("占7.8%" for 7.79% passes); reported to 2 decimals,
+    so that a "20%" shows 511.84. A printed figure that the rounding of the amounts can
+    explain is 尾差; one it cannot is a mismatch, however few decimals were printed
+    ("占0%" for 1.26% is an error)."""
+    p = printed or 0.0
     expected = round(exact + 1e-9, decimals)
-    diff = round((printed or 0.0) - expected, decimals + 2)
+    diff = round(p - expected, decimals + 2)
     shown = round(exact + 1e-9, max(decimals, 2))
-    return Outcome(_pct(diff, decimals), shown, printed, round((printed or 0.0) - shown, max(decimals, 2) + 2))
-
-
-def _pct(diff: float, decimals: int) -> Status:
     step = 10.0 ** -decimals
     if abs(diff) < step / 2:
-        return "pass"
-    # A share of rounded cells may be off by one in its last printed digit.
-    return "tail" if abs(diff) <= step * 1.0001 else "fail"
+        status: Status = "pass"
+    else:
+        status = "tail" if abs(p - exact) <= step / 2 + slack + 1e-9 else "fail"
+    return Outcome(status, shown, printed, round(p - shown, max(decimals, 2) + 2))
 
 
 def refs_of(rel: Relation) -> tuple[Ref, ...]:
@@ -207,7 +237,18 @@ def refs_of(rel: Relation) -> tuple[Ref, ...]:
     return rel.refs
 
 
+def guessed_cells(doc: Document) -> frozenset[Ref]:
+    return frozenset(Ref(f"t{n}", r.key, c) for n, t in doc.tables.items() if t is not None
+                     for r in t.rows for c in r.guessed)
+
+
 def rule_instances(rules: Iterable[Rule], doc: Document) -> Iterable[tuple[Rule, Instance]]:
+    """Every instance of the rules on a document, marked where it rests on a guessed placement."""
+    guesses = guessed_cells(doc)
     for rule in rules:
         for inst in rule.instances(doc):
+            guessed = [r for r in refs_of(inst.relation) if r in guesses] if guesses and not inst.guess else []
+            if guessed:
+                cols = "、".join(sorted({f"表{r.sheet[1:]}“{r.column}”" for r in guessed}))
+                inst = replace(inst, guess=f"所依据的{cols}金额的列位置无法确定")
             yield rule, inst

@@ -1,0 +1,97 @@
+"""Placing what a table's own arithmetic left open by the tables that restate its figures.
+
+A space-separated 表8 whose every row has 合计 = 项目支出 reads the same with the amount under
+基本支出 or under 项目支出; 表12's 政府性基金 column and 表3 say which. Each whole-table
+placement the reader found possible is judged by the mandatory rules within the tables and
+across them; the one that breaks fewest is kept. Where another placement breaks no more,
+the cells on which they differ are marked as guessed, so a finding resting on them is at
+most a warning.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping
+
+from ..model import Document, ReadNote, Row, Table
+from ..rules.core import Relation, Verdict, judge, refs_of
+from ..rules.resolve import DocumentValues
+
+_FAMILIES = ("table", "cross")
+
+
+Judged = list[Relation]
+
+
+def _relations(doc: Document) -> dict[str, Judged]:
+    """The mandatory table and cross-table relations, by the tables they read. A variant
+    keeps its table's rows and keys, so the same relations judge every variant."""
+    from ..rules import CATALOGUE
+
+    out: dict[str, Judged] = {}
+    for rule in CATALOGUE:
+        if rule.family not in _FAMILIES or rule.level != "M":
+            continue
+        for inst in rule.instances(doc):
+            if isinstance(inst.relation, Verdict):
+                continue
+            for sheet in {r.sheet for r in refs_of(inst.relation)}:
+                out.setdefault(sheet, []).append(inst.relation)
+    return out
+
+
+def _errors(doc: Document, relations: Judged) -> int:
+    values = DocumentValues(doc)
+    return sum(1 for rel in relations if judge(rel, values).status == "fail")
+
+
+def _differ(a: Table, b: Table) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    other = b.by_key()
+    for r in a.rows:
+        o = other.get(r.key)
+        if o is None:
+            continue
+        cols = {c for c in set(r.amounts) | set(o.amounts) if r.get(c) != o.get(c)}
+        if cols:
+            out[r.key] = cols
+    return out
+
+
+def _mark(t: Table, guessed: Mapping[str, set[str]]) -> Table:
+    rows: list[Row] = []
+    for r in t.rows:
+        cols = guessed.get(r.key)
+        rows.append(replace(r, guessed=tuple(sorted(set(r.guessed) | cols))) if cols else r)
+    return replace(t, rows=tuple(rows))
+
+
+def settle_across(doc: Document, variants: Mapping[int, list[Table]]) -> Document:
+    notes: list[ReadNote] = []
+    by_sheet = _relations(doc)
+    for n, others in sorted(variants.items()):
+        chosen = doc.tables[n]
+        if chosen is None:
+            continue
+        relations = by_sheet.get(f"t{n}", [])
+        best, best_errors = chosen, _errors(doc, relations)
+        scored = [(best_errors, chosen)]
+        for t in others:
+            e = _errors(replace(doc, tables={**doc.tables, n: t}), relations)
+            scored.append((e, t))
+            if e < best_errors:
+                best, best_errors = t, e
+        guessed: dict[str, set[str]] = {}
+        for e, t in scored:
+            if e == best_errors and t is not best:
+                for key, cols in _differ(best, t).items():
+                    guessed.setdefault(key, set()).update(cols)
+        if best is not chosen:
+            what = "、".join(f"第{r.line}行" for r in best.rows if r.key in _differ(chosen, best))
+            notes.append(ReadNote("READ-PLACEMENT", f"表{n}{what}的金额按其他表中相同的数放置", best.line, n))
+        if guessed:
+            lines = sorted({r.line for r in best.rows if r.key in guessed})
+            notes.append(ReadNote("READ-GUESS", f"表{n}第{'、'.join(map(str, lines))}行的金额可放在不同的列，"
+                                  "各表的金额关系都不能确定哪一种；依据这些金额的核对结果只作提示", best.line, n))
+            best = _mark(best, guessed)
+        doc = replace(doc, tables={**doc.tables, n: best})
+    return replace(doc, notes=doc.notes + tuple(notes)) if notes else doc
