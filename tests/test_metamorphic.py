@@ -20,7 +20,7 @@ from xltools.read.document import read_text
 
 from conftest import SEED_PATHS
 
-RANDOM = {"spaces", "watermarks", "labels", "markdown", "wrap_names"}
+RANDOM = {"spaces", "watermarks", "labels", "markdown", "wrap_names", "page_breaks"}
 CASES = [(seed, name, r) for seed in sorted(SEED_PATHS) for name in TRANSFORMS
          for r in ((1, 2) if name in RANDOM else (0,))]
 

@@ -46,6 +46,14 @@ def ideographic(text: str, rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def collapsed_tabs(text: str, rng: random.Random) -> str:
+    """Tabs kept, but one tab between filled cells: the empty cells are lost."""
+    out = []
+    for ln in _lines(text):
+        out.append("\t".join(c.strip() for c in ln.split("\t") if c.strip()) if "\t" in ln else ln)
+    return "\n".join(out)
+
+
 def crlf(text: str, rng: random.Random) -> bytes:
     return text.replace("\n", "\r\n").encode("utf-8")
 
@@ -174,6 +182,29 @@ def _part3(lines: list[str]) -> int:
     raise AssertionError("no 第三部分 in the text")
 
 
+def page_breaks(text: str, rng: random.Random) -> str:
+    """Page breaks at other rows: blank lines, a watermark and a page number between two rows
+    of a table, and the row after the break one empty cell short (an empty amount cell
+    lost), so that only arithmetic places its amounts. Lines are inserted."""
+    lines = _lines(text)
+    stop = _part3(lines)
+    rows = [i for i in _table_rows(lines) if i < stop and i + 1 < stop and lines[i + 1].count("\t") >= 2]
+    picks = set(rng.sample(rows, min(12, len(rows))))
+    out: list[str] = []
+    page = 3
+    for i, ln in enumerate(lines):
+        out.append(ln)
+        if i in picks:
+            page += 1
+            out += ["", rng.choice(["仅供内部审核", "供内部审核"]), "", str(page), ""]
+            nxt = lines[i + 1].split("\t")
+            empties = [k for k, c in enumerate(nxt) if not c.strip() and k > 0 and any(x.strip() for x in nxt[k:])]
+            if empties:
+                del nxt[rng.choice(empties)]
+                lines[i + 1] = "\t".join(nxt)
+    return "\n".join(out)
+
+
 def cut_after_13(text: str, rng: random.Random) -> str:
     lines = _lines(text)
     return "\n".join(lines[:_part3(lines)])
@@ -182,6 +213,7 @@ def cut_after_13(text: str, rng: random.Random) -> str:
 TRANSFORMS: dict[str, Transform] = {
     "spaces": spaces,
     "ideographic": ideographic,
+    "collapsed_tabs": collapsed_tabs,
     "crlf": crlf,
     "gb18030": gb18030,
     "bom": bom,
@@ -191,7 +223,8 @@ TRANSFORMS: dict[str, Transform] = {
     "thousands": thousands,
     "strip_trailing": strip_trailing,
     "wrap_names": wrap_names,
+    "page_breaks": page_breaks,
     "cut_after_13": cut_after_13,
 }
 # Transforms that insert lines: findings are compared without line numbers.
-SHIFTS_LINES = {"wrap_names"}
+SHIFTS_LINES = {"wrap_names", "page_breaks"}

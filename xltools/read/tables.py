@@ -347,12 +347,14 @@ def _table(p: _Parsed) -> Table:
 
 
 _VARIANTS = 4
+_SINGLE = 24
 
 
 def _variants(p: _Parsed) -> list[Table]:
-    """The table under other whole-table placements of its open rows (those whose own and
-    parent's arithmetic allowed more than one): each variant puts every open row in the
-    same column pattern, as an extraction that lost blank cells does to a whole table."""
+    """The table under other placements of its open rows (those whose own arithmetic
+    allowed more than one): whole-table ones, which put every open row in the same column
+    pattern, as an extraction that lost blank cells does to a whole table; and each open
+    row alone in each of its other placements."""
     open_rows = [d for d in p.drafts if len(d.cands) > 1]
     if not open_rows:
         return []
@@ -372,6 +374,12 @@ def _variants(p: _Parsed) -> list[Table]:
             out.append(_table(p))
         for d, i in zip(open_rows, chosen):
             d.choice = i
+    singles = [(d, i) for d in open_rows for i in range(len(d.cands)) if i != d.choice]
+    if len(open_rows) > 1:
+        for d, i in singles[:_SINGLE]:
+            keep, d.choice = d.choice, i
+            out.append(_table(p))
+            d.choice = keep
     return out
 
 

@@ -20,28 +20,32 @@ _FAMILIES = ("table", "cross")
 
 
 Judged = list[Relation]
+Index = dict[tuple[str, str], list[int]]
 
 
-def _relations(doc: Document) -> dict[str, Judged]:
-    """The mandatory table and cross-table relations, by the tables they read. A variant
-    keeps its table's rows and keys, so the same relations judge every variant."""
+def _relations(doc: Document) -> tuple[Judged, Index]:
+    """The mandatory table and cross-table relations, indexed by the rows they read. A
+    variant keeps its table's rows and keys, so the same relations judge every variant,
+    and only those that read a row the variant changes can judge it differently."""
     from ..rules import CATALOGUE
 
-    out: dict[str, Judged] = {}
+    relations: Judged = []
+    index: Index = {}
     for rule in CATALOGUE:
         if rule.family not in _FAMILIES or rule.level != "M":
             continue
         for inst in rule.instances(doc):
             if isinstance(inst.relation, Verdict):
                 continue
-            for sheet in {r.sheet for r in refs_of(inst.relation)}:
-                out.setdefault(sheet, []).append(inst.relation)
-    return out
+            for key in {(r.sheet, r.row) for r in refs_of(inst.relation)}:
+                index.setdefault(key, []).append(len(relations))
+            relations.append(inst.relation)
+    return relations, index
 
 
-def _errors(doc: Document, relations: Judged) -> int:
+def _fails(doc: Document, relations: Judged, which: set[int]) -> int:
     values = DocumentValues(doc)
-    return sum(1 for rel in relations if judge(rel, values).status == "fail")
+    return sum(1 for i in which if judge(relations[i], values).status == "fail")
 
 
 def _differ(a: Table, b: Table) -> dict[str, set[str]]:
@@ -67,16 +71,18 @@ def _mark(t: Table, guessed: Mapping[str, set[str]]) -> Table:
 
 def settle_across(doc: Document, variants: Mapping[int, list[Table]]) -> Document:
     notes: list[ReadNote] = []
-    by_sheet = _relations(doc)
+    relations, index = _relations(doc)
     for n, others in sorted(variants.items()):
         chosen = doc.tables[n]
         if chosen is None:
             continue
-        relations = by_sheet.get(f"t{n}", [])
-        best, best_errors = chosen, _errors(doc, relations)
-        scored = [(best_errors, chosen)]
+        # Errors counted relative to the reader's own choice: only the relations that read
+        # a row a variant moves can change.
+        best, best_errors = chosen, 0
+        scored = [(0, chosen)]
         for t in others:
-            e = _errors(replace(doc, tables={**doc.tables, n: t}), relations)
+            which = {i for key in _differ(chosen, t) for i in index.get((f"t{n}", key), ())}
+            e = _fails(replace(doc, tables={**doc.tables, n: t}), relations, which) - _fails(doc, relations, which)
             scored.append((e, t))
             if e < best_errors:
                 best, best_errors = t, e

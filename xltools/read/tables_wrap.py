@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import product
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Callable, Iterable, Literal, Mapping, Sequence
 
 from ..model import ReadNote
 from .tables_cells import is_code, is_total_label, squash
@@ -112,41 +112,66 @@ def settle_by_names(wraps: Sequence[Wrap], known: Mapping[str, set[str]], names:
         code_key = (a.code, b.code) if a is not None and b is not None and a.code and b.code else key
         groups.setdefault(code_key, []).append(run)
 
+    # Two passes: a name also takes the pieces of the runs next to it, which the first
+    # pass may settle after it has scored this one; and a name the first pass settled is a
+    # name printed whole for the second (表2 settles a code that 表3 wraps elsewhere).
+    known = {code: set(v) for code, v in known.items()}
+    for final in (False, True):
+        for group in groups.values():
+            _settle_group(group, wraps, score, final)
+        if not final:
+            pending: dict[int, Draft] = {}
+            unsettled: set[int] = set()
+            for w in wraps:
+                for d in (w.prev, w.next):
+                    if d is not None and d.code:
+                        pending[id(d)] = d
+                        if w.settled != "名称":
+                            unsettled.add(id(d))
+            for key, d in pending.items():
+                if key not in unsettled:
+                    known.setdefault(d.code, set()).add(name_key(_name(d, wraps)))  # type: ignore[arg-type]
+
+
+def _settle_group(group: list[list[Wrap]], wraps: Sequence[Wrap], score: Callable[[Draft | None, str], float],
+                  final: bool) -> None:
     def put(run: list[Wrap], k: int) -> None:
         for i, w in enumerate(run):
             w.choice = "prev" if i < k else "next"
 
-    for group in groups.values():
-        options = list(product(*(range(len(run) + 1) for run in group)))
-        if len(options) > _SEARCH:
-            options = [tuple(k for _ in group) for k in range(min(len(r) for r in group) + 1)]
-        scores: list[float] = []
-        for pick in options:
-            for run, k in zip(group, pick):
-                put(run, k)
-            total = 0.0
-            firsts, lasts = [], []
-            for run in group:
-                a, b = run[0].prev, run[0].next
-                na, nb = name_key(_name(a, wraps)), name_key(_name(b, wraps))  # type: ignore[arg-type]
-                total += score(a, na) + score(b, nb)
-                firsts.append(na)
-                lasts.append(nb)
-            total += sum(1 for i in range(len(group)) for j in range(i) if firsts[i] == firsts[j])
-            total += sum(1 for i in range(len(group)) for j in range(i) if lasts[i] == lasts[j])
-            scores.append(total)
-        best = max(scores)
-        ranked = sorted(scores, reverse=True)
-        if best > 0.5 and (len(ranked) == 1 or ranked[0] - ranked[1] > 0.05):
-            for run, k in zip(group, options[scores.index(best)]):
-                put(run, k)
-                for w in run:
-                    w.settled = "名称"
-        else:
-            for run in group:
-                for w in run:
-                    w.choice = "prev"
-                    settle_locally(w)
+    before = [[w.choice for w in run] for run in group]
+    options = list(product(*(range(len(run) + 1) for run in group)))
+    if len(options) > _SEARCH:
+        options = [tuple(k for _ in group) for k in range(min(len(r) for r in group) + 1)]
+    scores: list[float] = []
+    for pick in options:
+        for run, k in zip(group, pick):
+            put(run, k)
+        total = 0.0
+        firsts, lasts = [], []
+        for run in group:
+            a, b = run[0].prev, run[0].next
+            na, nb = name_key(_name(a, wraps)), name_key(_name(b, wraps))  # type: ignore[arg-type]
+            total += score(a, na) + score(b, nb)
+            firsts.append(na)
+            lasts.append(nb)
+        total += sum(1 for i in range(len(group)) for j in range(i) if firsts[i] == firsts[j])
+        total += sum(1 for i in range(len(group)) for j in range(i) if lasts[i] == lasts[j])
+        scores.append(total)
+    best = max(scores)
+    ranked = sorted(scores, reverse=True)
+    if best > 0.5 and (len(ranked) == 1 or ranked[0] - ranked[1] > 0.05):
+        for run, k in zip(group, options[scores.index(best)]):
+            put(run, k)
+            for w in run:
+                w.settled = "名称"
+        return
+    for run, choices in zip(group, before):
+        for w, c in zip(run, choices):
+            w.choice = c
+            if final and w.settled != "名称":
+                w.settled = ""
+                settle_locally(w)
 
 
 _SEARCH = 512  # joint placements of one group tried one by one
