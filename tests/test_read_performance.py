@@ -127,6 +127,22 @@ def test_003_full_width_labels_and_wrapped_label() -> None:
     assert t.annual["市县"] == 190000.0 and t.annual["单位自筹"] == 0.0 and t.period["单位自筹"] == 0.0
 
 
+# --- where the 绩效 part is -------------------------------------------------------------
+
+@pytest.mark.parametrize("name,narrative,first,count", [
+    ("000", (436, 510), (510, "overall"), 19), ("001", (552, 631), (631, "project"), 31),
+    ("003", (521, 597), (597, "project"), 46)])
+def test_seed_regions(name: str, narrative: tuple[int, int], first: tuple[int, str], count: int) -> None:
+    path = FIXTURES / SEED[name]
+    regions = find_regions(to_lines(decode(path.read_bytes(), str(path))))
+    assert regions.narrative == narrative
+    assert (regions.perf_tables[0].start, regions.perf_tables[0].kind) == first
+    assert len(regions.perf_tables) == count and all(t.titled for t in regions.perf_tables)
+    # The "见附件" sentences, the only announcements; each part announced was read.
+    assert [k for k, _ in regions.perf_announced] == (["overall", "project"] if name == "000" else ["project"])
+    assert seed(name)[2] == []
+
+
 # --- built texts ----------------------------------------------------------------------
 
 PROJECT = """第三部分 说明

@@ -8,7 +8,8 @@ import pytest
 
 from xltools.check import check
 from xltools.findings import Finding
-from xltools.model import Document, Figure, Narrative, OverallTable, ProjectTable, Row, Table
+from xltools.model import Document, Figure, Narrative, OverallTable, ProjectTable, ReadNote, Row, Table
+from xltools.rules.core import Unchecked
 from xltools.rules.performance import RULES
 from xltools.rules.performance_match import Similarity, match, norm_name
 
@@ -28,6 +29,8 @@ COVERED: dict[str, tuple[str, str]] = {
     "P-OVERALL-SOURCE": ("test_overall_passes", "test_overall_source_fails"),
     "P-OVERALL-T5": ("test_overall_passes", "test_overall_t5_fails"),
     "P-COUNT": ("test_count_passes", "test_count_fails"),
+    "P-PART-PROJECTS": ("test_part_projects_passes", "test_part_projects_fails_once"),
+    "P-PART-OVERALL": ("test_part_overall_passes", "test_part_overall_fails"),
 }
 
 
@@ -52,16 +55,19 @@ def t12(*items: tuple[str, float]) -> Table:
 
 def document(projects: Iterable[ProjectTable] = (), table12: Table | None = None,
              overall: OverallTable | None = None, t5_basic: float | None = None,
-             figures: tuple[Figure, ...] = ()) -> Document:
+             figures: tuple[Figure, ...] = (), notes: tuple[tuple[str, int], ...] = ()) -> Document:
+    """`notes`: where the text says a 绩效 part is attached, as (kind, line)."""
     tables: dict[int, Table | None] = {12: table12}
     if t5_basic is not None:
         tables[5] = Table(5, "一般公共预算支出预算表", 50, False,
                           (Row("合计", "合计", {"合计": t5_basic, "基本支出": t5_basic, "项目支出": 0.0}, 55, kind="total"),))
-    return Document("x.txt", "单位", "单位", 2026, "万元", tables, Narrative(1, figures), tuple(projects), overall)
+    return Document("x.txt", "单位", "单位", 2026, "万元", tables, Narrative(1, figures), tuple(projects), overall,
+                    announced=notes)
 
 
 def run(doc: Document, rule: str) -> list[Finding]:
-    return check(doc, [BY_ID[rule]])
+    """The rule's findings (the reader's notes, which `check` also reports, left out)."""
+    return [f for f in check(doc, [BY_ID[rule]]) if f.rule == rule]
 
 
 def problems(doc: Document, rule: str) -> list[tuple[str, tuple[int, ...]]]:
@@ -222,6 +228,61 @@ def test_count_fails() -> None:
     doc = document([project(1, "甲", 1.0)], t12(), figures=(figure(20),))
     (f,) = run(doc, "P-COUNT")
     assert (f.severity, f.expected, f.actual, f.lines) == ("warning", 1, 20, (506,))
+
+
+# --- a part announced but not read --------------------------------------------------------
+
+def announced(kind: str, line: int) -> tuple[str, int]:
+    """A line saying the part is attached."""
+    return (kind, line)
+
+
+def test_part_projects_passes() -> None:
+    doc = document([project(1, "甲", 10000.0)], t12(("甲", 1.00)), figures=(figure(1),))
+    (inst,) = BY_ID["P-PART-PROJECTS"].instances(doc)
+    assert run(doc, "P-PART-PROJECTS") == []
+    # Nothing announced, nothing read: the rule does not apply.
+    assert list(BY_ID["P-PART-PROJECTS"].instances(document([], t12()))) == []
+
+
+def test_part_projects_fails_once() -> None:
+    # 表12 lists three projects, the narrative announces 20, l.508 says the tables are
+    # attached: none was read. One warning with those lines, no "no table" per project.
+    doc = document([], t12(("甲", 1.00), ("乙", 2.00), ("丙", 3.00)), figures=(figure(20),),
+                   notes=(announced("project", 508),))
+    (f,) = run(doc, "P-PART-PROJECTS")
+    assert (f.rule, f.severity, f.expected, f.actual) == ("P-PART-PROJECTS", "warning", 20, 0)
+    assert f.lines == (10, 506, 508)
+    assert "未读到任何项目支出绩效目标表" in f.message
+    assert problems(doc, "P-MISSING") == [] and problems(doc, "P-COUNT") == []
+    missing = list(BY_ID["P-MISSING"].instances(doc))
+    assert len(missing) == 3 and all(isinstance(i.relation, Unchecked) for i in missing)
+    (count,) = BY_ID["P-COUNT"].instances(doc)
+    assert isinstance(count.relation, Unchecked) and count.relation.reason == "未读到项目支出绩效目标表"
+    # 表12 alone announces them too.
+    (f,) = run(document([], t12(("甲", 1.00))), "P-PART-PROJECTS")
+    assert (f.severity, f.lines, f.expected) == ("warning", (10,), 1)
+
+
+def test_part_overall_passes() -> None:
+    doc = document(overall=overall(), t5_basic=171.30, notes=())
+    (inst,) = BY_ID["P-PART-OVERALL"].instances(doc)
+    assert run(doc, "P-PART-OVERALL") == []
+    # Neither announced nor read: not applicable (a 单位 may have no overall table).
+    assert list(BY_ID["P-PART-OVERALL"].instances(document(t5_basic=171.30))) == []
+
+
+def test_part_overall_fails() -> None:
+    doc = document(t5_basic=171.30, notes=(announced("overall", 502),))
+    (f,) = run(doc, "P-PART-OVERALL")
+    assert (f.severity, f.lines) == ("warning", (502,))
+    # Its identities are counted as not checked, never as findings.
+    for rule in ("P-OVERALL-DIRECTION", "P-OVERALL-SOURCE", "P-OVERALL-T5"):
+        (inst,) = BY_ID[rule].instances(doc)
+        assert isinstance(inst.relation, Unchecked) and inst.relation.reason == "未读到整体支出绩效目标申报表", rule
+        assert run(doc, rule) == [], rule
+    # A project note does not announce the overall table.
+    assert run(document(notes=(announced("project", 508),)), "P-PART-OVERALL") == []
 
 
 def test_covered_functions_exist() -> None:

@@ -139,6 +139,8 @@ class Document:
     projects: tuple[ProjectTable, ...] = ()
     overall: OverallTable | None = None
     notes: tuple["ReadNote", ...] = ()
+    # Where the text says a 绩效 part is attached: ("project" | "overall", line).
+    announced: tuple[tuple[str, int], ...] = ()
 
     def table(self, n: int) -> Table | None:
         return self.tables.get(n)

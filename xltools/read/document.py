@@ -36,5 +36,6 @@ def read_text(text: str, source: str) -> Document:
         projects=tuple(projects),
         overall=overall,
         notes=tuple(notes) + tuple(perf_notes),
+        announced=tuple((kind, line) for kind, line in regions.perf_announced),
     )
     return settle_across(doc, variants) if variants else doc

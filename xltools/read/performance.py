@@ -6,7 +6,7 @@ import re
 from ..model import OverallTable, ProjectTable, ReadNote
 from .performance_cells import LabelFn, amount, filled, label_values, norm
 from .performance_overall import read_overall
-from .regions import PERF_OVERALL, Regions
+from .regions import Regions
 from .text import Line
 
 PARTS: tuple[str, ...] = ("总额", "中央", "省级", "市县", "单位自筹", "其他")
@@ -27,37 +27,44 @@ _MONEY_ROWS = 8
 _WRAP = 4
 
 
-def _is_title(line: Line) -> bool:
-    return bool(line.filled) and norm(line.filled[0]).endswith(PERF_OVERALL)
+ANNOUNCED = "READ-ANNOUNCED"
+PART_NAME = {"project": "项目支出绩效目标表", "overall": "整体支出绩效目标申报表"}
 
 
 def read_performance(lines: list[Line], regions: Regions) -> tuple[list[ProjectTable], OverallTable | None, list[ReadNote]]:
-    if regions.performance is None:
-        return [], None, []
-    titles = list(regions.perf_titles)
-    stop = regions.performance[1]
     projects: list[ProjectTable] = []
     overall: OverallTable | None = None
     notes: list[ReadNote] = []
-    for i, title in enumerate(titles):
-        end = titles[i + 1] if i + 1 < len(titles) else stop
-        block = lines[title - 1 : end - 1]
+    for pt in regions.perf_tables:
+        block = lines[pt.start - 1 : pt.end - 1]
         if not block:
             continue
-        if _is_title(block[0]):
+        if pt.kind == "overall":
             table, n = read_overall(block)
             notes.extend(n)
             if overall is None:
                 overall = table
             elif table is not None:
                 notes.append(ReadNote("READ-PLACEMENT",
-                                      f"另有一张整体支出绩效目标申报表（第{title}行），只读取第一张（第{overall.line}行）",
-                                      title))
+                                      f"另有一张整体支出绩效目标申报表（第{pt.start}行），只读取第一张（第{overall.line}行）",
+                                      pt.start))
             continue
         tables, n = _read_block(block, len(projects))
         projects.extend(tables)
         notes.extend(n)
+    notes.extend(_announced_notes(regions, bool(projects), overall is not None))
     return projects, overall, notes
+
+
+def _announced_notes(regions: Regions, projects: bool, overall: bool) -> list[ReadNote]:
+    """A part the text says is attached but that was not read: the rules (P-PART-*) turn
+    these lines into one warning per part; the note itself is information."""
+    read = {"project": projects, "overall": overall}
+    out: list[ReadNote] = []
+    for kind, line in regions.perf_announced:
+        if not read[kind]:
+            out.append(ReadNote(ANNOUNCED, f"第{line}行说明附有{PART_NAME[kind]}，但未读到该表", line))
+    return out
 
 
 def _read_block(block: list[Line], before: int) -> tuple[list[ProjectTable], list[ReadNote]]:
@@ -141,7 +148,8 @@ def _wrapped(line: Line) -> bool:
 
 
 def _has_total(line: Line) -> bool:
-    return any(k.endswith(":总额") for k, _, _, _ in label_values(filled(line), MONEY))
+    # The word first: most rows of a table are not its money rows.
+    return "总额" in line.text and any(k.endswith(":总额") for k, _, _, _ in label_values(filled(line), MONEY))
 
 
 def _side(nth: int, of: int, index: int, sides: dict[str, int]) -> str:

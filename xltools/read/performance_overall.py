@@ -15,13 +15,16 @@ LABELS = LabelFn((
     (_Q + r"政府性基金", "source:政府性基金预算"),
     (_Q + r"国有资本", "source:国有资本经营预算"),
     (_Q + r"社会保险基金", "source:社会保险基金预算"),
+    # "专项/单位资金" (the 部门 form) and "专户/单位资金" are the unit's own money.
+    (_Q + r"(?:(?:专项|专户)/)?单位资金", "source:单位资金"),
     (_Q + r"(?:财政)?专户", "source:财政专户管理资金"),
-    (_Q + r"单位资金", "source:单位资金"),
     (_Q + r"基本支出", "direction:基本支出"),
     (_Q + r"项目支出", "direction:项目支出"),
 ))
-# Rows after the budget block: its end.
-_AFTER = ("年度重点任务", "年度绩效目标", "年度绩效指标", "绩效指标", "年度主要任务")
+# Rows after the budget block: its end (labels start with these words).
+_AFTER = ("年度重点任务", "年度重点工作", "年度绩效目标", "年度绩效指标", "绩效指标", "年度主要任务", "一级指标")
+# The 按资金来源 header may sit a line or two under a lone 年度预算情况 cell.
+_HEADER_REACH = 3
 
 
 def read_overall(block: list[Line]) -> tuple[OverallTable | None, list[ReadNote]]:
@@ -32,7 +35,7 @@ def read_overall(block: list[Line]) -> tuple[OverallTable | None, list[ReadNote]
         start = next((k for k, ln in enumerate(block) if any(f[0] == "合计" for f in label_values(filled(ln), LABELS))), None)
     if start is None:
         return None, [ReadNote("READ-UNPLACED", "整体支出绩效目标申报表中未找到年度预算情况，未能读取", title)]
-    header = block[start]
+    header = next((ln for ln in block[start : start + _HEADER_REACH] if "按资金来源" in ln.text), block[start])
     heads = {side: c.index for c in filled(header) for side, word in (("source", "按资金来源"), ("direction", "按资金方向"))
              if word in c.text}
     # Amounts are printed in 万元; a header in 元 is converted.
@@ -43,7 +46,7 @@ def read_overall(block: list[Line]) -> tuple[OverallTable | None, list[ReadNote]
     for ln in block[start:]:
         if ln.blank:
             continue
-        if first_label(ln) in _AFTER:
+        if first_label(ln).startswith(_AFTER):
             break
         found = label_values(filled(ln), LABELS)
         totals = [f for f in found if f[0] == "合计"]

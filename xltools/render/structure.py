@@ -23,7 +23,7 @@ def from_json(text: str) -> Document:
     for k, t in d["tables"].items():
         tables[int(k)] = None if t is None else Table(
             t["number"], t["title"], t["line"], t["empty"],
-            tuple(Row(**r) for r in t["rows"]), t.get("label_line"))
+            tuple(Row(**{**r, "guessed": tuple(r.get("guessed", ()))}) for r in t["rows"]), t.get("label_line"))
     n = d["narrative"]
     narrative = Narrative(n["line"], tuple(Figure(**f) for f in n["figures"]),
                           {int(k): tuple(v) for k, v in n["sections"].items()},
@@ -35,6 +35,7 @@ def from_json(text: str) -> Document:
         projects=tuple(ProjectTable(**p) for p in d["projects"]),
         overall=OverallTable(**o) if o else None,
         notes=tuple(ReadNote(**x) for x in d["notes"]),
+        announced=tuple((k, line) for k, line in d.get("announced", ())),
     )
 
 

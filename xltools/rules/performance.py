@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from ..model import Document, ProjectTable, Row
+from ..model import Document, Figure, ProjectTable, Row
 from .common import cell
-from .core import Equal, Instance, Ref, Rule, Term, Verdict, terms
+from .core import Equal, Instance, Ref, Rule, Term, Unchecked, Verdict, terms
 from .performance_match import Matching, match, norm_name, wan
 
 PARTS: tuple[str, ...] = ("中央", "省级", "市县", "单位自筹", "其他")
@@ -14,6 +14,10 @@ SIDES: dict[str, str] = {"period": "实施期资金总额", "annual": "年度资
 # 元 → 万元, the unit of 表12.
 TO_WAN = 0.0001
 COUNT_SUBJECT = "绩效:公开:个数"
+# Narrative counts that announce project tables: published, or brought under 绩效 management.
+_ANNOUNCING = (COUNT_SUBJECT, "绩效:纳入:个数")
+NO_PROJECTS = "未读到项目支出绩效目标表"
+NO_OVERALL = "未读到整体支出绩效目标申报表"
 
 
 def _p(t: ProjectTable, column: str) -> Ref:
@@ -104,6 +108,12 @@ def _missing(doc: Document) -> Iterator[Instance]:
     lacking = {r.key for r in m.missing}
     t12 = doc.table(12)
     for r in (x for x in (t12.rows if t12 else ()) if x.kind == "item"):
+        if not doc.projects:
+            # The whole part was not read (P-PART-PROJECTS says so once): one "no table"
+            # per project would be noise, not a finding.
+            yield Instance(Unchecked(NO_PROJECTS, (cell(12, r.key, "合计"),), (r.line,)),
+                           f"{_row(r)} 是否有绩效目标表")
+            continue
         ok = r.key not in lacking
         yield Instance(Verdict(ok, None, None, (cell(12, r.key, "合计"),), (r.line,)),
                        f"{_row(r)}（{(r.get('合计') or 0):.2f} 万元）" + ("有绩效目标表" if ok else "没有绩效目标表"))
@@ -124,13 +134,28 @@ def _duplicate(doc: Document) -> Iterator[Instance]:
                        f"{_at(t)} 重复了第{first.name_line}行的绩效目标表{of}")
 
 
+def _announced_lines(doc: Document, kind: str) -> tuple[int, ...]:
+    """Lines where the text says the part is attached, when the reader did not read it."""
+    read = bool(doc.projects) if kind == "project" else doc.overall is not None
+    return () if read else tuple(line for k, line in doc.announced if k == kind)
+
+
+def _overall_unread(doc: Document, what: str) -> Iterator[Instance]:
+    """The overall table is announced but not read: its identities could not be checked."""
+    lines = _announced_lines(doc, "overall")
+    if doc.overall is None and lines:
+        yield Instance(Unchecked(NO_OVERALL, (), lines), f"整体支出绩效目标申报表：{what}")
+
+
 def _overall_direction(doc: Document) -> Iterator[Instance]:
+    yield from _overall_unread(doc, "合计 = 基本支出 + 项目支出")
     if doc.overall is not None:
         yield Instance(Equal(terms(_o("direction", "合计")), terms(_o("direction", "基本支出"), _o("direction", "项目支出"))),
                        "整体支出绩效目标申报表：按资金方向 合计 = 基本支出 + 项目支出", (doc.overall.line,))
 
 
 def _overall_source(doc: Document) -> Iterator[Instance]:
+    yield from _overall_unread(doc, "合计 = 各资金来源之和")
     o = doc.overall
     if o is not None:
         parts = [k for k in o.by_source if k != "合计"]
@@ -140,6 +165,8 @@ def _overall_source(doc: Document) -> Iterator[Instance]:
 
 def _overall_t5(doc: Document) -> Iterator[Instance]:
     t5 = doc.table(5)
+    if t5 is not None and t5.row("合计") is not None:
+        yield from _overall_unread(doc, "基本支出 = 表5 基本支出")
     if doc.overall is not None and t5 is not None and t5.row("合计") is not None:
         yield Instance(Equal(terms(_o("direction", "基本支出")), terms(cell(5, "合计", "基本支出"))),
                        "整体支出绩效目标申报表 基本支出 = 表5 合计 基本支出", (doc.overall.line,))
@@ -149,9 +176,56 @@ def _count(doc: Document) -> Iterator[Instance]:
     for f in doc.narrative.figures:
         if f.subject == COUNT_SUBJECT:
             n = len(doc.projects)
+            if n == 0 and f.value > 0:
+                yield Instance(Unchecked(NO_PROJECTS, (Ref("narrative", f.key, "value"),), (f.line,)),
+                               f"说明中公开项目绩效目标 {f.value:g} 个，附表张数")
+                continue
             printed = int(f.value) if float(f.value).is_integer() else f.value
             yield Instance(Verdict(abs(f.value - n) < 0.5, n, printed, (Ref("narrative", f.key, "value"),), (f.line,)),
                            f"说明中公开项目绩效目标 {f.value:g} 个，附项目支出绩效目标表 {n} 张")
+
+
+def _announcing(doc: Document) -> list[Figure]:
+    return [f for f in doc.narrative.figures if f.subject in _ANNOUNCING and f.value > 0]
+
+
+def _part_projects(doc: Document) -> Iterator[Instance]:
+    """Project tables announced (表12 lists projects, the narrative counts published or
+    managed projects, a line says they are attached) must have been read: else ONE warning
+    naming those lines, instead of a silent report or a "no table" per project."""
+    t12 = doc.table(12)
+    items = [r for r in (t12.rows if t12 else ()) if r.kind == "item"]
+    figs = _announcing(doc)
+    said = _announced_lines(doc, "project")
+    n = len(doc.projects)
+    if not (items or figs or said):
+        if n:
+            yield Instance(Verdict(True, None, n, (), (doc.projects[0].line,)), f"读到项目支出绩效目标表 {n} 张")
+        return
+    where = sorted({f.line for f in figs} | set(said) | ({t12.line} if items and t12 else set()))
+    why = []
+    if items and t12:
+        why.append(f"表12（第{t12.line}行）列有 {len(items)} 个项目")
+    for f in figs:
+        verb = "公开" if f.subject == COUNT_SUBJECT else "纳入绩效目标管理"
+        why.append(f"说明第{f.line}行称{verb}项目 {f.value:g} 个")
+    why += [f"第{line}行称项目支出绩效目标表见附件" for line in said]
+    expected = next((int(f.value) for f in figs if f.subject == COUNT_SUBJECT), len(items) or None)
+    subject = "；".join(why) + (f"，读到项目支出绩效目标表 {n} 张" if n else "，但未读到任何项目支出绩效目标表（该部分未能识别）")
+    yield Instance(Verdict(n > 0, expected, n, tuple(Ref("narrative", f.key, "value") for f in figs), tuple(where)),
+                   subject)
+
+
+def _part_overall(doc: Document) -> Iterator[Instance]:
+    """An overall table announced (a sentence "整体目标表…见附件", a contents line) must have
+    been read."""
+    said = _announced_lines(doc, "overall")
+    if doc.overall is not None:
+        yield Instance(Verdict(True, None, None, (), (doc.overall.line,)), "读到整体支出绩效目标申报表")
+    elif said:
+        where = "、".join(f"第{x}行" for x in said)
+        yield Instance(Verdict(False, "整体支出绩效目标申报表", "未读到", (), said),
+                       f"{where}称整体支出绩效目标表见附件，但未读到该表（该部分未能识别）")
 
 
 RULES: tuple[Rule, ...] = (
@@ -167,4 +241,6 @@ RULES: tuple[Rule, ...] = (
     Rule("P-OVERALL-SOURCE", "M", "performance", "整体支出绩效目标申报表：合计等于各资金来源之和", _overall_source),
     Rule("P-OVERALL-T5", "M", "performance", "整体支出绩效目标申报表：基本支出等于表5 基本支出", _overall_t5),
     Rule("P-COUNT", "A", "performance", "说明中公开的项目绩效目标个数等于所附项目支出绩效目标表张数", _count),
+    Rule("P-PART-PROJECTS", "A", "performance", "表12 列有项目或说明称公开项目绩效目标时，读到了项目支出绩效目标表", _part_projects),
+    Rule("P-PART-OVERALL", "A", "performance", "说明或目录称附有整体支出绩效目标表时，读到了该表", _part_overall),
 )
