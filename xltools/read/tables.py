@@ -350,7 +350,7 @@ _VARIANTS = 4
 _SINGLE = 24
 
 
-def _variants(p: _Parsed) -> list[Table]:
+def _variants(p: _Parsed) -> list[tuple[Table, frozenset[str]]]:
     """The table under other placements of its open rows (those whose own arithmetic
     allowed more than one): whole-table ones, which put every open row in the same column
     pattern, as an extraction that lost blank cells does to a whole table; and each open
@@ -370,20 +370,21 @@ def _variants(p: _Parsed) -> list[Table]:
     for pat in patterns[:_VARIANTS]:
         for d in open_rows:
             d.choice = next((i for i, c in enumerate(d.cands) if pattern(c) == pat), d.choice)
-        if [d.choice for d in open_rows] != chosen:
-            out.append(_table(p))
+        moved = frozenset(d.key for d, i in zip(open_rows, chosen) if d.choice != i)
+        if moved:
+            out.append((_table(p), moved))
         for d, i in zip(open_rows, chosen):
             d.choice = i
     singles = [(d, i) for d in open_rows for i in range(len(d.cands)) if i != d.choice]
     if len(open_rows) > 1:
         for d, i in singles[:_SINGLE]:
             keep, d.choice = d.choice, i
-            out.append(_table(p))
+            out.append((_table(p), frozenset({d.key})))
             d.choice = keep
     return out
 
 
-def _finish(p: _Parsed) -> tuple[Table, list[Table]]:
+def _finish(p: _Parsed) -> tuple[Table, list[tuple[Table, frozenset[str]]]]:
     n, drafts = p.number, p.drafts
     if n in (12, 13):
         _units(n, drafts, p.notes)
@@ -406,7 +407,7 @@ def _names_printed(parsed: Iterable[_Parsed], extra: Iterable[str]) -> tuple[dic
     return by_code, names
 
 
-Variants = dict[int, list[Table]]
+Variants = dict[int, list[tuple[Table, frozenset[str]]]]  # table -> (variant, keys of the rows it moves)
 
 
 def read_tables(lines: list[Line], regions: Regions, names: Iterable[str] = ()) -> tuple[dict[int, Table | None], list[ReadNote], Variants]:

@@ -23,16 +23,17 @@ Judged = list[Relation]
 Index = dict[tuple[str, str], list[int]]
 
 
-def _relations(doc: Document) -> tuple[Judged, Index]:
-    """The mandatory table and cross-table relations, indexed by the rows they read. A
-    variant keeps its table's rows and keys, so the same relations judge every variant,
-    and only those that read a row the variant changes can judge it differently."""
+def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index]:
+    """The mandatory relations within `tables` and across tables, indexed by the rows they
+    read. A variant keeps its table's rows and keys, so the same relations judge every
+    variant, and only those that read a row the variant moves can judge it differently."""
     from ..rules import CATALOGUE
 
     relations: Judged = []
     index: Index = {}
+    own = tuple(f"T{n}-" for n in tables)  # a table rule's id names its table (rules/tables.py)
     for rule in CATALOGUE:
-        if rule.family not in _FAMILIES or rule.level != "M":
+        if rule.level != "M" or not (rule.family == "cross" or (rule.family == "table" and rule.id.startswith(own))):
             continue
         for inst in rule.instances(doc):
             if isinstance(inst.relation, Verdict):
@@ -48,11 +49,31 @@ def _fails(doc: Document, relations: Judged, which: set[int]) -> int:
     return sum(1 for i in which if judge(relations[i], values).status == "fail")
 
 
-def _differ(a: Table, b: Table) -> dict[str, set[str]]:
+class _Base:
+    """Which relations fail on the document as the reader placed it, judged once each."""
+
+    def __init__(self, doc: Document, relations: Judged) -> None:
+        self.values = DocumentValues(doc)
+        self.relations = relations
+        self.known: dict[int, bool] = {}
+
+    def fails(self, which: set[int]) -> int:
+        n = 0
+        for i in which:
+            f = self.known.get(i)
+            if f is None:
+                f = self.known[i] = judge(self.relations[i], self.values).status == "fail"
+            n += f
+        return n
+
+
+def _differ(a: Table, b: Table, keys: frozenset[str]) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    other = b.by_key()
-    for r in a.rows:
-        o = other.get(r.key)
+    mine, other = a.by_key(), b.by_key()
+    for key in keys:
+        r, o = mine.get(key), other.get(key)
+        if r is None:
+            continue
         if o is None:
             continue
         cols = {c for c in set(r.amounts) | set(o.amounts) if r.get(c) != o.get(c)}
@@ -69,30 +90,31 @@ def _mark(t: Table, guessed: Mapping[str, set[str]]) -> Table:
     return replace(t, rows=tuple(rows))
 
 
-def settle_across(doc: Document, variants: Mapping[int, list[Table]]) -> Document:
+def settle_across(doc: Document, variants: Mapping[int, list[tuple[Table, frozenset[str]]]]) -> Document:
     notes: list[ReadNote] = []
-    relations, index = _relations(doc)
+    relations, index = _relations(doc, set(variants))
+    base = _Base(doc, relations)
     for n, others in sorted(variants.items()):
         chosen = doc.tables[n]
         if chosen is None:
             continue
         # Errors counted relative to the reader's own choice: only the relations that read
         # a row a variant moves can change.
-        best, best_errors = chosen, 0
-        scored = [(0, chosen)]
-        for t in others:
-            which = {i for key in _differ(chosen, t) for i in index.get((f"t{n}", key), ())}
-            e = _fails(replace(doc, tables={**doc.tables, n: t}), relations, which) - _fails(doc, relations, which)
-            scored.append((e, t))
+        best, best_errors, best_moved = chosen, 0, frozenset[str]()
+        scored: list[tuple[int, Table, frozenset[str]]] = [(0, chosen, frozenset())]
+        for t, moved in others:
+            which = {i for key in moved for i in index.get((f"t{n}", key), ())}
+            e = _fails(replace(doc, tables={**doc.tables, n: t}), relations, which) - base.fails(which)
+            scored.append((e, t, moved))
             if e < best_errors:
-                best, best_errors = t, e
+                best, best_errors, best_moved = t, e, moved
         guessed: dict[str, set[str]] = {}
-        for e, t in scored:
+        for e, t, moved in scored:
             if e == best_errors and t is not best:
-                for key, cols in _differ(best, t).items():
+                for key, cols in _differ(best, t, moved | best_moved).items():
                     guessed.setdefault(key, set()).update(cols)
         if best is not chosen:
-            what = "、".join(f"第{r.line}行" for r in best.rows if r.key in _differ(chosen, best))
+            what = "、".join(f"第{r.line}行" for r in best.rows if r.key in best_moved)
             notes.append(ReadNote("READ-PLACEMENT", f"表{n}{what}的金额按其他表中相同的数放置", best.line, n))
         if guessed:
             lines = sorted({r.line for r in best.rows if r.key in guessed})
