@@ -205,6 +205,41 @@ def page_breaks(text: str, rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def rewrap_prose(text: str, rng: random.Random) -> str:
+    """The narrative's paragraphs broken at other places, as another page width gives them:
+    a long line of prose split in two, sometimes inside a number. Lines are inserted."""
+    lines = _lines(text)
+    start = _part3(lines)
+    out = lines[:start]
+    for ln in lines[start:]:
+        s = ln.strip()
+        if "\t" in ln or len(s) < 30 or rng.random() < 0.5:
+            out.append(ln)
+            continue
+        cut = rng.randint(10, len(s) - 10)
+        out += [s[:cut], s[cut:]]
+    return "\n".join(out)
+
+
+def wrap_project_names(text: str, rng: random.Random) -> str:
+    """The 项目名称 cell of 绩效 tables wrapped: the rest of a long name on the next line, in
+    the same column. Lines are inserted."""
+    out: list[str] = []
+    for ln in _lines(text):
+        cells = ln.split("\t")
+        i = next((k for k, c in enumerate(cells) if c.strip() == "项目名称"), None)
+        j = next((k for k in range(i + 1, len(cells)) if cells[k].strip()), None) if i is not None else None
+        if j is None or len(cells[j].strip()) < 12 or rng.random() < 0.5:
+            out.append(ln)
+            continue
+        name = cells[j].strip()
+        cut = rng.randint(6, len(name) - 4)
+        cells[j] = name[:cut]
+        out.append("\t".join(cells))
+        out.append("\t" * j + name[cut:])
+    return "\n".join(out)
+
+
 def cut_after_13(text: str, rng: random.Random) -> str:
     lines = _lines(text)
     return "\n".join(lines[:_part3(lines)])
@@ -224,7 +259,9 @@ TRANSFORMS: dict[str, Transform] = {
     "strip_trailing": strip_trailing,
     "wrap_names": wrap_names,
     "page_breaks": page_breaks,
+    "rewrap_prose": rewrap_prose,
+    "wrap_project_names": wrap_project_names,
     "cut_after_13": cut_after_13,
 }
 # Transforms that insert lines: findings are compared without line numbers.
-SHIFTS_LINES = {"wrap_names", "page_breaks"}
+SHIFTS_LINES = {"wrap_names", "page_breaks", "rewrap_prose", "wrap_project_names"}

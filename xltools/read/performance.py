@@ -93,10 +93,28 @@ def _name(line: Line) -> str:
     return cells[1].strip() if len(cells) > 1 else ""
 
 
+# The rows that follow 项目名称: a line of one cell that is none of them is the rest of a
+# long project name, wrapped onto its own line.
+_ROW_LABEL = re.compile(r"^(?:主管部门|实施单位|项目属性|项目资金|资金来源|资金总额|实施期|年度|总体目标|绩效指标|一级指标|项目类别|项目期限|<)")
+
+
+def _name_tail(seg: list[Line]) -> str:
+    tail = ""
+    for ln in seg[1:4]:
+        if ln.blank:
+            continue
+        cells = ln.filled
+        if len(cells) != 1 or amount(cells[0])[0] or _ROW_LABEL.match(norm(cells[0])):
+            break
+        tail += cells[0].strip()
+    return tail
+
+
 def _read_project(seg: list[Line], line: int, key: str) -> tuple[ProjectTable, list[ReadNote]]:
     notes: list[ReadNote] = []
     name_line = seg[0].no
     name = _name(seg[0])
+    name += _name_tail(seg) if name else ""
     if not name:
         notes.append(ReadNote("READ-UNPLACED", "项目支出绩效目标表的项目名称为空", name_line))
     period: dict[str, float | None] = {p: None for p in PARTS}
