@@ -1,0 +1,211 @@
+"""Audit many disclosures at once: find the files, check each in a worker process, yield
+one small result per document (the Document itself never leaves its worker)."""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from .read import ReadError, read_document
+
+# How many findings the summary row quotes; the rest are in the report and in 全部问题.
+FIRST_FINDINGS = 3
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to audit and where its by-products go (paths decided by the parent,
+    so that names are unique across the batch)."""
+
+    path: str
+    report: str | None = None
+    workbook: str | None = None
+    want_json: bool = False
+
+
+@dataclass
+class Result:
+    """What the parent keeps of one document: counts and messages, a few kB at most."""
+
+    file: str
+    unit: str | None = None
+    kind: str | None = None
+    year: int | None = None
+    tables_read: int | None = None
+    error: int | None = None
+    warning: int | None = None
+    info: int | None = None
+    # (rule, severity, message, lines) in the order `evaluate` sorts them: errors first.
+    findings: list[tuple[str, str, str, tuple[int, ...]]] = field(default_factory=list)
+    unreadable: str | None = None  # the bilingual message when the file could not be read
+    report: str | None = None
+    workbook: str | None = None
+    workbook_error: str | None = None
+    json_line: str | None = None
+
+    @property
+    def worst(self) -> tuple[int, int, int, int]:
+        """Sort key, worst first: unreadable (cannot even be reviewed), then errors, warnings, 尾差."""
+        if self.unreadable is not None:
+            return (0, 0, 0, 0)
+        return (1, -(self.error or 0), -(self.warning or 0), -(self.info or 0))
+
+    @property
+    def verdict(self) -> str:
+        if self.unreadable is not None:
+            return "无法读取"
+        if self.error:
+            return "有错误"
+        if self.warning:
+            return "有提示"
+        return "通过"
+
+
+def read_error_text(exc: ReadError) -> str:
+    where = f"{exc.source}:{exc.line}" if exc.line is not None else exc.source
+    return f"无法读取 {where}：{exc.zh} / cannot read {where}: {exc.en}"
+
+
+def collect(paths: Sequence[str], exclude: Iterable[Path] = ()) -> tuple[list[str], list[str]]:
+    """Files to audit (sorted, each once) and notes for the user about paths that gave none.
+
+    A file named explicitly is taken whatever its extension (a PDF renamed .txt, or a .text,
+    still gets its row); a folder contributes its .txt files, recursively, skipping hidden
+    entries and the output folders (else a second run would audit the first run's reports)."""
+    skip = [p.resolve() for p in exclude]
+    found: dict[Path, str] = {}
+    notes: list[str] = []
+
+    def add(p: Path) -> None:
+        found.setdefault(p.resolve(), str(p))
+
+    def under_skipped(p: Path) -> bool:
+        r = p.resolve()
+        return any(r == s or s in r.parents for s in skip)
+
+    for arg in paths:
+        p = Path(arg)
+        # The shell expands globs on POSIX; cmd.exe does not, so expand here too.
+        pattern = not p.exists() and any(ch in arg for ch in "*?[")
+        matches = [Path(m) for m in sorted(glob.glob(arg, recursive=True))] if pattern else [p]
+        if not matches:
+            notes.append(f"{arg}：没有匹配的文件 / no file matches")
+            continue
+        for m in matches:
+            if m.is_dir():
+                txt = [f for f in sorted(m.rglob("*")) if f.is_file() and f.suffix.lower() == ".txt"
+                       and not any(part.startswith(".") for part in f.relative_to(m).parts) and not under_skipped(f)]
+                if not txt:
+                    notes.append(f"{m}：文件夹中没有 .txt 文件 / no .txt file in this folder")
+                for f in txt:
+                    add(f)
+            elif m.exists():
+                add(m)
+            else:
+                notes.append(f"{m}：文件不存在 / file not found")
+    return sorted(found.values(), key=_natural), notes
+
+
+def _natural(s: str) -> tuple[object, ...]:
+    """Sort key: draft2 before draft10, as a file manager lists them."""
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s))
+
+
+def unique_outputs(files: Sequence[str], folder: Path, suffix: str) -> list[Path]:
+    """`<stem><suffix>` in `folder` per file; a stem seen before (same name in two folders)
+    gets `_2`, `_3`, … in input order, so every document keeps its own file."""
+    used: set[str] = set()
+    out: list[Path] = []
+    for f in files:
+        stem = Path(f).stem or "document"
+        name, n = stem, 1
+        while name.casefold() in used:  # casefold: Windows and macOS file names ignore case
+            n += 1
+            name = f"{stem}_{n}"
+        used.add(name.casefold())
+        out.append(folder / f"{name}{suffix}")
+    return out
+
+
+def audit_one(task: Task) -> Result:
+    """Read and check one document; never raises, a failure is the row's message."""
+    from .check import evaluate
+    from .report import to_json, to_text
+
+    res = Result(file=task.path, report=task.report)
+    try:
+        doc = read_document(task.path)
+    except ReadError as exc:
+        return _unreadable(res, task, read_error_text(exc))
+    except Exception as exc:  # a reader bug on odd input must not stop the batch
+        return _unreadable(res, task, f"读取时出现内部错误（{type(exc).__name__}: {exc}） / "
+                                      f"internal error while reading ({type(exc).__name__}: {exc})")
+    try:
+        findings, coverage = evaluate(doc)
+    except Exception as exc:
+        return _unreadable(res, task, f"校验时出现内部错误（{type(exc).__name__}: {exc}） / "
+                                      f"internal error while checking ({type(exc).__name__}: {exc})")
+    res.unit, res.kind, res.year = doc.unit, doc.kind, doc.year
+    res.tables_read = sum(1 for n in range(1, 14) if doc.table(n) is not None)
+    res.error = sum(f.severity == "error" for f in findings)
+    res.warning = sum(f.severity == "warning" for f in findings)
+    res.info = sum(f.severity == "info" for f in findings)
+    res.findings = [(f.rule, f.severity, f.message, f.lines) for f in findings]
+    if task.want_json:
+        res.json_line = json.dumps({"file": task.path, **to_json(doc, findings, coverage)}, ensure_ascii=False)
+    _write_text(task.report, to_text(doc, findings, show_info=True, coverage=coverage))
+    if task.workbook is not None:
+        try:
+            from .render.fill import import_document
+
+            # No recalculation: the `formulas` engine takes ~15 s a document; Excel or
+            # `xltools recalc --engine libreoffice` computes the values when needed.
+            import_document(doc, Path(task.workbook), overwrite=True, recalc=None)
+            res.workbook = task.workbook
+        except Exception as exc:  # the check's counts stay those of `check`; the cell says why
+            res.workbook_error = f"未生成（{type(exc).__name__}: {exc}） / not written"
+    return res
+
+
+def _unreadable(res: Result, task: Task, message: str) -> Result:
+    res.unreadable = message
+    if task.want_json:
+        res.json_line = json.dumps({"file": task.path, "source": task.path, "unreadable": message}, ensure_ascii=False)
+    _write_text(task.report, message + "\n")
+    return res
+
+
+def _write_text(path: str | None, text: str) -> None:
+    if path is not None:
+        Path(path).write_text(text, encoding="utf-8")
+
+
+def run(tasks: Sequence[Task], *, workers: int | None = None, progress: bool | None = None) -> Iterator[Result]:
+    """Results in the order of `tasks`, computed on `workers` processes (default: all cores).
+    The progress bar goes to stderr, and only to a terminal (nothing when piped)."""
+    from tqdm import tqdm
+
+    workers = max(1, workers or os.cpu_count() or 1)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = tqdm(total=len(tasks), file=sys.stderr, disable=not show, unit="份", desc="审核", dynamic_ncols=True)
+    try:
+        if workers == 1 or len(tasks) <= 1:
+            for t in tasks:
+                yield audit_one(t)
+                bar.update()
+            return
+        # Chunks amortise the pickling round trip, small enough to keep every core busy to the end.
+        chunk = max(1, min(16, len(tasks) // (workers * 8)))
+        # Windows refuses more than 61 workers.
+        with ProcessPoolExecutor(max_workers=min(workers, len(tasks), 61)) as pool:
+            for r in pool.map(audit_one, tasks, chunksize=chunk):
+                yield r
+                bar.update()
+    finally:
+        bar.close()
