@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import stat
 import tempfile
 import unicodedata
 from copy import copy
@@ -24,7 +22,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .audit import FIRST_FINDINGS, Result
-from .engine.cache import default_mode
+from .safe_write import write_atomically
 from .render.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, LINK_FONT, WRAP
 
 SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "尾差"}
@@ -111,22 +109,10 @@ class SummaryBook:
         out = self.out
         if out.exists() and not overwrite:
             raise FileExistsError(2, "file exists", str(out))
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(suffix=".xlsx", dir=out.parent, prefix=".xltools-")
-        os.close(fd)
-        tmp = Path(tmp_name)
         try:
-            self._build().save(tmp)
-            # mkstemp creates 0600: give the file the mode of the one it replaces, or the umask's.
-            os.chmod(tmp, stat.S_IMODE(out.stat().st_mode) if out.exists() else default_mode())
-            if out.exists():
-                shutil.copy2(out, out.with_name(out.name + ".bak"))
-            os.replace(tmp, out)
+            return write_atomically(out, lambda tmp: self._build().save(tmp))
         finally:
-            if tmp.exists():
-                tmp.unlink()
             self._spool.close()
-        return out
 
     def _build(self) -> Workbook:
         wb = Workbook(write_only=True)
