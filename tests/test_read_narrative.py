@@ -260,3 +260,53 @@ def test_variants_of_labels() -> None:
     assert one(n, "三公:因公出国（境）费", "change").word == "持平"
     assert one(n, "三公:公务用车购置及运行费").value == 8.0
     assert [one(n, f"政府采购:{k}").value for k in ("总额", "货物", "工程", "服务")] == [5.0, 3.0, 0.0, 2.0]
+
+
+CELLS = """二、收入预算情况说明
+
+某单位预算收入100.00万元，主要包括一般公共预算拨款收入90.00万元，占90.00%；上年结转10.00万元，占10.00%。
+
+收入预算图
+一般公共预算\t90.00万元\t90%
+上年结转  10.00万元  10%
+单位资金\u30000万元\u30000%
+"""
+
+
+def test_lines_of_cells_are_table_rows_not_prose() -> None:
+    n = narrative_of(CELLS)
+    assert [(f.kind, f.subject, f.value) for f in n.figures] == [
+        ("amount", "收入总计", 100.0), ("amount", "收入:一般公共预算", 90.0), ("share", "收入:一般公共预算", 90.0),
+        ("amount", "上年结转", 10.0), ("share", "上年结转", 10.0)]
+
+
+HEADINGS = """一、预算收支总体情况
+
+某单位预算收入总计100.00万元。
+
+二、机关运行经费情况
+
+本单位机关运行经费10.00万元。
+
+三、“三公”经费情况
+
+本单位“三公”经费预算2.00万元。
+
+四、其他说明
+
+本单位无其他说明事项。
+"""
+
+
+def test_sections_are_told_by_their_headings() -> None:
+    n = narrative_of(HEADINGS)
+    assert sorted(n.sections) == [1, 7, 8, 12]
+    assert [(f.section, f.subject, f.value) for f in n.figures] == [
+        (1, "收入总计", 100.0), (8, "机关运行经费", 10.0), (7, "三公:合计", 2.0)]
+
+
+def test_reason_clauses_state_no_figures() -> None:
+    body = ("八、机关运行经费增减变动原因说明\n\n本单位机关运行经费财政拨款预算24.00万元，比上年减少1.00万元，"
+            "下降4.00%，主要原因是压减办公费0.60万元、印刷费0.40万元。")
+    n = narrative_of(body)
+    assert [(f.kind, f.value) for f in n.figures] == [("amount", 24.0), ("change", -1.0), ("growth", -4.0)]

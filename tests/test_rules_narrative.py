@@ -15,6 +15,7 @@ from xltools.read import read_document
 from xltools.read.narrative import read_narrative, scan_narrative
 from xltools.read.regions import find_regions
 from xltools.read.text import Line, decode, to_lines
+from xltools.rules import BY_ID
 from xltools.rules.core import GrowthOf, judge
 from xltools.rules.narrative import RULES
 from xltools.rules.narrative_map import cells_for
@@ -150,9 +151,11 @@ def test_operating_fails() -> None:
     none = "八、机关运行经费增减变动原因说明\n\n本单位属于事业单位，不涉及机关运行经费"
     (f,) = findings(make(none, {11: T11}), "N-OPERATING")
     assert (f.expected, f.actual) == (58.37, 0.0)
+    # a section 八 with no amount read: the reader may have missed a phrasing, so a warning
     silent = "八、机关运行经费增减变动原因说明\n\n详见附表。"
-    (g,) = findings(make(silent, {11: T11}), "N-OPERATING")
-    assert g.lines == (2, 3)  # the 表11 row and the section heading
+    assert findings(make(silent, {11: T11}), "N-OPERATING") == []
+    (g,) = findings(make(silent, {11: T11}), "N-PART-MISSING")
+    assert (g.severity, g.expected, g.lines) == ("warning", 58.37, (1, 2, 3))  # 表11 title and row, the heading
 
 
 PROCUREMENT = """九、政府采购情况
@@ -292,7 +295,7 @@ def _edit(lines: list[Line], pieces: tuple[tuple[int, int, int], ...], new: str)
 
 def _growth_step(doc: Document, f: Figure) -> float | None:
     """The smallest change of a year-on-year amount that moves its printed % to a (new) failure."""
-    rel = next((i.relation for i in RULES[2].instances(doc)
+    rel = next((i.relation for i in BY_ID["N-GROWTH"].instances(doc)
                 if isinstance(i.relation, GrowthOf) and i.relation.change.row == f.key), None)
     if rel is None:
         return None

@@ -64,7 +64,7 @@ class Table:
         return index
 
 
-FigureKind = Literal["amount", "share", "growth", "change", "count"]
+FigureKind = Literal["amount", "share", "growth", "change", "count", "base"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,9 @@ class Figure:
     `subject` is a canonical key the narrative rules understand (e.g. "收入总计",
     "收入:一般公共预算", "三公:公务接待费"); `value` is in 万元 for amounts, percent for
     shares and growth, a plain number for counts. `decimals` is what was printed.
-    A change carries its sign from the word (增加 +, 减少 −).
+    A change carries its sign from the word (增加 +, 减少 −). A "base" is last year's amount
+    stated inline ("比2025年预算A万元减少X万元"): what a change and its growth are measured from,
+    never a figure of this year.
     """
 
     key: str

@@ -6,17 +6,34 @@ from dataclasses import dataclass, field
 
 from ..model import Figure, FigureKind, Narrative
 from .narrative_labels import class_label, looks_like_class, resolve_class, subject_for, tidy, HEADS
-from .narrative_stream import NUMBER, Piece, Stream, find_sections, parse_number, section_stream
+from .narrative_stream import NUMBER, Piece, Stream, find_sections, narrative_end, parse_number, section_stream, unit_of
 from .regions import Regions
 from .text import Line
 
 _DELIM = re.compile(r"[，,；;。：:、]")
 _SENTENCE = re.compile(r"[。；;]")
-_CHANGE = re.compile(r"(增加|减少|增长|下降|降低|上升|增幅|降幅|增长率|下降率)[了为约]?$")
-_DOWN = ("减少", "下降", "降低", "降幅", "下降率")
+_CHANGE = re.compile(r"(增加|减少|增长|下降|降低|上升|增幅|降幅|增长率|下降率|压减|缩减|减幅)[了为约]?$")
+_DOWN = ("减少", "下降", "降低", "降幅", "下降率", "压减", "缩减", "减幅")
 _SAME = re.compile(r"相同|持平|不变|无变化")
 _LIST = re.compile(r"用于|支出(?:主要)?(?:包括|有|为)|主要支出")
 _NONE = re.compile(r"不涉及|(?<!增)无(?!变化)|没有|未安排")
+# The base of a change stated inline: "比2025年预算A万元减少X万元" (A is last year's
+# amount, not a figure of its own), "较上年的A万元", "上年预算数为A万元".
+_BASE = re.compile(r"(?:(?:比|较|与|同)(?:上一?年|去年|\d{4}年)度?(?:年初)?(?:预算|决算|执行)?数?(?:相比)?的?"
+                   r"|上一?年度?(?:年初)?(?:预算|决算)?数?)[（(]?$")
+# "2025年预算A万元": a bare year names the base only when it is the year before the budget's.
+_YEAR_BASE = re.compile(r"(?:^|[^\d])(\d{4})年度?(?:年初)?(?:预算|决算)数?$")
+# "上年无此项", "上年为0": a zero base, from which no growth rate may be stated.
+_ZERO_BASE = re.compile(r"上一?年度?(?:预算)?数?(?:为0(?![\d.])|为零|无此项|无该项|无此支出|未安排|没有安排|无预算)")
+# A reason clause ("主要原因是…") explains a change; the numbers in it restate nothing.
+_REASON = re.compile(r"原因(?:主要)?(?:是|为|在于|：|:)|主要由于|由于")
+# "占本年收入的92.21%": the base a share names, if any.
+_SHARE_OF = re.compile(r"占(?:比)?(.*?)(?:的)?(?:比重|比例|份额)?$")
+_YEAR = re.compile(r"(\d{4})\s*年")
+# A 三公 item's own label, whole: the start of the item's statement (a reason mentions items
+# in passing: "压减接待批次约0.50万元").
+_ITEM_LABEL = re.compile(r"^(?:其中|另外|此外)?(?:因公出国（境）|公务接待|公务用车购置及运行(?:维护)?|公务用车购置"
+                         r"|公务用车运行(?:维护)?)(?:费用?|经费)(?:预算)?(?:数)?$")
 
 
 @dataclass
@@ -32,6 +49,8 @@ class _Scan:
     category: str | None = None
     counts_in_sentence: int = 0
     overall_counts: int = 0
+    year: int | None = None  # the budget year (the 第三部分 heading's)
+    reason: bool = False  # inside a "主要原因是…" clause
 
     def add(self, kind: FigureKind, subject: str, value: float, decimals: int, at: int,
             pieces: tuple[Piece, ...] = (), word: str | None = None) -> Figure:
@@ -42,6 +61,15 @@ class _Scan:
         if kind == "amount":
             self.last = f
         return f
+
+    def since_last_amount(self, subject: str, kind: str) -> bool:
+        """Whether a figure of `kind` and `subject` was stated after the last amount."""
+        for g, _ in reversed(self.figures):
+            if g is self.last:
+                return False
+            if g.kind == kind and g.subject == subject:
+                return True
+        return False
 
 
 def _snippet(text: str, at: int) -> str:
@@ -94,7 +122,46 @@ def _same_as_last_year(sc: _Scan, gap: str, gap_start: int) -> None:
     m = _SAME.search(first)
     after = [f for f, _ in sc.figures][[f for f, _ in sc.figures].index(sc.last) + 1:]
     if m and not any(f.kind == "change" for f in after):
-        sc.add("change", sc.last.subject, 0.0, 2, gap_start + m.start(), word=m.group())
+        sc.add("change", _change_target(sc, "change") or sc.last.subject, 0.0, 2, gap_start + m.start(),
+               word=m.group())
+
+
+def _zero_base(sc: _Scan, gap: str, gap_start: int) -> None:
+    """"上年无此项" / "上年为0": the statement just made has a zero base."""
+    if sc.last is None or sc.section == 10:
+        return
+    m = _ZERO_BASE.search(_SENTENCE.split(gap, 1)[0])
+    if m is None:
+        return
+    target = _change_target(sc, "base") or sc.last.subject
+    if not sc.since_last_amount(target, "base"):
+        sc.add("base", target, 0.0, 2, gap_start + m.start(), word=m.group())
+
+
+def _is_base(sc: _Scan, clause: str) -> bool:
+    t = tidy(clause)
+    if _BASE.search(t):
+        return True
+    m = _YEAR_BASE.search(t)
+    return bool(m and sc.year and int(m.group(1)) == sc.year - 1)
+
+
+def _reason_state(sc: _Scan, gap: str) -> None:
+    """Enter a reason clause at "主要原因是", leave it at the end of the sentence."""
+    ends = [m.end() for m in _SENTENCE.finditer(gap)]
+    reasons = [m.end() for m in _REASON.finditer(gap)]
+    if reasons and (not ends or reasons[-1] > ends[-1]):
+        sc.reason = True
+    elif ends:
+        sc.reason = False
+
+
+def _ends_reason(sc: _Scan, clause: str, unit: str) -> bool:
+    """In section 七 the items follow each other with a comma, a reason in between: an
+    amount of a named 三公 item starts the next statement."""
+    if sc.section != 7 or unit in ("%", "％", "个"):
+        return False
+    return bool(_ITEM_LABEL.match(tidy(clause)))
 
 
 def _scan_section(sc: _Scan) -> None:
@@ -103,17 +170,24 @@ def _scan_section(sc: _Scan) -> None:
     for m in NUMBER.finditer(text):
         gap = text[prev_end:m.start()]
         _same_as_last_year(sc, gap, prev_end)
+        _zero_base(sc, gap, prev_end)
         if _SENTENCE.search(gap):
             sc.listing = False
             sc.counts_in_sentence = 0
         if sc.section in (4, 5) and _LIST.search(gap):
             sc.listing = True
         clause = _clause(gap)
-        raw, unit = m.group(1), m.group(2)
+        raw, unit = m.group(1), unit_of(m.group(2))
         value, decimals = parse_number(raw)
         pieces = sc.stream.pieces(m.start(1), m.end(1))
         at = m.start(1)
         prev_end = m.end()
+        if sc.section != 10:
+            _reason_state(sc, gap)
+            if sc.reason:
+                if not _ends_reason(sc, clause, unit):
+                    continue
+                sc.reason = False
         if unit == "亿元":
             value, decimals = value * 10000, decimals - 4
         elif unit == "元":
@@ -136,7 +210,11 @@ def _scan_section(sc: _Scan) -> None:
             continue
         if unit in ("%", "％"):
             target = sc.last.subject if sc.last else f"其他:{t[-12:]}"
-            sc.add("share", target, value, decimals, at, pieces)
+            sc.add("share", target, value, decimals, at, pieces, _share_of(t))
+            continue
+        if unit != "个" and sc.last is not None and _is_base(sc, clause):
+            target = _change_target(sc, "base") or sc.last.subject
+            sc.add("base", target, value, decimals, at, pieces, "上年")
             continue
         if unit == "个":
             sc.add("count", f"其他:{t[-12:]}", value, decimals, at, pieces)
@@ -146,6 +224,7 @@ def _scan_section(sc: _Scan) -> None:
         if sc.section in HEADS and subj in HEADS[sc.section]:
             sc.head = subj
     _same_as_last_year(sc, text[prev_end:], prev_end)
+    _zero_base(sc, text[prev_end:], prev_end)
     if sc.section in (7, 8) and not any(f.kind == "amount" for f, _ in sc.figures):
         m2 = _NONE.search(text)
         if m2:
@@ -153,8 +232,17 @@ def _scan_section(sc: _Scan) -> None:
             sc.add("amount", subj, 0.0, 2, m2.start(), word="无")
 
 
+def _share_of(label: str) -> str | None:
+    """The base a share names ("占本年收入的" → 本年收入), or None for a bare "占"."""
+    at = label.rfind("占")
+    if at < 0:
+        return None
+    m = _SHARE_OF.match(label, at)
+    return (m.group(1) or None) if m else None
+
+
 def _change_target(sc: _Scan, kind: str) -> str | None:
-    if kind == "growth" and sc.figures and sc.figures[-1][0].kind == "change":
+    if kind == "growth" and sc.figures and sc.figures[-1][0].kind in ("change", "base"):
         return sc.figures[-1][0].subject
     if sc.section in HEADS and sc.head:
         return sc.head
@@ -179,12 +267,16 @@ def scan_narrative(lines: list[Line], regions: Regions) -> tuple[Narrative, dict
     """The narrative, and for each figure the places its number is printed (for edits)."""
     assert regions.narrative is not None
     first, end = regions.narrative
+    # The narrative ends at a 绩效 attachment's first row even when no title announces it.
+    end = narrative_end(lines, first, end)
     sections = find_sections(lines, first, end)
+    ym = _YEAR.search(lines[first - 1].text) if first <= len(lines) else None
+    year = int(ym.group(1)) if ym else None
     figures: list[Figure] = []
     pieces: dict[str, tuple[Piece, ...]] = {}
     classes: list[tuple[str, str, int]] = []
     for n, (start, last) in sections.items():
-        sc = _Scan(n, section_stream(lines, start + 1, last))
+        sc = _Scan(n, section_stream(lines, start + 1, last), year=year)
         _scan_section(sc)
         for f, p in sc.figures:
             figures.append(f)

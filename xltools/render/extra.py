@@ -37,6 +37,9 @@ def _restated(instances: list[tuple[Rule, Instance]], amap: AddressMap) -> dict[
     return out
 
 
+KIND_ZH = {"amount": "金额", "share": "占比", "growth": "增减率", "change": "增减额", "count": "个数", "base": "上年数"}
+
+
 def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]]) -> None:
     put_text(ws, 1, 1, "预算情况说明中的数字（原文数）与表中对应数").font = TITLE_FONT
     put_text(ws, 2, 1, "表中对应数由校验规则的同一关系生成；金额单位万元，占比与增幅为百分数。").font = NOTE_FONT
@@ -48,7 +51,7 @@ def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: l
         r = FIRST + i
         put_text(ws, r, 1, f.key)
         ws.cell(r, 2).value = f.section
-        put_text(ws, r, 3, f.kind)
+        put_text(ws, r, 3, KIND_ZH.get(f.kind, f.kind))
         put_text(ws, r, 4, f.subject)
         ws.cell(r, 5).value = f.value
         ws.cell(r, 5).number_format = AMOUNT_FORMAT

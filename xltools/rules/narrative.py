@@ -5,8 +5,9 @@ from typing import Iterator
 
 from ..layouts import CLASS_NAMES
 from ..model import Document, Figure
-from .core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Verdict
-from .narrative_map import cells_for, has_value, nref, present, previous, refs, share_base
+from .core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
+from .narrative_map import (Cell, cells_for, has_value, missing_tables, nref, partner, present, previous, refs,
+                            share_base)
 
 _CN = "〇一二三四五六七八九十"
 
@@ -28,10 +29,22 @@ def _decimals(f: Figure) -> int:
     return 2 if f.value == 0 else f.decimals
 
 
+def _unchecked(f: Figure, reason: str, subject: str) -> Instance:
+    return Instance(Unchecked(reason, (nref(f),), (f.line,)), subject)
+
+
+def _no_table(doc: Document, cells: tuple[Cell, ...]) -> str:
+    return "未找到" + "、".join(f"表{n}" for n in missing_tables(doc, cells))
+
+
 def _restate(doc: Document, f: Figure) -> Instance | None:
     cells = cells_for(f.subject)
-    if not present(doc, cells):
+    if not cells:
+        if f.subject.startswith("其他:"):
+            return _unchecked(f, "未能确定所述金额对应的报表项目", _where(f))
         return None
+    if not present(doc, cells):
+        return _unchecked(f, _no_table(doc, cells), _where(f))
     return Instance(Equal((Term(nref(f)),), tuple(Term(r) for r in refs(cells)), decimals=_decimals(f)), _where(f))
 
 
@@ -47,15 +60,23 @@ def _amounts(doc: Document) -> Iterator[Instance]:
 def _shares(doc: Document) -> Iterator[Instance]:
     figs = doc.narrative.figures
     for f in _figs(doc, "share"):
+        where = _where(f) + "%"
         if f.subject == "绩效:公开:占比":
             part = _first(doc, "绩效:公开:金额", "amount")
             whole = _first(doc, "绩效:纳入:金额", "amount")
             if part and whole:
                 yield Instance(ShareOf(nref(f), (Term(nref(part)),), (Term(nref(whole)),), f.decimals),
-                               _where(f) + "%（公开金额 / 纳入金额）")
+                               where + "（公开金额 / 纳入金额）")
+            else:
+                yield _unchecked(f, "未能确定占比的基数（说明未列公开或纳入项目金额）", where)
             continue
-        base = share_base(f.subject)
+        base = share_base(f.subject, f.word)
+        if f.subject.startswith("其他:") or not base:
+            named = f"“{f.word}”" if f.word else ""
+            yield _unchecked(f, f"未能确定占比的基数{named}", where)
+            continue
         if not present(doc, base):
+            yield _unchecked(f, _no_table(doc, base), where)
             continue
         cells = cells_for(f.subject)
         part_terms: Terms
@@ -64,32 +85,76 @@ def _shares(doc: Document) -> Iterator[Instance]:
         else:
             amount = previous(figs, f, "amount", f.subject)
             if amount is None:
+                yield _unchecked(f, "未能确定占比所对应的金额", where)
                 continue
             part_terms = (Term(nref(amount)),)
-        yield Instance(ShareOf(nref(f), part_terms, tuple(Term(r) for r in refs(base)), f.decimals), _where(f) + "%")
+        yield Instance(ShareOf(nref(f), part_terms, tuple(Term(r) for r in refs(base)), f.decimals), where)
 
 
 def _first(doc: Document, subject: str, kind: str) -> Figure | None:
     return next((f for f in doc.narrative.figures if f.subject == subject and f.kind == kind), None)
 
 
+def _current(doc: Document, f: Figure) -> Terms | None:
+    """This year's amount of `f`'s subject: the table's, else the one the narrative states."""
+    cells = cells_for(f.subject)
+    if present(doc, cells) and has_value(doc, cells):
+        return tuple(Term(r) for r in refs(cells))
+    amount = previous(doc.narrative.figures, f, "amount", f.subject)
+    return (Term(nref(amount)),) if amount is not None else None
+
+
 def _growth(doc: Document) -> Iterator[Instance]:
     figs = doc.narrative.figures
     for f in _figs(doc, "growth"):
-        change = previous(figs, f, "change", f.subject)
+        where = _where(f) + "%"
+        if f.subject.startswith("其他:"):
+            yield _unchecked(f, "未能确定增减率所属项目，无法确定其基数", where)
+            continue
+        change = partner(figs, f, "change")
+        base = partner(figs, f, "base")
+        said = f"（{change.word or ''}{abs(change.value):g}万元）" if change else ""
+        lines = tuple(g.line for g in (change, base) if g is not None)
+        if base is not None:
+            # The base printed inline ("比2025年预算A万元减少X万元，下降Y%"): Y = X / A.
+            if abs(base.value) < 0.005:
+                yield Instance(Verdict(False, expected=None, actual=f.value, refs=(nref(f), nref(base)),
+                                       lines=(f.line, base.line)), where + "（上年为零，不得有增减率）")
+            elif change is not None:
+                yield Instance(GrowthOf(nref(f), nref(change), (Term(nref(base)), Term(nref(change))), f.decimals),
+                               f"{where}{said}（上年{base.value:g}万元）", lines)
+            else:
+                current = _current(doc, f)
+                if current is None:
+                    yield _unchecked(f, "未能确定本年数", where)
+                    continue
+                # (current − base) / base, as a share with a negative term
+                yield Instance(ShareOf(nref(f), current + (Term(nref(base), -1.0),), (Term(nref(base)),), f.decimals),
+                               f"{where}（上年{base.value:g}万元）", lines)
+            continue
+        if change is None:
+            yield _unchecked(f, "说明未列增减额，未能确定增减率的基数", where)
+            continue
+        current = _current(doc, f)
+        if current is None:
+            yield _unchecked(f, "未能确定本年数，无法确定增减率的基数", where)
+            continue
+        yield Instance(GrowthOf(nref(f), nref(change), current, f.decimals), where + said, lines)
+
+
+def _bases(doc: Document) -> Iterator[Instance]:
+    """An inline base: last year's amount + the change = this year's amount."""
+    figs = doc.narrative.figures
+    for b in _figs(doc, "base"):
+        change = partner(figs, b, "change")
         if change is None:
             continue
-        cells = cells_for(f.subject)
-        current: Terms
-        if present(doc, cells) and has_value(doc, cells):
-            current = tuple(Term(r) for r in refs(cells))
-        else:
-            amount = previous(figs, f, "amount", f.subject)
-            if amount is None:
-                continue
-            current = (Term(nref(amount)),)
-        yield Instance(GrowthOf(nref(f), nref(change), current, f.decimals),
-                       f"{_where(f)}%（{change.word or ''}{abs(change.value):g}万元）", (change.line,))
+        where = f"{_where(b)}（上年数）{change.word or ''}{abs(change.value):g}万元"
+        current = _current(doc, b)
+        if current is None:
+            yield _unchecked(b, "未能确定本年数", where)
+            continue
+        yield Instance(Equal((Term(nref(b)), Term(nref(change))), current), where + " = 本年数", (change.line,))
 
 
 def _sangong(doc: Document) -> Iterator[Instance]:
@@ -120,13 +185,8 @@ def _operating(doc: Document) -> Iterator[Instance]:
         inst = _restate(doc, f)
         if inst:
             yield inst
-    span = doc.narrative.sections.get(8)
-    t11 = doc.table(11)
-    if not figs and span and t11 is not None:
-        row = t11.row("部门合计")
-        amount = row.get("合计") if row else None
-        yield Instance(Verdict(not amount, expected=amount, actual=None, refs=(Ref("t11", "部门合计", "合计"),),
-                               lines=(span[0],)), "说明八未列机关运行经费金额")
+    # A section 八 read with no amount while 表11 has one is N-PART-MISSING's (a warning):
+    # the reader may have missed a phrasing, so it is not certain.
 
 
 def _procurement(doc: Document) -> Iterator[Instance]:
@@ -179,10 +239,84 @@ def _class_names(doc: Document) -> Iterator[Instance]:
                        f"说明所称类名“{name}”" + (f"（{code}）" if code else "（不是功能分类类名）"))
 
 
+# Sections of 第三部分 that restate a table: a section missing, or read with no figure, while
+# its table has amounts, is a part the reader did not find.
+_SECTION_TABLES: tuple[tuple[int, int, str], ...] = (
+    (1, 1, "预算收支总体情况"), (2, 1, "收入预算情况"), (3, 3, "支出预算情况"), (4, 4, "财政拨款收支总体情况"),
+    (5, 5, "一般公共预算支出情况"), (6, 6, "一般公共预算基本支出情况"), (7, 10, "“三公”经费"),
+    (8, 11, "机关运行经费"), (10, 12, "绩效管理情况"),
+)
+
+
+def _has_amounts(doc: Document, n: int) -> bool:
+    t = doc.table(n)
+    if t is None or t.empty:
+        return False
+    if n == 12:
+        return any(r.kind == "item" for r in t.rows)
+    return any(v for r in t.rows for v in r.amounts.values())
+
+
+def _section_figures(doc: Document, section: int) -> list[Figure]:
+    figs = doc.narrative.figures
+    if section == 7:  # wherever the 三公 sentence stands
+        return [f for f in figs if f.subject.startswith("三公:")]
+    if section == 8:
+        return [f for f in figs if f.subject == "机关运行经费"]
+    return [f for f in figs if f.section == section and not f.subject.startswith("其他:")]
+
+
+_BLOCK = frozenset({1, 2, 3, 4, 5, 6})
+_MOST_TABLES = 7  # the sections that restate the tables one by one
+
+
+def _parts(doc: Document) -> Iterator[Instance]:
+    read = sorted((t for t in doc.tables.values() if t is not None), key=lambda t: t.line)
+    if not read:
+        return
+    narrative = doc.narrative
+    if narrative.line is None:
+        # Only of a document whose tables part was read: an extract of a few tables already
+        # has a READ-MISSING-TABLE error for each table it lacks.
+        if len(read) < _MOST_TABLES:
+            return
+        yield Instance(Verdict(False, expected="第三部分 预算情况说明", actual=None, lines=(read[0].line,)),
+                       f"已读出表{read[0].number}等 {len(read)} 张报表，未找到第三部分（预算情况说明）")
+        return
+    sections = narrative.sections
+    if not sections:
+        yield Instance(Verdict(False, expected="一、二、三……各部分", actual=None, lines=(narrative.line,)),
+                       "第三部分（预算情况说明）未读出任何编号段落")
+        return
+    # A document that prints the block of sections 一 to 六 prints all of them; one that
+    # prints none of them (an extract) is not told of each.
+    block = any(n in sections for n in _BLOCK)
+    cn = "〇一二三四五六七八九十"
+    for sec, n, zh in _SECTION_TABLES:
+        if not _has_amounts(doc, n):
+            continue
+        t = doc.table(n)
+        assert t is not None
+        span = sections.get(sec)
+        if _section_figures(doc, sec):
+            yield Instance(Verdict(True), f"说明{cn[sec]}（{zh}）已读出")
+        elif span is None:
+            if sec in (7, 8) or block:
+                yield Instance(Verdict(False, expected=zh, actual=None, lines=(t.line, narrative.line)),
+                               f"表{n}列有数据，说明未见“{cn[sec]}、{zh}”部分")
+        else:
+            row = t.row("部门合计") if sec == 8 else None
+            refs = (Ref("t11", "部门合计", "合计"),) if row is not None else ()
+            yield Instance(Verdict(False, expected=row.get("合计") if row else zh, actual=None, refs=refs,
+                                   lines=(span[0], t.line)),
+                           f"表{n}列有数据，说明{cn[sec]}（{zh}）未读出" + ("金额" if sec == 8 else "任何数字"))
+
+
 RULES: tuple[Rule, ...] = (
     Rule("N-AMOUNT", "M", "narrative", "说明所述金额与报表一致", _amounts),
     Rule("N-SHARE", "M", "narrative", "说明所述占比 = 金额 / 基数", _shares),
     Rule("N-GROWTH", "M", "narrative", "说明所述增减率 = 增减额 / 上年数（增减用词与正负一致，上年为零不得有增减率）", _growth),
+    Rule("N-BASE", "M", "narrative", "说明所述上年数 + 增减额 = 本年数", _bases),
     Rule("N-SANGONG", "M", "narrative", "说明所述“三公”经费与表10一致", _sangong),
     Rule("N-SANGONG-CHANGE", "M", "narrative", "“三公”经费各项增减额之和 = 合计增减额", _sangong_changes),
     Rule("N-OPERATING", "M", "narrative", "说明所述机关运行经费与表11一致", _operating),
@@ -190,4 +324,5 @@ RULES: tuple[Rule, ...] = (
     Rule("N-PERF-SUM", "M", "narrative", "绩效目标管理的项目个数、金额 = 其他运转类 + 特定目标类", _performance_sums),
     Rule("N-PERF-T12", "A", "narrative", "纳入绩效目标管理的项目金额 = 表12 合计", _performance_t12),
     Rule("N-CLASS-NAME", "A", "narrative", "说明所称功能分类类名与报表一致", _class_names),
+    Rule("N-PART-MISSING", "A", "narrative", "报表列有数据的部分，说明应有相应段落并能读出", _parts),
 )

@@ -1,6 +1,8 @@
 """Where each narrative subject is printed in the tables, and what its shares are over."""
 from __future__ import annotations
 
+import re
+
 from ..layouts import FUND_TYPES, SOURCES, T10_ROWS
 from ..model import Document, Figure
 from .core import Ref
@@ -47,8 +49,27 @@ def cells_for(subject: str) -> tuple[Cell, ...]:
     return ()
 
 
-def share_base(subject: str) -> tuple[Cell, ...]:
-    """DOMAIN.md: 收入 shares over 收入总计, 支出 over 表3 合计, 一般公共预算 structure over 表5 合计."""
+# A base a share names ("占本年收入的"), matched whole: a name not listed here is a base the
+# check cannot identify, and the share is then not checked (never judged over a guess).
+_NAMED_BASES: tuple[tuple[re.Pattern[str], tuple[Cell, ...]], ...] = tuple((re.compile(p), c) for p, c in (
+    (r"^(?:本年|当年)(?:预算)?收入(?:合计)?$", (("t1", "本年收入合计", "金额"),)),
+    (r"^(?:本?部门|本?单位)?(?:预算)?(?:总|全部)?收入(?:预算)?(?:总计|合计|总额)?$", (("t1", "收入总计", "金额"),)),
+    (r"^一般公共预算(?:当年)?(?:拨款)?(?:支出)?(?:预算)?(?:总额|合计)?$", (("t5", "合计", "合计"),)),
+    (r"^财政拨款(?:支出)?(?:预算)?(?:总额|合计|总计)?$", (("t4", "支出总计", "小计"),)),
+    (r"^(?:“|\")?三公(?:”|\")?经费(?:预算)?(?:总额|合计)?$", (("t10", "合计", "合计"),)),
+    (r"^基本支出(?:预算)?(?:总额|合计)?$", (("t6", "合计", "合计"),)),
+    (r"^(?:本?部门|本?单位)?(?:预算)?(?:总|全部)?支出(?:预算)?(?:总计|合计|总额)?$", (("t3", "合计", "合计"),)),
+))
+
+
+def share_base(subject: str, named: str | None = None) -> tuple[Cell, ...]:
+    """DOMAIN.md: 收入 shares over 收入总计, 支出 over 表3 合计, 一般公共预算 structure over 表5 合计;
+    a base the sentence names ("占本年收入的") wins; () when the base is not identified."""
+    if named:
+        for pat, cells in _NAMED_BASES:
+            if pat.match(named):
+                return cells
+        return ()
     if subject.startswith("收入:") or subject in ("上年结转", "本年收入"):
         return (("t1", "收入总计", "金额"),)
     if subject.startswith("支出:"):
@@ -60,6 +81,10 @@ def share_base(subject: str) -> tuple[Cell, ...]:
     if subject.startswith("三公:") and subject != "三公:合计":
         return (("t10", "合计", "合计"),)
     return ()
+
+
+def missing_tables(doc: Document, cells: tuple[Cell, ...]) -> list[int]:
+    return sorted({int(s[1:]) for s, _, _ in cells if doc.table(int(s[1:])) is None})
 
 
 def present(doc: Document, cells: tuple[Cell, ...]) -> bool:
@@ -93,3 +118,17 @@ def previous(figures: tuple[Figure, ...], f: Figure, kind: str, subject: str | N
         if g.section == f.section and g.kind == kind and (subject is None or g.subject == subject):
             found = g
     return found
+
+
+def partner(figures: tuple[Figure, ...], f: Figure, kind: str) -> Figure | None:
+    """The figure of `kind` stated with `f` (a growth's change, its inline base): same section
+    and subject, in the same statement (between the amounts of that subject around `f`),
+    nearest before `f`, else nearest after it ("增长10.08%，增加116.42万元")."""
+    same = [g for g in figures if g.section == f.section and g.subject == f.subject]
+    i = next(k for k, g in enumerate(same) if g is f)
+    lo = max((k for k in range(i) if same[k].kind == "amount"), default=-1)
+    hi = min((k for k in range(i + 1, len(same)) if same[k].kind == "amount"), default=len(same))
+    before = [g for g in same[lo + 1:i] if g.kind == kind]
+    if before:
+        return before[-1]
+    return next((g for g in same[i + 1:hi] if g.kind == kind), None)
