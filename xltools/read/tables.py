@@ -11,7 +11,7 @@ from .regions import Regions, label_number
 from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text,
                            is_total_label, norm_label, norm_name, says_empty, squash, tokens)
 from .tables_place import Draft, Identity, Values, placement_notes, place
-from .tables_resolve import resolve
+from .tables_resolve import resolve, ties
 from .tables_sides import SideState, join_pieces, read_t1_t4, read_t9
 from .tables_units import unit_structure
 from .tables_wrap import Wrap, apply as apply_wraps, is_piece, name_key, notes as wrap_notes, settle_by_names, settle_locally
@@ -350,7 +350,7 @@ _VARIANTS = 4
 _SINGLE = 24
 
 
-def _variants(p: _Parsed) -> list[tuple[Table, frozenset[str]]]:
+def _variants(p: _Parsed, parent_of: dict[str, str]) -> list[tuple[Table, frozenset[str]]]:
     """The table under other placements of its open rows (those whose own arithmetic
     allowed more than one): whole-table ones, which put every open row in the same column
     pattern, as an extraction that lost blank cells does to a whole table; and each open
@@ -375,9 +375,8 @@ def _variants(p: _Parsed) -> list[tuple[Table, frozenset[str]]]:
             out.append((_table(p), moved))
         for d, i in zip(open_rows, chosen):
             d.choice = i
-    singles = [(d, i) for d in open_rows for i in range(len(d.cands)) if i != d.choice]
     if len(open_rows) > 1:
-        for d, i in singles[:_SINGLE]:
+        for d, i in ties(p.drafts, parent_of)[:_SINGLE]:
             keep, d.choice = d.choice, i
             out.append((_table(p), frozenset({d.key})))
             d.choice = keep
@@ -388,10 +387,11 @@ def _finish(p: _Parsed) -> tuple[Table, list[tuple[Table, frozenset[str]]]]:
     n, drafts = p.number, p.drafts
     if n in (12, 13):
         _units(n, drafts, p.notes)
-    resolve(drafts, _parents(n, drafts))
+    parent_of = _parents(n, drafts)
+    resolve(drafts, parent_of)
     p.notes.extend(placement_notes(drafts, n))
     p.notes.extend(wrap_notes(p.wraps))
-    return _table(p), _variants(p)
+    return _table(p), _variants(p, parent_of)
 
 
 def _names_printed(parsed: Iterable[_Parsed], extra: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:

@@ -147,3 +147,36 @@ def _settle_greedy(parent: Draft, group: list[Draft], open_rows: list[Draft], ow
         score, d, i, sums, o = best
         d.choice = i
         own_now[id(d)] = o
+
+
+def ties(drafts: Sequence[Draft], parent_of: Mapping[str, str]) -> list[tuple[Draft, int]]:
+    """(row, placement) pairs that the sums around the row fit as well as its chosen one:
+    moved alone, the row keeps its parent's and its own sums as they are. Only these can
+    make a single row's placement a guess; any other move breaks a sum."""
+    by_key = {d.key: d for d in drafts}
+    kids: dict[str, list[Draft]] = {}
+    for d in drafts:
+        p = parent_of.get(d.key)
+        if p is not None and p in by_key and p != d.key:
+            kids.setdefault(p, []).append(d)
+
+    def own(d: Draft, values: Values) -> float:
+        below = kids.get(d.key)
+        return _misses(values, _sums(below, len(values)), len(below)) if below else 0.0
+
+    out: list[tuple[Draft, int]] = []
+    for d in drafts:
+        if len(d.cands) < 2:
+            continue
+        p = by_key.get(parent_of.get(d.key, ""))
+        group = kids.get(p.key, []) if p is not None else []
+        sums = _sums(group, len(d.values)) if p is not None else []
+        def score(values: Values) -> float:
+            s = own(d, values)
+            if p is not None:
+                moved = [x - (a or 0.0) + (b or 0.0) for x, a, b in zip(sums, d.values, values)]
+                s += _misses(p.values, moved, len(group))
+            return round(s, 2)
+        now = score(d.values)
+        out.extend((d, i) for i, c in enumerate(d.cands) if i != d.choice and score(c) <= now)
+    return out
