@@ -225,3 +225,15 @@ def test_ledger_counts_what_was_checked_and_what_was_not() -> None:
     d = cov.as_dict()
     assert d["tables"]["8"]["checked"] == cov.tables[8].checked
     assert d["families"]["narrative"]["unchecked_reasons"]["未找到第三部分（预算情况说明）"] > 0
+
+
+def test_ledger_lines_in_the_text_report() -> None:
+    from xltools.coverage import summary_lines
+
+    _, cov = evaluate(_fund_doc("\t\t500.00"))
+    lines = summary_lines(cov)
+    assert lines[0].startswith("核对覆盖：表内 ") and "跨表" in lines[0] and "说明 0 项" in lines[0]
+    assert "不适用：表9（空表）" in lines
+    unchecked = next(x for x in lines if x.startswith("未能核对："))
+    assert "未找到表1、表2、表3、表4、表6、表7、表10、表11、表13，其规则" in unchecked
+    assert "未找到第三部分（预算情况说明）" in unchecked

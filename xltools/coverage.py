@@ -18,6 +18,7 @@ from .rules.core import Instance, Outcome, Rule, Unchecked, refs_of
 
 FAMILY_ZH = {"table": "表内", "cross": "跨表", "narrative": "说明", "performance": "绩效"}
 _TABLES_OF_RULE = re.compile(r"T(\d{1,2})")
+_MISSING_TABLE = re.compile(r"未找到表(\d{1,2})")
 
 
 @dataclass
@@ -135,6 +136,12 @@ def summary_lines(cov: Coverage) -> list[str]:
     reasons: Counter[str] = Counter()
     for t in cov.families.values():
         reasons.update(t.unchecked)
-    if reasons:
-        lines.append("未能核对：" + "；".join(f"{why} {k} 项" for why, k in reasons.most_common()))
+    missing = sorted((int(m.group(1)), k) for why, k in reasons.items() if (m := _MISSING_TABLE.fullmatch(why)))
+    other = [(why, k) for why, k in reasons.most_common() if not _MISSING_TABLE.fullmatch(why)]
+    said = [f"{why} {k} 项" for why, k in other]
+    if missing:
+        tables = "、".join(f"表{n}" for n, _ in missing)
+        said.insert(0, f"未找到{tables}，其规则 {sum(k for _, k in missing)} 项")
+    if said:
+        lines.append("未能核对：" + "；".join(said))
     return lines
