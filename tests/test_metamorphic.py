@@ -21,7 +21,7 @@ from xltools.read.document import read_text
 from conftest import SEED_PATHS
 
 RANDOM = {"spaces", "watermarks", "labels", "markdown", "wrap_names", "page_breaks", "rewrap_prose",
-          "wrap_project_names"}
+          "wrap_project_names", "justify_prose"}
 CASES = [(seed, name, r) for seed in sorted(SEED_PATHS) for name in TRANSFORMS
          for r in ((1, 2) if name in RANDOM else (0,))]
 

@@ -221,6 +221,23 @@ def rewrap_prose(text: str, rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def justify_prose(text: str, rng: random.Random) -> str:
+    """The narrative as an extractor of justified text gives it: runs of 2–3 spaces between
+    some characters of a prose line (never inside a number)."""
+    lines = _lines(text)
+    start = _part3(lines)
+    out = lines[:start]
+    for ln in lines[start:]:
+        if "\t" in ln or len(ln.strip()) < 30 or ln.lstrip()[:1] in "#*<" or rng.random() < 0.5:
+            out.append(ln)  # headings and markup come from the converter, not from justification
+            continue
+        s = ln.strip()
+        spots = [i for i in range(1, len(s)) if not (s[i - 1].isdigit() or s[i - 1] == ".") or not (s[i].isdigit() or s[i] in ".%")]
+        picks = set(rng.sample(spots, min(3, len(spots))))
+        out.append("".join((" " * rng.randint(2, 3) if i in picks else "") + ch for i, ch in enumerate(s)))
+    return "\n".join(out)
+
+
 def wrap_project_names(text: str, rng: random.Random) -> str:
     """The 项目名称 cell of 绩效 tables wrapped: the rest of a long name on the next line, in
     the same column. Lines are inserted."""
@@ -261,6 +278,7 @@ TRANSFORMS: dict[str, Transform] = {
     "page_breaks": page_breaks,
     "rewrap_prose": rewrap_prose,
     "wrap_project_names": wrap_project_names,
+    "justify_prose": justify_prose,
     "cut_after_13": cut_after_13,
 }
 # Transforms that insert lines: findings are compared without line numbers.

@@ -69,9 +69,20 @@ def section_kind(line: Line, numeral: int) -> int:
     return numeral
 
 
+_PROSE = re.compile(r"[，。；]")
+_BARE = re.compile(r"^[-−]?[\d,，]+(?:\.\d+)?%?$")
+
+
+def is_prose(line: Line) -> bool:
+    """A sentence an extractor padded with runs of spaces (justified text): its gaps came
+    from spaces, it has sentence punctuation, and at most one of its pieces is a bare
+    number. Tab-separated cells are never prose."""
+    return line.spaced and bool(_PROSE.search(line.text)) and sum(1 for c in line.filled if _BARE.match(c)) <= 1
+
+
 def is_table_row(line: Line) -> bool:
     """A line of two or more cells is a table row, never prose."""
-    return len(line.filled) > 1
+    return len(line.filled) > 1 and not is_prose(line)
 
 
 _PERF_ROW = re.compile("^(?:" + "|".join(_PERF_ROWS) + r")(?:[：:]|$)")
@@ -153,10 +164,11 @@ def section_stream(lines: list[Line], first: int, last: int) -> Stream:
     for ln in lines[first - 1:last]:
         if ln.blank or _PAGE_NO.match(ln.text) or is_table_row(ln):
             continue
+        text = ln.text.replace("\t", "") if ln.spaced else ln.text
         offsets.append(pos)
         nos.append(ln.no)
-        parts.append(ln.text.translate(_WIDE))
-        pos += len(ln.text)
+        parts.append(text.translate(_WIDE))
+        pos += len(text)
     return Stream("".join(parts), tuple(offsets), tuple(nos))
 
 

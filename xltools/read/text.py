@@ -27,6 +27,7 @@ class Line:
     text: str  # cleaned, cells joined by tabs
     cells: tuple[str, ...]  # cells as printed, stripped; empty cells kept as ""
     filled: tuple[str, ...] = field(default=(), compare=False)  # non-empty cells, computed once
+    spaced: bool = False  # the cells were told apart by spaces, not tabs
 
     def __post_init__(self) -> None:
         if not self.filled:
@@ -89,5 +90,5 @@ def to_lines(text: str) -> list[Line]:
     for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
         s = clean_line(raw)
         cells = split_cells(s) if s.strip() else ()
-        out.append(Line(i, "\t".join(cells), cells))
+        out.append(Line(i, "\t".join(cells), cells, spaced=len(cells) > 1 and "\t" not in s))
     return out
