@@ -12,10 +12,19 @@ from .narrative_map import (Cell, cells_for, has_value, missing_tables, nref, pa
 _CN = "〇一二三四五六七八九十"
 
 
+def _numeral(n: int) -> str:
+    """1…99 in Chinese numerals; a section keyed 20 + n (a second heading of one kind,
+    `read.narrative_stream.find_sections`) is named by its printed numeral n."""
+    if n > 20:
+        n -= 20
+    if n <= 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
+
+
 def _where(f: Figure) -> str:
-    n = f.section
-    cn = _CN[n] if n <= 10 else "十" + _CN[n - 10]
-    return f"说明{cn}“{f.subject}”{f.value:g}"
+    return f"说明{_numeral(f.section)}“{f.subject}”{f.value:g}"
 
 
 def _figs(doc: Document, kind: str, prefix: str = "") -> Iterator[Figure]:
