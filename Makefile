@@ -2,7 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench install clean libreoffice
 
 $(BIN)/xltools: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,8 +15,26 @@ install: $(BIN)/xltools
 demo: install
 	$(BIN)/xltools demo demo
 
-test: install
+LO_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk
+
+test: install libreoffice
 	$(BIN)/python -m pytest
+
+# The workbook tests recalculate with LibreOffice. Installed here when root with apt (as
+# .ci/run does); otherwise stop before any test runs and name the command to run.
+libreoffice:
+	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing LibreOffice for the workbook tests (apt-get install $(LO_PACKAGES))"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(LO_PACKAGES) >/dev/null; \
+	else \
+		echo "LibreOffice is not installed; the workbook tests recalculate with it. Install it, then run make test again:"; \
+		if command -v apt-get >/dev/null 2>&1; then echo "  sudo apt-get install -y --no-install-recommends $(LO_PACKAGES)"; \
+		elif command -v brew >/dev/null 2>&1; then echo "  brew install --cask libreoffice"; \
+		else echo "  install LibreOffice (https://www.libreoffice.org/download/) so that soffice is on PATH"; fi; \
+		exit 2; \
+	fi
 
 bench: install
 	$(BIN)/python bench/bench_check.py

@@ -6,7 +6,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xltools.engine import recalc
+from xltools.engine import load_model, recalc
 from xltools.render.book import build
 from xltools.render.fill import import_document
 from xltools.render.workbook_check import read_verdicts
@@ -44,7 +44,8 @@ def test_recomputed_figure_off_its_printed_value_gets_a_note(tmp_path: Path) -> 
 def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path: Path) -> None:
     path = tmp_path / "live.xlsx"
     build(small_document(), RULES).workbook.save(path)
-    recalc(path)
+    model = load_model(path)  # compiled once, kept: the edit below recomputes only what depends on it
+    model.write(path)
     before = dict((rid, v) for rid, _, v in read_verdicts(path))
     assert before["T-EQ-ROW"] == "通过"
     wb = openpyxl.load_workbook(path)
@@ -52,7 +53,9 @@ def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path
     assert t2["B10"].value == "行政事业单位养老支出" and t2["D10"].value == 40.01
     t2["D10"].value = 50.0  # 20805 一般公共预算
     wb.save(path)
-    recalc(path)
+    changed = model.update({("表2 收入总表", "D10"): 50.0})
+    assert ("表2 收入总表", "C9") in changed and ("表2 收入总表", "C7") not in changed
+    model.write(path)
     v = openpyxl.load_workbook(path, data_only=True)
     assert v["表2 收入总表"]["C9"].value == pytest.approx(50.0)  # 类 208
     assert v["表2 收入总表"]["D6"].value == pytest.approx(110.0)  # 合计 row
@@ -61,6 +64,8 @@ def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path
     after = dict((rid, verdict) for rid, _, verdict in read_verdicts(path))
     assert after["T-EQ-ROW"] == "不符"
     assert v["封面"]["B10"].value == sum(1 for x in after.values() if x == "不符")
+    recalc(path)  # the incremental result is the file's full recalculation
+    assert dict((rid, verdict) for rid, _, verdict in read_verdicts(path)) == after
 
 
 def test_imported_file_gets_normal_permissions_and_keeps_a_replaced_files_mode(tmp_path: Path) -> None:

@@ -2,7 +2,6 @@
 formulas engine and with LibreOffice; every recomputed figure ties to its 原表数."""
 from __future__ import annotations
 
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -10,9 +9,7 @@ import openpyxl
 import pytest
 
 from xltools.check import check
-from xltools.engine import recalc_many
 from xltools.model import Document
-from xltools.render.fill import import_document
 from xltools.render.plan import leaf_counts, live_values, plan_document
 from xltools.render.workbook_check import check_workbook, read_verdicts
 from xltools.rules import CATALOGUE
@@ -23,18 +20,10 @@ WORD = {"pass": "通过", "tail": "尾差"}
 
 
 @pytest.fixture(scope="module")
-def books(docs: dict[str, Document], tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
-    """Each seed imported once, recalculated by formulas; a copy recalculated by LibreOffice
-    (one soffice start for the three)."""
-    d = tmp_path_factory.mktemp("seeds")
-    out: dict[tuple[str, str], Path] = {}
-    for key, doc in docs.items():
-        out[(key, "formulas")] = import_document(doc, d / f"{key}.xlsx")
-        lo = d / f"{key}_lo.xlsx"
-        shutil.copy(out[(key, "formulas")], lo)
-        out[(key, "libreoffice")] = lo
-    recalc_many([out[(k, "libreoffice")] for k in docs], "libreoffice")
-    return out
+def books(seed_books: dict[tuple[str, str], Path]) -> dict[tuple[str, str], Path]:
+    """Each seed imported once, recalculated by formulas (the fast path) and, in a copy, by
+    LibreOffice: the session's workbooks (tests/conftest.py), shared with the engine tests."""
+    return seed_books
 
 
 def python_verdicts(doc: Document) -> list[tuple[str, str, str]]:

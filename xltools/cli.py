@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -86,11 +87,60 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import Task, collect, run, unique_outputs
+    from .audit_book import SummaryBook
+
+    # With --json the lines are the product; the workbook only when asked for by name.
+    out = Path(args.output) if args.output else (None if args.json else Path("审核汇总.xlsx"))
+    if out is not None and out.exists() and not args.force:
+        print(f"{out}: 文件已存在，未覆盖（加 --force 覆盖，原文件会备份为 .bak） / "
+              f"file exists, not overwritten (use --force; the old file is kept as .bak)", file=sys.stderr)
+        return 2
+    reports = Path(args.reports) if args.reports else (out.with_name(out.stem + "_报告") if out else None)
+    workbooks = Path(args.workbooks) if args.workbooks else None
+    files, notes = collect(args.paths, exclude=[p for p in (reports, workbooks) if p is not None])
+    for note in notes:
+        print(note, file=sys.stderr)
+    if not files:
+        print("没有可审核的文件 / nothing to audit", file=sys.stderr)
+        return 2
+    for folder in (reports, workbooks):
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+    report_paths = unique_outputs(files, reports, ".txt") if reports else [None] * len(files)
+    book_paths = unique_outputs(files, workbooks, ".xlsx") if workbooks else [None] * len(files)
+    tasks = [Task(f, str(r) if r else None, str(b) if b else None, args.json)
+             for f, r, b in zip(files, report_paths, book_paths)]
+    book = SummaryBook(out) if out is not None else None
+    tally = {"有错误": 0, "有提示": 0, "通过": 0, "无法读取": 0}
+    for res in run(tasks, workers=args.jobs):
+        if args.json and res.json_line is not None:
+            sys.stdout.write(res.json_line + "\n")
+            sys.stdout.flush()
+        if book is not None:
+            book.add(res)
+        tally[res.verdict] += 1
+    if book is not None:
+        book.save(overwrite=args.force)
+    made = (f"；汇总 {out}" if out else "") + (f"，报告在 {reports}{os.sep}" if reports else "") + \
+        (f"，工作簿在 {workbooks}{os.sep}（未重新计算）" if workbooks else "")
+    print(f"已审核 {len(files)} 份：有错误 {tally['有错误']} 份，有提示 {tally['有提示']} 份，"
+          f"通过 {tally['通过']} 份，无法读取 {tally['无法读取']} 份{made}",
+          file=sys.stderr if args.json else sys.stdout)
+    if tally["无法读取"] == len(files):
+        return 2
+    # An unreadable draft cannot pass review either: it counts as one with an error.
+    return 1 if tally["有错误"] or tally["无法读取"] else 0
+
+
 def _recalc(args: argparse.Namespace) -> int:
     from .engine import recalc
 
-    recalc(Path(args.path), engine=args.engine)
+    path = recalc(Path(args.path), engine=args.engine)
     print(f"已重新计算 {args.path}（{args.engine}）")
+    if args.verbose:
+        print(f"引擎路径 / engine path: {path}")
     return 0
 
 
@@ -125,7 +175,21 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("recalc", help="无界面重新计算工作簿并保存数值")
     r.add_argument("path")
     r.add_argument("--engine", choices=("formulas", "libreoffice"), default="formulas")
+    r.add_argument("--verbose", action="store_true", help="说明实际运行的计算路径（快速路径或 formulas 完整模型）")
     r.set_defaults(func=_recalc)
+    a = sub.add_parser("audit", help="批量审核多份预算公开文本，生成汇总工作簿",
+                       description="逐份校验（多进程并行），写出汇总工作簿（汇总、全部问题）和每份的报告。"
+                                   "退出码：0 全部无错误；1 有错误或有文件无法读取；2 没有一份能读取。")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹（其中的 .txt，含子文件夹）或通配符")
+    a.add_argument("-o", "--output", help="汇总工作簿（默认 审核汇总.xlsx；用 --json 时只在给出 -o 时写）")
+    a.add_argument("--reports", metavar="DIR", help="每份的报告（.txt）写到此文件夹（默认：汇总旁的 <汇总名>_报告/）")
+    a.add_argument("--workbooks", metavar="DIR",
+                   help="同时把每份导入为工作簿，写到此文件夹；为了速度不重新计算（Excel 打开时会计算，"
+                        "或用 xltools recalc --engine libreoffice）")
+    a.add_argument("--json", action="store_true", help="每份一行 JSON（check --json 的格式，另加 file）输出到标准输出")
+    a.add_argument("--force", action="store_true", help="覆盖已有的汇总（先备份为 .bak）")
+    a.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    a.set_defaults(func=_audit)
     doc = sub.add_parser("doctor", help="检查安装（Python、xlwings、加载项与模板版本）")
     doc.set_defaults(func=_doctor)
     return p

@@ -3,6 +3,12 @@
 openpyxl writes formulas without values; a reader that does not recalculate (pandas, a
 viewer, `openpyxl data_only=True`) then sees nothing. An engine computes the values and
 `cache.write_cached` puts them into the sheet XML, keeping our formatting untouched.
+
+Engines: "formulas" (the compile-once fast path, falling back to the package's full model for
+what it does not model), "formulas-full" (always the full model: the reference the fast path
+is tested against), "libreoffice". For incremental work, `load_model` keeps a workbook's
+compiled model: `update` changes inputs and recomputes only what depends on them, `write`
+stores the values in a file.
 """
 from __future__ import annotations
 
@@ -10,29 +16,61 @@ from pathlib import Path
 from typing import Iterable, Literal
 
 from .cache import Values, formula_cells, write_cached
+from .fast_model import FastModel
+from .xlsx_cells import NotModelled
 
-Engine = Literal["formulas", "libreoffice"]
+Engine = Literal["formulas", "formulas-full", "libreoffice"]
 
 
-def compute(paths: list[Path], engine: Engine) -> list[Values]:
+def compute_described(paths: list[Path], engine: Engine) -> list[tuple[Values, str]]:
+    """Each file's values and a line saying which engine path computed them."""
     if engine == "formulas":
         from . import formulas_engine
 
-        return [formulas_engine.compute(p) for p in paths]
+        outcomes = [formulas_engine.compute_detailed(p) for p in paths]
+        return [(o.values, o.describe()) for o in outcomes]
+    if engine == "formulas-full":
+        from . import formulas_engine
+
+        return [(formulas_engine.compute_with_package(p), "formulas full model (asked for)") for p in paths]
     if engine == "libreoffice":
         from . import libreoffice_engine
 
-        return libreoffice_engine.compute_many(paths)
-    raise ValueError(f"unknown engine {engine!r}: use formulas or libreoffice")
+        return [(v, "libreoffice (headless soffice)") for v in libreoffice_engine.compute_many(paths)]
+    raise ValueError(f"unknown engine {engine!r}: use formulas, formulas-full or libreoffice")
 
 
-def recalc_many(paths: Iterable[str | Path], engine: Engine = "formulas") -> None:
-    """Recalculate several files (one LibreOffice start for all of them)."""
+def compute(paths: list[Path], engine: Engine) -> list[Values]:
+    return [v for v, _ in compute_described(paths, engine)]
+
+
+def store(path: Path, values: Values) -> None:
+    """Write `values` as the cached values of the file's formula cells (a cell without a
+    value gets none)."""
+    cells = formula_cells(path)
+    write_cached(path, {s: {a: values.get(s, {}).get(a) for a in addrs} for s, addrs in cells.items()})
+
+
+def recalc_many(paths: Iterable[str | Path], engine: Engine = "formulas") -> list[str]:
+    """Recalculate several files (one LibreOffice start for all of them); returns, per file,
+    which engine path ran."""
     ps = [Path(p) for p in paths]
-    for p, values in zip(ps, compute(ps, engine)):
-        cells = formula_cells(p)
-        write_cached(p, {s: {a: values.get(s, {}).get(a) for a in addrs} for s, addrs in cells.items()})
+    described = compute_described(ps, engine)
+    for p, (values, _) in zip(ps, described):
+        store(p, values)
+    return [d for _, d in described]
 
 
-def recalc(path: str | Path, engine: Engine = "formulas") -> None:
-    recalc_many([path], engine)
+def recalc(path: str | Path, engine: Engine = "formulas") -> str:
+    return recalc_many([path], engine)[0]
+
+
+def load_model(path: str | Path) -> FastModel:
+    """The compiled, calculated model of a workbook, kept for incremental recalculation.
+    Raises `NotModelled` when the fast path does not model the workbook."""
+    from .fast_model import FastModel
+
+    return FastModel.load(Path(path)).calculate()
+
+__all__ = ["Engine", "FastModel", "NotModelled", "compute", "compute_described", "load_model", "recalc",
+           "recalc_many", "store"]

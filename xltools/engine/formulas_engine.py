@@ -1,10 +1,18 @@
-"""Thin adapter over the `formulas` package: a workbook in, every formula cell's value out."""
+"""Thin adapter over the `formulas` package: a workbook in, every formula cell's value out.
+
+Two paths, both with `formulas`' own function implementations: the compile-once fast path
+(`fast_model`), and the package's full `ExcelModel`, which runs whenever the fast path meets
+something it does not model (an unvetted function, a cycle, an array formula); `Outcome` says
+which ran and why, for `xltools recalc --verbose`.
+"""
 from __future__ import annotations
 
 import re
+import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -28,8 +36,35 @@ def _scalar(v: object) -> Value:
     return s  # an engine error such as #VALUE! stays visible in the cell
 
 
+@dataclass(frozen=True)
+class Outcome:
+    values: Values
+    path: Literal["fast", "full"]
+    detail: str  # what the fast path compiled, or why the full model ran instead
+    seconds: float
+
+    def describe(self) -> str:
+        if self.path == "fast":
+            return f"formulas fast path (compile once): {self.detail}, {self.seconds:.2f} s"
+        return f"formulas full model (fallback: {self.detail}), {self.seconds:.2f} s"
+
+
 def compute(path: Path) -> Values:
-    return compute_with_package(path)
+    return compute_detailed(path).values
+
+
+def compute_detailed(path: Path) -> Outcome:
+    from .fast_model import FastModel
+    from .xlsx_cells import NotModelled
+
+    t0 = time.perf_counter()
+    try:
+        model = FastModel.load(path).calculate()
+    except NotModelled as ex:
+        values = compute_with_package(path)
+        return Outcome(values, "full", str(ex), time.perf_counter() - t0)
+    detail = f"{len(model.cells)} formula cells, {model.templates} templates"
+    return Outcome(model.results(), "fast", detail, time.perf_counter() - t0)
 
 
 class _Quiet:
@@ -54,6 +89,9 @@ class _Quiet:
 def _model(path: Path) -> Any:
     """Push only the formula cells: `finish()` pulls in the input cells they reference,
     so text the formulas never read (descriptions, the document's structure) is skipped."""
+    from .scipy_defer import load_functions
+
+    load_functions()  # first: the full model needs scipy no more than the fast path does
     import formulas  # heavy import, only when this engine falls back to it
     from formulas.excel import ExcelModel
 

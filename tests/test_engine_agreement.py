@@ -1,0 +1,66 @@
+"""Every formula cell of every seed's workbook: the fast path, the `formulas` package's full
+model and LibreOffice agree (numbers within 1e-9, text and errors equal)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xltools.engine import FastModel
+from xltools.engine.cache import Values, formula_cells
+
+from conftest import SEED_PATHS
+
+SEEDS = sorted(SEED_PATHS)
+
+
+def _number(v: object) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def same(a: object, b: object) -> bool:
+    if _number(a) and _number(b):
+        return abs(float(a) - float(b)) <= 1e-9  # type: ignore[arg-type]
+    return _number(a) == _number(b) and a == b  # text and error values (#DIV/0!) compare as text
+
+
+def cached(path: Path) -> Values:
+    """The values LibreOffice cached in the formula cells of the file it recalculated."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return {s: {a: wb[s][a].value for a in addrs} for s, addrs in formula_cells(path).items()}
+
+
+def disagreements(left: Values, right: Values) -> list[tuple[str, str, object, object]]:
+    out = []
+    for sheet, cells in left.items():
+        for a1, v in cells.items():
+            w = right.get(sheet, {}).get(a1)
+            if not same(v, w):
+                out.append((sheet, a1, v, w))
+    return out
+
+
+@pytest.fixture(scope="module")
+def libreoffice_values(seed_books: dict[tuple[str, str], Path]) -> dict[str, Values]:
+    return {k: cached(seed_books[(k, "libreoffice")]) for k in SEEDS}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fast_path_equals_libreoffice_on_every_formula_cell(seed: str, seed_models: dict[str, FastModel],
+                                                            libreoffice_values: dict[str, Values]) -> None:
+    fast = seed_models[seed].results()
+    assert sum(map(len, fast.values())) == sum(map(len, libreoffice_values[seed].values())) > 3000
+    assert disagreements(fast, libreoffice_values[seed]) == []
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_fast_path_equals_the_packages_full_model_on_every_formula_cell(
+        seed: str, seed_models: dict[str, FastModel], full_model_values: dict[str, Values]) -> None:
+    fast = seed_models[seed].results()
+    assert disagreements(fast, full_model_values[seed]) == []
+
+
+def test_each_template_is_compiled_once(seed_models: dict[str, FastModel]) -> None:
+    for model in seed_models.values():
+        assert len(model.cells) > 3000 and model.templates < 80

@@ -1,0 +1,129 @@
+"""The compile-once fast path: what it shares, what it hands to the package's full model (and
+says so), incremental recalculation, and the deferred scipy import."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.formula import ArrayFormula
+
+from xltools.cli import main
+from xltools.engine import FastModel, compute, compute_described, load_model
+from xltools.engine.xlsx_cells import read_book
+
+from test_engine_agreement import disagreements
+
+
+def _book(path: Path, cells: dict[str, object], sheet: str = "S") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    for ref, value in cells.items():
+        ws[ref] = value
+    wb.save(path)
+    return path
+
+
+SHAPES = {  # one template at several places, and the same function over ranges of other sizes
+    "A1": 1, "A2": 2, "A3": 3.5, "A4": None, "A5": 10, "B1": 4, "B2": "text", "B3": 0.001,
+    "C1": "=SUM(A1:A3)", "C2": "=SUM(A2:A4)", "C3": "=SUM(A1:A5)", "C4": "=SUM(A3:A5)", "C5": "=SUM(B1:B3)",
+    "D1": "=ROUND(A1-B1,2)", "D2": "=ROUND(A2-B2,2)", "D3": "=ROUND(A3-B3,2)", "D4": "=ROUND(A4-B1,2)",
+    "D5": "=ROUND(A5-B3,2)", "D6": '=IF(ABS(D1)<0.0049,"通过",IF(ABS(D1)<=C1+1E-9,"尾差","不符"))',
+    "D7": '=IF(ISNUMBER(B2),ROUND(A1-B2,2),"")', "D8": "=A4", "D9": "=C3/A4", "D10": '="x"&A1',
+    "E1": "=SUM('S'!C1:C5)+SUM(S!D1)", "E2": "=-A1%", "E3": '=COUNTIF(A1:B5,">1")',
+}
+
+
+def test_shared_templates_and_other_range_sizes_equal_the_full_model(tmp_path: Path) -> None:
+    path = _book(tmp_path / "shapes.xlsx", SHAPES)
+    (fast, how), = compute_described([path], "formulas")
+    assert how.startswith("formulas fast path")
+    full = compute([path], "formulas-full")[0]
+    assert disagreements(fast, full) == []
+    assert fast["S"]["C1"] == 6.5 and fast["S"]["C3"] == 16.5 and fast["S"]["C4"] == 13.5
+    model = FastModel.load(path)
+    # SUM of 3 cells (C1, C2, C4, C5) and of 5 (C3) are two templates, D1…D5 one, the rest one each.
+    assert model.templates == 11
+    model.calculate()
+    assert ("S", "C1") in model.update({("S", "A1"): None}) and model.value("S", "C1") == 5.5
+    assert model.value("S", "E3") == 4  # COUNTIF(A1:B5,">1"): A1 (1) never counted
+
+
+@pytest.mark.parametrize(("cells", "reason"), [
+    ({"A1": 2, "A2": "=MAX(A1,3)*2"}, "function"),  # a function the fast path has not vetted
+    ({"A1": "=A2+1", "A2": "=A1+1", "A3": 5}, "cycle"),
+    ({"A1": 1, "A2": 2, "B1": ArrayFormula("B1:B2", "=A1:A2*2")}, "formula"),
+    ({"A1": 1, "A2": "=Other!A1+1"}, "sheet"),
+])
+def test_what_the_fast_path_does_not_model_goes_to_the_full_model_visibly(
+        tmp_path: Path, cells: dict[str, object], reason: str) -> None:
+    path = _book(tmp_path / "other.xlsx", cells)
+    (values, how), = compute_described([path], "formulas")
+    assert how.startswith("formulas full model (fallback:") and reason in how
+    assert disagreements(values, compute([path], "formulas-full")[0]) == []
+
+
+def test_recalc_verbose_says_which_path_ran(tmp_path: Path, seed_workbooks: dict[str, Path],
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    seed = tmp_path / "seed.xlsx"
+    seed.write_bytes(seed_workbooks["000"].read_bytes())
+    assert main(["recalc", str(seed), "--verbose"]) == 0
+    out = capsys.readouterr().out
+    assert "engine path: formulas fast path (compile once):" in out and "templates" in out
+    other = _book(tmp_path / "max.xlsx", {"A1": 2, "A2": "=MAX(A1,3)"})
+    assert main(["recalc", str(other), "--verbose"]) == 0
+    assert "engine path: formulas full model (fallback:" in capsys.readouterr().out
+    assert main(["recalc", str(other)]) == 0
+    assert "engine path" not in capsys.readouterr().out
+    assert openpyxl.load_workbook(other, data_only=True)["S"]["A2"].value == 3
+
+
+def test_an_unvetted_formulas_version_goes_to_the_full_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import formulas
+
+    from xltools.engine import program
+
+    path = _book(tmp_path / "v.xlsx", {"A1": 2, "A2": "=A1*2"})
+    monkeypatch.setattr(formulas, "__version__", "9.9.9")
+    program.vetted.cache_clear()
+    try:
+        (values, how), = compute_described([path], "formulas")
+    finally:
+        monkeypatch.undo()
+        program.vetted.cache_clear()
+    assert "formulas 9.9.9 is installed" in how and values["S"]["A2"] == 4
+
+
+def test_incremental_recalc_recomputes_only_downstream_cells_and_equals_a_full_recalc(
+        seed_workbooks: dict[str, Path]) -> None:
+    path = seed_workbooks["003"]
+    model = load_model(path)
+    assert model.value("表2 收入总表", "D9") == 1978.16
+    changed = model.update({("表2 收入总表", "D9"): 2000.0})  # 2010350 事业运行, 一般公共预算
+    assert ("表2 收入总表", "C9") in changed and ("表2 收入总表", "D6") in changed
+    assert ("表3 支出总表", "C9") not in changed and 10 < len(changed) < 200
+    assert model.value("表2 收入总表", "D8") == pytest.approx(2000.0 + 639.03)
+
+    book = read_book(path)
+    si = book.sheets.index("表2 收入总表")
+    book.constants[(si, 9, 4)] = 2000.0
+    fresh = FastModel(book).calculate()
+    assert disagreements(model.results(), fresh.results()) == []
+    model.update({("表2 收入总表", "D9"): 1978.16})
+    assert model.value("表2 收入总表", "D8") == pytest.approx(1978.16 + 639.03)
+
+
+def test_incremental_update_refuses_to_overwrite_a_formula(seed_models: dict[str, FastModel]) -> None:
+    with pytest.raises(ValueError, match="holds a formula"):
+        seed_models["000"].update({("表2 收入总表", "C6"): 1.0})
+
+
+def test_scipy_is_not_loaded_by_a_fast_recalc(tmp_path: Path) -> None:
+    path = _book(tmp_path / "s.xlsx", {"A1": 0.145, "A2": "=ROUND(A1,2)", "A3": '=COUNTIF(A1:A2,">0")'})
+    code = ("import sys; from xltools.engine import recalc; print(recalc(sys.argv[1])); "
+            "print('scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[0].startswith("formulas fast path") and out.splitlines()[1] == "False"
