@@ -35,13 +35,19 @@ def _sums(rows: Sequence[Draft], width: int) -> list[float]:
     return out
 
 
-def resolve(drafts: Sequence[Draft], parent_of: Mapping[str, str]) -> None:
+def _family(drafts: Sequence[Draft], parent_of: Mapping[str, str]) -> tuple[dict[str, Draft], dict[str, list[Draft]]]:
+    """The rows by key, and the rows that add into each row."""
     by_key = {d.key: d for d in drafts}
     kids: dict[str, list[Draft]] = {}
     for d in drafts:
         p = parent_of.get(d.key)
         if p is not None and p in by_key and p != d.key:
             kids.setdefault(p, []).append(d)
+    return by_key, kids
+
+
+def resolve(drafts: Sequence[Draft], parent_of: Mapping[str, str]) -> None:
+    by_key, kids = _family(drafts, parent_of)
 
     def depth(key: str) -> int:
         n = 0
@@ -153,12 +159,7 @@ def ties(drafts: Sequence[Draft], parent_of: Mapping[str, str]) -> list[tuple[Dr
     """(row, placement) pairs that the sums around the row fit as well as its chosen one:
     moved alone, the row keeps its parent's and its own sums as they are. Only these can
     make a single row's placement a guess; any other move breaks a sum."""
-    by_key = {d.key: d for d in drafts}
-    kids: dict[str, list[Draft]] = {}
-    for d in drafts:
-        p = parent_of.get(d.key)
-        if p is not None and p in by_key and p != d.key:
-            kids.setdefault(p, []).append(d)
+    by_key, kids = _family(drafts, parent_of)
 
     def own(d: Draft, values: Values) -> float:
         below = kids.get(d.key)
