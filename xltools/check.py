@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from .coverage import Coverage, Ledger
-from .findings import Finding, Where, sort_key
+from .findings import Finding, Severity, Where, sort_key
 from .model import Document
 from .rules import CATALOGUE
 from .rules.core import Instance, Outcome, Rule, Unchecked, Values, Verdict, effective_level, judge, refs_of, rule_instances
@@ -22,6 +22,7 @@ def _fmt(v: float | str | None) -> str:
 def finding_for(rule: Rule, inst: Instance, out: Outcome, values: Values) -> Finding | None:
     if out.status in ("pass", "unchecked"):
         return None
+    severity: Severity
     if out.status == "tail":
         severity = "info"
         verdict = "尾差"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from ..layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, column_keys
-from ..model import ReadNote, Table
+from ..model import ReadNote, RowKind, Table
 from .regions import Regions, label_number
 from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text,
                            is_total_label, norm_label, norm_name, says_empty, squash, tokens)
@@ -75,7 +75,7 @@ class _Reader:
                     pos += 1
             printed, cands, extra = self._place(cells[pos:])
             level = {3: 1, 5: 2, 7: 3}[len(c0)]
-            kind = "class" if level == 1 else "item"
+            kind: RowKind = "class" if level == 1 else "item"
             return [Draft(c0, norm_name(" ".join(name_parts)), line, self.columns, printed, cands, c0,
                           kind, level, extra=extra)]
         if is_total_label(c0) and first <= 1:
@@ -136,8 +136,8 @@ class _Reader:
             key = t10_key(name)
             if key is None:
                 return None
-            kind = "total" if key == "合计" else "fixed"
-            return [Draft(key, name, line, self.columns, printed, cands, None, kind, 0 if kind == "total" else 1,
+            fixed: RowKind = "total" if key == "合计" else "fixed"
+            return [Draft(key, name, line, self.columns, printed, cands, None, fixed, 0 if fixed == "total" else 1,
                           extra=extra)]
         if n == 11:
             if is_total_label(name) and all(d.key != "部门合计" for d in self.drafts):
@@ -423,9 +423,9 @@ def read_tables(lines: list[Line], regions: Regions, names: Iterable[str] = ()) 
             parsed[n] = _parse_table(n, lines, span, regions.labels.get(n))
     if any(p.wraps for p in parsed.values()):
         by_code, whole = _names_printed(parsed.values(), names)
-        settle_by_names([w for p in parsed.values() for w in p.wraps], by_code, whole)
-        for p in parsed.values():
-            apply_wraps(p.wraps, p.drafts)
+        settle_by_names([w for part in parsed.values() for w in part.wraps], by_code, whole)
+        for part in parsed.values():
+            apply_wraps(part.wraps, part.drafts)
     tables: dict[int, Table | None] = {}
     variants: Variants = {}
     for n, layout in LAYOUTS.items():

@@ -128,8 +128,8 @@ def settle_by_names(wraps: Sequence[Wrap], known: Mapping[str, set[str]], names:
                         pending[id(d)] = d
                         if w.settled != "名称":
                             unsettled.add(id(d))
-            for key, d in pending.items():
-                if key not in unsettled:
+            for ident, d in pending.items():
+                if ident not in unsettled:
                     known.setdefault(d.code, set()).add(name_key(_name(d, wraps)))  # type: ignore[arg-type]
 
 
