@@ -57,3 +57,22 @@ def test_demo_writes_outputs(tmp_path: Path) -> None:
     data = json.loads((tmp_path / "demo" / "check.json").read_text(encoding="utf-8"))
     assert data["tables"]["1"]["total"] == 1271.91
     assert (tmp_path / "demo" / "check.txt").read_text(encoding="utf-8").startswith("文件：")
+
+
+def test_check_of_a_workbook_that_is_not_ours_is_a_clear_error(tmp_path, capsys) -> None:
+    import openpyxl
+
+    from xltools.cli import main
+
+    plain = tmp_path / "别人的.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "预算"
+    wb.save(plain)
+    broken = tmp_path / "坏的.xlsx"
+    broken.write_bytes(b"not a zip")
+    assert main(["check", str(plain)]) == 2
+    err = capsys.readouterr().err
+    assert "别人的.xlsx" in err and "不是 xltools 工作簿" in err and "not an xltools workbook" in err
+    assert main(["check", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "坏的.xlsx" in err and "不是可读取的 Excel 工作簿" in err and "Traceback" not in err

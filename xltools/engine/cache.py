@@ -5,7 +5,7 @@ import os
 import re
 import stat
 import tempfile
-import xml.etree.ElementTree as ET
+from defusedxml import ElementTree as ET  # the workbook may come from anyone
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape

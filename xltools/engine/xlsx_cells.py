@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
-from xml.etree import ElementTree as ET
+from defusedxml import ElementTree as ET  # the workbook may come from anyone
 
 from .cache import sheet_parts
 

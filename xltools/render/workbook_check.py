@@ -3,10 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import zipfile
+
 import openpyxl
+from openpyxl import Workbook
+from openpyxl.utils.exceptions import InvalidFileException
 
 from ..check import finding_for, read_findings
 from ..findings import Finding, Where, sort_key
+from ..model import Document
+from ..read.errors import ReadError
 from ..rules import CATALOGUE
 from ..rules.core import Ref, judge, rule_instances
 from ..rules.resolve import DocumentValues
@@ -20,8 +26,8 @@ class WorkbookValues:
     """Values read from a (recalculated) workbook at the cells the rules name."""
 
     def __init__(self, path: Path) -> None:
-        self.book = openpyxl.load_workbook(path, data_only=True)
-        self.doc = structure.read(self.book[structure.SHEET])
+        self.book = _open(path)
+        self.doc = _structure(self.book, path)
         plans = plan_document(self.doc)
         self.amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
         place_narrative(self.doc, self.amap)
@@ -41,6 +47,28 @@ class WorkbookValues:
         if place is None:
             return src
         return Where(line=src.line if src else None, table=src.table if src else None, sheet=place[0], cell=place[1])
+
+
+def _open(path: Path) -> Workbook:
+    if not path.is_file():
+        raise ReadError(str(path), None, "文件不存在", "file not found")
+    try:
+        return openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ReadError(str(path), None, f"不是可读取的 Excel 工作簿（{type(exc).__name__}）",
+                        f"not a readable Excel workbook ({type(exc).__name__})") from exc
+
+
+def _structure(book: Workbook, path: Path) -> Document:
+    """The document structure import left in the hidden sheet: what makes it an xltools workbook."""
+    if structure.SHEET not in book.sheetnames:
+        raise ReadError(str(path), None, f"不是 xltools 工作簿（没有 {structure.SHEET} 工作表），请用 xltools import 生成",
+                        f"not an xltools workbook (no {structure.SHEET} sheet): make one with xltools import")
+    try:
+        return structure.read(book[structure.SHEET])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ReadError(str(path), None, f"{structure.SHEET} 工作表已损坏，无法还原表结构",
+                        f"the {structure.SHEET} sheet is damaged: the table structure cannot be restored") from exc
 
 
 def check_workbook(path: str | Path) -> list[Finding]:
