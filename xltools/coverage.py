@@ -15,6 +15,7 @@ from typing import Any, Iterable
 
 from .model import Document
 from .rules.core import Instance, Outcome, Rule, Unchecked, refs_of
+from .rules.performance import NO_PROJECTS
 
 FAMILY_ZH = {"table": "表内", "cross": "跨表", "narrative": "说明", "performance": "绩效"}
 _TABLES_OF_RULE = re.compile(r"T(\d{1,2})")
@@ -80,7 +81,7 @@ def _why_none(rule: Rule, doc: Document) -> str | None:
             return None
         t12 = doc.table(12)
         has_projects = t12 is not None and any(r.kind == "item" for r in t12.rows)
-        return "未读到绩效目标表" if has_projects else None
+        return NO_PROJECTS if has_projects else None
     return None
 
 
