@@ -59,9 +59,14 @@ def _diff(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
 
 @pytest.mark.parametrize("seed,name,rng", CASES, ids=[f"{s}-{n}-{r}" for s, n, r in CASES])
 def test_transformed_seed_reads_the_same(seed: str, name: str, rng: int) -> None:
+    base = _base(seed, name)
+    # The untransformed seed reads (its review findings are pinned in test_seed_findings): an
+    # equality of two empty readings would prove nothing.
+    assert all(base["totals"][n] is not None for n in (1, 2, 3, 5, 6))
+    assert base["findings"] or name == "cut_after_13"  # 000 and 001 have no table finding
     out = TRANSFORMS[name](_text(seed), random.Random(rng))
     got = signature(_read(out, seed), **_options(name))
-    assert _diff(_base(seed, name), got) == []
+    assert _diff(base, got) == []
 
 
 def test_transforms_change_the_text() -> None:
