@@ -15,7 +15,8 @@ install: $(BIN)/xltools
 demo: install
 	$(BIN)/xltools demo demo
 
-LO_PACKAGES := libreoffice-calc-nogui fonts-noto-cjk
+# Calc recalculates the workbooks; Writer prints the tests' .docx to PDF (tests/docgen.py).
+LO_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk poppler-utils
 
 test: install libreoffice
 	$(BIN)/python -m pytest
@@ -23,13 +24,15 @@ test: install libreoffice
 # The workbook tests recalculate with LibreOffice. Installed here when root with apt (as
 # .ci/run does); otherwise stop before any test runs and name the command to run.
 libreoffice:
-	@if command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; then :; \
+	@if { command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; } && \
+	    { ! command -v dpkg >/dev/null 2>&1 || dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || \
+	      dpkg -s libreoffice-writer >/dev/null 2>&1; }; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing LibreOffice for the workbook tests (apt-get install $(LO_PACKAGES))"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(LO_PACKAGES) >/dev/null; \
 	else \
-		echo "LibreOffice is not installed; the workbook tests recalculate with it. Install it, then run make test again:"; \
+		echo "LibreOffice (Calc and Writer) is not installed; the workbook and PDF tests use it. Install it, then run make test again:"; \
 		if command -v apt-get >/dev/null 2>&1; then echo "  sudo apt-get install -y --no-install-recommends $(LO_PACKAGES)"; \
 		elif command -v brew >/dev/null 2>&1; then echo "  brew install --cask libreoffice"; \
 		else echo "  install LibreOffice (https://www.libreoffice.org/download/) so that soffice is on PATH"; fi; \

@@ -29,10 +29,15 @@ Public Sub XltDoctorRibbon(control As IRibbonControl)
     XltDoctor
 End Sub
 
-' Import text: pick the .txt extracted from the PDF, then import it into this workbook.
+Public Sub XltDraftRibbon(control As IRibbonControl)
+    XltDraft
+End Sub
+
+' Import: pick the disclosure as a PDF, a Word file (.docx) or the text extracted from it.
 Public Sub XltImportFile()
     Dim path As Variant
-    path = Application.GetOpenFilename("Text (*.txt),*.txt,All files (*.*),*.*", 1, "xltools")
+    path = Application.GetOpenFilename("Disclosure (*.pdf;*.docx;*.txt),*.pdf;*.docx;*.txt,PDF (*.pdf),*.pdf," & _
+        "Word (*.docx),*.docx,Text (*.txt),*.txt,All files (*.*),*.*", 1, "xltools")
     If VarType(path) = vbBoolean Then Exit Sub
     ' Windows file names cannot hold a double quote, so a raw string literal is safe.
     RunPython "import xltools.excel.buttons as b; b.import_file(r""" & path & """)"
@@ -61,4 +66,17 @@ End Sub
 ' Check installation: the xltools doctor report in a dialog.
 Public Sub XltDoctor()
     RunPython "import xltools.excel.buttons as b; b.doctor()"
+End Sub
+
+' Draft the narrative: write the drafted part three (the draft sheet's paragraphs, as Excel
+' computed them) to a Word file the user names, by default beside this workbook.
+Public Sub XltDraft()
+    Dim path As Variant
+    Dim initial As String
+    ' The default name, spelled with ChrW because this module is ASCII.
+    initial = ChrW(&H60C5) & ChrW(&H51B5) & ChrW(&H8BF4) & ChrW(&H660E) & ".docx"
+    If Len(ActiveWorkbook.Path) > 0 Then initial = ActiveWorkbook.Path & Application.PathSeparator & initial
+    path = Application.GetSaveAsFilename(initial, "Word (*.docx),*.docx", 1, "xltools")
+    If VarType(path) = vbBoolean Then Exit Sub
+    RunPython "import xltools.excel.buttons as b; b.draft(r""" & path & """)"
 End Sub

@@ -20,6 +20,8 @@ def _number(v: object) -> bool:
 
 
 def same(a: object, b: object) -> bool:
+    if a in ("", None) and b in ("", None):
+        return True  # an empty text result: LibreOffice stores <v></v>, which openpyxl reads as None
     if _number(a) and _number(b):
         return abs(float(a) - float(b)) <= 1e-9  # type: ignore[arg-type]
     return _number(a) == _number(b) and a == b  # text and error values (#DIV/0!) compare as text
@@ -63,4 +65,5 @@ def test_fast_path_equals_the_packages_full_model_on_every_formula_cell(
 
 def test_each_template_is_compiled_once(seed_models: dict[str, FastModel]) -> None:
     for model in seed_models.values():
-        assert len(model.cells) > 3000 and model.templates < 80
+        # 说明草稿's paragraphs are one template each (their words are the template's constants).
+        assert len(model.cells) > 3000 and model.templates < 160

@@ -125,7 +125,7 @@ def test_recompute_takes_a_row_the_user_added(imported_000: tuple[Path, str], tm
     assert t2.cell(row, 3).value == pytest.approx(10.0)  # its 合计, a new row-sum formula
     assert t2.cell(find_row(t2, "20101", 1), 4).value == pytest.approx(16.0)  # 款 6.00 + 10.00
     assert t2.cell(find_row(t2, "合计", 2), 4).value == pytest.approx(1182.85)
-    assert t2.cell(find_row(t2, "合计", 2), 12).value == pytest.approx(1172.86)  # 原表数 kept
+    assert t2.cell(find_row(t2, "合计", 2), 13).value == pytest.approx(1172.86)  # 原表数 kept (the table repeated from L)
 
 
 def test_flag_and_clear_flags(imported_000: tuple[Path, str], tmp_path: Path) -> None:
@@ -157,3 +157,11 @@ def test_doctor_button(tmp_path: Path) -> None:
     path = empty_workbook(tmp_path / "d.xlsx")
     msg, seen = press(path, buttons.doctor, calc=False)
     assert "全部正常" in msg and seen["alerts"] == [msg]
+
+
+def test_import_again_into_an_imported_workbook(imported_000: tuple[Path, str], tmp_path: Path) -> None:
+    """Every sheet xltools writes (问题 and 说明草稿 too) is its own: a second import replaces them."""
+    path = _copy(imported_000[0], tmp_path)
+    msg, _ = press(path, buttons.import_file, str(SEED["001"]), calc=False)
+    assert msg.startswith("已导入"), msg
+    assert "晋城市城区人民政府西街街道办事处" in str(values(path)[T1]["A2"].value)

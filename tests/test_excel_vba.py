@@ -16,7 +16,7 @@ def _bas() -> str:
 
 def test_every_runpython_call_exists() -> None:
     calls = CALL.findall(_bas())
-    assert len(calls) == 6
+    assert len(calls) == 7
     for module, _, func in calls:
         assert callable(getattr(importlib.import_module(module), func)), f"{module}.{func}"
 
@@ -32,6 +32,6 @@ def test_ribbon_buttons_call_macros_of_the_module() -> None:
     tab = root.find(".//ui:tab", ns)
     assert tab is not None and tab.get("label") == "预算公开"
     buttons = {b.get("label"): b.get("onAction") for b in root.iterfind(".//ui:button", ns)}
-    assert set(buttons) == {"导入文本", "导入粘贴的文本", "重新计算", "标记问题", "清除标记", "检查安装"}
+    assert set(buttons) == {"导入文本", "导入粘贴的文本", "重新计算", "标记问题", "清除标记", "生成说明", "检查安装"}
     subs = set(re.findall(r"^Public Sub (\w+)\(control As IRibbonControl\)", _bas(), re.M))
     assert set(buttons.values()) <= subs

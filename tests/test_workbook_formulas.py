@@ -8,10 +8,11 @@ import openpyxl
 import pytest
 
 from xltools.engine import recalc, recalc_many
+from xltools.evaluation import LiveDocument, judged, live_of
 from xltools.model import Document, Figure, Narrative, ProjectTable, Row, Table
 from xltools.render.book import build
 from xltools.render.formulas import sum_expr
-from xltools.render.workbook_check import read_verdicts
+from xltools.workbook_check import read_verdicts
 from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Verdict, judge, terms
 from xltools.rules.resolve import DocumentValues
 
@@ -98,13 +99,10 @@ WORD = {"pass": "通过", "tail": "尾差"}
 
 
 def expected_verdicts(doc: Document) -> list[tuple[str, str]]:
-    values = DocumentValues(doc)
-    out = []
-    for rule in RULES:
-        for inst in rule.instances(doc):
-            status = judge(inst.relation, values).status
-            out.append((rule.id, WORD.get(status, "不符" if rule.level == "M" else "提示")))
-    return out
+    """As the workbook judges: live figures, derived cells' own identities on their 原表数."""
+    live = live_of(doc)
+    return [(j.rule.id, WORD.get(j.outcome.status, "不符" if j.rule.level == "M" else "提示"))
+            for j in judged(RULES, doc, LiveDocument(doc, live), live)]
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +121,9 @@ def small_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_python_verdicts_cover_every_outcome() -> None:
     got = dict(expected_verdicts(small_document()))
-    assert got["T-EQ-PASS"] == "通过" and got["T-EQ-TAIL"] == "尾差" and got["T-EQ-FAIL"] == "不符"
+    # Live: 表1 收入总计 prints 110.00, recomputed from 表2's 类 rows it is 110.01 (尾差).
+    assert got["T-EQ-ROW"] == "通过" and got["T-EQ-PASS"] == "尾差" and got["T-EQ-TAIL"] == "尾差"
+    assert got["T-EQ-FAIL"] == "不符"
     assert got["T-ATMOST-FAIL"] == "提示" and got["T-SHARE-FAIL"] == "不符" and got["T-GROWTH-FAIL"] == "不符"
     assert got["T-GROWTH-ZERO"] == "不符" and got["T-SHARE-ZERO"] == "通过" and got["T-EQ-FACTOR"] == "不符"
 
@@ -137,7 +137,7 @@ def test_excel_verdicts_equal_python(small_books: dict[str, Path], engine: str) 
 def test_document_text_is_never_a_formula(small_books: dict[str, Path]) -> None:
     wb = openpyxl.load_workbook(small_books["formulas"])
     ws = wb["绩效"]
-    assert ws["B4"].value == "=SUM(A1) 社区项目" and ws["B4"].data_type == "s"
+    assert ws["B5"].value == "=SUM(A1) 社区项目" and ws["B5"].data_type == "s"
     checks = wb["校验"]
     fixed = [r for r in checks.iter_rows(min_row=4) if r[1].value == "T-VERDICT-OK"][0]
     assert fixed[5].value == "=SUM(A1)" and fixed[5].data_type == "s"
@@ -159,6 +159,6 @@ def test_derived_cells_are_live_formulas_with_printed_beside(small_books: dict[s
     assert ws["C8"].value == "=SUM(D8:H8)"
     vals = openpyxl.load_workbook(small_books["formulas"], data_only=True)["表2 收入总表"]
     assert vals["C6"].value == pytest.approx(100.01)
-    assert vals["L6"].value == 100.0  # 原表数 of 合计
+    assert vals["M6"].value == 100.0 and vals["L6"].value == "合计"  # 原表数 of 合计, in the table repeated as printed
     t1 = openpyxl.load_workbook(small_books["formulas"])["表1 收支总表"]
     assert t1["B6"].value == "=SUM('表2 收入总表'!D6)"

@@ -1,6 +1,7 @@
 """Import: safe writing, cached values, and a workbook that stays live after an edit."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -9,9 +10,9 @@ import pytest
 from xltools.engine import load_model, recalc
 from xltools.render.book import build
 from xltools.render.fill import import_document
-from xltools.render.workbook_check import read_verdicts
+from xltools.workbook_check import read_verdicts
 
-from test_workbook_formulas import RULES, small_document
+from test_workbook_formulas import RULES, expected_verdicts, small_document
 
 
 def test_import_refuses_existing_file_then_keeps_a_backup(tmp_path: Path) -> None:
@@ -35,7 +36,7 @@ def test_recomputed_figure_off_its_printed_value_gets_a_note(tmp_path: Path) -> 
     ws = openpyxl.load_workbook(out)["表2 收入总表"]
     # 208 prints 40.00, its 款 20805 prints 40.01: the 类 formula recomputes 40.01.
     assert ws["C9"].value == "=SUM(C10)"
-    assert "原表数 40.00，重算 40.01" in ws["C9"].comment.text
+    assert "原表数 40.00" in ws["C9"].comment.text and "40.01" not in ws["C9"].comment.text  # nothing to go stale
     assert ws["C7"].comment is None
     rules = [r for cf in ws.conditional_formatting for r in cf.rules]
     assert any("ABS(ROUND(C" in f for r in rules for f in r.formula)
@@ -62,7 +63,15 @@ def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path
     assert v["表1 收支总表"]["B6"].value == pytest.approx(110.0)  # 表1 一般公共预算 from 表2
     assert v["表1 收支总表"]["B38"].value == pytest.approx(120.0)  # 表1 收入总计
     after = dict((rid, verdict) for rid, _, verdict in read_verdicts(path))
-    assert after["T-EQ-ROW"] == "不符"
+    # Judged on live figures: 表3 合计 110.00 against 表2's live 合计, 100.01 before the edit
+    # and 110.00 after it; a row's 合计 against its own parts holds, both sides live.
+    assert (before["T-EQ-FAIL"], after["T-EQ-FAIL"]) == ("不符", "通过")
+    assert after["T-EQ-ROW"] == "通过"
+    edited = small_document()
+    t2 = edited.tables[2]
+    rows = tuple(replace(r, amounts={**r.amounts, "一般公共预算": 50.0}) if r.key == "20805" else r for r in t2.rows)
+    edited = replace(edited, tables={**edited.tables, 2: replace(t2, rows=rows)})
+    assert list(after.items()) == expected_verdicts(edited)
     assert v["封面"]["B10"].value == sum(1 for x in after.values() if x == "不符")
     recalc(path)  # the incremental result is the file's full recalculation
     assert dict((rid, verdict) for rid, _, verdict in read_verdicts(path)) == after
@@ -100,4 +109,5 @@ def test_check_sheet_links_are_cell_hyperlinks_not_formulas(tmp_path: Path) -> N
     links = [c for (c,) in ws.iter_rows(min_row=4, min_col=12, max_col=12) if c.hyperlink is not None]
     assert links and all(not str(c.value).startswith("=") for c in links)
     assert links[0].hyperlink.location.startswith("'表")
-    assert wb["封面"]["B18"].hyperlink.location == "'表1 收支总表'!A1"
+    assert wb["封面"]["B18"].hyperlink.location == "'问题'!A1"
+    assert wb["封面"]["B19"].hyperlink.location == "'表1 收支总表'!A1"

@@ -1,5 +1,6 @@
-"""The three seeds imported: Excel verdicts equal Python's instance by instance, with the
-formulas engine and with LibreOffice; every recomputed figure ties to its 原表数."""
+"""The three seeds imported: Excel verdicts equal Python's live evaluation instance by
+instance, with the formulas engine and with LibreOffice; `check BOOK.xlsx` finds what
+that evaluation finds; every recomputed figure ties to its 原表数."""
 from __future__ import annotations
 
 from collections import Counter
@@ -10,11 +11,12 @@ import pytest
 
 from xltools.check import check
 from xltools.model import Document
-from xltools.render.plan import leaf_counts, live_values, plan_document
-from xltools.render.workbook_check import check_workbook, read_verdicts
+from xltools.plan import leaf_counts, live_values, plan_document
+from xltools.workbook_check import check_workbook, read_verdicts
 from xltools.rules import CATALOGUE
-from xltools.rules.core import judge, tail_tolerance
-from xltools.rules.resolve import DocumentValues
+from xltools.evaluation import LiveDocument, judged, live_of
+from xltools.findings import Finding
+from xltools.rules.core import effective_level, tail_tolerance
 
 WORD = {"pass": "通过", "tail": "尾差"}
 
@@ -27,9 +29,16 @@ def books(seed_books: dict[tuple[str, str], Path]) -> dict[tuple[str, str], Path
 
 
 def python_verdicts(doc: Document) -> list[tuple[str, str, str]]:
-    values = DocumentValues(doc)
-    return [(rule.id, inst.subject, WORD.get(judge(inst.relation, values).status, "不符" if rule.level == "M" else "提示"))
-            for rule in CATALOGUE for inst in rule.instances(doc)]
+    """Each instance as the workbook judges it on import: live figures (`evaluation`)."""
+    live = live_of(doc)
+    return [(j.rule.id, j.instance.subject,
+             WORD.get(j.outcome.status, "不符" if effective_level(j.rule, j.instance) == "M" else "提示"))
+            for j in judged(CATALOGUE, doc, LiveDocument(doc, live), live)]
+
+
+def live_findings(doc: Document) -> list[Finding]:
+    live = live_of(doc)
+    return check(doc, CATALOGUE, LiveDocument(doc, live), live)
 
 
 CASES = [(k, e) for k in ("000", "001", "003") for e in ("formulas", "libreoffice")]
@@ -46,7 +55,7 @@ def test_excel_verdicts_equal_python_instance_by_instance(books: dict[tuple[str,
 def test_counts_on_check_sheet_and_cover_equal_check_summary(books: dict[tuple[str, str], Path],
                                                             docs: dict[str, Document], seed: str, engine: str) -> None:
     counts = Counter(v[2] for v in read_verdicts(books[(seed, engine)]))
-    found = Counter(f.severity for f in check(docs[seed]) if not f.rule.startswith("READ-"))
+    found = Counter(f.severity for f in live_findings(docs[seed]) if not f.rule.startswith("READ-"))
     assert (counts["不符"], counts["提示"], counts["尾差"]) == (found["error"], found["warning"], found["info"])
     assert counts["读取"] == len(docs[seed].notes)
     cover = openpyxl.load_workbook(books[(seed, engine)], data_only=True)["封面"]
@@ -60,7 +69,8 @@ def test_seed_000_share_error_shows_as_one_mismatch(books: dict[tuple[str, str],
     t2 = values["表2 收入总表"]
     assert t2["A6"].value is None and t2["B6"].value == "合计"
     # 合计 recomputed from its 类 rows is 1172.85; the table prints 1172.86: a 尾差, kept beside.
-    assert t2["C6"].value == pytest.approx(1172.85) and t2["L6"].value == pytest.approx(1172.86)
+    assert t2["C6"].value == pytest.approx(1172.85) and t2["M6"].value == pytest.approx(1172.86)
+    assert t2["L6"].value == "合计"  # the 原表数 block repeats the table, labels included
     assert values["表1 收支总表"]["B38"].value == pytest.approx(1271.91)  # 收入总计 = 1172.86 + 99.05
 
 
@@ -90,8 +100,12 @@ def test_every_recomputed_figure_ties_to_its_printed_value(books: dict[tuple[str
 
 def test_check_workbook_points_at_sheet_and_cell(books: dict[tuple[str, str], Path], docs: dict[str, Document]) -> None:
     found = check_workbook(books[("001", "formulas")])
-    expected = check(docs["001"])
-    assert sorted((f.rule, f.severity) for f in found) == sorted((f.rule, f.severity) for f in expected)
+    expected = live_findings(docs["001"])
+    assert sorted((f.rule, f.severity, f.message) for f in found) == sorted((f.rule, f.severity, f.message) for f in expected)
+    # As printed, the text has the same errors and warnings: live figures only turn exact
+    # matches into 尾差 where a printed total is a cent off its parts.
+    printed = [f for f in check(docs["001"]) if f.severity != "info"]
+    assert sorted((f.rule, f.message) for f in found if f.severity != "info") == sorted((f.rule, f.message) for f in printed)
     growth = [f for f in found if f.severity == "error" and any(w.line == 611 for w in f.where)]
     assert growth and all(w.sheet and w.cell for w in growth[0].where if w.sheet)
     assert any(w.sheet == "情况说明" for w in growth[0].where)

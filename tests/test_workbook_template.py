@@ -36,7 +36,7 @@ def test_committed_template_equals_fresh_generation(tmp_path: Path) -> None:
 
 def test_template_prints_the_30_classes_and_fixed_rows() -> None:
     wb = build_template()
-    assert wb.sheetnames[:3] == ["封面", "表1 收支总表", "表2 收入总表"]
+    assert wb.sheetnames[:4] == ["封面", "问题", "表1 收支总表", "表2 收入总表"]
     assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\]", n) for n in wb.sheetnames)
     t1 = wb["表1 收支总表"]
     codes = [t1.cell(r, 3).value for r in range(6, 36)]

@@ -6,7 +6,6 @@ import glob
 import json
 import os
 import re
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,8 @@ from .read import ReadError, read_document
 
 # How many findings the summary row quotes; the rest are in the report and in 全部问题.
 FIRST_FINDINGS = 3
+# What a folder contributes: extracted text, the PDF itself, the Word file it was printed from.
+SUFFIXES = (".txt", ".pdf", ".docx")
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,9 @@ def collect(paths: Sequence[str], exclude: Iterable[Path] = ()) -> tuple[list[st
     """Files to audit (sorted, each once) and notes for the user about paths that gave none.
 
     A file named explicitly is taken whatever its extension (a PDF renamed .txt, or a .text,
-    still gets its row); a folder contributes its .txt files, recursively, skipping hidden
-    entries and the output folders (else a second run would audit the first run's reports)."""
+    still gets its row); a folder contributes its .txt, .pdf and .docx files, recursively,
+    skipping hidden entries, Word's lock files (~$name.docx) and the output folders (else a
+    second run would audit the first run's reports)."""
     skip = [p.resolve() for p in exclude]
     found: dict[Path, str] = {}
     notes: list[str] = []
@@ -99,10 +101,11 @@ def collect(paths: Sequence[str], exclude: Iterable[Path] = ()) -> tuple[list[st
             continue
         for m in matches:
             if m.is_dir():
-                txt = [f for f in sorted(m.rglob("*")) if f.is_file() and f.suffix.lower() == ".txt"
+                txt = [f for f in sorted(m.rglob("*")) if f.is_file() and f.suffix.lower() in SUFFIXES
+                       and not f.name.startswith("~$")
                        and not any(part.startswith(".") for part in f.relative_to(m).parts) and not under_skipped(f)]
                 if not txt:
-                    notes.append(f"{m}：文件夹中没有 .txt 文件 / no .txt file in this folder")
+                    notes.append(f"{m}：文件夹中没有 .txt、.pdf 或 .docx 文件 / no .txt, .pdf or .docx file in this folder")
                 for f in txt:
                     add(f)
             elif m.exists():
@@ -189,11 +192,10 @@ def _write_text(path: str | None, text: str) -> None:
 def run(tasks: Sequence[Task], *, workers: int | None = None, progress: bool | None = None) -> Iterator[Result]:
     """Results in the order of `tasks`, computed on `workers` processes (default: all cores).
     The progress bar goes to stderr, and only to a terminal (nothing when piped)."""
-    from tqdm import tqdm
+    from .progress import counter
 
     workers = max(1, workers or os.cpu_count() or 1)
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = tqdm(total=len(tasks), file=sys.stderr, disable=not show, unit="份", desc="审核", dynamic_ncols=True)
+    bar = counter(len(tasks), "审核", "份", enabled=progress)
     try:
         if workers == 1 or len(tasks) <= 1:
             for t in tasks:

@@ -22,6 +22,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .audit import FIRST_FINDINGS, Result
+from .findings import Finding, Where
+from .report import collapse_tails
 from .safe_write import write_atomically
 from .render.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, LINK_FONT, WRAP
 
@@ -78,6 +80,14 @@ def first_findings(r: Result, n: int = FIRST_FINDINGS) -> str:
     return "\n".join(lines)
 
 
+def _tails_collapsed(r: Result) -> list[Finding]:
+    """The findings of one document, its 尾差 one line a rule as in its report (each on the
+    first line it names: a worker keeps only the lines, not which cell came first)."""
+    found = [Finding(rule, sev, msg, where=tuple(Where(line=x) for x in lines))  # type: ignore[arg-type]
+             for rule, sev, msg, lines in r.findings]
+    return collapse_tails(found)
+
+
 class SummaryBook:
     """Collect results (`add`), then `save` the workbook; links are relative to `out`."""
 
@@ -89,7 +99,7 @@ class SummaryBook:
 
     def add(self, r: Result) -> None:
         items = ([("—", UNREADABLE, r.unreadable, ())] if r.unreadable is not None
-                 else [(rule, SEVERITY_ZH[sev], msg, lines) for rule, sev, msg, lines in r.findings])
+                 else [(f.rule, SEVERITY_ZH[f.severity], f.message, f.lines) for f in _tails_collapsed(r)])
         data = json.dumps(items, ensure_ascii=False).encode("utf-8")
         offset = self._spool.seek(0, os.SEEK_END)
         self._spool.write(data)

@@ -4,19 +4,12 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from .coverage import Coverage, Ledger
-from .findings import Finding, Severity, Where, sort_key
+from .evaluation import Live, Source, judged
+from .finding_text import message
+from .findings import Finding, Severity, Where, sort_key, with_pages
 from .model import Document
 from .rules import CATALOGUE
-from .rules.core import Instance, Outcome, Rule, Unchecked, Values, Verdict, effective_level, judge, refs_of, rule_instances
-from .rules.resolve import DocumentValues
-
-
-def _fmt(v: float | str | None) -> str:
-    if v is None:
-        return "无"
-    if isinstance(v, float):
-        return f"{v:.2f}"
-    return str(v)
+from .rules.core import Instance, Outcome, Rule, Unchecked, Values, Verdict, effective_level, refs_of
 
 
 def finding_for(rule: Rule, inst: Instance, out: Outcome, values: Values) -> Finding | None:
@@ -25,11 +18,8 @@ def finding_for(rule: Rule, inst: Instance, out: Outcome, values: Values) -> Fin
     severity: Severity
     if out.status == "tail":
         severity = "info"
-        verdict = "尾差"
     else:
-        level = effective_level(rule, inst)
-        severity = "error" if level == "M" else "warning"
-        verdict = "不符" if level == "M" else "提示"
+        severity = "error" if effective_level(rule, inst) == "M" else "warning"
     places: list[Where] = []
     for ref in refs_of(inst.relation):
         w = values.where(ref)
@@ -40,12 +30,8 @@ def finding_for(rule: Rule, inst: Instance, out: Outcome, values: Values) -> Fin
     for line in inst.lines + extra:
         if all(p.line != line for p in places):
             places.append(Where(line=line))
-    msg = f"[{verdict}] {rule.description}：{inst.subject}"
-    if out.expected is not None or out.actual is not None:
-        msg += f"（应为 {_fmt(out.expected)}，实为 {_fmt(out.actual)}"
-        msg += f"，差 {out.diff:.2f}）" if out.diff is not None else "）"
-    if inst.guess and rule.level == "M":
-        msg += f"（{inst.guess}，不作为错误）"
+    # One line: the cells compared and their numbers; the rule's description is in the catalogue.
+    msg = message(rule, inst, out, values)
     return Finding(rule.id, severity, msg, out.expected, out.actual, out.diff, tuple(places))
 
 
@@ -55,20 +41,22 @@ def read_findings(doc: Document) -> Iterator[Finding]:
         yield Finding(n.rule, sev.get(n.rule, "info"), n.message, where=(Where(line=n.line, table=n.table),))  # type: ignore[arg-type]
 
 
-def evaluate(doc: Document, rules: Iterable[Rule] = CATALOGUE) -> tuple[list[Finding], Coverage]:
-    """The findings, and the ledger of what was checked and what could not be."""
+def evaluate(doc: Document, rules: Iterable[Rule] = CATALOGUE, source: Source | None = None,
+             live: Live | None = None) -> tuple[list[Finding], Coverage]:
+    """The findings, and the ledger of what was checked and what could not be: of the
+    document as printed, or (`source`, `live`) of a workbook as it is now. The one loop
+    the command line, the workbook check and the Excel buttons all run."""
     rules = tuple(rules)
-    values = DocumentValues(doc)
     ledger = Ledger(doc)
     found: list[Finding] = list(read_findings(doc))
-    for rule, inst in rule_instances(rules, doc):
-        out = judge(inst.relation, values)
-        ledger.add(rule, inst, out)
-        f = finding_for(rule, inst, out, values)
+    for j in judged(rules, doc, source, live):
+        ledger.add(j.rule, j.instance, j.outcome)
+        f = finding_for(j.rule, j.instance, j.outcome, j.values)
         if f is not None:
             found.append(f)
-    return sorted(found, key=sort_key), ledger.finish(rules)
+    return with_pages(sorted(found, key=sort_key), doc.pages), ledger.finish(rules)
 
 
-def check(doc: Document, rules: Iterable[Rule] = CATALOGUE) -> list[Finding]:
-    return evaluate(doc, rules)[0]
+def check(doc: Document, rules: Iterable[Rule] = CATALOGUE, source: Source | None = None,
+          live: Live | None = None) -> list[Finding]:
+    return evaluate(doc, rules, source, live)[0]

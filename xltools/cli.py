@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
@@ -19,20 +20,16 @@ SAMPLE = Path(__file__).parent / "samples" / "000_3cbdfbba338dedd0.txt"
 def _check(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from .render.workbook_check import check_workbook
+        from .evaluation import live_of
+        from .workbook_check import workbook_values
 
-        findings = check_workbook(path)
-        doc = None
+        # The workbook as it is now: rows as the user left them, every figure live.
+        values = workbook_values(path)
+        findings, coverage = evaluate(values.doc, source=values, live=live_of(values.doc))
+        doc = replace(values.doc, source=str(path))
     else:
         doc = read_document(path)
         findings, coverage = evaluate(doc)
-    if doc is None:
-        errors = sum(f.severity == "error" for f in findings)
-        for f in findings:
-            if f.severity != "info" or args.all:
-                print(f"{f.severity}\t{f.rule}\t{f.message}")
-        print(f"错误 {errors} 条，提示 {sum(f.severity == 'warning' for f in findings)} 条")
-        return 1 if errors else 0
     if args.json:
         json.dump(to_json(doc, findings, coverage), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -72,18 +69,58 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from .progress import BUILD, READ, RECALC, SAVE, Stages
     from .render.fill import import_document
+    from .safe_write import backup_paths
 
-    doc = read_document(args.path)
     out = Path(args.output)
+    # Refused before reading: nothing to wait for when the answer is no.
     if out.exists() and not args.force:
-        print(f"{out}: 文件已存在，未覆盖（加 --force 覆盖，原文件会备份为 .bak） / "
-              f"file exists, not overwritten (use --force; the old file is kept as .bak)", file=sys.stderr)
+        print(f"{out}: 文件已存在，未覆盖（加 --force 覆盖；原文件保留为 .bak，更早的依次为 .bak1、.bak2…） / "
+              f"file exists, not overwritten (use --force; the old file is kept as .bak, older ones as .bak1, "
+              f".bak2…)", file=sys.stderr)
         return 2
-    import_document(doc, out, overwrite=args.force, recalc=None if args.no_recalc else "formulas")
+    replaced = out.exists()
+    stages = [READ, BUILD, SAVE] if args.no_recalc else [READ, BUILD, RECALC, SAVE]
+    with Stages(stages) as progress:
+        progress(READ)
+        doc = read_document(args.path)
+        import_document(doc, out, overwrite=args.force, recalc=None if args.no_recalc else "formulas",
+                        progress=progress)
+    if replaced:
+        # stderr: stdout stays the one summary line that scripts read.
+        print(f"原文件已备份为 {backup_paths(out)[0]} / the old file was kept as {backup_paths(out)[0]}",
+              file=sys.stderr)
     findings = check(doc)
     s = sum(f.severity == "error" for f in findings), sum(f.severity == "warning" for f in findings)
     print(f"已导入 {out}：错误 {s[0]} 条，提示 {s[1]} 条")
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    """The text the reader reads from a PDF, a .docx or a text file: the lines that findings
+    cite, for users who want to see them and for bug reports."""
+    from .read import extract_file
+    from .safe_write import write_atomically
+
+    extracted = extract_file(args.path)
+    text = extracted.text
+    if args.output is None or args.output == "-":
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        print(f"{out}: 文件已存在，未覆盖（加 --force 覆盖，原文件保留为 .bak） / "
+              f"file exists, not overwritten (use --force; the old file is kept as .bak)", file=sys.stderr)
+        return 2
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(text.encode("utf-8"))
+
+    write_atomically(out, write)
+    pages = f"，{max(extracted.pages)} 页" if extracted.pages else ""
+    print(f"已提取 {args.path} → {out}：{len(extracted.lines)} 行{pages}")
+    for n in extracted.scanned:
+        print(f"第{n}页没有文字层（扫描页），未提取 / page {n} has no text layer (scanned): not extracted", file=sys.stderr)
     return 0
 
 
@@ -136,11 +173,48 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _recalc(args: argparse.Namespace) -> int:
     from .engine import recalc
+    from .progress import RECALC, SAVE, Stages
 
-    path = recalc(Path(args.path), engine=args.engine)
+    if args.engine == "libreoffice":
+        from .doctor import soffice_message
+
+        missing = soffice_message()
+        if missing:
+            print(missing, file=sys.stderr)
+            return 2
+    with Stages([RECALC, SAVE]) as progress:
+        path = recalc(Path(args.path), engine=args.engine, progress=progress)
     print(f"已重新计算 {args.path}（{args.engine}）")
     if args.verbose:
         print(f"引擎路径 / engine path: {path}")
+    return 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    """The 第三部分 drafted in the workbook (说明草稿), as a Word document to paste into the
+    disclosure, with the values a recalculation of the workbook gives."""
+    from .draft import NotDrafted, draft_book
+    from .engine import Engine
+    from .safe_write import backup_paths
+
+    out = Path(args.output)
+    if out.exists() and not args.force:
+        print(f"{out}: 文件已存在，未覆盖（加 --force 覆盖，原文件保留为 .bak） / "
+              f"file exists, not overwritten (use --force; the old file is kept as .bak)", file=sys.stderr)
+        return 2
+    replaced = out.exists()
+    engine: Engine | None = None if args.engine == "none" else args.engine
+    try:
+        paras = draft_book(Path(args.path), out, engine)
+    except NotDrafted as exc:
+        print(f"{args.path}：{exc} / {args.path}: the workbook has no drafted 说明草稿 (import it with this "
+              f"version of xltools, or recalculate it)", file=sys.stderr)
+        return 2
+    if replaced:
+        print(f"原文件已备份为 {backup_paths(out)[0]} / the old file was kept as {backup_paths(out)[0]}",
+              file=sys.stderr)
+    body = sum(p.kind == "body" for p in paras)
+    print(f"已生成 {out}：{len(paras) - body} 个标题，{body} 段")
     return 0
 
 
@@ -150,6 +224,22 @@ def _doctor(args: argparse.Namespace) -> int:
     code, text = run_doctor()
     print(text)
     return code
+
+
+def _rules(args: argparse.Namespace) -> int:
+    """The catalogue: a finding names only its cells and numbers, its rule's text is here."""
+    from .coverage import FAMILY_ZH
+    from .rules import CATALOGUE
+
+    if args.json:
+        json.dump([{"id": r.id, "level": r.level, "family": r.family, "description": r.description}
+                   for r in CATALOGUE], sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    for r in CATALOGUE:
+        print(f"{r.id}\t{r.level}\t{FAMILY_ZH.get(r.family, r.family)}\t{r.description}")
+    print(f"共 {len(CATALOGUE)} 条规则（M 必须成立，不成立为错误；A 通常成立，不成立为提示）")
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -169,9 +259,17 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="把预算公开文本导入模板，生成工作簿")
     i.add_argument("path")
     i.add_argument("-o", "--output", required=True)
-    i.add_argument("--force", action="store_true", help="覆盖已有文件（先备份为 .bak）")
+    i.add_argument("--force", action="store_true",
+                   help="覆盖已有文件（原文件备份为 .bak，更早的备份依次为 .bak1…，最多保留 5 份）")
     i.add_argument("--no-recalc", action="store_true", help="不重新计算缓存值")
     i.set_defaults(func=_import)
+    e = sub.add_parser("extract", help="把 PDF 或 Word 文件（.docx）转成 xltools 读取的文本（校验结果所引的行号即此文本的行号）",
+                       description="写出 xltools 从 PDF、.docx 或文本文件读到的文本：表格每行一行、单元格以制表符分隔，"
+                                   "分页处为空行，水印和页码已去除。不给 -o 时输出到标准输出。")
+    e.add_argument("path")
+    e.add_argument("-o", "--output", help="写到此文件（UTF-8）；不给或为 - 时输出到标准输出")
+    e.add_argument("--force", action="store_true", help="覆盖已有文件（原文件备份为 .bak）")
+    e.set_defaults(func=_extract)
     r = sub.add_parser("recalc", help="无界面重新计算工作簿并保存数值")
     r.add_argument("path")
     r.add_argument("--engine", choices=("formulas", "libreoffice"), default="formulas")
@@ -180,7 +278,7 @@ def parser() -> argparse.ArgumentParser:
     a = sub.add_parser("audit", help="批量审核多份预算公开文本，生成汇总工作簿",
                        description="逐份校验（多进程并行），写出汇总工作簿（汇总、全部问题）和每份的报告。"
                                    "退出码：0 全部无错误；1 有错误或有文件无法读取；2 没有一份能读取。")
-    a.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹（其中的 .txt，含子文件夹）或通配符")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹（其中的 .txt、.pdf、.docx，含子文件夹）或通配符")
     a.add_argument("-o", "--output", help="汇总工作簿（默认 审核汇总.xlsx；用 --json 时只在给出 -o 时写）")
     a.add_argument("--reports", metavar="DIR", help="每份的报告（.txt）写到此文件夹（默认：汇总旁的 <汇总名>_报告/）")
     a.add_argument("--workbooks", metavar="DIR",
@@ -190,7 +288,21 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--force", action="store_true", help="覆盖已有的汇总（先备份为 .bak）")
     a.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
     a.set_defaults(func=_audit)
-    doc = sub.add_parser("doctor", help="检查安装（Python、xlwings、加载项与模板版本）")
+    dr = sub.add_parser("draft", help="把工作簿“说明草稿”表生成的第三部分（预算情况说明）写成 Word 文档",
+                        description="先在工作簿的副本上重新计算（不改动原工作簿），再把“说明草稿”表各段的数值写成 .docx："
+                                    "标题、一至十各部分标题和段落，可直接粘贴到预算公开文件。")
+    dr.add_argument("path", help="xltools 工作簿（.xlsx）")
+    dr.add_argument("-o", "--output", required=True, help="要写出的 Word 文件（.docx）")
+    dr.add_argument("--engine", choices=("formulas", "libreoffice", "none"), default="formulas",
+                    help="重新计算所用的引擎（none：用工作簿中已保存的数值，例如在 Excel 中改过并保存后）")
+    dr.add_argument("--force", action="store_true", help="覆盖已有文件（原文件备份为 .bak）")
+    dr.set_defaults(func=_draft)
+    ru = sub.add_parser("rules", help="列出全部校验规则（编号、级别、类别、说明）")
+    ru.add_argument("--json", action="store_true", help="以 JSON 输出")
+    ru.set_defaults(func=_rules)
+    doc = sub.add_parser("doctor", help="检查安装：Windows 指南（docs/WINDOWS.md）要求的每一项，不通过的给出修复命令",
+                         description="逐项检查 docs/WINDOWS.md 要求的安装条件，显示 通过 / 未通过 / 不适用，"
+                                     "未通过的给出修复方法。退出码：0 必需项全部通过；1 有必需项未通过。")
     doc.set_defaults(func=_doctor)
     return p
 

@@ -1,8 +1,8 @@
 """Findings: the immutable records that checks yield."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Literal, Sequence
 
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
@@ -16,6 +16,7 @@ class Where:
     table: int | None = None
     sheet: str | None = None
     cell: str | None = None
+    page: int | None = None  # the printed page of `line`, where the text was read from a PDF
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -23,6 +24,8 @@ class Where:
             out["table"] = self.table
         if self.line is not None:
             out["line"] = self.line
+        if self.page is not None:
+            out["page"] = self.page
         if self.sheet is not None:
             out["sheet"] = self.sheet
         if self.cell is not None:
@@ -59,3 +62,17 @@ class Finding:
 def sort_key(f: Finding) -> tuple[int, int, str]:
     first = min((w.line for w in f.where if w.line is not None), default=10**9)
     return (SEVERITY_ORDER[f.severity], first, f.rule)
+
+
+def with_pages(findings: Sequence[Finding], pages: Sequence[int]) -> list[Finding]:
+    """Every cited line with the page it is printed on (`pages[line - 1]`): a reviewer holding
+    the PDF looks for page 12, not for line 445 of a text they never saw."""
+    if not pages:
+        return list(findings)
+
+    def paged(w: Where) -> Where:
+        if w.line is None or w.page is not None or not 1 <= w.line <= len(pages):
+            return w
+        return replace(w, page=pages[w.line - 1])
+
+    return [replace(f, where=tuple(paged(w) for w in f.where)) if f.where else f for f in findings]

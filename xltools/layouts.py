@@ -6,6 +6,7 @@ the workbook lays its sheets out from them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable, Literal, Protocol
 
 # The 30 功能 类 printed in 表1 and 表4, in print order.
 CLASSES: tuple[tuple[str, str], ...] = (
@@ -66,6 +67,16 @@ class Side:
     fixed_rows: tuple[tuple[str, str], ...] = ()  # (key, printed label)
 
 
+# How a table's rows add into each other (`adds_into`):
+# "coded": by code, 项 into 款 into 类 into 合计 (表2/3/5/7/8/9);
+# "summary": 表1/表4, two sides of fixed rows, the 30 类 into 本年支出合计;
+# "economic": 表6, 经济科目 lines into their 类 row, the 类 rows into 合计;
+# "fixed": 表10, fixed rows whose sums `sums` declares;
+# "units": 表11, a unit into 部门合计; "projects": 表12/13, a row into the row it names as
+# its parent (项目 into 单位 into 总计).
+TableKind = Literal["coded", "summary", "economic", "fixed", "units", "projects"]
+
+
 @dataclass(frozen=True)
 class Layout:
     number: int
@@ -74,6 +85,12 @@ class Layout:
     coded: bool  # rows carry 功能/收入 codes
     total_key: str  # the row holding the table's grand total
     total_column: str
+    kind: TableKind = "coded"
+    # The printed label columns of each side (科目编码, 科目名称 …), left of its amounts.
+    labels: tuple[tuple[str, ...], ...] = (("科目编码", "科目名称"),)
+    label_group: str = ""  # printed above the label columns (项目 over 科目编码 / 科目名称)
+    # Fixed sums, (total row, the rows that add into it), besides those the kind implies.
+    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -114,38 +131,101 @@ T10_ROWS = (
     ("合计", "合计"),
 )
 
+# 表1/表4: 本年支出合计 and 年终结转 add into 支出总计; the 类 rows into 本年支出合计 (kind).
+CLASS_TOTAL = "本年支出合计"
+_SUMMARY_SUMS = (("支出总计", (CLASS_TOTAL, "年终结转")),)
+T10_SUMS = (
+    ("公务用车购置及运行费", ("公务用车购置费", "公务用车运行维护费")),
+    ("合计", ("因公出国（境）费", "公务接待费", "公务用车购置及运行费")),
+)
+_SUMMARY_LABELS = (("项目",), ("科目编码", "项目"))
+_UNIT = (("单位名称",),)
+_PROJECT = (("项目名称",),)
+
 LAYOUTS: dict[int, Layout] = {
     1: Layout(1, "预算收支总表", (
         Side("收入", _AMOUNT, T1_INCOME),
         Side("支出", _cols("合计", "当年预算安排", "上年结转安排"), CLASSES + T1_EXPENSE_TOTALS),
-    ), False, "收入总计", "金额"),
+    ), False, "收入总计", "金额", kind="summary", labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS),
     2: Layout(2, "预算收入总表", (Side("", _cols("合计", *SOURCES, group="本年收入") + _cols("上年结转")),),
-              True, "合计", "合计"),
-    3: Layout(3, "预算支出总表", (Side("", _cols(*_KEYS_BP, group=YEAR_BUDGET)),), True, "合计", "合计"),
+              True, "合计", "合计", label_group="项目"),
+    3: Layout(3, "预算支出总表", (Side("", _cols(*_KEYS_BP, group=YEAR_BUDGET)),), True, "合计", "合计",
+              label_group="项目"),
     4: Layout(4, "财政拨款收支总表", (
         Side("收入", _AMOUNT, T4_INCOME),
         Side("支出", _cols("小计", *FUND_TYPES), CLASSES + T1_EXPENSE_TOTALS),
-    ), False, "收入总计", "金额"),
+    ), False, "收入总计", "金额", kind="summary", labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS),
     5: Layout(5, "一般公共预算支出预算表（不含上年结转）", (Side("", _cols(*_KEYS_BP, group=YEAR_BUDGET)),), True,
-              "合计", "合计"),
+              "合计", "合计", label_group="项目"),
     6: Layout(6, "一般公共预算安排基本支出分经济科目表（不含上年结转）",
-              (Side("", _cols("合计", "人员经费", "公用经费", group=YEAR_BUDGET)),), False, "合计", "合计"),
+              (Side("", _cols("合计", "人员经费", "公用经费", group=YEAR_BUDGET)),), False, "合计", "合计",
+              kind="economic", labels=(("部门预算经济科目", "政府预算经济科目"),)),
     7: Layout(7, "政府性基金预算收入表（不含上年结转）", (Side("", (Column("金额", "金额", "政府性基金收入预算"),)),),
-              True, "合计", "金额"),
+              True, "合计", "金额", label_group="项目"),
     8: Layout(8, "政府性基金预算支出表（不含上年结转）", (Side("", _BASIC_PROJECT),), True, "合计", "合计"),
     9: Layout(9, "国有资本经营预算收支预算表（不含上年结转）", (
         Side("收入", _AMOUNT),
         Side("支出", _BASIC_PROJECT),
-    ), True, "收入:合计", "金额"),
+    ), True, "收入:合计", "金额", labels=(("科目编码", "科目名称"), ("科目编码", "科目名称"))),
     10: Layout(10, "财政拨款安排“三公”经费支出预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET), T10_ROWS),),
-               False, "合计", "合计"),
+               False, "合计", "合计", kind="fixed", labels=(("项目",),), sums=T10_SUMS),
     11: Layout(11, "财政拨款安排机关运行经费预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET)),), False,
-               "部门合计", "合计"),
+               "部门合计", "合计", kind="units", labels=_UNIT),
     12: Layout(12, "项目支出预算表（本年预算）", (Side("", _cols("合计") + _cols(*FUND_TYPES, group=YEAR_GRANT)
-                                                  + _cols(*SOURCES[3:])),), False, "总计", "合计"),
+                                                  + _cols(*SOURCES[3:])),), False, "总计", "合计",
+               kind="projects", labels=_PROJECT),
     13: Layout(13, "项目支出预算表（上年结转）", (Side("", _cols("合计") + _cols(*FUND_TYPES, group=YEAR_GRANT)),), False,
-               "总计", "合计"),
+               "总计", "合计", kind="projects", labels=_PROJECT),
 }
+
+
+class RowLike(Protocol):
+    """What `adds_into` reads of a row: the reader's drafts and the model's rows both have it."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def code(self) -> str | None: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def parent(self) -> str | None: ...
+
+
+def adds_into(number: int, rows: Iterable[RowLike]) -> dict[str, str]:
+    """Row key → the key of the row it adds into, one level up: the one declaration of a
+    table's sums that the reader's placement and the sum rules both follow."""
+    lay = LAYOUTS[number]
+    out: dict[str, str] = {}
+    for r in rows:
+        if lay.kind == "coded" and r.code:
+            prefix = r.key[: len(r.key) - len(r.code)]  # 表9 income rows: "收入:"
+            out[r.key] = prefix + (r.code[:-2] if len(r.code) > 3 else "合计")
+        elif lay.kind == "summary" and r.kind == "class":
+            out[r.key] = CLASS_TOTAL
+        elif lay.kind == "economic" and r.kind == "class":
+            out[r.key] = lay.total_key
+        elif lay.kind in ("economic", "units", "projects") and r.parent:
+            out[r.key] = r.parent
+    for total, parts in lay.sums:
+        for part in parts:
+            out[part] = total
+    return out
+
+
+def parts_of(number: int, rows: Iterable[RowLike]) -> dict[str, list[str]]:
+    """Row key → the keys of the rows that add into it, in row order."""
+    out: dict[str, list[str]] = {}
+    rows = list(rows)
+    into = adds_into(number, rows)
+    order = {r.key: i for i, r in enumerate(rows)}
+    for child, parent in sorted(into.items(), key=lambda kv: order.get(kv[0], len(order))):
+        out.setdefault(parent, []).append(child)
+    return out
+
 
 # 表9 keeps its income rows under "收入:" keys so they never collide with expenditure codes.
 T9_INCOME_PREFIX = "收入:"

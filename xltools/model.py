@@ -143,6 +143,8 @@ class Document:
     notes: tuple["ReadNote", ...] = ()
     # Where the text says a 绩效 part is attached: ("project" | "overall", line).
     announced: tuple[tuple[str, int], ...] = ()
+    # The printed page of each text line (pages[line - 1]), when read from a PDF; else empty.
+    pages: tuple[int, ...] = ()
 
     def table(self, n: int) -> Table | None:
         return self.tables.get(n)

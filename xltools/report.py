@@ -2,14 +2,51 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from dataclasses import replace
+from typing import Any, Sequence
 
 from .coverage import Coverage, summary_lines
-from .findings import Finding
+from .findings import Finding, Where
 from .layouts import LAYOUTS
 from .model import Document
 
 _SEV_ZH = {"error": "错误", "warning": "提示", "info": "尾差/信息"}
+# A collapsed 尾差 line names at most this many rows; the JSON keeps every finding.
+TAIL_LINES = 8
+
+
+def _is_tail(f: Finding) -> bool:
+    # READ-* information says what the reader decided, each line its own: never collapsed.
+    return f.severity == "info" and not f.rule.startswith("READ-")
+
+
+def collapse_tails(findings: Sequence[Finding]) -> list[Finding]:
+    """The 尾差 of one rule in one line, "<rule> 尾差 ×N", placed where its first one was, with
+    the row each one is on (its first place: the compared total), at most TAIL_LINES of them.
+    One identity repeated over columns and rows, listed one by one, buries the findings
+    that matter; the count and the rows are what a reviewer needs of them."""
+    from .rules import BY_ID
+
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        if _is_tail(f):
+            groups.setdefault(f.rule, []).append(f)
+    out: list[Finding] = []
+    for f in findings:
+        group = groups.get(f.rule) if _is_tail(f) else None
+        if group is None:
+            out.append(f)
+        elif len(group) == 1:
+            # A sum over 30 类 rows is on one row: the total it compares.
+            out.append(replace(f, where=f.where[:1]) if len(f.where) > TAIL_LINES else f)
+        elif group[0] is f:
+            rows = sorted({w.line for g in group for w in g.where[:1] if w.line is not None})
+            rule = BY_ID.get(f.rule)
+            what = rule.description if rule is not None else f.rule
+            more = f"，共 {len(rows)} 行，列出前 {TAIL_LINES} 行" if len(rows) > TAIL_LINES else ""
+            out.append(Finding(f.rule, "info", f"{what} 尾差 ×{len(group)}{more}",
+                               where=tuple(Where(line=x) for x in rows[:TAIL_LINES])))
+    return out
 
 
 def summary(findings: list[Finding]) -> dict[str, int]:
@@ -61,11 +98,14 @@ def to_text(doc: Document, findings: list[Finding], *, show_info: bool = False,
         "",
     ]
     body = []
-    for f in findings:
+    for f in collapse_tails(findings) if show_info else findings:
         if f.severity == "info" and not show_info:
             continue
         lines = "、".join(str(x) for x in f.lines)
         where = f"第{lines}行" if lines else "—"
+        pages = sorted({w.page for w in f.where if w.page is not None})  # read from a PDF
+        if pages:
+            where += f"（第{'、'.join(str(p) for p in pages)}页）"
         cells = [w for w in f.where if w.sheet]
         if cells:
             where = "、".join(f"{w.sheet}!{w.cell}" for w in cells)

@@ -13,8 +13,9 @@ stores the values in a file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
+from ..progress import RECALC, SAVE
 from .cache import Values, formula_cells, write_cached
 from .fast_model import FastModel
 from .xlsx_cells import NotModelled
@@ -51,18 +52,23 @@ def store(path: Path, values: Values) -> None:
     write_cached(path, {s: {a: values.get(s, {}).get(a) for a in addrs} for s, addrs in cells.items()})
 
 
-def recalc_many(paths: Iterable[str | Path], engine: Engine = "formulas") -> list[str]:
+def recalc_many(paths: Iterable[str | Path], engine: Engine = "formulas",
+                progress: Callable[[str], None] | None = None) -> list[str]:
     """Recalculate several files (one LibreOffice start for all of them); returns, per file,
-    which engine path ran."""
+    which engine path ran. `progress` hears 重新计算 and 保存 as each begins (see progress.py)."""
     ps = [Path(p) for p in paths]
+    if progress is not None:
+        progress(RECALC)
     described = compute_described(ps, engine)
+    if progress is not None:
+        progress(SAVE)
     for p, (values, _) in zip(ps, described):
         store(p, values)
     return [d for _, d in described]
 
 
-def recalc(path: str | Path, engine: Engine = "formulas") -> str:
-    return recalc_many([path], engine)[0]
+def recalc(path: str | Path, engine: Engine = "formulas", progress: Callable[[str], None] | None = None) -> str:
+    return recalc_many([path], engine, progress)[0]
 
 
 def load_model(path: str | Path) -> FastModel:

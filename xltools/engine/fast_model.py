@@ -130,7 +130,7 @@ class FastModel:
         if sum(a.size for a in args) > MEMO_MAX:  # a long column is seldom read twice alike
             self._store(i, prog.run(args))
             return
-        key = (id(prog), tuple(tuple((type(x), x) for x in a.flat) for a in args))
+        key: tuple[Any, ...] | None = (id(prog), tuple(tuple((type(x), x) for x in a.flat) for a in args))
         try:
             self._set(self.cells[i], self._memo[key])
             return

@@ -21,8 +21,8 @@ from .scipy_defer import load_functions
 from .xlsx_cells import NotModelled
 
 VETTED_VERSION = "1.3.4"
-ELEMENTWISE_FUNCTIONS = ("ABS", "ROUND", "IF", "ISNUMBER")
-REDUCING_FUNCTIONS = ("SUM", "COUNTIF")
+ELEMENTWISE_FUNCTIONS = ("ABS", "ROUND", "IF", "ISNUMBER", "FIXED")  # FIXED: tests/test_engine_quirks.py
+REDUCING_FUNCTIONS = ("SUM", "COUNTIF", "SUMIFS")
 ELEMENTWISE_OPERATORS = ("+", "-", "U-", "U+", "*", "/", "^", "%", "&", "=", "<>", "<", "<=", ">", ">=")
 _FUNCTION_KEYS = {"type", "inputs", "outputs", "function", "index", "wait_inputs", "solve_cycle", "filters"}
 _DATA_KEYS = {"type", "wait_inputs", "index", "filters"}

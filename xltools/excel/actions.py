@@ -7,29 +7,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..check import check, finding_for
+from ..check import check
+from ..evaluation import live_of
 from ..findings import Finding
 from ..layouts import CLASS_NAMES, LAYOUTS
 from ..model import Document
 from ..read import read_bytes, read_document
 from ..render import structure
-from ..render.address import AddressMap, cell, grid_for
-from ..render.extra import place_narrative, place_performance
-from ..render.plan import plan_document
-from ..render.sheets import CHARTS, CHECKS, CODES, COVER, NARRATIVE, PERFORMANCE, TABLE_SHEETS
+from ..render.address import cell
+from ..render.sheets import CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS
 from ..rules import CATALOGUE
-from ..rules.core import Ref, judge, refs_of, rule_instances
-from ..rules.resolve import DocumentValues
 from .content import SheetContent, read_content
 from .messages import UserError
-from .workbook_doc import Grid, read_back
+from ..readback import Grid, SheetValues, read_back
 from ..render.checksheet import FIRST as FIRST_CHECK_ROW, VERDICT_COL
 
 VERDICT_COL_INDEX = ord(VERDICT_COL) - ord("A") + 1
 
 PASTE_SHEET = "导入"
 FLAG_SHEET = "_标记"
-XLTOOLS_SHEETS = frozenset({COVER, NARRATIVE, PERFORMANCE, CHECKS, CHARTS, CODES, structure.SHEET, FLAG_SHEET,
+XLTOOLS_SHEETS = frozenset({COVER, NARRATIVE, DRAFT, PERFORMANCE, PROBLEMS, CHECKS, CHARTS, CODES, structure.SHEET, FLAG_SHEET,
                             *TABLE_SHEETS.values()})
 ERROR_COLOUR, WARNING_COLOUR = "#FF9999", "#FFE699"
 
@@ -99,42 +96,22 @@ class Flag:
     note: str
 
 
-def _locator(doc: Document, positions: dict[tuple[int, str], int]):
-    plans = plan_document(doc)
-    grids = {n: grid_for(p) for n, p in plans.items()}
-    amap = AddressMap(plans, grids)
-    place_narrative(doc, amap)
-    place_performance(doc, amap)
-
-    def where(ref: Ref) -> tuple[str, str] | None:
-        if ref.sheet.startswith("t") and ref.sheet[1:].isdigit():
-            n = int(ref.sheet[1:])
-            row = positions.get((n, ref.row))
-            col = grids[n].main_col(ref.column)
-            return (TABLE_SHEETS[n], cell(col, row)) if row and col else None
-        return amap.other.get(ref)
-
-    return where
+def evaluate_open(values: dict[str, Grid]) -> list[Finding]:
+    """The open workbook as it is now: the same read-back and evaluation as `xltools check BOOK.xlsx`."""
+    source = SheetValues(values)
+    return check(source.doc, CATALOGUE, source, live_of(source.doc))
 
 
 def flags_for(values: dict[str, Grid]) -> tuple[list[Flag], list[Finding]]:
     """Every failed relation → its cells coloured (red 不符, yellow 提示) with the message as a note."""
-    back = read_back(values)
-    doc = back.doc
-    where = _locator(doc, back.positions)
-    dv = DocumentValues(doc)
+    found = [f for f in evaluate_open(values) if f.severity != "info"]
     flags: dict[tuple[str, str], Flag] = {}
-    found: list[Finding] = []
-    for rule, inst in rule_instances(CATALOGUE, doc):
-        f = finding_for(rule, inst, judge(inst.relation, dv), dv)
-        if f is None or f.severity == "info":
-            continue
-        found.append(f)
+    for f in found:
         colour = ERROR_COLOUR if f.severity == "error" else WARNING_COLOUR
-        for ref in refs_of(inst.relation):
-            place = where(ref)
-            if place is None:
+        for w in f.where:
+            if w.sheet is None or w.cell is None:
                 continue
+            place = (w.sheet, w.cell)
             old = flags.get(place)
             if old is None:
                 flags[place] = Flag(place[0], place[1], colour, f.message)
@@ -158,10 +135,9 @@ def _check_sheet_flags(grid: Grid) -> list[Flag]:
 
 def findings_rows(values: dict[str, Grid]) -> list[list[Any]]:
     """The findings as a table for a dynamic array: 级别, 规则, 说明, 原文行."""
-    doc = read_back(values).doc
     rows: list[list[Any]] = [["级别", "规则", "说明", "原文行"]]
     names = {"error": "不符", "warning": "提示", "info": "尾差"}
-    for f in check(doc):
+    for f in evaluate_open(values):
         rows.append([names[f.severity], f.rule, f.message, ",".join(map(str, f.lines))])
     if len(rows) == 1:
         rows.append(["通过", "", "未发现问题", ""])

@@ -6,14 +6,16 @@ and the workbook that pressed the button is used.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable
 
 import xlwings as xw
 
 from ..check import check
+from ..evaluation import LiveDocument, live_of
 from ..model import Document
 from . import actions
-from .messages import short_message
+from .messages import UserError, short_message
 from .transfer import book_values, write_book
 
 TITLE = "xltools 预算公开"
@@ -42,7 +44,9 @@ def _button(work: Callable[[Any], str], book: Any = None) -> str:
 
 
 def _summary(doc: Document, verb: str) -> str:
-    fs = check(doc)
+    # Counted as 校验 will count them once Excel recalculates: live (`evaluation`).
+    live = live_of(doc)
+    fs = check(doc, source=LiveDocument(doc, live), live=live)
     e = sum(f.severity == "error" for f in fs)
     w = sum(f.severity == "warning" for f in fs)
     return f"{verb}：不符 {e} 条，提示 {w} 条（详见“校验”表） / {verb_en(verb)}: {e} errors, {w} warnings"
@@ -72,7 +76,8 @@ def _replace(book: Any, doc: Document, check_target: bool) -> None:
 
 
 def import_file(path: str | None = None, book: Any = None) -> str:
-    """导入文本: the .txt the user picked (VBA's file dialog passes its path)."""
+    """导入文本: the file the user picked (VBA's file dialog passes its path): the disclosure's
+    PDF, its Word file (.docx) or the text extracted from it, told apart by content."""
 
     def work(b: Any) -> str:
         if not path:
@@ -169,6 +174,29 @@ def clear_flags(book: Any = None) -> str:
     def work(b: Any) -> str:
         n = _clear(b, book_values(b, [actions.FLAG_SHEET]))
         return f"已清除 {n} 个标记 / cleared {n} flags"
+
+    return _button(work, book)
+
+
+def draft(path: str | None = None, book: Any = None) -> str:
+    """生成说明: the 第三部分 drafted in this workbook's 说明草稿 sheet, with the values Excel
+    computed, written to the Word file the user named (VBA's save dialog passes its path)."""
+    from ..draft import SHEET, NotDrafted, paragraphs, write_docx
+
+    def work(b: Any) -> str:
+        if not path:
+            return "未选择文件，未做任何改动 / no file chosen, nothing changed"
+        values = book_values(b, [SHEET])
+        if SHEET not in values:
+            raise UserError(f"本工作簿没有“{SHEET}”工作表：请先导入预算公开文本",
+                            f"this workbook has no {SHEET} sheet: import a disclosure first")
+        try:
+            paras = paragraphs(values[SHEET])
+        except NotDrafted as exc:
+            raise UserError(str(exc), "the draft has no values: recalculate the workbook (F9)") from exc
+        write_docx(paras, Path(path))
+        body = sum(p.kind == "body" for p in paras)
+        return f"已生成 {path}：{len(paras) - body} 个标题，{body} 段 / wrote {path}: {body} paragraphs"
 
     return _button(work, book)
 

@@ -57,14 +57,15 @@ def _runs(cells: list[tuple[int, int]]) -> list[str]:
     for c, rows in sorted(by_col.items()):
         rows.sort()
         start = prev = rows[0]
-        for r in rows[1:] + [None]:  # type: ignore[list-item]
-            if r is not None and r == prev + 1:
-                prev = r
+        nexts: list[int | None] = [*rows[1:], None]
+        for nxt in nexts:
+            if nxt is not None and nxt == prev + 1:
+                prev = nxt
                 continue
             col = get_column_letter(c)
             out.append(f"{col}{start}" if start == prev else f"{col}{start}:{col}{prev}")
-            if r is not None:
-                start = prev = r
+            if nxt is not None:
+                start = prev = nxt
     return out
 
 

@@ -12,7 +12,7 @@ import xlwings as xw
 from . import actions
 from .messages import short_message
 from .transfer import book_values
-from .workbook_doc import read_back
+from ..readback import read_back
 
 
 def _na(msg: str) -> str:

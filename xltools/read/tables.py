@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, column_keys
+from ..layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, adds_into, column_keys
 from ..model import ReadNote, RowKind, Table
 from .regions import Regions, label_number
 from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text,
@@ -20,9 +20,9 @@ from .text import Line
 
 def _identity(n: int) -> Identity | None:
     """Each row's own sum: 合计 (the first column) = the columns that make it up."""
-    if n in (1, 4, 7, 9):
-        return None  # two-sided tables carry theirs per side; 表7 has one column
     cols = column_keys(n)
+    if len(LAYOUTS[n].sides) == 2 or len(cols) == 1:
+        return None  # two-sided tables carry theirs per side; 表7 has one column
     parts = tuple(i for i, c in enumerate(cols) if i > 0 and c != "上年结转")
     return (0, parts)
 
@@ -44,13 +44,14 @@ class _Reader:
         self.identity = _identity(n)
         self.sides = SideState(n)
         self.read: Callable[[int, list[str]], list[Draft] | None]
-        if n in (2, 3, 5, 7, 8):
+        kind = LAYOUTS[n].kind
+        if kind == "coded" and len(LAYOUTS[n].sides) == 1:
             self.read = self._coded
-        elif n in (1, 4):
+        elif kind == "summary":
             self.read = lambda line, cells: read_t1_t4(n, self.sides, line, cells, self.notes)
-        elif n == 9:
+        elif kind == "coded":  # 表9: income and expenditure side by side
             self.read = lambda line, cells: read_t9(line, cells, self.notes)
-        elif n == 6:
+        elif kind == "economic":
             self.read = self._economic
         else:
             self.read = self._named
@@ -132,14 +133,15 @@ class _Reader:
         name = norm_name(" ".join(parts))
         printed, cands, extra = self._place(cells[pos:])
         n = self.number
-        if n == 10:
+        kind = LAYOUTS[n].kind
+        if kind == "fixed":
             key = t10_key(name)
             if key is None:
                 return None
             fixed: RowKind = "total" if key == "合计" else "fixed"
             return [Draft(key, name, line, self.columns, printed, cands, None, fixed, 0 if fixed == "total" else 1,
                           extra=extra)]
-        if n == 11:
+        if kind == "units":
             if is_total_label(name) and all(d.key != "部门合计" for d in self.drafts):
                 return [Draft("部门合计", name, line, self.columns, printed, cands, None, "total", 0, extra=extra)]
             self.count += 1
@@ -169,33 +171,9 @@ def t10_key(label: str) -> str | None:
 
 
 def _parents(n: int, drafts: list[Draft]) -> dict[str, str]:
-    """The row each row adds into, for placing by sums (codes imply it in coded tables)."""
-    out: dict[str, str] = {}
-    if n in (2, 3, 5, 7, 8, 9):
-        for d in drafts:
-            if d.code:
-                prefix = d.key[: len(d.key) - len(d.code)]
-                out[d.key] = prefix + (d.code[:-2] if len(d.code) > 3 else "合计")
-    elif n in (1, 4):
-        for d in drafts:
-            if d.kind == "class":
-                out[d.key] = "本年支出合计"
-            elif d.key in ("本年支出合计", "年终结转"):
-                out[d.key] = "支出总计"
-    elif n == 6:
-        for d in drafts:
-            if d.kind == "class":
-                out[d.key] = "合计"
-            elif d.parent:
-                out[d.key] = d.parent
-    elif n == 10:
-        for key in ("公务用车购置费", "公务用车运行维护费"):
-            out[key] = "公务用车购置及运行费"
-        for key in ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"):
-            out[key] = "合计"
-    else:
-        out = {d.key: d.parent for d in drafts if d.parent}
-    return out
+    """The row each row adds into, for placing by sums: the layout's declaration, which the
+    sum rules follow too."""
+    return adds_into(n, drafts)
 
 
 def _units(n: int, drafts: list[Draft], notes: list[ReadNote]) -> None:
@@ -291,7 +269,7 @@ def _parse_table(n: int, lines: list[Line], span: tuple[int, int], label_line: i
             continue
         body.append((ln, cells, split))
         started = started or any(is_amount(c) or is_code(c) or is_total_label(c) for c in cells if c)
-    if n in (1, 4):
+    if LAYOUTS[n].kind == "summary":
         by_no = {ln.no: (ln, split) for ln, _, split in body}
         kept, joined = join_pieces([(ln.no, cells) for ln, cells, _ in body])
         body = [(by_no[no][0], cells, by_no[no][1]) for no, cells in kept]
@@ -303,7 +281,7 @@ def _parse_table(n: int, lines: list[Line], span: tuple[int, int], label_line: i
         last_no = ln.no
         # Above the first row a piece can only be the head of 表12/13's grand-total row (named
         # after the department); elsewhere it would be an unrecognised header.
-        if n in _WRAPPABLE and (reader.drafts or n in (12, 13)) and is_piece([c for c in cells if c]):
+        if n in _WRAPPABLE and (reader.drafts or LAYOUTS[n].kind == "projects") and is_piece([c for c in cells if c]):
             w = Wrap(n, norm_name(next(c for c in cells if c)), ln.no, reader.drafts[-1] if reader.drafts else None,
                      None, gap)
             if pending:
@@ -385,7 +363,7 @@ def _variants(p: _Parsed, parent_of: dict[str, str]) -> list[tuple[Table, frozen
 
 def _finish(p: _Parsed) -> tuple[Table, list[tuple[Table, frozenset[str]]]]:
     n, drafts = p.number, p.drafts
-    if n in (12, 13):
+    if LAYOUTS[n].kind == "projects":
         _units(n, drafts, p.notes)
     parent_of = _parents(n, drafts)
     resolve(drafts, parent_of)

@@ -13,6 +13,7 @@ from itertools import combinations_with_replacement
 from typing import Sequence
 
 from ..model import Amount, ReadNote, Row, RowKind
+from ..tolerance import tail_tolerance
 from .tables_cells import BLANKS as _BLANKS, to_amount
 
 Values = tuple[Amount, ...]
@@ -22,8 +23,7 @@ _MAX_SHIFT = 8
 
 
 def tolerance(cells: int) -> float:
-    """DOMAIN.md: 尾差 is within 0.005 × cells added, at least 0.01."""
-    return max(0.01, 0.005 * cells) + 1e-9
+    return tail_tolerance(cells) + 1e-9
 
 
 def _off(total: Amount, parts: Sequence[Amount]) -> float:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ..tolerance import tail_cents
+
 Node = tuple[int, int, bool]  # row index, parent index (-1: 总计), is a unit subtotal
 
 _BUDGET = 20000  # search steps before giving up on a table that does not tie out
 
 
 def _tol(n: int) -> int:
-    """尾差 in cents for a sum of n cells: 0.005 × n 万元, at least 0.01."""
-    return max(1, n // 2)
+    return tail_cents(n)
 
 
 # A unit found at `pos` whose block ends at `q`, and the units of that block (None: projects).

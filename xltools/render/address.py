@@ -1,38 +1,27 @@
 """Where each cell went: `CellKey`/`Ref` → Excel address, decided before anything is written.
 
-Rules read *printed* figures: an input cell is its own printed figure; a derived cell's
-printed figure is its 原表数 beside it. A Ref to a row the document does not have maps
-to None, which formulas render as the constant 0 (what `judge` reads for a missing cell).
+A figure has two cells: as it is now (`live`: an input as typed, a derived cell's formula)
+and as printed (`printed`: a derived cell's 原表数 beside it). A Ref to a row the sheet
+does not have maps to None, which formulas render as the constant 0 (what `judge` reads
+for a missing cell).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from openpyxl.utils import get_column_letter
 
 from ..layouts import LAYOUTS
 from ..rules.core import Ref
-from .plan import CellKey, TablePlan
+from ..plan import CellKey, TablePlan
 from .sheets import TABLE_SHEETS, quoted
 
-LABELS: dict[int, tuple[tuple[str, ...], ...]] = {
-    1: (("项目",), ("科目编码", "项目")),
-    2: (("科目编码", "科目名称"),),
-    3: (("科目编码", "科目名称"),),
-    4: (("项目",), ("科目编码", "项目")),
-    5: (("科目编码", "科目名称"),),
-    6: (("部门预算经济科目", "政府预算经济科目"),),
-    7: (("科目编码", "科目名称"),),
-    8: (("科目编码", "科目名称"),),
-    9: (("科目编码", "科目名称"), ("科目编码", "科目名称")),
-    10: (("项目",),),
-    11: (("单位名称",),),
-    12: (("项目名称",),),
-    13: (("项目名称",),),
-}
-# Printed above the label columns of single-sided tables, as 项目 over 科目编码 / 科目名称.
-LABEL_GROUPS: dict[int, str] = {2: "项目", 3: "项目", 5: "项目", 7: "项目"}
+# Views of the layouts' label declarations, as the sheets print them.
+LABELS: dict[int, tuple[tuple[str, ...], ...]] = {n: lay.labels for n, lay in LAYOUTS.items()}
+LABEL_GROUPS: dict[int, str] = {n: lay.label_group for n, lay in LAYOUTS.items() if lay.label_group}
 HEADER_ROWS = 2
+ADDED_ROWS = 100  # rows below a table that a SUMIFS by code still reads (rows an officer adds)
 FIRST_HEADER_ROW = 4
 
 
@@ -53,6 +42,11 @@ class SheetGrid:
     side_rows: list[dict[str, int]] = field(default_factory=list)
     orig_cols: dict[str, int] = field(default_factory=dict)
     last_row: int = 0
+    orig_offset: int = 0  # column of the 原表数 block = the table's column + this
+
+    def orig_col(self, col: int) -> int:
+        """The 原表数 block's column that mirrors the table's column `col`."""
+        return col + self.orig_offset
 
     @property
     def last_col(self) -> int:
@@ -71,7 +65,7 @@ class SheetGrid:
 
 def grid_for(plan: TablePlan) -> SheetGrid:
     n = plan.number
-    first = FIRST_HEADER_ROW + HEADER_ROWS + (1 if n in (12, 13) else 0)
+    first = FIRST_HEADER_ROW + HEADER_ROWS + (1 if LAYOUTS[n].kind == "projects" else 0)
     col = 1
     sides: list[SideGrid] = []
     for (side, _), side_lay, labels in zip(plan.sides, LAYOUTS[n].sides, LABELS[n]):
@@ -86,16 +80,17 @@ def grid_for(plan: TablePlan) -> SheetGrid:
         pos: dict[str, int] = {}
         for j, p in enumerate(rows):
             # 表1/表4 print 收入总计 on the same line as 支出总计.
-            last = n in (1, 4) and i == 0 and j == len(rows) - 1
+            last = LAYOUTS[n].kind == "summary" and i == 0 and j == len(rows) - 1
             pos[p.key] = first + (height - 1 if last else j)
         grid.side_rows.append(pos)
         grid.rows.update(pos)
     grid.last_row = first + height - 1
-    col += 1  # a blank column before the 原表数 block
+    # The 原表数 block is the table again, as printed, after a blank column: the same
+    # columns in the same order (labels too), so that it prints like the document's page.
+    grid.orig_offset = col
     for s in sides:
-        for key in s.amount_cols:
-            grid.orig_cols[key] = col
-            col += 1
+        for key, c in s.amount_cols.items():
+            grid.orig_cols[key] = c + grid.orig_offset
     return grid
 
 
@@ -121,6 +116,22 @@ class AddressMap:
             return None
         return g.sheet, cell(col, row)
 
+    def by_code(self, key: CellKey, here: str | None = None, code_cell: str | None = None) -> str | None:
+        """A coded row the sheet does not have, as the SUMIFS of its code over the sheet's
+        rows (and the rows below, where an officer adds some): a class an officer adds to a
+        detail table reaches the tables that restate it."""
+        g = self.grids[key[0]]
+        col = g.main_col(key[2])
+        if key[1] in g.rows or col is None or not LAYOUTS[key[0]].coded or not key[1].isdigit():
+            return None
+        code_col = g.sides[0].label_cols[0]
+        last = max(g.last_row, g.first_row) + ADDED_ROWS
+        prefix = "" if g.sheet == here else f"{quoted(g.sheet)}!"
+        amounts = f"{prefix}{cell(col, g.first_row, True)}:{cell(col, last, True)}"
+        codes = f"{prefix}{cell(code_col, g.first_row, True)}:{cell(code_col, last, True)}"
+        criterion = code_cell or f'"{key[1]}"'
+        return f"SUMIFS({amounts},{codes},{criterion})"
+
     def orig_cell(self, key: CellKey) -> tuple[str, str] | None:
         g = self.grids[key[0]]
         row = g.rows.get(key[1])
@@ -129,16 +140,28 @@ class AddressMap:
             return None
         return g.sheet, cell(col, row)
 
-    def printed(self, ref: Ref) -> tuple[str, str] | None:
-        """The cell holding the figure `ref` names as printed, or None (→ 0)."""
+    def live(self, ref: Ref) -> tuple[str, str] | None:
+        """The cell holding the figure `ref` names as it is now, or None (→ 0): a table
+        cell of a row the sheet has, or a cell of the 情况说明/绩效 sheets."""
         if ref.sheet.startswith("t") and ref.sheet[1:].isdigit():
-            n = int(ref.sheet[1:])
-            table = self.plans[n].table
-            if table is None or table.row(ref.row) is None:
-                return None
-            key = (n, ref.row, ref.column)
-            return self.orig_cell(key) if key in self.derived else self.live_cell(key)
+            return self.live_cell((int(ref.sheet[1:]), ref.row, ref.column))
         return self.other.get(ref)
+
+    def printed(self, ref: Ref) -> tuple[str, str] | None:
+        """The cell holding the figure `ref` names as the document printed it: a derived
+        cell's 原表数, any other cell itself."""
+        if ref.sheet.startswith("t") and ref.sheet[1:].isdigit():
+            key = (int(ref.sheet[1:]), ref.row, ref.column)
+            if key in self.derived:
+                return self.orig_cell(key)
+        return self.live(ref)
+
+    def judging(self, target: Ref | None) -> Callable[[Ref], tuple[str, str] | None]:
+        """How a 校验 row addresses its figures (`evaluation`): all live, but for the
+        derived cell whose own identity it is, read as printed."""
+        if target is None:
+            return self.live
+        return lambda ref: self.printed(ref) if ref == target else self.live(ref)
 
     @staticmethod
     def a1(place: tuple[str, str], here: str | None = None) -> str:

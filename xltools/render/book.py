@@ -12,9 +12,13 @@ from . import structure
 from .address import AddressMap, grid_for
 from .checksheet import CheckRow, write_checks
 from .cover import write_charts, write_codes, write_cover
+from .draft_sheet import write_draft
 from .extra import place_narrative, place_performance, write_narrative, write_performance
-from .plan import leaf_counts, live_values, plan_document
-from .sheets import CHARTS, CHECKS, CODES, COVER, NARRATIVE, PERFORMANCE, TABLE_SHEETS, valid_sheet_name
+from ..evaluation import Live
+from ..plan import derivations, leaf_counts, live_values, plan_document
+from .problems import write_problems
+from .sheets import (CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS,
+                     valid_sheet_name)
 from .tables import write_table
 
 
@@ -38,13 +42,18 @@ def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
     wb = Workbook()
     cover = wb.active
     cover.title = COVER
-    names = [TABLE_SHEETS[n] for n in sorted(plans)] + [NARRATIVE, PERFORMANCE, CHECKS, CHARTS, CODES]
+    # 问题 right after the cover: what needs attention is the first thing opened and printed.
+    names = [PROBLEMS] + [TABLE_SHEETS[n] for n in sorted(plans)] + [NARRATIVE, DRAFT, PERFORMANCE, CHECKS, CHARTS,
+                                                                    CODES]
     sheets = {name: wb.create_sheet(valid_sheet_name(name)) for name in names}
     for n, plan in sorted(plans.items()):
         write_table(sheets[TABLE_SHEETS[n]], doc, plan, grids[n], amap, live, leaves)
     write_narrative(sheets[NARRATIVE], doc, amap, instances)
+    write_draft(sheets[DRAFT], doc, amap, instances)
     write_performance(sheets[PERFORMANCE], doc, amap, instances)
-    checks, last = write_checks(sheets[CHECKS], doc, amap, instances)
+    judging = Live(derivations(plans), leaves)
+    checks, last = write_checks(sheets[CHECKS], doc, amap, instances, judging)
+    write_problems(sheets[PROBLEMS], sheets[CHECKS], doc, checks, judging)
     write_charts(sheets[CHARTS], doc, plans, amap)
     write_codes(sheets[CODES], plans)
     structure.write(wb.create_sheet(structure.SHEET), doc)

@@ -10,16 +10,20 @@ import re
 from dataclasses import dataclass
 
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..evaluation import Live
 from ..model import Document
-from ..rules.core import Instance, Rule, Unchecked, Verdict, effective_level, refs_of
+from ..rules.core import (Equal, GrowthOf, Instance, Relation, Rule, ShareOf, Unchecked, Verdict,
+                          effective_level, refs_of)
 from .address import AddressMap
-from .cells import fit_to_width, put_header, put_text
+from .cells import fit_rows, fit_to_width, put_header, put_text, restyle
 from .formulas import FAIL_A, FAIL_M, PASS, TAIL, RowCells, formula
-from .sheets import (AMOUNT_FORMAT, CHECKS, FLAG_FILL, LINK_FONT, NOTE_FONT, PASS_FILL, TAIL_FILL, TITLE_FONT,
-                     WARN_FILL, quoted)
+from .sheets import (AMOUNT_FORMAT, BOX, CHECKS, COUNT_FORMAT, FLAG_FILL, LINK_FONT, NOTE_FONT, PASS_FILL,
+                     TAIL_FILL, TITLE_FONT, WARN_FILL, decimals_format, quoted)
 
 HEADS = ("序号", "规则", "级别", "说明", "对象", "实际", "应为", "差额", "容差", "基数", "结果", "位置", "原文行")
 FIRST = 4
@@ -60,18 +64,23 @@ _NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")
 
 
 def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
-                 instances: list[tuple[Rule, Instance]]) -> tuple[list[CheckRow], int]:
+                 instances: list[tuple[Rule, Instance]], live: Live) -> tuple[list[CheckRow], int]:
     """Returns the rows written and the last row (for the cover's live counts)."""
-    put_text(ws, 1, 1, "校验：每条规则实例一行，两侧均为公式，结果随数据变化").font = TITLE_FONT
-    put_text(ws, 2, 1, f"结果：{PASS} / {TAIL}（差额在容差内）/ {FAIL_M}（M 级规则不成立）/ "
-                       f"{FAIL_A}（A 级规则不成立，需说明）/ {READ_VERDICT}（读取原文时的说明，不计入）").font = NOTE_FONT
+    put_text(ws, 1, 1, "校验：全部规则实例（需要处理的不符与提示另列于“问题”表）").font = TITLE_FONT
+    put_text(ws, 2, 1, "每条规则实例一行，两侧均为公式，按各表当前数判断，结果随数据变化；合计类单元格以原表数对照重算数。"
+                       f"结果：{PASS} / {TAIL}（差额在容差内）/ {FAIL_M}（M 级规则不成立）/ "
+                       f"{FAIL_A}（A 级规则不成立，需说明）/ {READ_VERDICT}（读取原文时的说明，不计入）。"
+                       "可按“结果”列筛选。").font = NOTE_FONT
     for i, h in enumerate(HEADS, start=1):
         put_header(ws, 3, i, h)
     rows: list[CheckRow] = []
     r = FIRST
     for rule, inst in instances:
         cells = RowCells(f"F{r}", f"G{r}", f"H{r}", f"I{r}", f"J{r}")
-        f = formula(inst.relation, amap.printed, cells, effective_level(rule, inst))
+        # Judged as `evaluation.judged` judges a workbook: live figures, live tolerance.
+        inst, target = live.prepare(inst)
+        address = amap.judging(target)
+        f = formula(inst.relation, address, cells, effective_level(rule, inst))
         ws.cell(r, 1).value = r - FIRST + 1
         put_text(ws, r, 2, rule.id)
         put_text(ws, r, 3, rule.level)
@@ -88,15 +97,16 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
                 put_text(ws, r, col, v)  # a fixed verdict's text, never a formula
             else:
                 c.value = constant(v)
-            c.number_format = AMOUNT_FORMAT
+            c.number_format = number_format(inst.relation, col, v)
         if not isinstance(inst.relation, (Verdict, Unchecked)):
             ws.cell(r, 11).value = f.verdict
         else:
             put_text(ws, r, 11, f.verdict)
-        places = [amap.printed(ref) for ref in refs_of(inst.relation)]
-        target = next((p for p in places if p is not None), None)
-        if target is not None:
-            put_link(ws, r, 12, target[0], target[1], f"{target[0]}!{target[1]}")
+        places = [address(ref) for ref in refs_of(inst.relation)]
+        link = next((p for p in places if p is not None), None)
+        if link is not None:
+            # A space before the cell: a viewer wraps a long sheet name there, not past the border.
+            put_link(ws, r, 12, link[0], link[1], f"{link[0]} {link[1]}")
         lines = sorted({ln for ln in inst.lines + tuple(getattr(inst.relation, "lines", ())) if ln})
         if lines:
             put_text(ws, r, 13, ",".join(map(str, lines)))
@@ -117,12 +127,45 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
     rng = f"{VERDICT_COL}{FIRST}:{VERDICT_COL}{last}"
     for word, fill in ((FAIL_M, FLAG_FILL), (FAIL_A, WARN_FILL), (TAIL, TAIL_FILL), (PASS, PASS_FILL)):
         ws.conditional_formatting.add(rng, FormulaRule(formula=[f'{VERDICT_COL}{FIRST}="{word}"'], fill=fill))
-    for col, w in zip("ABCDEFGHIJKLM", (6, 14, 5, 40, 40, 12, 12, 10, 8, 12, 8, 26, 12)):
-        ws.column_dimensions[col].width = w
+    lay_out(ws, FIRST, last)
     ws.freeze_panes = "F4"
-    fit_to_width(ws, title_rows="3:3")
     ws.auto_filter.ref = f"A3:M{last}"
     return rows, last
+
+
+# Widths that hold a rule id, a figure, a verdict on one line; the texts wrap.
+WIDTHS = (6, 12, 5, 40, 44, 12, 12, 9, 7, 10, 7, 18, 10)
+WRAPPED = (2, 4, 5, 6, 7, 12, 13)  # 规则, 说明, 对象, 实际 and 应为 (a fixed verdict's text), 位置, 原文行
+TOP_WRAP = Alignment(vertical="center", wrap_text=True)
+MIDDLE = Alignment(vertical="center")
+
+
+def lay_out(ws: Worksheet, first: int, last: int, widths: tuple[float, ...] = WIDTHS,
+            wrapped: tuple[int, ...] = WRAPPED) -> None:
+    """Borders, wrapped texts, heights that fit, A4 landscape (校验 and 问题 alike)."""
+    ncols = len(widths)
+    for col, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    for r in (1, 2):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.cell(r, 1).alignment = Alignment(vertical="center", wrap_text=True)
+    for col in range(1, ncols + 1):
+        cells = (ws.cell(r, col) for r in range(first, last + 1))
+        restyle(cells, border=BOX, alignment=TOP_WRAP if col in wrapped else MIDDLE)
+    fit_rows(ws)
+    fit_to_width(ws, title_rows=f"{first - 1}:{first - 1}")
+
+
+def number_format(rel: Relation, col: int, value: object) -> str:
+    """实际/应为/差额 as what they are: a share at the decimals the document printed it with
+    (as a percent), a count as an integer, money with two decimals."""
+    if isinstance(rel, (ShareOf, GrowthOf)):
+        return decimals_format(rel.decimals, percent=True) if col in (6, 7, 8) else AMOUNT_FORMAT
+    if isinstance(rel, Equal) and col in (6, 7, 8):
+        return decimals_format(rel.decimals)
+    if isinstance(rel, Verdict) and isinstance(value, int) and not isinstance(value, bool):
+        return COUNT_FORMAT
+    return AMOUNT_FORMAT
 
 
 def count_formula(word: str, last: int) -> str:

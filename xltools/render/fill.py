@@ -4,24 +4,32 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..model import Document
+from ..progress import BUILD, SAVE, ProgressCallback, silent
 from ..rules import CATALOGUE
 from ..safe_write import write_atomically
 from .book import build
 
 
-def import_document(doc: Document, out: Path, *, overwrite: bool = False, recalc: str | None = "formulas") -> Path:
+def import_document(doc: Document, out: Path, *, overwrite: bool = False, recalc: str | None = "formulas",
+                    progress: ProgressCallback | None = None) -> Path:
     """Write `doc` to `out` (.xlsx). An existing file is refused unless `overwrite`; then the
-    old file is kept as `out.bak`. The file appears atomically (temp file + os.replace)."""
+    old file joins the rotated backups (`out.bak`, `out.bak1`, …: see `safe_write`). The file
+    appears atomically (temp file + os.replace). `progress` is called with each stage's name
+    (生成工作簿, 重新计算, 保存) as it begins."""
     out = Path(out)
+    notify = progress or silent
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} 已存在（使用 --force 覆盖）")
+    notify(BUILD)
     built = build(doc, CATALOGUE)
 
     def write(tmp: Path) -> None:
+        if not recalc:
+            notify(SAVE)
         built.workbook.save(tmp)
         if recalc:
             from ..engine import recalc as run_recalc
 
-            run_recalc(tmp, recalc)  # type: ignore[arg-type]
+            run_recalc(tmp, recalc, progress=notify)  # type: ignore[arg-type]
 
     return write_atomically(out, write)

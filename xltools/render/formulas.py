@@ -12,7 +12,8 @@ from typing import Callable, Iterable
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from ..rules.core import AtMost, Equal, GrowthOf, Ref, Relation, ShareOf, Terms, Unchecked, Verdict, tail_tolerance
+from ..rules.core import AtMost, Equal, GrowthOf, Ref, Relation, ShareOf, Terms, Unchecked, Verdict, tolerance_of
+from ..tolerance import NO_DIFFERENCE
 from .sheets import quoted
 
 Place = tuple[str, str]  # (sheet, A1 cell)
@@ -55,7 +56,7 @@ def _ranges(places: list[Place], here: str | None = None) -> list[str]:
     vertical = _runs(sorted(parsed, key=lambda t: (t[0], t[1], t[2])), 2)
     singles = [r[0] for r in vertical if len(r) == 1]
     horizontal = _runs(sorted(singles, key=lambda t: (t[0], t[2], t[1])), 1)
-    out: list[str] = []
+    out: list[tuple[str, int, int, str]] = []
     for run in [r for r in vertical if len(r) > 1] + horizontal:
         (sheet, c0, r0), (_, c1, r1) = run[0], run[-1]
         a = f"{get_column_letter(c0)}{r0}"
@@ -69,7 +70,7 @@ def _runs(cells: list[tuple[str, int, int]], step_axis: int) -> list[list[tuple[
     other = 2 if step_axis == 1 else 1
     for c in cells:
         last = runs[-1][-1] if runs else None
-        if last and last[0] == c[0] and last[other] == c[other] and c[step_axis] == last[step_axis] + 1:
+        if last and last[0] == c[0] and last[other] == c[other] and int(c[step_axis]) == int(last[step_axis]) + 1:
             runs[-1].append(c)
         else:
             runs.append([c])
@@ -118,18 +119,18 @@ def formula(rel: Relation, address: Address, cells: RowCells, level: str) -> Che
     if isinstance(rel, Unchecked):
         return CheckFormulas(None, None, None, None, None, UNCHECKED)
     if isinstance(rel, Equal):
-        tol = rel.tolerance if rel.tolerance is not None else tail_tolerance(max(len(rel.lhs), len(rel.rhs)))
+        tol = tolerance_of(rel)
         return CheckFormulas(
             f"=ROUND({_terms(rel.lhs, address)},{rel.decimals})",
             f"=ROUND({_terms(rel.rhs, address)},{rel.decimals})",
             f"=ROUND({a}-{e},2)", tol, None,
-            f'=IF(ABS({d})<0.0049,"{PASS}",IF(ABS({d})<={t}+1E-9,"{TAIL}","{fail}"))')
+            f'=IF(ABS({d})<{NO_DIFFERENCE},"{PASS}",IF(ABS({d})<={t}+1E-9,"{TAIL}","{fail}"))')
     if isinstance(rel, AtMost):
-        tol = tail_tolerance(max(len(rel.lhs), len(rel.rhs)))
+        tol = tolerance_of(rel)
         return CheckFormulas(
             f"=ROUND({_terms(rel.lhs, address)},2)", f"=ROUND({_terms(rel.rhs, address)},2)",
             f"=ROUND({a}-{e},2)", tol, None,
-            f'=IF({d}<=0.0049,"{PASS}",IF({d}<={t}+1E-9,"{TAIL}","{fail}"))')
+            f'=IF({d}<={NO_DIFFERENCE},"{PASS}",IF({d}<={t}+1E-9,"{TAIL}","{fail}"))')
     if isinstance(rel, ShareOf):
         zero = f"{b}=0"
         return CheckFormulas(

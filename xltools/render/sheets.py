@@ -23,10 +23,12 @@ TABLE_SHEETS: dict[int, str] = {
 }
 COVER = "封面"
 NARRATIVE = "情况说明"
+DRAFT = "说明草稿"  # the 第三部分 drafted from the live figures (draft_sheet.py)
 PERFORMANCE = "绩效"
 CHECKS = "校验"
 CODES = "代码"
 CHARTS = "图表"
+PROBLEMS = "问题"
 
 _FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -65,3 +67,15 @@ FLAG_FILL = PatternFill("solid", fgColor="FF9999", bgColor="FF9999")
 TAIL_FILL = PatternFill("solid", fgColor="FFF2CC", bgColor="FFF2CC")
 PASS_FILL = PatternFill("solid", fgColor="E2EFDA", bgColor="E2EFDA")
 WARN_FILL = PatternFill("solid", fgColor="FFE699", bgColor="FFE699")
+COUNT_FORMAT = "0"
+RED_FONT = Font(name=FONT, size=11, bold=True, color="C00000")
+# The marks a printed figure carries when its recomputation differs: they survive a
+# black-and-white printer, where the fill colour does not.
+TAIL_MARK, FAIL_MARK = "△", "▲"
+
+
+def decimals_format(decimals: int, *, percent: bool = False) -> str:
+    """A number at the document's decimals: 7.8 printed as "7.8%" keeps one decimal. Shares
+    and growth are stored as percent numbers (7.8, not 0.078), so the % is a literal."""
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return body + '"%"' if percent else body

@@ -31,13 +31,6 @@ def coded_rows(t: Table, prefix: str = "") -> list[Row]:
     return [r for r in t.rows if r.code and r.key == prefix + r.code]
 
 
-def children(rows: list[Row], parent: Row) -> list[Row]:
-    """Coded rows one level below `parent`: 款 of a 类, 项 of a 款."""
-    assert parent.code is not None
-    want = {3: 5, 5: 7}.get(len(parent.code))
-    return [r for r in rows if r.code and len(r.code) == want and r.code.startswith(parent.code)]
-
-
 def label(t: int, row: Row) -> str:
     name = f"{row.code} {row.name}" if row.code else row.name
     return f"表{t} {name}".strip()
@@ -47,3 +40,31 @@ def amount_columns(n: int, side: int | None = None) -> tuple[str, ...]:
     sides = LAYOUTS[n].sides if side is None else (LAYOUTS[n].sides[side],)
     return tuple(c.key for s in sides for c in s.columns)
 
+
+
+def money(v: float, decimals: int = 2) -> str:
+    """An amount as a disclosure prints money: thousands separators, its own decimals.
+    Never `:g`, which keeps six significant digits (95,160.46 became 95160.5)."""
+    decimals = max(0, decimals)  # 1.25亿元 is 12,500 万元 printed to the hundred (decimals −2)
+    if round(v, decimals) == 0:
+        v = 0.0  # no "-0.00"
+    return f"{v:,.{decimals}f}"
+
+
+def yuan(v: float) -> str:
+    """元 as the 绩效 tables print them: whole 元 unless the document gave fen."""
+    return money(v, 0 if abs(v - round(v)) < 0.005 else 2)
+
+
+_CN = "〇一二三四五六七八九十"
+
+
+def numeral(n: int) -> str:
+    """1…99 in Chinese numerals; a section keyed 20 + n (a second heading of one kind,
+    `read.narrative_stream.find_sections`) is named by its printed numeral n."""
+    if n > 20:
+        n -= 20
+    if n <= 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")

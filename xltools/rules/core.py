@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Literal, Protocol, Union
 
 from ..findings import Where
+from ..tolerance import NO_DIFFERENCE, tail_tolerance
 from ..model import Document
 
 Level = Literal["M", "A"]
@@ -60,6 +61,7 @@ class AtMost:
 
     lhs: Terms
     rhs: Terms
+    tolerance: float | None = None
 
 
 @dataclass(frozen=True)
@@ -151,9 +153,12 @@ class Outcome:
     diff: float | None
 
 
-def tail_tolerance(cells: int) -> float:
-    """DOMAIN.md: within 0.005 × cells added, at least 0.01, a difference is 尾差."""
-    return max(0.01, 0.005 * cells)
+def tolerance_of(rel: Equal | AtMost) -> float:
+    """The 尾差 tolerance of a relation: its own, or by the cells each side adds. The one
+    place it is decided: `judge` and the workbook's formulas both ask here."""
+    if rel.tolerance is not None:
+        return rel.tolerance
+    return tail_tolerance(max(len(rel.lhs), len(rel.rhs)))
 
 
 def total(values: Values, ts: Terms) -> float:
@@ -161,7 +166,7 @@ def total(values: Values, ts: Terms) -> float:
 
 
 def _cmp(diff: float, tol: float) -> Status:
-    if abs(diff) < 0.0049:
+    if abs(diff) < NO_DIFFERENCE:
         return "pass"
     return "tail" if abs(diff) <= tol + 1e-9 else "fail"
 
@@ -175,14 +180,13 @@ def judge(rel: Relation, values: Values) -> Outcome:
         actual = round(total(values, rel.lhs), rel.decimals)
         expected = round(total(values, rel.rhs), rel.decimals)
         diff = round(actual - expected, 2)
-        tol = rel.tolerance if rel.tolerance is not None else tail_tolerance(max(len(rel.lhs), len(rel.rhs)))
-        return Outcome(_cmp(diff, tol), expected, actual, diff)
+        return Outcome(_cmp(diff, tolerance_of(rel)), expected, actual, diff)
     if isinstance(rel, AtMost):
         lhs = round(total(values, rel.lhs), 2)
         rhs = round(total(values, rel.rhs), 2)
         diff = round(lhs - rhs, 2)
-        tol = tail_tolerance(max(len(rel.lhs), len(rel.rhs)))
-        status: Status = "pass" if diff <= 0.0049 else ("tail" if diff <= tol + 1e-9 else "fail")
+        tol = tolerance_of(rel)
+        status: Status = "pass" if diff <= NO_DIFFERENCE else ("tail" if diff <= tol + 1e-9 else "fail")
         return Outcome(status, rhs, lhs, diff)
     if isinstance(rel, ShareOf):
         printed = values.value(rel.printed)

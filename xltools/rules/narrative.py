@@ -5,26 +5,22 @@ from typing import Iterator
 
 from ..layouts import CLASS_NAMES
 from ..model import Document, Figure
+from .common import money, numeral
 from .core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
 from .narrative_map import (Cell, cells_for, has_value, missing_tables, nref, partner, present, previous, refs,
                             share_base)
 
-_CN = "〇一二三四五六七八九十"
-
-
-def _numeral(n: int) -> str:
-    """1…99 in Chinese numerals; a section keyed 20 + n (a second heading of one kind,
-    `read.narrative_stream.find_sections`) is named by its printed numeral n."""
-    if n > 20:
-        n -= 20
-    if n <= 10:
-        return _CN[n]
-    tens, ones = divmod(n, 10)
-    return (_CN[tens] if tens > 1 else "") + "十" + (_CN[ones] if ones else "")
+def shown(f: Figure) -> str:
+    """A figure as the text printed it: its decimals, every digit."""
+    if f.kind in ("share", "growth"):
+        return f"{f.value:.{max(0, f.decimals)}f}"
+    if f.kind == "count":
+        return f"{f.value:g}"
+    return money(f.value, f.decimals)
 
 
 def _where(f: Figure) -> str:
-    return f"说明{_numeral(f.section)}“{f.subject}”{f.value:g}"
+    return f"说明{numeral(f.section)}“{f.subject}”{shown(f)}"
 
 
 def _figs(doc: Document, kind: str, prefix: str = "") -> Iterator[Figure]:
@@ -122,7 +118,7 @@ def _growth(doc: Document) -> Iterator[Instance]:
             continue
         change = partner(figs, f, "change")
         base = partner(figs, f, "base")
-        said = f"（{change.word or ''}{abs(change.value):g}万元）" if change else ""
+        said = f"（{change.word or ''}{money(abs(change.value), change.decimals)}万元）" if change else ""
         lines = tuple(g.line for g in (change, base) if g is not None)
         if base is not None:
             # The base printed inline ("比2025年预算A万元减少X万元，下降Y%"): Y = X / A.
@@ -131,7 +127,7 @@ def _growth(doc: Document) -> Iterator[Instance]:
                                        lines=(f.line, base.line)), where + "（上年为零，不得有增减率）")
             elif change is not None:
                 yield Instance(GrowthOf(nref(f), nref(change), (Term(nref(base)), Term(nref(change))), f.decimals),
-                               f"{where}{said}（上年{base.value:g}万元）", lines)
+                               f"{where}{said}（上年{shown(base)}万元）", lines)
             else:
                 current = _current(doc, f)
                 if current is None:
@@ -139,7 +135,7 @@ def _growth(doc: Document) -> Iterator[Instance]:
                     continue
                 # (current − base) / base, as a share with a negative term
                 yield Instance(ShareOf(nref(f), current + (Term(nref(base), -1.0),), (Term(nref(base)),), f.decimals),
-                               f"{where}（上年{base.value:g}万元）", lines)
+                               f"{where}（上年{shown(base)}万元）", lines)
             continue
         if change is None:
             yield _unchecked(f, "说明未列增减额，未能确定增减率的基数", where)
@@ -158,7 +154,7 @@ def _bases(doc: Document) -> Iterator[Instance]:
         change = partner(figs, b, "change")
         if change is None:
             continue
-        where = f"{_where(b)}（上年数）{change.word or ''}{abs(change.value):g}万元"
+        where = f"{_where(b)}（上年数）{change.word or ''}{money(abs(change.value), change.decimals)}万元"
         current = _current(doc, b)
         if current is None:
             yield _unchecked(b, "未能确定本年数", where)
@@ -203,7 +199,7 @@ def _procurement(doc: Document) -> Iterator[Instance]:
     parts = [_first(doc, f"政府采购:{p}", "amount") for p in ("货物", "工程", "服务")]
     if total and all(parts):
         yield Instance(Equal((Term(nref(total)),), tuple(Term(nref(p)) for p in parts if p), decimals=_decimals(total)),
-                       f"政府采购预算总额{total.value:g} = 货物 + 工程 + 服务")
+                       f"政府采购预算总额{shown(total)} = 货物 + 工程 + 服务")
 
 
 def _performance_sums(doc: Document) -> Iterator[Instance]:
@@ -220,14 +216,14 @@ def _performance_sums(doc: Document) -> Iterator[Instance]:
     if basic and project:
         for f in _figs(doc, "amount", "绩效:整体:合计"):
             yield Instance(Equal((Term(nref(f)),), (Term(nref(basic)), Term(nref(project))), decimals=_decimals(f)),
-                           f"整体绩效目标资金{f.value:g} = 基本支出 + 项目支出")
+                           f"整体绩效目标资金{shown(f)} = 基本支出 + 项目支出")
 
 
 def _performance_t12(doc: Document) -> Iterator[Instance]:
     f = _first(doc, "绩效:纳入:金额", "amount")
     if f and doc.table(12) is not None:
         yield Instance(Equal((Term(nref(f)),), (Term(Ref("t12", "总计", "合计")),), decimals=_decimals(f)),
-                       f"纳入绩效目标管理的项目金额{f.value:g} = 表12 合计")
+                       f"纳入绩效目标管理的项目金额{shown(f)} = 表12 合计")
 
 
 def _norm(s: str) -> str:
@@ -245,7 +241,9 @@ def _class_names(doc: Document) -> Iterator[Instance]:
         ok = _norm(name) in allowed
         expected = CLASS_NAMES.get(code) or (sorted(allowed)[0] if allowed else None)
         yield Instance(Verdict(ok, expected=expected, actual=name, lines=(line,)),
-                       f"说明所称类名“{name}”" + (f"（{code}）" if code else "（不是功能分类类名）"))
+                       f"说明所称类名“{name}”" + (f"（{code}）" if code else "（不是功能分类类名）")
+                       # the finding is this text: it names what the tables call the class
+                       + (f"，报表为“{expected}”" if not ok and expected else ""))
 
 
 # Sections of 第三部分 that restate a table: a section missing, or read with no figure, while

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from ..model import Document, Figure, ProjectTable, Row
-from .common import cell
+from .common import cell, money
 from .core import Equal, Instance, Ref, Rule, Term, Unchecked, Verdict, terms
 from .performance_match import Matching, match, norm_name, wan
 
@@ -72,22 +72,25 @@ def _name(doc: Document) -> Iterator[Instance]:
         t, r = p.table, p.row
         same = norm_name(t.name) == norm_name(r.name)
         subject = (f"{_at(t)} 与 {_row(r)} 名称一致" if same else
-                   f"{_at(t)} 与 {_row(r)} 金额相同（{wan(t):.2f} 万元）而名称不同")
+                   f"{_at(t)}与{_row(r)}金额相同（{money(wan(t) or 0)} 万元）而名称不同")
         yield Instance(Verdict(same, r.name, t.name, (_p(t, "annual:总额"), cell(12, r.key, "合计")),
                                (t.name_line, r.line)), subject)
 
 
 def _covers(doc: Document) -> Iterator[Instance]:
     m = _matching(doc)
-    for t, rows in m.covers if m else ():
-        names = "、".join(_row(r) for r in rows)
-        amounts = " + ".join(f"{r.get('合计') or 0:.2f}" for r in rows)
+    if m is None:
+        return
+    for t, rows in m.covers:
+        # The rows' lines are the finding's places: the text names them once, by name.
+        names = "、".join(f"“{r.name}”" for r in rows)
+        amounts = " + ".join(money(r.get("合计") or 0) for r in rows)
         own = [r for r in rows if any(p.row.key == r.key for p in m.pairs)]
-        extra = "，这些项目另有各自的绩效目标表" if own else ""
+        extra = "，它们另有各自的绩效目标表" if own else ""
         yield Instance(Verdict(False, 1, len(rows),
                                (_p(t, "annual:总额"),) + tuple(cell(12, r.key, "合计") for r in rows),
                                (t.name_line,) + tuple(r.line for r in rows)),
-                       f"{_at(t)}（{wan(t):.2f} 万元）合并了 {len(rows)} 个表12项目：{names}（{amounts}）{extra}")
+                       f"{_at(t)}（{money(wan(t) or 0)} 万元）合并了表12 的 {len(rows)} 个项目{names}（{amounts}）{extra}")
 
 
 def _unmatched(doc: Document) -> Iterator[Instance]:
@@ -98,7 +101,7 @@ def _unmatched(doc: Document) -> Iterator[Instance]:
     for t in doc.projects:
         ok = t.key not in homeless
         yield Instance(Verdict(ok, None, None, (_p(t, "annual:总额"),), (t.name_line,)),
-                       f"{_at(t)}（{(wan(t) or 0):.2f} 万元）" + ("在表12中有对应项目" if ok else "在表12中找不到对应项目"))
+                       f"{_at(t)}（{money(wan(t) or 0)} 万元）" + ("在表12中有对应项目" if ok else "在表12中找不到对应项目"))
 
 
 def _missing(doc: Document) -> Iterator[Instance]:
@@ -116,7 +119,7 @@ def _missing(doc: Document) -> Iterator[Instance]:
             continue
         ok = r.key not in lacking
         yield Instance(Verdict(ok, None, None, (cell(12, r.key, "合计"),), (r.line,)),
-                       f"{_row(r)}（{(r.get('合计') or 0):.2f} 万元）" + ("有绩效目标表" if ok else "没有绩效目标表"))
+                       f"{_row(r)}（{money(r.get('合计') or 0)} 万元）" + ("有绩效目标表" if ok else "没有绩效目标表"))
 
 
 def _duplicate(doc: Document) -> Iterator[Instance]:
@@ -129,9 +132,9 @@ def _duplicate(doc: Document) -> Iterator[Instance]:
             yield Instance(Verdict(True, None, None, (_p(t, "annual:总额"),), (t.name_line,)), f"{_at(t)} 未重复")
     for t, first, r in m.duplicates:
         where = (t.name_line, first.name_line) + ((r.line,) if r else ())
-        of = f"，同属 {_row(r)}" if r else ""
+        of = f"，同属{_row(r)}" if r else ""
         yield Instance(Verdict(False, 1, 2, (_p(t, "annual:总额"), _p(first, "annual:总额")), where),
-                       f"{_at(t)} 重复了第{first.name_line}行的绩效目标表{of}")
+                       f"{_at(t)}重复了第{first.name_line}行的绩效目标表{of}")
 
 
 def _announced_lines(doc: Document, kind: str) -> tuple[int, ...]:

@@ -38,6 +38,10 @@ class DocumentValues:
             return (o.by_source if ref.row == "source" else o.by_direction).get(ref.column)
         raise KeyError(ref)
 
+    def printed(self, ref: Ref) -> float | None:
+        """A text holds only what it printed."""
+        return self.value(ref)
+
     def where(self, ref: Ref) -> Where | None:
         s = ref.sheet
         if s.startswith("t"):

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from ..layouts import FUND_TYPES, SOURCES
+from ..layouts import CLASS_TOTAL, FUND_TYPES, LAYOUTS, SOURCES, parts_of
 from ..model import Document, Row
-from .common import cell, cells, children, coded_rows, label, present, table
+from .common import cell, cells, coded_rows, label, present, table
 from .core import Equal, Instance, Rule, terms
 
 Gen = Callable[[Document], Iterable[Instance]]
@@ -28,24 +28,37 @@ def _row_sum(n: int, total: str, parts: tuple[str, ...], keep: Callable[[Row], b
 
 
 def _hierarchy(n: int, columns: tuple[str, ...], prefix: str = "") -> Gen:
-    """类 = Σ 款, 款 = Σ 项, and the 合计 row = Σ 类, in every amount column."""
+    """类 = Σ 款, 款 = Σ 项, and the 合计 row = Σ 类, in every amount column: the rows that
+    add into each other as the layout declares (`layouts.adds_into`)."""
 
     def gen(doc: Document) -> Iterator[Instance]:
         if not present(doc, n):
             return
         t = table(doc, n)
         rows = coded_rows(t, prefix)
-        tops = [r for r in rows if r.code and len(r.code) == 3]
+        parts = parts_of(n, rows)
         total = t.row(prefix + "合计")
+        tops = parts.get(prefix + "合计", [])
         for col in columns:
             if total is not None and tops:
-                yield Instance(Equal(terms(cell(n, total.key, col)), cells(n, (r.key for r in tops), col)),
-                               f"表{n} 合计 = Σ 类（{col}）")
+                yield Instance(Equal(terms(cell(n, total.key, col)), cells(n, tops, col)), f"表{n} 合计 = Σ 类（{col}）")
             for parent in rows:
-                kids = children(rows, parent)
+                kids = parts.get(parent.key)
                 if kids:
-                    yield Instance(Equal(terms(cell(n, parent.key, col)), cells(n, (k.key for k in kids), col)),
+                    yield Instance(Equal(terms(cell(n, parent.key, col)), cells(n, kids, col)),
                                    f"{label(n, parent)} = Σ 下级科目（{col}）")
+
+    return gen
+
+
+def _declared(n: int, total: str, columns: tuple[str, ...], subject: str) -> Gen:
+    """A fixed sum the layout declares (`Layout.sums`): total = Σ its parts, per column."""
+    def gen(doc: Document) -> Iterator[Instance]:
+        if not present(doc, n):
+            return
+        parts = dict(LAYOUTS[n].sums)[total]
+        for col in columns:
+            yield Instance(Equal(terms(cell(n, total, col)), cells(n, parts, col)), f"{subject}（{col}）")
 
     return gen
 
@@ -61,32 +74,32 @@ def _equal(n: int, lhs: tuple[tuple[str, str], ...], rhs: tuple[tuple[str, str],
     return gen
 
 
-def _classes_sum(n: int, total_key: str, columns: tuple[str, ...]) -> Gen:
+def _classes_sum(n: int, columns: tuple[str, ...]) -> Gen:
     """表1/表4: 本年支出合计 = Σ of the printed 类 rows, per column."""
 
     def gen(doc: Document) -> Iterator[Instance]:
         if not present(doc, n):
             return
-        t = table(doc, n)
-        classes = [r.key for r in t.rows if r.kind == "class"]
+        classes = parts_of(n, table(doc, n).rows).get(CLASS_TOTAL, [])
         for col in columns:
-            yield Instance(Equal(terms(cell(n, total_key, col)), cells(n, classes, col)),
-                           f"表{n} {total_key} = Σ 类（{col}）")
+            yield Instance(Equal(terms(cell(n, CLASS_TOTAL, col)), cells(n, classes, col)),
+                           f"表{n} {CLASS_TOTAL} = Σ 类（{col}）")
 
     return gen
 
 
 def _children_sum(n: int, columns: tuple[str, ...]) -> Gen:
-    """Rows that others name as `parent` (表6 class rows, 表11 部门合计, 表12/13 units and
-    grand total) equal the sum of their direct children."""
+    """Rows that others add into (表6 class rows, 表11 部门合计, 表12/13 units and grand
+    total) equal the sum of their direct children; 表6's 合计 is `_t6_total`."""
 
     def gen(doc: Document) -> Iterator[Instance]:
         if not present(doc, n):
             return
         t = table(doc, n)
+        parts = parts_of(n, t.rows)
         for parent in t.rows:
-            kids = [r.key for r in t.rows if r.parent == parent.key]
-            if not kids:
+            kids = parts.get(parent.key)
+            if not kids or (LAYOUTS[n].kind == "economic" and parent.key == LAYOUTS[n].total_key):
                 continue
             for col in columns:
                 yield Instance(Equal(terms(cell(n, parent.key, col)), cells(n, kids, col)),
@@ -119,21 +132,11 @@ def _t6_total(doc: Document) -> Iterator[Instance]:
     if not present(doc, 6):
         return
     t = table(doc, 6)
-    classes = [r.key for r in t.rows if r.kind == "class"]
+    classes = parts_of(6, t.rows).get("合计", [])
     if t.row("合计") is None or not classes:
         return
     for col in ("合计", "人员经费", "公用经费"):
         yield Instance(Equal(terms(cell(6, "合计", col)), cells(6, classes, col)), f"表6 合计 = Σ 类款（{col}）")
-
-
-def _each_column(n: int, columns: tuple[str, ...], lhs: tuple[str, ...], rhs: tuple[str, ...], subject: str) -> Gen:
-    def gen(doc: Document) -> Iterator[Instance]:
-        if not present(doc, n):
-            return
-        for col in columns:
-            yield Instance(Equal(cells(n, lhs, col), cells(n, rhs, col)), f"{subject}（{col}）")
-
-    return gen
 
 
 _T1_EXP = ("合计", "当年预算安排", "上年结转安排")
@@ -162,9 +165,9 @@ RULES: tuple[Rule, ...] = (
           _equal(1, (("收入总计", "金额"),), (("支出总计", "合计"),), "表1 收入总计 = 支出总计")),
     _rule("T1-ROW", "表1 各类支出合计等于当年预算安排加上年结转安排",
           _row_sum(1, "合计", ("当年预算安排", "上年结转安排"), lambda r: "合计" in r.amounts)),
-    _rule("T1-CLASSES", "表1 本年支出合计等于各类支出之和", _classes_sum(1, "本年支出合计", _T1_EXP)),
+    _rule("T1-CLASSES", "表1 本年支出合计等于各类支出之和", _classes_sum(1, _T1_EXP)),
     _rule("T1-EXP-TOTAL", "表1 支出总计等于本年支出合计加年终结转",
-          _each_column(1, _T1_EXP, ("支出总计",), ("本年支出合计", "年终结转"), "表1 支出总计 = 本年支出合计 + 年终结转")),
+          _declared(1, "支出总计", _T1_EXP, "表1 支出总计 = 本年支出合计 + 年终结转")),
     # 表2
     _rule("T2-ROW", "表2 每行本年收入合计等于各项来源之和", _row_sum(2, "合计", SOURCES)),
     _rule("T2-HIER", "表2 科目层级汇总（类 = Σ款，款 = Σ项，合计 = Σ类）", _hierarchy(2, ("合计", *SOURCES, "上年结转"))),
@@ -184,9 +187,9 @@ RULES: tuple[Rule, ...] = (
           _equal(4, (("收入总计", "金额"),), (("支出总计", "小计"),), "表4 收入总计 = 支出总计")),
     _rule("T4-ROW", "表4 各类支出小计等于三类拨款之和",
           _row_sum(4, "小计", FUND_TYPES, lambda r: "小计" in r.amounts)),
-    _rule("T4-CLASSES", "表4 本年支出合计等于各类支出之和", _classes_sum(4, "本年支出合计", _T4_EXP)),
+    _rule("T4-CLASSES", "表4 本年支出合计等于各类支出之和", _classes_sum(4, _T4_EXP)),
     _rule("T4-EXP-TOTAL", "表4 支出总计等于本年支出合计加年终结转",
-          _each_column(4, _T4_EXP, ("支出总计",), ("本年支出合计", "年终结转"), "表4 支出总计 = 本年支出合计 + 年终结转")),
+          _declared(4, "支出总计", _T4_EXP, "表4 支出总计 = 本年支出合计 + 年终结转")),
     # 表5
     _rule("T5-ROW", "表5 每行合计等于基本支出加项目支出", _row_sum(5, "合计", ("基本支出", "项目支出"))),
     _rule("T5-HIER", "表5 科目层级汇总（类 = Σ款，款 = Σ项，合计 = Σ类）", _hierarchy(5, _BP)),
@@ -207,11 +210,9 @@ RULES: tuple[Rule, ...] = (
     # 表10
     _rule("T10-ROW", "表10 每行合计等于三类拨款之和", _row_sum(10, "合计", FUND_TYPES)),
     _rule("T10-CAR", "表10 公务用车购置及运行费等于①购置费加②运行维护费",
-          _each_column(10, _FUNDS, ("公务用车购置及运行费",), ("公务用车购置费", "公务用车运行维护费"),
-                       "表10 公务用车购置及运行费 = ① + ②")),
+          _declared(10, "公务用车购置及运行费", _FUNDS, "表10 公务用车购置及运行费 = ① + ②")),
     _rule("T10-TOTAL", "表10 合计等于三项经费之和",
-          _each_column(10, _FUNDS, ("合计",), ("因公出国（境）费", "公务接待费", "公务用车购置及运行费"),
-                       "表10 合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")),
+          _declared(10, "合计", _FUNDS, "表10 合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")),
     # 表11
     _rule("T11-ROW", "表11 每行合计等于三类拨款之和", _row_sum(11, "合计", FUND_TYPES)),
     _rule("T11-UNITS", "表11 部门合计等于各单位之和", _children_sum(11, _FUNDS)),

@@ -1,5 +1,6 @@
-"""The open workbook's cells back into a `Document`: the stored structure (hidden sheet
-`_结构`) for what the text said, the table sheets for the rows as the user left them.
+"""A workbook's cells back into a `Document` and a source of values: the one read-back
+that `xltools check BOOK.xlsx` and every Excel button use. The stored structure (hidden
+sheet `_结构`) gives what the text said, the table sheets the rows as the user left them.
 
 Rows are matched to the stored ones by (code, name) in order; a row the user added gets a
 key from its code (coded tables) or its position, and hangs under the nearest row above
@@ -12,13 +13,17 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..layouts import LAYOUTS, T9_INCOME_PREFIX
-from ..model import Amount, Document, Row, Table
-from ..render import structure
-from ..render.address import grid_for
-from ..render.plan import place, plan_document
-from ..render.sheets import TABLE_SHEETS
-from .messages import UserError
+from .findings import Where
+from .layouts import LAYOUTS, T9_INCOME_PREFIX
+from .model import Amount, Document, Row, Table
+from .plan import cell_key, derivations, place, plan_document
+from .read.errors import ReadError
+from .render import structure
+from .render.address import AddressMap, cell, grid_for
+from .render.extra import place_narrative, place_performance
+from .render.sheets import TABLE_SHEETS
+from .rules.core import Ref
+from .rules.resolve import DocumentValues
 
 Grid = list[list[Any]]
 Positions = dict[tuple[int, str], int]  # (table, row key) → 1-based sheet row
@@ -30,12 +35,16 @@ class ReadBack:
     positions: Positions = field(default_factory=dict)
 
 
-def stored_document(values: dict[str, Grid]) -> Document:
+def stored_document(values: dict[str, Grid], source: str = "当前工作簿") -> Document:
     grid = values.get(structure.SHEET)
     if not grid:
-        raise UserError("这不是 xltools 导入过的工作簿（缺少隐藏表 _结构），请先导入文本",
-                        "not an xltools workbook with a document (hidden sheet _结构 missing): import a text first")
-    return structure.from_json("".join(str(r[0] or "") for r in grid if r))
+        raise ReadError(source, None, f"不是 xltools 工作簿（没有隐藏表 {structure.SHEET}），请用 xltools import 或“导入”按钮生成",
+                        f"not an xltools workbook (no hidden sheet {structure.SHEET}): make one with xltools import or the 导入 button")
+    try:
+        return structure.from_json("".join(str(r[0] or "") for r in grid if r))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ReadError(source, None, f"{structure.SHEET} 工作表已损坏，无法还原表结构",
+                        f"the {structure.SHEET} sheet is damaged: the table structure cannot be restored") from exc
 
 
 def _cell(grid: Grid, row: int, col: int) -> Any:
@@ -70,7 +79,7 @@ def _level(code: str) -> int:
 def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions) -> Table | None:
     plan = place(n, base)
     g = grid_for(plan)
-    base_rows = list(base.rows) if base else []
+    economic = LAYOUTS[n].kind == "economic"  # two label columns, neither a code
     rows: list[Row] = []
     used: set[str] = set()
     for side_i, (side, (_, placed)) in enumerate(zip(g.sides, plan.sides)):
@@ -81,7 +90,7 @@ def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions) ->
             amounts = {k: _amount(_cell(grid, r, c)) for k, c in side.amount_cols.items()}
             if not any(labels) and all(v is None for v in amounts.values()):
                 continue
-            coded = len(side.label_cols) == 2 and n != 6
+            coded = len(side.label_cols) == 2 and not economic
             code = labels[0] if coded else ""
             name = labels[-1] if coded else labels[0]
             match = next((p for p in known if p.key not in used and p.code == code and p.name == name), None)
@@ -96,18 +105,17 @@ def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions) ->
                 row = src if src is not None else Row(key, match.name, {}, 0, code=match.code or None,
                                                       kind="total" if match.level == 0 else "item", level=match.level)
             else:
-                prefix = T9_INCOME_PREFIX if n == 9 and side_i == 0 else ""
+                prefix = T9_INCOME_PREFIX if LAYOUTS[n].coded and len(g.sides) == 2 and side_i == 0 else ""
                 key = prefix + code if code else f"x{side_i}_{r}"
                 if key in used:
                     continue
                 used.add(key)
-                kind = "item"
-                row = Row(key, name, {}, 0, code=code or None, kind=kind,
+                row = Row(key, name, {}, 0, code=code or None, kind="item",
                           level=_level(code) if code else 2, parent=None if code else last_parent,
-                          second_name=labels[1] if n == 6 and len(labels) > 1 else None)
+                          second_name=labels[1] if economic and len(labels) > 1 else None)
             if row.kind != "item" and row.kind != "total":
                 last_parent = row.key
-            elif n in (6, 11) and row.kind == "class":
+            elif LAYOUTS[n].kind in ("economic", "units") and row.kind == "class":
                 last_parent = row.key
             positions[(n, row.key)] = r
             orig = {k: _amount(_cell(grid, r, g.orig_cols[k])) for k in side.amount_cols if k in g.orig_cols}
@@ -140,11 +148,77 @@ def _settle(doc: Document) -> Document:
     return dataclasses.replace(doc, tables=tables)
 
 
-def read_back(values: dict[str, Grid]) -> ReadBack:
-    base = stored_document(values)
+def read_back(values: dict[str, Grid], source: str = "当前工作簿") -> ReadBack:
+    base = stored_document(values, source)
     positions: Positions = {}
     tables: dict[int, Table | None] = {}
     for n in LAYOUTS:
         grid = values.get(TABLE_SHEETS[n])
         tables[n] = _read_table(n, grid, base.table(n), positions) if grid is not None else base.table(n)
     return ReadBack(_settle(dataclasses.replace(base, tables=tables)), positions)
+
+
+class SheetValues:
+    """The rules' source of values in a workbook: each figure as its cell holds it now
+    (`value`), and as printed (`printed`: a derived cell's 原表数, or the cell itself where
+    the officer filled the table by hand and there is none)."""
+
+    def __init__(self, values: dict[str, Grid], source: str = "当前工作簿") -> None:
+        back = read_back(values, source)
+        self.doc = back.doc
+        self.positions = back.positions
+        self._grids = values
+        plans = plan_document(self.doc)
+        self._derived = derivations(plans)
+        self._sheets = {n: grid_for(p) for n, p in plans.items()}
+        amap = AddressMap(plans, self._sheets)
+        place_narrative(self.doc, amap)
+        place_performance(self.doc, amap)
+        self._other = amap.other
+        self._lines = DocumentValues(self.doc)
+
+    def place(self, ref: Ref) -> tuple[str, str] | None:
+        """The sheet and cell of the figure `ref` names, as the user left the sheet."""
+        key = cell_key(ref)
+        if key is None:
+            return self._other.get(ref)
+        row = self.positions.get((key[0], key[1]))
+        col = self._sheets[key[0]].main_col(key[2])
+        return (TABLE_SHEETS[key[0]], cell(col, row)) if row and col else None
+
+    def _at(self, place: tuple[str, str] | None) -> float | None:
+        if place is None:
+            return None
+        grid = self._grids.get(place[0]) or []
+        col, row = _split(place[1])
+        return _amount(_cell(grid, row, col))
+
+    def value(self, ref: Ref) -> float | None:
+        return self._at(self.place(ref))
+
+    def printed(self, ref: Ref) -> float | None:
+        key = cell_key(ref)
+        if key is not None and key in self._derived:
+            row = self.positions.get((key[0], key[1]))
+            col = self._sheets[key[0]].orig_cols.get(key[2])
+            if row and col:
+                orig = self._at((TABLE_SHEETS[key[0]], cell(col, row)))
+                if orig is not None:
+                    return orig
+        return self.value(ref)
+
+    def where(self, ref: Ref) -> Where | None:
+        src = self._lines.where(ref)
+        place = self.place(ref)
+        line = src.line or None if src else None  # a row the user added has no source line
+        table = src.table if src else None
+        if place is None:
+            return Where(line=line, table=table) if src else None
+        return Where(line=line, table=table, sheet=place[0], cell=place[1])
+
+
+def _split(a1: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    letters, row = coordinate_from_string(a1)
+    return column_index_from_string(letters), row

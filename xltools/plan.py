@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..layouts import CLASSES, LAYOUTS, T1_EXPENSE_TOTALS, T1_INCOME, T4_INCOME, T9_INCOME_PREFIX, T10_ROWS
-from ..model import Document, Row, Table
-from ..rules import CATALOGUE
-from ..rules.core import Equal, Ref
+from .layouts import LAYOUTS, T9_INCOME_PREFIX
+from .model import Document, Row, Table
+from .rules import CATALOGUE
+from .rules.core import Equal, Ref
 
 CellKey = tuple[int, str, str]
 Terms = tuple[tuple[CellKey, float], ...]
@@ -39,10 +39,6 @@ class TablePlan:
 
     def placed(self) -> dict[str, Placed]:
         return {p.key: p for _, rows in self.sides for p in rows}
-
-
-TREE_TOTALS: dict[int, str] = {2: "合计", 3: "合计", 5: "合计", 6: "合计", 7: "合计", 8: "合计",
-                               11: "部门合计", 12: "总计", 13: "总计"}
 
 
 def _code(row: Row) -> str:
@@ -71,15 +67,17 @@ def _free(rows: list[Row]) -> list[Placed]:
 def place(n: int, table: Table | None) -> TablePlan:
     rows = table.rows if table else ()
     lay = LAYOUTS[n]
-    if n in (1, 4):
-        income_keys = {k for k, _ in lay.sides[0].fixed_rows}
-        income = _fixed(tuple(r for r in rows if r.key in income_keys or not r.key[:1].isdigit() and r.key not in {k for k, _ in T1_EXPENSE_TOTALS}),
-                        T1_INCOME if n == 1 else T4_INCOME, False)
-        expense = _fixed(tuple(r for r in rows if r.key not in {p.key for p in income}), CLASSES + T1_EXPENSE_TOTALS, True)
-        return TablePlan(n, table, [("收入", income), ("支出", expense)])
-    if n == 10:
-        return TablePlan(n, table, [("", _fixed(rows, T10_ROWS, False))])
-    if n == 9:
+    if lay.kind == "summary":
+        income_side, expense_side = lay.sides
+        income_keys = {k for k, _ in income_side.fixed_rows}
+        expense_keys = {k for k, _ in expense_side.fixed_rows}
+        income = _fixed(tuple(r for r in rows if r.key in income_keys or not r.key[:1].isdigit() and r.key not in expense_keys),
+                        income_side.fixed_rows, False)
+        expense = _fixed(tuple(r for r in rows if r.key not in {p.key for p in income}), expense_side.fixed_rows, True)
+        return TablePlan(n, table, [(income_side.name, income), (expense_side.name, expense)])
+    if lay.kind == "fixed":
+        return TablePlan(n, table, [("", _fixed(rows, lay.sides[0].fixed_rows, False))])
+    if len(lay.sides) == 2:  # 表9: income rows under their prefix, expenditure rows
         inc = [r for r in rows if r.key.startswith(T9_INCOME_PREFIX)]
         exp = [r for r in rows if not r.key.startswith(T9_INCOME_PREFIX)]
         if not any(r.key == T9_INCOME_PREFIX + "合计" for r in inc):
@@ -88,7 +86,7 @@ def place(n: int, table: Table | None) -> TablePlan:
             exp.insert(0, Row("合计", "合计", {}, 0, kind="total"))
         return TablePlan(n, table, [("收入", _free(inc)), ("支出", _free(exp))])
     free = list(rows)
-    total = TREE_TOTALS.get(n, lay.total_key)
+    total = lay.total_key
     if not any(r.key == total for r in free):
         free.insert(0, Row(total, "合计" if total != "总计" else "总计", {}, 0, kind="total"))
     placed = _free(free)
@@ -102,7 +100,7 @@ def place(n: int, table: Table | None) -> TablePlan:
 _DERIVING = ("table", "cross")
 
 
-def _cell(ref: Ref) -> CellKey | None:
+def cell_key(ref: Ref) -> CellKey | None:
     return (int(ref.sheet[1:]), ref.row, ref.column) if ref.sheet.startswith("t") else None
 
 
@@ -139,8 +137,8 @@ def derive(doc: Document, plans: dict[int, TablePlan]) -> None:
                     if not isinstance(rel, Equal) or len(rel.lhs) != 1 or rel.lhs[0].factor != 1.0:
                         continue
                     lhs = rel.lhs[0].ref
-                    key = _cell(lhs)
-                    cells = [(_cell(t.ref), t.factor) for t in rel.rhs]
+                    key = cell_key(lhs)
+                    cells = [(cell_key(t.ref), t.factor) for t in rel.rhs]
                     if key is None or key in derived or key[1] not in placed.get(key[0], ()):
                         continue
                     if any(c is None for c, _ in cells):
@@ -161,10 +159,18 @@ def plan_document(doc: Document) -> dict[int, TablePlan]:
 
 
 def live_values(doc: Document, plans: dict[int, TablePlan]) -> dict[CellKey, float]:
-    """What every derived cell recomputes to (for the import's notes), in Python."""
+    """What every derived cell recomputes to on import, in Python."""
+    return recompute(doc, derivations(plans))
+
+
+def derivations(plans: dict[int, TablePlan]) -> dict[CellKey, Terms]:
     derived: dict[CellKey, Terms] = {}
     for p in plans.values():
         derived.update(p.derived)
+    return derived
+
+
+def recompute(doc: Document, derived: dict[CellKey, Terms]) -> dict[CellKey, float]:
     memo: dict[CellKey, float] = {}
 
     def printed(k: CellKey) -> float:

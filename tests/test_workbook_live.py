@@ -1,0 +1,178 @@
+"""Every verdict follows every input: an imported seed edited in 表2, 表3, 表5, 表6 and 表12,
+recalculated by each engine, judged in 校验 (no Python) and by `check BOOK.xlsx` and the Excel
+buttons (one read-back) exactly as Python's live evaluation of the edited document."""
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import SEED_PATHS
+from excel_harness import press
+from test_workbook_seeds import live_findings, python_verdicts
+from xltools.engine import recalc_many
+from xltools.engine.fast_model import FastModel
+from xltools.excel import buttons
+from xltools.excel.actions import evaluate_open
+from xltools.findings import Finding
+from xltools.model import Document
+from xltools.plan import derivations, plan_document
+from xltools.render.address import AddressMap, grid_for
+from xltools.workbook_check import check_workbook, grids_of, read_verdicts
+
+SEED = "001"
+# (table, row key, column) of an input cell, +100.00, and an identity between tables that the
+# edit must break: it is judged on the live figures of both sides.
+EDITS = {
+    2: ("2210201", "一般公共预算", "X-T1-T2-INCOME"),  # 住房公积金
+    3: ("2210201", "基本支出", "X-T1-T3-TOTAL"),
+    5: ("2210201", "基本支出", "X-T5-T2"),
+    6: ("p31", "人员经费", "X-T5-T6"),  # 退休费
+    12: ("p30", "一般公共预算", "X-T12-FUNDS"),  # 西街街道2024年戒毒经费
+}
+
+
+def edited(doc: Document, n: int) -> Document:
+    key, col, _ = EDITS[n]
+    t = doc.tables[n]
+    assert t is not None
+    rows = tuple(replace(r, amounts={**r.amounts, col: round((r.get(col) or 0.0) + 100, 2)}) if r.key == key else r
+                 for r in t.rows)
+    return replace(doc, tables={**doc.tables, n: replace(t, rows=rows)})
+
+
+def _shape(found: list[Finding]) -> list[tuple[str, str, str]]:
+    return sorted((f.rule, f.severity, f.message) for f in found)
+
+
+@pytest.fixture(scope="module")
+def books(seed_workbooks: dict[str, Path], docs: dict[str, Document],
+          tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int, str], Path]:
+    """(table edited, engine) → the seed's workbook with that one input raised by 100.00."""
+    doc = docs[SEED]
+    plans = plan_document(doc)
+    amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
+    d = tmp_path_factory.mktemp("live")
+    out: dict[tuple[int, str], Path] = {}
+    for n, (key, col, _) in EDITS.items():
+        assert (n, key, col) not in derivations(plans), "an input cell, not a formula"
+        sheet, a1 = amap.live_cell((n, key, col))  # type: ignore[misc]
+        wb = openpyxl.load_workbook(seed_workbooks[SEED])
+        new = round(wb[sheet][a1].value + 100, 2)
+        wb[sheet][a1].value = new
+        lo = d / f"t{n}_lo.xlsx"
+        wb.save(lo)
+        fast = shutil.copy(seed_workbooks[SEED], d / f"t{n}.xlsx")
+        model = FastModel.load(Path(fast)).calculate()
+        model.update({(sheet, a1): new})
+        model.write(Path(fast))
+        out[(n, "formulas")], out[(n, "libreoffice")] = Path(fast), lo
+    recalc_many([out[(n, "libreoffice")] for n in EDITS], "libreoffice")
+    return out
+
+
+@pytest.mark.parametrize("engine", ["formulas", "libreoffice"])
+@pytest.mark.parametrize("n", sorted(EDITS))
+def test_every_dependent_verdict_follows_the_edit(books: dict[tuple[int, str], Path], docs: dict[str, Document],
+                                                  n: int, engine: str) -> None:
+    doc = docs[SEED]
+    before, after = python_verdicts(doc), python_verdicts(edited(doc, n))
+    changed = {(rid, subject) for (rid, subject, a), (_, _, b) in zip(before, after) if a != b}
+    cross = EDITS[n][2]
+    assert any(rid == cross for rid, _ in changed), (n, sorted(changed)[:5])
+    got = [v for v in read_verdicts(books[(n, engine)]) if v[2] != "读取"]
+    assert got == after  # 校验, recalculated with no Python: every verdict as the live evaluation
+    assert {(r, s) for (r, s, v), (_, _, w) in zip(got, before) if v != w} == changed
+
+
+@pytest.mark.parametrize("n", sorted(EDITS))
+def test_check_book_and_buttons_find_what_the_live_evaluation_finds(books: dict[tuple[int, str], Path],
+                                                                    docs: dict[str, Document], n: int,
+                                                                    tmp_path: Path) -> None:
+    path = books[(n, "libreoffice")]
+    cli = check_workbook(path)
+    assert _shape(cli) == _shape(live_findings(edited(docs[SEED], n)))
+    cross = [f for f in cli if f.rule == EDITS[n][2] and f.severity == "error"]
+    assert cross and all(w.sheet and w.cell for w in cross[0].where if w.sheet is not None)
+    assert any(w.sheet for w in cross[0].where)
+    buttons_view = evaluate_open(grids_of(openpyxl.load_workbook(path, data_only=True)))
+    assert _shape(buttons_view) == _shape(cli)
+    copy = Path(shutil.copy(path, tmp_path / "flag.xlsx"))
+    msg, _ = press(copy, buttons.flag, calc=False)
+    m = re.search(r"不符 (\d+) 条，提示 (\d+) 条", msg)
+    assert m is not None, msg
+    assert (int(m.group(1)), int(m.group(2))) == (sum(f.severity == "error" for f in cli),
+                                                   sum(f.severity == "warning" for f in cli))
+
+
+def test_a_class_added_to_table_2_reaches_table_1(seed_workbooks: dict[str, Path], tmp_path: Path) -> None:
+    """213 农林水支出 is not in 000's 表2: an officer adds it (类, 款, 项) below the table."""
+    path = Path(shutil.copy(seed_workbooks["000"], tmp_path / "added.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    t2 = wb["表2 收入总表"]
+    last = max(r for r in range(1, t2.max_row + 1) if t2.cell(r, 1).value or t2.cell(r, 2).value)
+    for i, (code, name) in enumerate((("213", "农林水支出"), ("21301", "农业农村"), ("2130101", "行政运行"))):
+        r = last + 1 + i
+        t2.cell(r, 1).value = code
+        t2.cell(r, 2).value = name
+        t2.cell(r, 3).value = 12.34  # 合计
+        t2.cell(r, 4).value = 12.34  # 一般公共预算
+    wb.save(path)
+    recalc_many([path], "libreoffice")
+    t1 = openpyxl.load_workbook(path, data_only=True)["表1 收支总表"]
+    row = next(r for r in range(1, t1.max_row + 1) if t1.cell(r, 3).value == "213")
+    assert t1.cell(row, 4).value == "农林水支出"
+    assert t1.cell(row, 6).value == pytest.approx(12.34)  # 当年预算安排 = 表2 本年收入合计 of 213
+    assert t1.cell(row, 5).value == pytest.approx(12.34)  # its 合计
+    found = check_workbook(path)
+    # The new rows are read back: 表2's 合计 does not add them (a fixed sum) and says so.
+    assert any(f.rule == "T2-HIER" and f.severity == "error" and any(w.cell and w.sheet == "表2 收入总表" for w in f.where)
+               for f in found)
+
+
+def test_check_book_json_has_the_shape_of_a_texts_with_sheet_and_cell(books: dict[tuple[int, str], Path],
+                                                                      docs: dict[str, Document],
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from xltools.cli import main
+
+    path = books[(3, "formulas")]
+    assert main(["check", str(path), "--json"]) == 1
+    book = json.loads(capsys.readouterr().out)
+    assert main(["check", str(SEED_PATHS[SEED]), "--json"]) == 1
+    text = json.loads(capsys.readouterr().out)
+    assert book.keys() == text.keys() and book["source"] == str(path)
+    assert book["document"] == text["document"] and book["tables"]["3"]["rows"] == text["tables"]["3"]["rows"]
+    total = next(f for f in book["findings"] if f["rule"] == "X-T1-T3-TOTAL")
+    # 表3's 合计 live, 100.00 over the printed 3,340.11 after the edit, against 表1's.
+    assert total["severity"] == "error" and total["diff"] == pytest.approx(-100.0, abs=0.02)
+    assert {(w["sheet"], w["cell"]) for w in total["where"]} >= {("表3 支出总表", "C6")}
+    assert all("line" in w for w in total["where"])
+
+
+def test_a_template_filled_by_hand_is_judged_on_its_live_values(tmp_path: Path) -> None:
+    """No 原表数 anywhere: every figure as typed, 表1's 类 row pulled live from 表2 by code."""
+    from xltools.render.template import write_template
+
+    path = write_template(tmp_path / "hand.xlsx")
+    wb = openpyxl.load_workbook(path)
+    t2 = wb["表2 收入总表"]
+    typed = (("201", "一般公共服务支出", 50.0), ("20101", "人大事务", 50.0), ("2010101", "行政运行", 30.0),
+             ("2010102", "一般行政管理事务", 21.0))
+    for i, (code, name, amount) in enumerate(typed):
+        t2.cell(7 + i, 1).value, t2.cell(7 + i, 2).value, t2.cell(7 + i, 3).value = code, name, amount
+        t2.cell(7 + i, 4).value = 20.0 if code == "2010102" else amount  # 一般公共预算
+    t2["D6"].value = 50.0
+    wb.save(path)
+    recalc_many([path], "libreoffice")
+    v = openpyxl.load_workbook(path, data_only=True)
+    assert v["表1 收支总表"]["F6"].value == pytest.approx(50.0)  # 201 当年预算安排, from 表2
+    found = {(f.rule, f.message) for f in check_workbook(path) if f.severity == "error"}
+    assert ("T2-HIER", "表2 20101“人大事务” 50.00 ≠ Σ 下级科目 51.00（差 -1.00）") in found
+    assert ("T2-ROW", "表2 2010102“一般行政管理事务” 21.00 ≠ 一般公共预算 + … + 单位资金 20.00（差 1.00）") in found
+    assert not any(rule == "X-T1-T2-INCOME" for rule, _ in found)  # 表1 一般公共预算 = 表2's, live
