@@ -49,14 +49,19 @@ def _text(el: object) -> str:
     return "".join(out)
 
 
-def _cells(tr: object) -> Iterator[object]:
-    for child in tr:  # type: ignore[attr-defined]
-        if child.tag == f"{_W}tc":
+def _children(el: object, tag: str) -> Iterator[object]:
+    """The children of `el` with `tag`, also those Word wraps in content controls."""
+    for child in el:  # type: ignore[attr-defined]
+        if child.tag == f"{_W}{tag}":
             yield child
         elif child.tag in (f"{_W}sdt", f"{_W}customXml"):
             content = child.find(f"{_W}sdtContent") if child.tag == f"{_W}sdt" else child
             if content is not None:
-                yield from _cells(content)
+                yield from _children(content, tag)
+
+
+def _cells(tr: object) -> Iterator[object]:
+    return _children(tr, "tc")
 
 
 def _cell_text(tc: object) -> str:
@@ -71,13 +76,7 @@ def _cell_text(tc: object) -> str:
 
 def _rows(tbl: object) -> Iterator[object]:
     """The table's own rows (a table nested in a cell is read as that cell's text)."""
-    for child in tbl:  # type: ignore[attr-defined]
-        if child.tag == f"{_W}tr":
-            yield child
-        elif child.tag in (f"{_W}sdt", f"{_W}customXml"):
-            content = child.find(f"{_W}sdtContent") if child.tag == f"{_W}sdt" else child
-            if content is not None:
-                yield from _rows(content)
+    return _children(tbl, "tr")
 
 
 def _row(tr: object) -> str:
