@@ -318,6 +318,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileExistsError as exc:
         print(f"{exc.filename}: 文件已存在，未覆盖 / file exists, not overwritten", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of our output (`| head`) stopped reading: nothing is wrong with any file.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail too
+        return 0
     except OSError as exc:
         print(f"{exc.filename or ''}: 无法读写文件（{exc.strerror}） / cannot read or write the file ({exc.strerror})",
               file=sys.stderr)
