@@ -13,8 +13,7 @@ from xltools.model import Document, Figure, Narrative, ProjectTable, Row, Table
 from xltools.render.book import build
 from xltools.render.formulas import sum_expr
 from xltools.workbook_check import read_verdicts
-from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Verdict, judge, terms
-from xltools.rules.resolve import DocumentValues
+from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Verdict, terms
 
 
 def _row(key: str, name: str, line: int, **amounts: float | None) -> Row:

@@ -179,6 +179,11 @@ LAYOUTS: dict[int, Layout] = {
 }
 
 
+def code_level(code: str) -> int:
+    """A 功能/收入 code's level: 类 (3 digits) 1, 款 (5) 2, 项 (7) 3."""
+    return {3: 1, 5: 2, 7: 3}.get(len(code), 1)
+
+
 class RowLike(Protocol):
     """What `adds_into` reads of a row: the reader's drafts and the model's rows both have it."""
 

@@ -192,9 +192,7 @@ def recompute(doc: Document, derived: dict[CellKey, Terms]) -> dict[CellKey, flo
 def leaf_counts(plans: dict[int, TablePlan]) -> dict[CellKey, int]:
     """How many input cells each derived cell adds up, through every level: its 尾差
     tolerance grows with them (a 合计 over 20 项 may be off by more than one cent)."""
-    derived: dict[CellKey, Terms] = {}
-    for p in plans.values():
-        derived.update(p.derived)
+    derived = derivations(plans)
     memo: dict[CellKey, int] = {}
 
     def count(k: CellKey) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .findings import Where
-from .layouts import LAYOUTS, T9_INCOME_PREFIX
+from .layouts import LAYOUTS, T9_INCOME_PREFIX, code_level
 from .model import Amount, Document, Row, Table
 from .plan import cell_key, derivations, place, plan_document
 from .read.errors import ReadError
@@ -72,10 +72,6 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _level(code: str) -> int:
-    return {3: 1, 5: 2, 7: 3}.get(len(code), 1)
-
-
 def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions) -> Table | None:
     plan = place(n, base)
     g = grid_for(plan)
@@ -111,7 +107,7 @@ def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions) ->
                     continue
                 used.add(key)
                 row = Row(key, name, {}, 0, code=code or None, kind="item",
-                          level=_level(code) if code else 2, parent=None if code else last_parent,
+                          level=code_level(code) if code else 2, parent=None if code else last_parent,
                           second_name=labels[1] if economic and len(labels) > 1 else None)
             if row.kind != "item" and row.kind != "total":
                 last_parent = row.key

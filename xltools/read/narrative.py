@@ -12,7 +12,9 @@ from .text import Line
 
 _DELIM = re.compile(r"[，,；;。：:、]")
 _SENTENCE = re.compile(r"[。；;]")
-_CHANGE = re.compile(r"(增加|减少|增长|下降|降低|上升|增幅|降幅|增长率|下降率|压减|缩减|减幅)[了为约]?$")
+# The words a narrative states a change with (the draft reads the same list).
+CHANGE_WORDS = ("增加", "减少", "增长", "下降", "降低", "上升", "增幅", "降幅", "增长率", "下降率", "压减", "缩减", "减幅")
+_CHANGE = re.compile("(" + "|".join(CHANGE_WORDS) + ")[了为约]?$")
 _DOWN = ("减少", "下降", "降低", "降幅", "下降率", "压减", "缩减", "减幅")
 _SAME = re.compile(r"相同|持平|不变|无变化")
 _LIST = re.compile(r"用于|支出(?:主要)?(?:包括|有|为)|主要支出")
@@ -26,7 +28,7 @@ _YEAR_BASE = re.compile(r"(?:^|[^\d])(\d{4})年度?(?:年初)?(?:预算|决算)�
 # "上年无此项", "上年为0": a zero base, from which no growth rate may be stated.
 _ZERO_BASE = re.compile(r"上一?年度?(?:预算)?数?(?:为0(?![\d.])|为零|无此项|无该项|无此支出|未安排|没有安排|无预算)")
 # A reason clause ("主要原因是…") explains a change; the numbers in it restate nothing.
-_REASON = re.compile(r"原因(?:主要)?(?:是|为|在于|：|:)|主要由于|由于")
+REASON = re.compile(r"原因(?:主要)?(?:是|为|在于|：|:)|主要由于|由于")
 # "占本年收入的92.21%": the base a share names, if any.
 _SHARE_OF = re.compile(r"占(?:比)?(.*?)(?:的)?(?:比重|比例|份额)?$")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -149,7 +151,7 @@ def _is_base(sc: _Scan, clause: str) -> bool:
 def _reason_state(sc: _Scan, gap: str) -> None:
     """Enter a reason clause at "主要原因是", leave it at the end of the sentence."""
     ends = [m.end() for m in _SENTENCE.finditer(gap)]
-    reasons = [m.end() for m in _REASON.finditer(gap)]
+    reasons = [m.end() for m in REASON.finditer(gap)]
     if reasons and (not ends or reasons[-1] > ends[-1]):
         sc.reason = True
     elif ends:

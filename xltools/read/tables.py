@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, adds_into, column_keys
+from ..layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, adds_into, code_level, column_keys
 from ..model import ReadNote, RowKind, Table
 from .regions import Regions, label_number
 from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text,
@@ -75,7 +75,7 @@ class _Reader:
                     name_parts.append(cells[pos])
                     pos += 1
             printed, cands, extra = self._place(cells[pos:])
-            level = {3: 1, 5: 2, 7: 3}[len(c0)]
+            level = code_level(c0)
             kind: RowKind = "class" if level == 1 else "item"
             return [Draft(c0, norm_name(" ".join(name_parts)), line, self.columns, printed, cands, c0,
                           kind, level, extra=extra)]

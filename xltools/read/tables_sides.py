@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..layouts import CLASSES, FUND_TYPES, LAYOUTS, SOURCES, T9_INCOME_PREFIX
+from ..layouts import CLASSES, FUND_TYPES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, code_level
 from ..model import ReadNote, RowKind
 from .tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
 from .tables_place import Draft, Identity, place
@@ -234,7 +234,7 @@ def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] |
         if is_total_label(label):
             out.append(Draft(prefix + "合计", "合计", line, cols, printed, cands, None, "total", 0, extra=extra))
         else:
-            level = {3: 1, 5: 2, 7: 3}[len(label)]
+            level = code_level(label)
             out.append(Draft(prefix + label, name, line, cols, printed, cands, label,
                              "class" if level == 1 else "item", level, extra=extra))
     return out or None

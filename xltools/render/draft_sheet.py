@@ -22,10 +22,11 @@ from .. import draft as D
 from ..layouts import CLASS_NAMES
 from ..model import Document, Figure
 from ..plan import CellKey, leaf_counts, live_values
+from ..read.narrative import CHANGE_WORDS
 from ..read.text import Line
 from ..tolerance import tail_tolerance
 from ..rules.core import Equal, GrowthOf, Instance, Ref, Relation, Rule, ShareOf, Term, Terms, Verdict
-from ..rules.narrative import _decimals as printed_decimals, shown
+from ..rules.narrative import figure_decimals as printed_decimals, shown
 from ..rules.narrative_map import Cell, cells_for, nref, share_base
 from .address import AddressMap, cell
 from .cells import DEFAULT_ROW, fit_rows, fit_to_width, height_for, lines_for, put_header, put_text
@@ -844,7 +845,6 @@ def _style(ws: Worksheet, first: int) -> None:
 # reader's own functions, so that every offset is the reader's. Without the file (a document
 # made in memory) the 原文 column shows each figure's sentence and the reasons stay empty.
 
-_CHANGE_WORDS = re.compile(r"增加|减少|增长|下降|降低|上升|增幅|降幅|增长率|下降率|压减|缩减|减幅")
 _ENDS = "。；;：:"
 _CLAUSE = re.compile(r"[，,]")
 _STOP = re.compile(r"[。；;]")
@@ -957,7 +957,7 @@ class SourceText:
     def reasons(self, b: _Builder) -> dict[str, object]:
         """The reason the document gives after each change it states ("主要原因是…"), up to the
         end of the sentence or the next figure's clause."""
-        from ..read.narrative import _REASON
+        from ..read.narrative import REASON
 
         out: dict[str, object] = {}
         for s in b.slots:
@@ -979,7 +979,7 @@ class SourceText:
                 commas = [m.start() for m in _CLAUSE.finditer(text, end, min(later))]
                 stop = commas[-1] if commas else min(later)
             span = text[end:stop]
-            m = _REASON.search(span)
+            m = REASON.search(span)
             if m is None or not _BEFORE_REASON.fullmatch(span[:m.start()]):
                 continue
             reason = _LEAD.sub("", span[m.start():]).strip("，,、 。；;")
@@ -1014,7 +1014,7 @@ def _numberless(f: Figure) -> bool:
     if f.word == "无":
         return True
     if f.kind == "change":
-        return not _CHANGE_WORDS.fullmatch(f.word)
+        return f.word not in CHANGE_WORDS
     return f.kind == "base" and f.word != "上年"
 
 

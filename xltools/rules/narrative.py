@@ -29,7 +29,7 @@ def _figs(doc: Document, kind: str, prefix: str = "") -> Iterator[Figure]:
             yield f
 
 
-def _decimals(f: Figure) -> int:
+def figure_decimals(f: Figure) -> int:
     # A printed 0 means none, not "rounded to whole 万元".
     return 2 if f.value == 0 else f.decimals
 
@@ -50,7 +50,7 @@ def _restate(doc: Document, f: Figure) -> Instance | None:
         return None
     if not present(doc, cells):
         return _unchecked(f, _no_table(doc, cells), _where(f))
-    return Instance(Equal((Term(nref(f)),), tuple(Term(r) for r in refs(cells)), decimals=_decimals(f)), _where(f))
+    return Instance(Equal((Term(nref(f)),), tuple(Term(r) for r in refs(cells)), decimals=figure_decimals(f)), _where(f))
 
 
 def _amounts(doc: Document) -> Iterator[Instance]:
@@ -198,7 +198,7 @@ def _procurement(doc: Document) -> Iterator[Instance]:
     total = _first(doc, "政府采购:总额", "amount")
     parts = [_first(doc, f"政府采购:{p}", "amount") for p in ("货物", "工程", "服务")]
     if total and all(parts):
-        yield Instance(Equal((Term(nref(total)),), tuple(Term(nref(p)) for p in parts if p), decimals=_decimals(total)),
+        yield Instance(Equal((Term(nref(total)),), tuple(Term(nref(p)) for p in parts if p), decimals=figure_decimals(total)),
                        f"政府采购预算总额{shown(total)} = 货物 + 工程 + 服务")
 
 
@@ -209,20 +209,20 @@ def _performance_sums(doc: Document) -> Iterator[Instance]:
             parts = [_first(doc, f"绩效:{phase}:{c}:{measure}", kind) for c in ("其他运转类", "特定目标类")]
             if total and all(parts):
                 yield Instance(Equal((Term(nref(total)),), tuple(Term(nref(p)) for p in parts if p),
-                                     decimals=0 if kind == "count" else _decimals(total)),
+                                     decimals=0 if kind == "count" else figure_decimals(total)),
                                f"{phase}绩效目标管理的项目{measure} = 其他运转类 + 特定目标类")
     basic = _first(doc, "绩效:整体:基本支出", "amount")
     project = _first(doc, "绩效:整体:项目支出", "amount")
     if basic and project:
         for f in _figs(doc, "amount", "绩效:整体:合计"):
-            yield Instance(Equal((Term(nref(f)),), (Term(nref(basic)), Term(nref(project))), decimals=_decimals(f)),
+            yield Instance(Equal((Term(nref(f)),), (Term(nref(basic)), Term(nref(project))), decimals=figure_decimals(f)),
                            f"整体绩效目标资金{shown(f)} = 基本支出 + 项目支出")
 
 
 def _performance_t12(doc: Document) -> Iterator[Instance]:
     f = _first(doc, "绩效:纳入:金额", "amount")
     if f and doc.table(12) is not None:
-        yield Instance(Equal((Term(nref(f)),), (Term(Ref("t12", "总计", "合计")),), decimals=_decimals(f)),
+        yield Instance(Equal((Term(nref(f)),), (Term(Ref("t12", "总计", "合计")),), decimals=figure_decimals(f)),
                        f"纳入绩效目标管理的项目金额{shown(f)} = 表12 合计")
 
 
