@@ -9,22 +9,34 @@ from __future__ import annotations
 
 from copy import copy
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from openpyxl import load_workbook
+from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.comments import Comment
-from openpyxl.styles import Font, PatternFill
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill, Side
+from openpyxl.styles.colors import Color
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xltools.excel.content import NUMBER
+from xltools.excel.transfer import NUMBER, POINTS_PER_CM
+from xltools.render.description import a1
 
 
 def _cell_json(v: Any) -> Any:
     if isinstance(v, (int, float, bool)) or v is None or isinstance(v, str):
         return v
     return str(v)
+
+
+def _charts_json(ws: Worksheet) -> list[dict[str, Any]]:
+    return [{"name": f"Chart {i}", "chart_type": "Pie" if ch.tagname == "pieChart" else "BarClustered",
+             "left": 0, "top": 0, "width": ch.width * POINTS_PER_CM, "height": ch.height * POINTS_PER_CM}
+            for i, ch in enumerate(ws._charts, start=1)]
 
 
 def snapshot(path: str | Path, version: str, selection: str = "A1") -> dict[str, Any]:
@@ -38,7 +50,7 @@ def snapshot(path: str | Path, version: str, selection: str = "A1") -> dict[str,
         notes = [{"address": f"${get_column_letter(c.column)}${c.row}"} for row in ws.iter_rows() for c in row if c.comment]
         sheets.append({
             "name": ws.title, "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden",
-            "values": values, "pictures": [], "shapes": [], "charts": [], "notes": notes, "tables": [],
+            "values": values, "pictures": [], "shapes": [], "charts": _charts_json(ws), "notes": notes, "tables": [],
             "print_area": None, "show_gridlines": True, "pivot_tables": [],
         })
     return {
@@ -89,9 +101,78 @@ def _address_cell(ws: Worksheet, address: str) -> Any:
     return ws.cell(min_row, min_col)
 
 
+def _a1(a: dict[str, Any]) -> str:
+    r0, c0 = a["start_row"] + 1, a["start_column"] + 1
+    return a1((r0, c0, r0 + a["row_count"] - 1, c0 + a["column_count"] - 1))
+
+
+def _restyle(ws: Worksheet, a: dict[str, Any], part: str, change: Callable[[Any], None],
+             cells: list[tuple[int, int]] | None = None) -> None:
+    """Change one part of the cells' style. Cells that start alike end alike: each distinct
+    starting style is worked out once (openpyxl hashes a style on every assignment)."""
+    done: dict[tuple[int, ...], Any] = {}
+    for r, c in (cells if cells is not None else _cells(ws, a)):
+        cell = ws.cell(r, c)
+        key = tuple(cell._style) if cell._style is not None else ()
+        result = done.get(key)
+        if result is not None:
+            cell._style = copy(result)
+            continue
+        value = copy(getattr(cell, part))
+        change(value)
+        setattr(cell, part, value)
+        done[key] = copy(cell._style)
+
+
+# Excel's (line style, weight) as openpyxl's border style.
+_LINE = {("continuous", "thin"): "thin", ("continuous", "medium"): "medium", ("continuous", "thick"): "thick",
+         ("continuous", "hairline"): "hair", ("dash", "thin"): "dashed", ("dash", "medium"): "mediumDashed",
+         ("dot", "thin"): "dotted", ("double", "thick"): "double", ("dash_dot", "thin"): "dashDot",
+         ("dash_dot_dot", "thin"): "dashDotDot", ("slant_dash_dot", "medium"): "slantDashDot"}
+
+
+def _border(ws: Worksheet, a: dict[str, Any], pending: dict[tuple[Any, ...], dict[str, Any]], side: str,
+            attribute: str, value: Any) -> None:
+    """One attribute of one side group, as Excel applies it: the edges of the range, or the
+    lines between its cells (both neighbours' sides). xlwings sends colour and weight
+    before the line style; Excel draws the line when the style arrives."""
+    key = (id(ws), a["start_row"], a["start_column"], a["row_count"], a["column_count"], side)
+    attrs = pending.setdefault(key, {})
+    attrs[attribute] = value
+    if attribute != "line_style":
+        return
+    del pending[key]
+    r0, c0 = a["start_row"] + 1, a["start_column"] + 1
+    r1, c1 = r0 + a["row_count"] - 1, c0 + a["column_count"] - 1
+    targets: dict[str, list[tuple[int, int]]]
+    if side == "edge_left":
+        targets = {"left": [(r, c0) for r in range(r0, r1 + 1)]}
+    elif side == "edge_right":
+        targets = {"right": [(r, c1) for r in range(r0, r1 + 1)]}
+    elif side == "edge_top":
+        targets = {"top": [(r0, c) for c in range(c0, c1 + 1)]}
+    elif side == "edge_bottom":
+        targets = {"bottom": [(r1, c) for c in range(c0, c1 + 1)]}
+    elif side == "inside_vertical":
+        targets = {"right": [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1)],
+                   "left": [(r, c) for r in range(r0, r1 + 1) for c in range(c0 + 1, c1 + 1)]}
+    elif side == "inside_horizontal":
+        targets = {"bottom": [(r, c) for r in range(r0, r1) for c in range(c0, c1 + 1)],
+                   "top": [(r, c) for r in range(r0 + 1, r1 + 1) for c in range(c0, c1 + 1)]}
+    else:
+        raise NotImplementedError(f"snapshot.apply_actions: no replay for border side {side}")
+    line = attrs["line_style"]
+    colour = attrs.get("color")
+    drawn = Side() if line in (None, "none") else \
+        Side(style=_LINE[(line, attrs.get("weight", "thin"))], color=colour.lstrip("#").upper() if colour else None)
+    for name, cells in targets.items():
+        _restyle(ws, a, "border", lambda b: setattr(b, name, drawn), cells)
+
+
 def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]:
     """Replay remote-engine actions on `wb`; returns what the user would see (selection, alerts)."""
     seen: dict[str, Any] = {"alerts": [], "selection": None, "active": None, "funcs": []}
+    borders: dict[tuple[int, int, int, str], dict[str, Any]] = {}
     for a in actions:
         f = a["func"]
         seen["funcs"].append(f)
@@ -107,12 +188,14 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
                 for m in list(ws.merged_cells.ranges):
                     ws.unmerge_cells(str(m))
                 ws.conditional_formatting = type(ws.conditional_formatting)()
+                ws.data_validations = type(ws.data_validations)()
             for row in ws.iter_rows():
                 for c in row:
                     c.value = None
                     if f == "sheetClear":
                         c.style = "Normal"
                         c.comment = None
+                        c.hyperlink = None
         elif f == "setSheetVisibility":
             ws.sheet_state = "visible" if args[0] in ("Visible", True) else "hidden"
         elif f == "setSheetName":
@@ -142,11 +225,78 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
                 ws.cell(r, c).value = None
         elif f == "setFontProperty":
             prop, value = args
-            for r, c in _cells(ws, a):
-                cell = ws.cell(r, c)
-                font = copy(cell.font)
-                setattr(font, "b" if prop == "bold" else prop, value)
-                cell.font = font
+            attr = {"bold": "b", "italic": "i", "size": "sz", "color": "color"}.get(prop, prop)
+            if prop == "color":
+                value = Color(rgb="FF" + value.lstrip("#").upper())
+            _restyle(ws, a, "font", lambda font: setattr(font, attr, value))
+        elif f in ("setHorizontalAlignment", "setVerticalAlignment"):
+            attr = "horizontal" if f == "setHorizontalAlignment" else "vertical"
+            js = args[0]
+            value = {"CenterAcrossSelection": "centerContinuous"}.get(js, js[0].lower() + js[1:])
+            _restyle(ws, a, "alignment", lambda al: setattr(al, attr, value))
+        elif f == "setWrapText":
+            _restyle(ws, a, "alignment", lambda al: setattr(al, "wrap_text", bool(args[0])))
+        elif f == "rangeAdjustIndent":
+            _restyle(ws, a, "alignment", lambda al: setattr(al, "indent", (al.indent or 0) + args[0]))
+        elif f == "setBorderProperty":
+            _border(ws, a, borders, *args)
+        elif f == "setRowHeight":
+            for r in range(a["start_row"] + 1, a["start_row"] + a["row_count"] + 1):
+                ws.row_dimensions[r].height = float(args[0])
+        elif f == "addHyperlink":
+            address, text, tip = args
+            cell = ws.cell(a["start_row"] + 1, a["start_column"] + 1)
+            if address.startswith("#"):
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=address[1:], display=text, tooltip=tip or None)
+            else:
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, target=address, display=text, tooltip=tip or None)
+            cell.value = text
+        elif f == "addConditionalFormat":
+            (entry,) = args
+            assert entry["type"] == "Custom", entry
+            fill = PatternFill(bgColor=entry["fill_color"].lstrip("#").upper()) if entry["fill_color"] else None
+            font = None
+            if entry["font_color"] or entry["font_bold"] is not None:
+                font = Font(color=entry["font_color"].lstrip("#").upper() if entry["font_color"] else None,
+                            b=entry["font_bold"])
+            rule = FormulaRule(formula=[entry["formula"][1:]], fill=fill, font=font, stopIfTrue=entry["stop_if_true"])
+            ws.conditional_formatting.add(_a1(a), rule)
+            # Office.js puts a new rule first.
+            rule.priority = 1_000_000 - len(seen["funcs"])
+        elif f == "setDataValidationList":
+            source, _dropdown = args
+            assert source["type"] == "literal", source
+            dv = DataValidation(type="list", formula1='"' + ",".join(map(str, source["values"])) + '"')
+            ws.add_data_validation(dv)
+            dv.add(_a1(a))
+        elif f == "setPrintArea":
+            ws.print_area = args[0]
+        elif f == "freezePaneAtRange":
+            min_col, min_row, max_col, max_row = range_boundaries(args[0])
+            ws.freeze_panes = f"{get_column_letter((max_col or 0) + 1)}{(max_row or 0) + 1}"
+        elif f == "addChart":
+            _name, kind, _sheet, source, _left, _top, width, height, _by, anchor, _style = args
+            chart = PieChart() if kind == "Pie" else BarChart()
+            if isinstance(chart, BarChart):
+                chart.type = "bar" if kind.startswith("Bar") else "col"
+            c1, r1, c2, r2 = range_boundaries(source.replace("$", ""))
+            chart.add_data(Reference(ws, min_col=c2, min_row=r1, max_row=r2), titles_from_data=False)
+            chart.set_categories(Reference(ws, min_col=c1, min_row=r1, max_row=r2))
+            chart.width, chart.height = width / POINTS_PER_CM, height / POINTS_PER_CM
+            ws.add_chart(chart, anchor.replace("$", ""))
+        elif f == "setSheetAutofit":
+            assert args == ["rows"] and ws is not None, args
+            assert all(c.value is None for row in ws.iter_rows() for c in row), "replayed on a cleared sheet only"
+            for r in list(ws.row_dimensions):
+                ws.row_dimensions[r].height = None
+        elif f == "deleteChart":
+            del ws._charts[args[0]]
+        elif f == "setChartTitle":
+            ws._charts[args[0]].title = args[1]
+        elif f == "setChartLegend":
+            index, prop, value = args
+            if prop == "visible" and not value:
+                ws._charts[index].legend = None
         elif f == "setColumnWidth":
             for c in range(a["start_column"] + 1, a["start_column"] + a["column_count"] + 1):
                 ws.column_dimensions[get_column_letter(c)].width = float(args[0])

@@ -9,6 +9,7 @@ import pytest
 
 from xltools.engine import load_model, recalc
 from xltools.render.book import build
+from xltools.render.description import describe
 from xltools.render.fill import import_document
 from xltools.workbook_check import read_verdicts
 
@@ -31,15 +32,17 @@ def test_import_refuses_existing_file_then_keeps_a_backup(tmp_path: Path) -> Non
     assert values["封面"]["B1"].value is None and values["封面"]["A3"].value == "单位名称"
 
 
-def test_recomputed_figure_off_its_printed_value_gets_a_note(tmp_path: Path) -> None:
-    out = import_document(small_document(), tmp_path / "n.xlsx", recalc=None)
-    ws = openpyxl.load_workbook(out)["表2 收入总表"]
+def test_recomputed_figure_off_its_printed_value_gets_a_note() -> None:
+    ws = describe(build(small_document(), RULES).workbook).sheet("表2 收入总表")
+    notes = dict(ws.notes)
     # 208 prints 40.00, its 款 20805 prints 40.01: the 类 formula recomputes 40.01.
-    assert ws["C9"].value == "=SUM(C10)"
-    assert "原表数 40.00" in ws["C9"].comment.text and "40.01" not in ws["C9"].comment.text  # nothing to go stale
-    assert ws["C7"].comment is None
-    rules = [r for cf in ws.conditional_formatting for r in cf.rules]
-    assert any("ABS(ROUND(C" in f for r in rules for f in r.formula)
+    c9 = ws.cell("C9")
+    assert c9 is not None and c9.value == "=SUM(C10)"
+    assert "原表数 40.00" in notes["C9"] and "40.01" not in notes["C9"]  # nothing to go stale
+    assert "C7" not in notes
+    # … and it turns red when it is off by more than the 尾差 of its four terms (C7:C10 against 原表数 M7:M10).
+    red = [area for cf in ws.conditionals if cf.fill == "#FF9999" for area in cf.areas()]
+    assert ("C7:C10", "ABS(ROUND(C7,2)-ROUND(M7,2))>0.025+1E-9") in red
 
 
 def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path: Path) -> None:
@@ -101,13 +104,12 @@ def test_a_users_own_formula_is_recalculated_too(tmp_path: Path) -> None:
     assert v["C6"].value == pytest.approx(100.01)
 
 
-def test_check_sheet_links_are_cell_hyperlinks_not_formulas(tmp_path: Path) -> None:
-    path = tmp_path / "h.xlsx"
-    build(small_document(), RULES).workbook.save(path)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["校验"]
-    links = [c for (c,) in ws.iter_rows(min_row=4, min_col=12, max_col=12) if c.hyperlink is not None]
-    assert links and all(not str(c.value).startswith("=") for c in links)
-    assert links[0].hyperlink.location.startswith("'表")
-    assert wb["封面"]["B18"].hyperlink.location == "'问题'!A1"
-    assert wb["封面"]["B19"].hyperlink.location == "'表1 收支总表'!A1"
+def test_check_sheet_links_are_cell_hyperlinks_not_formulas() -> None:
+    d = describe(build(small_document(), RULES).workbook)
+    checks = d.sheet("校验")
+    links = [link for link in checks.links if link.cell.startswith("L")]
+    texts = {c.address: c for c in checks.cells}
+    assert links and all(not texts[link.cell].formula for link in links)
+    assert links[0].location.startswith("'表")
+    cover = {link.cell: link.location for link in d.sheet("封面").links}
+    assert cover["B18"] == "'问题'!A1" and cover["B19"] == "'表1 收支总表'!A1"

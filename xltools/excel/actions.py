@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterable
 
 from ..check import check
@@ -14,10 +12,11 @@ from ..layouts import CLASS_NAMES, LAYOUTS
 from ..model import Document
 from ..read import read_bytes, read_document
 from ..render import structure
+from ..render.book import build
+from ..render.description import BookDescription, describe
 from ..render.address import cell
 from ..render.sheets import CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS
 from ..rules import CATALOGUE
-from .content import SheetContent, read_content
 from .messages import UserError
 from ..readback import Grid, SheetValues, read_back
 from ..render.checksheet import FIRST as FIRST_CHECK_ROW, VERDICT_COL
@@ -74,14 +73,9 @@ def read_source(path: str | None = None, grid: Grid | None = None) -> Document:
     return read_bytes(pasted_bytes(grid), f"{PASTE_SHEET}!A1")
 
 
-def render_content(doc: Document) -> list[SheetContent]:
-    """Render `doc` with the workbook builder into a temporary file and read it back as data."""
-    from ..render.fill import import_document
-
-    with tempfile.TemporaryDirectory(prefix="xltools-") as tmp:
-        out = Path(tmp) / "import.xlsx"
-        import_document(doc, out, overwrite=True, recalc=None)
-        return read_content(out)
+def render_description(doc: Document) -> BookDescription:
+    """The workbook `xltools import` would write for `doc`, as a description to write into Excel."""
+    return describe(build(doc, CATALOGUE).workbook)
 
 
 def recompute_document(values: dict[str, Grid]) -> Document:

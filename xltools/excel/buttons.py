@@ -67,10 +67,10 @@ def _replace(book: Any, doc: Document, check_target: bool) -> None:
     values = book_values(book)
     if check_target:
         actions.check_target(values)
-    contents = actions.render_content(doc)  # everything that can fail runs before the book changes
+    description = actions.render_description(doc)  # everything that can fail runs before the book changes
     _screen(book, False)
     try:
-        write_book(book, contents, keep={actions.PASTE_SHEET})
+        write_book(book, description, keep={actions.PASTE_SHEET})
     finally:
         _screen(book, True)
 

@@ -1,15 +1,42 @@
-"""Write `SheetContent` into an xlwings Book (any engine) and read a Book's values out.
+"""Write a workbook description into an xlwings Book (any engine) and read a Book's values out.
 
-The only module besides buttons/udfs that touches the xlwings API; it uses the subset the
-desktop and remote engines share.
+The only module besides buttons/udfs that touches the xlwings API; it uses the public API
+that the desktop and remote engines share, so one code path serves Excel and the headless
+tests. Cells are formatted a rectangle at a time (`description.rectangles`): a sheet of
+thousands of cells takes a few hundred calls.
+
+Carried: values and formulas, number formats, fonts (name, size, bold, italic, colour),
+fills, alignment, wrapping, indents, borders, merges, column widths, row heights, notes,
+links, conditional formats (fill, font colour, bold, stop-if-true), list validations,
+charts (type, data, title, place, size, legend), print areas, frozen panes, hidden sheets.
+Not carried, because no engine-neutral xlwings call sets them: a conditional format's
+number format (the printed figure's △/▲ marks; its fill still shows), underlined links,
+the page setup beyond the print area (orientation, fit to width, margins, footer, title
+rows, page breaks), auto-filters and chart data labels. A file written by `xltools import`
+has them all.
 """
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any, Iterable
 
-from .content import SheetContent
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter, range_boundaries
+
+from ..render.description import DEFAULT_FONT, BookDescription, Borders, Cell, Print, Sheet, a1, rectangles
 
 Grid = list[list[Any]]
+Places = dict[Any, list[tuple[int, int]]]
+
+# What Excel would take as a number when the text is typed into a General cell.
+NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+# openpyxl's line styles as xlwings' (line style, weight).
+LINES = {"thin": ("continuous", "thin"), "medium": ("continuous", "medium"), "thick": ("continuous", "thick"),
+         "hair": ("continuous", "hairline"), "dashed": ("dash", "thin"), "dotted": ("dot", "thin"),
+         "double": ("double", "thick"), "mediumDashed": ("dash", "medium"), "dashDot": ("dash_dot", "thin"),
+         "dashDotDot": ("dash_dot_dot", "thin"), "slantDashDot": ("slant_dash_dot", "medium")}
+POINTS_PER_CM = 72 / 2.54
+CHART_TYPES = {"pie": "pie", "bar": "bar_clustered", "column": "column_clustered"}
 
 
 def sheet_values(sheet: Any) -> Grid:
@@ -24,50 +51,224 @@ def book_values(book: Any, names: Iterable[str] | None = None) -> dict[str, Grid
     return {s.name: sheet_values(s) for s in book.sheets if wanted is None or s.name in wanted}
 
 
-def _write_sheet(sheet: Any, sc: SheetContent) -> None:
-    for fmt, ranges in sc.formats.items():
-        for a in ranges:
-            sheet.range(a).number_format = fmt
-    if sc.cells and sc.cells[0]:
-        width = max(len(r) for r in sc.cells)
-        block = [r + [None] * (width - len(r)) for r in sc.cells]
-        sheet.range((1, 1), (len(block), width)).formula = [["" if v is None else v for v in r] for r in block]
-    for a in sc.bold:
-        sheet.range(a).font.bold = True
-    for colour, ranges in sc.fills.items():
-        for a in ranges:
-            sheet.range(a).color = colour
-    for col, w in sc.widths.items():
-        sheet.range(f"{col}1").column_width = w
-    for m in sc.merges:
-        sheet.range(m).merge()
-    for a, text in sc.notes.items():
+def typed(c: Cell) -> Any:
+    """What to type into the cell so that Excel stores the described value."""
+    v = c.value
+    if v is None:
+        return ""
+    if isinstance(v, str) and not c.formula:
+        # Excel would read "=…" or "201" typed into a General cell as a formula or a number.
+        literal = v.startswith(("=", "'")) or (c.style.number_format != "@" and NUMBER.match(v.strip()) is not None)
+        return "'" + v if literal else v
+    return v
+
+
+def frozen_range(freeze: str) -> str | None:
+    """openpyxl's first scrolling cell ("C4") as the frozen top-left pane xlwings takes ("A1:B3")."""
+    col, row = coordinate_to_tuple(freeze)[::-1]
+    rows, cols = row - 1, col - 1
+    if rows and cols:
+        return a1((1, 1, rows, cols))
+    if rows:
+        return f"1:{rows}"
+    return f"A:{get_column_letter(cols)}" if cols else None
+
+
+def _group(sheet: Sheet, covered: set[tuple[int, int]]) -> dict[str, Places]:
+    """Each formatting attribute → its value → the cells that have it (defaults left out)."""
+    out: dict[str, Places] = {k: {} for k in ("number_format", "name", "size", "bold", "italic", "colour", "fill",
+                                              "horizontal", "vertical", "wrap", "indent", "borders")}
+    for c in sheet.cells:
+        s, f, at = c.style, c.style.font, (c.row, c.col)
+        for key, value, default in (("number_format", s.number_format, "General"), ("name", f.name, DEFAULT_FONT[0]),
+                                    ("size", f.size, DEFAULT_FONT[1]), ("bold", f.bold, False),
+                                    ("italic", f.italic, False), ("colour", f.colour, None), ("fill", s.fill, None),
+                                    ("horizontal", s.horizontal, None), ("vertical", s.vertical, None),
+                                    ("wrap", s.wrap, False), ("indent", s.indent, 0)):
+            if value is not None and value != default:
+                out[key].setdefault(value, []).append(at)
+        if s.borders.any() and at not in covered:
+            out["borders"].setdefault(s.borders, []).append(at)
+    return out
+
+
+def _set_borders(rng: Any, b: Borders, tall: bool, wide: bool) -> None:
+    for side in ("left", "right", "top", "bottom"):
+        style = getattr(b, side)
+        if not style:
+            continue
+        line, weight = LINES.get(style, ("continuous", "thin"))
+        sides = [f"edge_{side}"]
+        # Inside lines: a cell's right edge is its neighbour's left edge, on screen and on paper.
+        if side in ("left", "right") and wide:
+            sides.append("inside_vertical")
+        if side in ("top", "bottom") and tall:
+            sides.append("inside_horizontal")
+        kw: dict[str, Any] = {"line_style": line, "weight": weight}
+        if b.colour:
+            kw["color"] = b.colour
+        rng.borders.set(sides, **kw)
+
+
+def _format(sheet: Any, desc: Sheet, groups: dict[str, Places]) -> None:
+    def each(key: str) -> Iterable[tuple[Any, Any]]:
+        for value, places in groups[key].items():
+            for rect in rectangles(places):
+                yield value, sheet.range(a1(rect))
+
+    for value, rng in each("name"):
+        rng.font.name = value
+    for value, rng in each("size"):
+        rng.font.size = value
+    for _, rng in each("bold"):
+        rng.font.bold = True
+    for _, rng in each("italic"):
+        rng.font.italic = True
+    for value, rng in each("colour"):
+        rng.font.color = value
+    for value, rng in each("fill"):
+        rng.color = value
+    for value, rng in each("horizontal"):
+        rng.horizontal_alignment = {"centerContinuous": "center_across_selection"}.get(value, value)
+    for value, rng in each("vertical"):
+        rng.vertical_alignment = value
+    for _, rng in each("wrap"):
+        rng.wrap_text = True
+    for value, rng in each("indent"):
+        rng.adjust_indent(int(value))
+    for b, places in groups["borders"].items():
+        for top, left, bottom, right in rectangles(places):
+            _set_borders(sheet.range(a1((top, left, bottom, right))), b, bottom > top, right > left)
+    for m in desc.merges:
+        rng = sheet.range(m)
+        rng.merge()
+        anchor = desc.cell(m.split(":")[0])
+        if anchor is not None and anchor.style.borders.any():
+            _set_borders(rng, anchor.style.borders, False, False)  # the merged area's outline
+
+
+def _dimensions(sheet: Any, desc: Sheet) -> None:
+    by_width: dict[float, list[tuple[int, int]]] = {}
+    for col, w in desc.widths:
+        by_width.setdefault(w, []).append((1, column_index_from_string(col)))
+    for w, places in by_width.items():
+        for rect in rectangles(places):
+            sheet.range(a1(rect)).column_width = w
+    by_height: dict[float, list[tuple[int, int]]] = {}
+    for row, h in desc.heights:
+        by_height.setdefault(h, []).append((row, 1))
+    for h, places in by_height.items():
+        for rect in rectangles(places):
+            sheet.range(a1(rect)).row_height = h
+
+
+def _extras(sheet: Any, desc: Sheet) -> None:
+    for a, text in desc.notes:
         rng = sheet.range(a)
         if rng.note is not None:  # a cleared sheet may still list its old notes (remote engine)
             rng.note.text = text
         else:
             rng.add_note(text)
-    if sc.hidden:
+    shown = {c.address: c for c in desc.cells}
+    for link in desc.links:
+        c = shown.get(link.cell)
+        rng = sheet.range(link.cell)
+        target = link.location if link.location.startswith(("http", "#")) else "#" + link.location
+        rng.add_hyperlink(target, "" if c is None or c.value is None else str(c.value), link.tooltip or "")
+        if c is not None and c.formula:  # the link's text replaced the formula: typed again, the link stays
+            rng.formula = typed(c)
+    if desc.conditionals:
+        # Desktop Excel reads a rule's relative references from the active cell (Microsoft KB
+        # 895562), Office.js from the range's first cell: each area's first cell is selected
+        # first, so both read them the same.
+        sheet.activate()
+    # Office.js and Excel put a new rule first: added last to first, the first rule wins as it does in the file.
+    for cf in reversed(desc.conditionals):
+        for area, formula in cf.areas():
+            rng = sheet.range(area)
+            rng[0, 0].select()
+            rng.conditional_formats.add_custom(
+                "=" + formula, fill_color=cf.fill, font_color=cf.font_colour, font_bold=cf.bold, stop_if_true=cf.stop)
+    for dv in desc.validations:
+        for r in dv.ranges:
+            sheet.range(r).data_validation.set_list(list(dv.choices))
+    for ch in desc.charts:
+        chart = sheet.charts.add(width=ch.width_cm * POINTS_PER_CM, height=ch.height_cm * POINTS_PER_CM,
+                                 chart_type=CHART_TYPES[ch.kind], source=sheet.range(ch.source),
+                                 anchor=sheet.range(ch.anchor))
+        if ch.title:
+            chart.title = ch.title
+        if not ch.legend:
+            chart.legend.visible = False
+    if desc.print.area:
+        sheet.page_setup.print_area = desc.print.area
+    frozen = frozen_range(desc.freeze) if desc.freeze else None
+    if frozen:
+        sheet.freeze_panes.freeze_at(frozen)
+
+
+def write_sheet(sheet: Any, desc: Sheet) -> None:
+    covered = {(r, c) for m in desc.merges for r, c in _cells_of(m)[1:]}
+    groups = _group(desc, covered)
+    # Number formats first: a code typed into an "@" cell stays text.
+    for fmt, places in groups["number_format"].items():
+        for rect in rectangles(places):
+            sheet.range(a1(rect)).number_format = fmt
+    rows, cols = desc.size
+    if rows and cols:
+        block: Grid = [[""] * cols for _ in range(rows)]
+        for c in desc.cells:
+            block[c.row - 1][c.col - 1] = typed(c)
+        sheet.range((1, 1), (rows, cols)).formula = block
+    _format(sheet, desc, groups)
+    _dimensions(sheet, desc)
+    _extras(sheet, desc)
+    if desc.hidden:
         sheet.visible = False
 
 
-def write_book(book: Any, contents: list[SheetContent], keep: Iterable[str] = ()) -> None:
-    """Replace the book's sheets by `contents`, in order; sheets named in `keep` stay as they are.
+def _cells_of(ref: str) -> list[tuple[int, int]]:
+    c1, r1, c2, r2 = range_boundaries(ref)
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+
+def as_written(description: BookDescription) -> BookDescription:
+    """What of `description` this module writes into Excel, in the form it writes it: the
+    aspects named "not carried" above left out, conditional formats one per rectangle."""
+    def sheet(s: Sheet) -> Sheet:
+        cells = tuple(replace(c, style=replace(c.style, font=replace(c.style.font, underline=False)))
+                      if c.style.font.underline else c for c in s.cells)
+        rules = [replace(cf, ranges=(area,), formula=formula, number_format=None)
+                 for cf in s.conditionals for area, formula in cf.areas()]
+        rules.sort(key=lambda cf: cf.ranges)  # stable: the order among a cell's own rules is kept
+        return replace(s, cells=cells, conditionals=tuple(rules), print=Print(area=s.print.area), auto_filter=None)
+
+    return BookDescription(tuple(sheet(s) for s in description.sheets))
+
+
+def write_book(book: Any, description: BookDescription, keep: Iterable[str] = ()) -> None:
+    """Replace the book's sheets by the described ones, in order; sheets named in `keep` stay.
 
     A sheet of the same name is cleared and rewritten in place (formulas elsewhere that
     point at it keep pointing at it); other old sheets are deleted after the new ones exist,
     because Excel refuses to delete a workbook's last sheet.
     """
     keep = set(keep)
-    new_names = [c.name for c in contents]
     old = {s.name: s for s in book.sheets}
-    for sc in contents:
-        if sc.name in old:
-            sheet = old[sc.name]
-            sheet.clear()
+    for desc in description.sheets:
+        if desc.name in old:
+            sheet = old[desc.name]
+            sheet.clear()  # contents, formats, rules and links; charts are shapes and stay
+            sheet.autofit("rows")  # row heights also stay: the now empty rows go back to the standard height
+            for _ in range(len(sheet.charts)):
+                sheet.charts[0].delete()
         else:
-            sheet = book.sheets.add(name=sc.name, after=book.sheets[len(book.sheets) - 1])
-        _write_sheet(sheet, sc)
+            sheet = book.sheets.add(name=desc.name, after=book.sheets[len(book.sheets) - 1])
+        write_sheet(sheet, desc)
     for name in list(old):
-        if name not in new_names and name not in keep:
+        if name not in description.names and name not in keep:
             book.sheets[name].delete()
+    if description.sheets:  # the officer starts where a printed copy starts: the cover's first cell
+        first = book.sheets[description.sheets[0].name]
+        first.activate()
+        first.range("A1").select()

@@ -1,0 +1,97 @@
+"""The Excel side writes the workbook description itself (no temporary file): what the 导入
+button leaves in the open workbook is what `xltools import` writes, aspect by aspect."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from excel_harness import SEED, empty_workbook
+from excel_snapshot import apply_actions, remote_book
+from xltools.excel import buttons
+from xltools.excel.transfer import as_written, frozen_range
+from xltools.read import read_document
+from xltools.render.book import build
+from xltools.render.description import BookDescription, describe
+from xltools.render.sheets import CHARTS, CHECKS, TABLE_SHEETS
+from xltools.rules import CATALOGUE
+
+
+def _press_import(path: Path, seed: str) -> tuple[openpyxl.Workbook, dict[str, Any]]:
+    """The 导入文本 button on the workbook at `path`; its actions replayed in memory."""
+    book = remote_book(path)
+    msg = buttons.import_file(str(SEED[seed]), book=book)
+    assert msg.startswith("已导入"), msg
+    wb = openpyxl.load_workbook(path)
+    seen = apply_actions(wb, book.json()["actions"])
+    return wb, seen
+
+
+def _cli(seed: str) -> BookDescription:
+    return describe(build(read_document(SEED[seed]), CATALOGUE).workbook)
+
+
+@pytest.fixture(scope="module")
+def pressed(tmp_path_factory: pytest.TempPathFactory) -> tuple[openpyxl.Workbook, BookDescription]:
+    path = empty_workbook(tmp_path_factory.mktemp("transfer") / "book.xlsx")
+    wb, seen = _press_import(path, "000")
+    assert seen["selection"] == ("封面", "A1") and seen["active"] == "封面"  # where the officer starts
+    return wb, describe(wb)
+
+
+def test_the_button_writes_everything_it_carries_as_the_import_command_does(
+        pressed: tuple[openpyxl.Workbook, BookDescription]) -> None:
+    got, want = as_written(pressed[1]), as_written(_cli("000"))
+    assert got.names == want.names
+    for a, b in zip(got.sheets, want.sheets):
+        assert a == b, f"{a.name} differs"
+
+
+def test_borders_rules_charts_and_panes_reach_the_open_workbook(pressed: tuple[openpyxl.Workbook, BookDescription]) -> None:
+    d = pressed[1]
+    t2 = d.sheet(TABLE_SHEETS[2])
+    # The 合计 of 表2 is boxed like the printed table.
+    total = t2.cell("C7")
+    assert total is not None and total.formula and (total.style.borders.left, total.style.borders.bottom) == ("thin", "thin")
+    # A recomputed figure off its 原表数 turns red beyond the tolerance, yellow within.
+    rules = {(cf.ranges, cf.fill) for cf in as_written(d).sheet(TABLE_SHEETS[2]).conditionals}
+    assert (("C8:C13",), "#FF9999") in rules and (("C8:C13",), "#FFF2CC") in rules
+    first = next(cf for cf in d.sheet(TABLE_SHEETS[2]).conditionals if cf.ranges[0] == "C8:C13")
+    assert first.formula == "ABS(ROUND(C8,2)-ROUND(M8,2))>0.025+1E-9" and first.stop
+    charts = d.sheet(CHARTS).charts
+    assert [(c.kind, c.title, c.source, c.anchor) for c in charts[:2]] == [
+        ("pie", "收入结构", "A5:B10", "D4"), ("pie", "支出结构（基本/项目）", "A14:B15", "D20")]
+    assert [c.legend for c in charts] == [True, True, False, False]
+    assert d.sheet(TABLE_SHEETS[12]).freeze == "B7" and d.sheet(CHECKS).freeze == "F4"
+    assert d.sheet(TABLE_SHEETS[1]).print.area == "I1:O38"  # the 原表数 block, as printed
+    links = d.sheet(CHECKS).links
+    assert len(links) > 900 and links[0].location.startswith("'表1 收支总表'!")
+
+
+def test_a_second_import_replaces_rules_validations_and_charts(tmp_path: Path,
+                                                               pressed: tuple[openpyxl.Workbook, BookDescription]) -> None:
+    path = tmp_path / "again.xlsx"
+    pressed[0].save(path)
+    wb, _ = _press_import(path, "001")
+    got, want = as_written(describe(wb)), as_written(_cli("001"))
+    assert got.names == want.names
+    for a, b in zip(got.sheets, want.sheets):
+        assert a == b, f"{a.name} differs"
+    assert len(got.sheet(CHARTS).charts) == 4
+
+
+def test_the_description_is_the_file() -> None:
+    """describe(workbook in memory) == describe(the file it saves): tests may use either."""
+    import io
+
+    built = build(read_document(SEED["003"]), CATALOGUE).workbook
+    buf = io.BytesIO()
+    built.save(buf)
+    assert describe(openpyxl.load_workbook(buf)) == describe(built)
+
+
+@pytest.mark.parametrize("openpyxl_cell, frozen", [("C4", "A1:B3"), ("A4", "1:3"), ("C1", "A:B"), ("A1", None)])
+def test_frozen_panes_as_excel_takes_them(openpyxl_cell: str, frozen: str | None) -> None:
+    assert frozen_range(openpyxl_cell) == frozen
