@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from ..layouts import CLASSES, FUND_TYPES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, code_level
+from ..layouts import CLASSES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, code_level
 from ..model import ReadNote, RowKind
 from .tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
 from .tables_place import Draft, Identity, place
@@ -26,8 +27,8 @@ _EXPENSE_FIXED = {
     "年终结转": "年终结转", "年终结转结余": "年终结转", "年终结余": "年终结转", "结转下年": "年终结转",
     "支出总计": "支出总计", "支出合计": "支出总计",
 }
-_CARRY_T1 = ("上年结转", "上年结转结余", "上年结余")
-_CARRY_T4 = ("上年财政拨款结转", "上年财政拨款结转结余", "上年结转", "上年结转结余")
+# How a 上年结转 income row is printed; which row it is follows from the table's layout.
+_CARRY = ("上年结转", "上年结转结余", "上年结余", "上年财政拨款结转", "上年财政拨款结转结余")
 _EXPENSE_TOTALS = {"本年支出合计", "支出总计"}
 
 
@@ -65,20 +66,37 @@ class SideState:
     in_carry: bool = False
 
 
+@dataclass(frozen=True)
+class _Income:
+    """A two-sided table's income rows as its layout declares them: the 一、二、… types, the
+    上年结转 row, and the rows that split the 结转 by type (表4's 结转:一般公共预算 …)."""
+
+    types: frozenset[str]
+    carry: str
+    carried: frozenset[str]
+
+
+@cache
+def _income(number: int) -> _Income:
+    keys = [k for k, _ in LAYOUTS[number].sides[0].fixed_rows]
+    labels = dict(LAYOUTS[number].sides[0].fixed_rows)
+    return _Income(frozenset(k for k in keys if ":" not in k and _ORDINAL.match(labels[k])),
+                   next(k for k in keys if k in _CARRY), frozenset(k for k in keys if k.startswith("结转:")))
+
+
 def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | None] | None:
     """(side, key, kind, code) for a 表1/表4 label, or None when it is no known row."""
     t = norm_label(label)
-    types = SOURCES if state.number == 1 else FUND_TYPES
-    carry = _CARRY_T1 if state.number == 1 else _CARRY_T4
-    if t in types:
-        if state.number == 4 and state.in_carry:
+    income = _income(state.number)
+    if t in income.types:
+        if state.in_carry and f"结转:{t}" in income.carried:
             return ("收入", f"结转:{t}", "fixed", None)
         return ("收入", t, "fixed", None)
     if t in _INCOME_TOTALS:
         return ("收入", _INCOME_TOTALS[t], "total", None)
-    if t in carry:
+    if t in _CARRY:
         state.in_carry = True
-        return ("收入", carry[0] if state.number == 4 else "上年结转", "fixed", None)
+        return ("收入", income.carry, "fixed", None)
     if t in _EXPENSE_FIXED:
         key = _EXPENSE_FIXED[t]
         return ("支出", key, "total" if key in _EXPENSE_TOTALS else "fixed", None)
@@ -88,7 +106,7 @@ def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | N
     return None
 
 
-_VOCAB = frozenset(set(SOURCES) | set(_INCOME_TOTALS) | set(_EXPENSE_FIXED) | set(_CARRY_T1) | set(_CARRY_T4)
+_VOCAB = frozenset(set(SOURCES) | set(_INCOME_TOTALS) | set(_EXPENSE_FIXED) | set(_CARRY)
                    | set(_CLASS_BY_NAME))
 
 

@@ -69,7 +69,7 @@ def _headers(ws: Worksheet, plan: TablePlan, grid: SheetGrid, year: int | None, 
             else:
                 put_header(ws, top, first, broken(columns[i].key), last_row=bottom)
             i = j + 1
-    if n in (12, 13):
+    if LAYOUTS[n].kind == "projects":  # the printed project tables number their columns
         for i, col in enumerate(range(1, grid.last_table_col + 1), start=1):
             put_header(ws, bottom + 1, col + at, str(i))
 
@@ -139,7 +139,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
             font = BOLD_FONT if bold else BODY_FONT
             labels = side.label_cols
             if len(labels) == 2:
-                if n == 6:
+                if LAYOUTS[n].kind == "economic":  # two names (部门, 政府 经济科目), no code
                     put_text(ws, r, labels[0], p.name)
                     put_text(ws, r, labels[1], p.row.second_name if p.row else None)
                 else:
@@ -153,7 +153,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                 c.font = font
                 # Names wrap in their column rather than run over the figures beside them.
                 align = Alignment(horizontal="left", vertical="center", indent=max(p.level - 1, 0),
-                                  wrap_text=col != labels[0] or len(labels) == 1 or n == 6)
+                                  wrap_text=col != labels[0] or len(labels) == 1 or LAYOUTS[n].kind == "economic")
                 c.alignment = align
                 mirror = ws.cell(r, grid.orig_col(col))
                 if c.value is not None:
@@ -229,12 +229,13 @@ def _page(ws: Worksheet, grid: SheetGrid, figures: dict[int, list[str]], importe
     """Widths from the content (names wrap past a limit), heights that fit, A4 landscape.
     An imported document prints its 原表数 block, the blank template its working table."""
     n = grid.number
-    names = (16, 34) if n in (11, 12, 13) else (12, 30)
+    kind = LAYOUTS[n].kind
+    names = (16, 34) if kind in ("units", "projects") else (12, 30)
     cols: dict[int, tuple[float, float]] = {}
     for s, labels in zip(grid.sides, LABELS[n]):
         for i, (col, label) in enumerate(zip(s.label_cols, labels)):
-            coded = len(s.label_cols) == 2 and n != 6 and i == 0
-            cols[col] = (7, 12) if coded else (10, 24) if n == 6 else names
+            coded = len(s.label_cols) == 2 and kind != "economic" and i == 0
+            cols[col] = (7, 12) if coded else (10, 24) if kind == "economic" else names
             figures[col] = figures.get(col, []) + broken(label).split("\n")
         for key, col in s.amount_cols.items():
             cols[col] = (9, 16)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..layouts import CLASS_NAMES
+from ..layouts import CLASS_NAMES, LAYOUTS
 from ..model import Document, Figure
 from .common import money, numeral
 from .core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
@@ -259,7 +259,7 @@ def _has_amounts(doc: Document, n: int) -> bool:
     t = doc.table(n)
     if t is None or t.empty:
         return False
-    if n == 12:
+    if LAYOUTS[n].kind == "projects":  # a project table has amounts when it lists a project
         return any(r.kind == "item" for r in t.rows)
     return any(v for r in t.rows for v in r.amounts.values())
 
