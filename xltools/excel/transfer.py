@@ -104,7 +104,8 @@ def _set_borders(rng: Any, b: Borders, tall: bool, wide: bool) -> None:
             sides.append("inside_vertical")
         if side in ("top", "bottom") and tall:
             sides.append("inside_horizontal")
-        kw: dict[str, Any] = {"line_style": line, "weight": weight}
+        # Thin is what a new line is in Excel and Office.js alike: not sent, a third fewer calls.
+        kw: dict[str, Any] = {"line_style": line} if weight == "thin" else {"line_style": line, "weight": weight}
         if b.colour:
             kw["color"] = b.colour
         rng.borders.set(sides, **kw)
