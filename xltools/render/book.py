@@ -6,6 +6,8 @@ from typing import Iterable
 
 from openpyxl import Workbook
 
+from .fast_styles import new_workbook
+
 from ..model import Document
 from ..rules.core import Instance, Rule, rule_instances
 from . import structure
@@ -39,7 +41,7 @@ def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
     live = live_values(doc, plans)
     leaves = leaf_counts(plans)
 
-    wb = Workbook()
+    wb = new_workbook()
     cover = wb.active
     cover.title = COVER
     # 问题 right after the cover: what needs attention is the first thing opened and printed.
