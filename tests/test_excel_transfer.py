@@ -95,3 +95,20 @@ def test_the_description_is_the_file() -> None:
 @pytest.mark.parametrize("openpyxl_cell, frozen", [("C4", "A1:B3"), ("A4", "1:3"), ("C1", "A:B"), ("A1", None)])
 def test_frozen_panes_as_excel_takes_them(openpyxl_cell: str, frozen: str | None) -> None:
     assert frozen_range(openpyxl_cell) == frozen
+
+
+def test_document_text_that_looks_like_a_formula_stays_text_in_excel(tmp_path: Path) -> None:
+    """The project name "=SUM(A1) 社区项目" and a 校验 text "=SUM(A1)" are typed with Excel's
+    text prefix: the open workbook shows them as text, never computes them."""
+    from test_workbook_formulas import RULES, small_document
+    from xltools.excel.transfer import write_book
+
+    path = empty_workbook(tmp_path / "text.xlsx")
+    book = remote_book(path)
+    write_book(book, describe(build(small_document(), RULES).workbook))
+    wb = openpyxl.load_workbook(path)
+    apply_actions(wb, book.json()["actions"])
+    b5 = wb["绩效"]["B5"]
+    assert b5.value == "=SUM(A1) 社区项目" and b5.data_type == "s"
+    texts = [c for row in wb[CHECKS].iter_rows() for c in row if c.value == "=SUM(A1)"]
+    assert texts and all(c.data_type == "s" for c in texts)
