@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Sequence
+from typing import Protocol, Sequence
 
 from .. import draft as D
 from ..model import Document, Figure
 from ..read.narrative import CHANGE_WORDS
 from ..read.text import Line
 
-if TYPE_CHECKING:  # the rows of the 数字区, which the sheet lays out
-    from .draft_sheet import Slot
+
+class Slot(Protocol):
+    """What this module reads of a row of the sheet's 数字区 (`draft_sheet.Slot`)."""
+
+    @property
+    def figure(self) -> Figure | None: ...
+    @property
+    def para(self) -> D.Para: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def growth(self) -> Slot | None: ...
 
 
 _ENDS = "。；;：:"
