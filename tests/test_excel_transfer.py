@@ -47,6 +47,9 @@ def test_the_button_writes_everything_it_carries_as_the_import_command_does(
     assert got.names == want.names
     for a, b in zip(got.sheets, want.sheets):
         assert a == b, f"{a.name} differs"
+    # Compared in full, not emptied by as_written: every cell, and the rules one per area.
+    assert sum(len(s.cells) for s in got.sheets) == sum(len(s.cells) for s in pressed[1].sheets) > 19_000
+    assert len(got.sheet(CHECKS).conditionals) >= 2 and got.sheet(TABLE_SHEETS[1]).print.area == "I1:O38"
 
 
 def test_borders_rules_charts_and_panes_reach_the_open_workbook(pressed: tuple[openpyxl.Workbook, BookDescription]) -> None:
@@ -89,7 +92,12 @@ def test_the_description_is_the_file() -> None:
     built = build(read_document(SEED["003"]), CATALOGUE).workbook
     buf = io.BytesIO()
     built.save(buf)
-    assert describe(openpyxl.load_workbook(buf)) == describe(built)
+    loaded = describe(openpyxl.load_workbook(buf))
+    assert loaded == describe(built)
+    t1 = loaded.sheet(TABLE_SHEETS[1])
+    total = t1.cell("A38")
+    assert total is not None and total.value == "收入总计" and t1.cell("B38") is not None
+    assert [c.title for c in loaded.sheet(CHARTS).charts][:1] == ["收入结构"] and t1.conditionals
 
 
 @pytest.mark.parametrize("openpyxl_cell, frozen", [("C4", "A1:B3"), ("A4", "1:3"), ("C1", "A:B"), ("A1", None)])

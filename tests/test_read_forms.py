@@ -237,3 +237,33 @@ def test_ledger_lines_in_the_text_report() -> None:
     unchecked = next(x for x in lines if x.startswith("未能核对："))
     assert "未找到表1、表2、表3、表4、表6、表7、表10、表11、表13，其规则" in unchecked
     assert "未找到第三部分（预算情况说明）" in unchecked
+
+
+# --- The 上年结转 row worded otherwise -----------------------------------------------------
+
+def test_carry_row_worded_otherwise_goes_where_the_layout_declares_it() -> None:
+    """表4 may print its 结转 row as 上年结转结余 and 表1 as 上年结余: the row is the one each
+    layout declares (表4's 上年财政拨款结转 with its split by type, 表1's 上年结转)."""
+    doc = read("2026年财政拨款收支总表", "单位：万元",
+               "收入\t\t支出\t\t\t\t",
+               "项目\t金额\t项目\t小计\t一般公共预算\t政府性基金预算\t国有资本经营预算",
+               "一、一般公共预算\t10.00\t一、一般公共服务支出\t12.00\t12.00\t\t",
+               "本年收入合计\t10.00\t本年支出合计\t12.00\t12.00\t\t",
+               "上年结转结余\t2.00\t年终结转\t\t\t\t",
+               "一、一般公共预算\t2.00\t\t\t\t\t",
+               "收入总计\t12.00\t支出总计\t12.00\t12.00\t\t",
+               "",
+               "2026年预算收支总表", "单位：万元",
+               "收入\t\t支出\t\t\t",
+               "项目\t2026年\t项目\t2026年合计\t当年预算安排\t上年结转安排",
+               "一、一般公共预算\t10.00\t一、一般公共服务支出\t12.00\t10.00\t2.00",
+               "本年收入合计\t10.00\t本年支出合计\t12.00\t10.00\t2.00",
+               "上年结余\t2.00\t年终结转\t\t\t",
+               "收入总计\t12.00\t支出总计\t12.00\t10.00\t2.00")
+    t4, t1 = doc.table(4), doc.table(1)
+    assert t4 is not None and t1 is not None
+    income4 = {r.key: r.amounts.get("金额") for r in t4.rows if r.kind in ("fixed", "total") and "金额" in r.amounts}
+    assert income4["一般公共预算"] == 10.0 and income4["上年财政拨款结转"] == 2.0
+    assert income4["结转:一般公共预算"] == 2.0
+    income1 = {r.key: r.amounts.get("金额") for r in t1.rows if "金额" in r.amounts}
+    assert income1["上年结转"] == 2.0 and income1["收入总计"] == 12.0

@@ -113,3 +113,18 @@ def test_check_sheet_links_are_cell_hyperlinks_not_formulas() -> None:
     assert links[0].location.startswith("'表")
     cover = {link.cell: link.location for link in d.sheet("封面").links}
     assert cover["B18"] == "'问题'!A1" and cover["B19"] == "'表1 收支总表'!A1"
+
+
+def test_style_lists_by_identity_give_the_same_workbook(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`render/fast_styles.py` files a style by the object, trusting that the renderer never
+    changes a style once made: a seed's workbook is the same as with openpyxl's own lists."""
+    from xltools.read import read_document
+    from xltools.render import book as book_module
+    from xltools.render.description import describe
+
+    seed = next((Path(__file__).parent / "fixtures").glob("003_*.txt"))
+    doc = read_document(seed)
+    fast = describe(build(doc, RULES).workbook)
+    monkeypatch.setattr(book_module, "new_workbook", openpyxl.Workbook)
+    plain = describe(build(doc, RULES).workbook)
+    assert fast == plain and sum(len(s.cells) for s in fast.sheets) > 10_000

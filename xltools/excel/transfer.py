@@ -21,9 +21,9 @@ import re
 from dataclasses import replace
 from typing import Any, Iterable
 
-from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter, range_boundaries
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 
-from ..render.description import DEFAULT_FONT, BookDescription, Borders, Cell, Print, Sheet, a1, rectangles
+from ..render.description import DEFAULT_FONT, BookDescription, Borders, Cell, Print, Sheet, a1, cells_of, rectangles
 
 Grid = list[list[Any]]
 Places = dict[Any, list[tuple[int, int]]]
@@ -148,19 +148,21 @@ def _format(sheet: Any, desc: Sheet, groups: dict[str, Places]) -> None:
             _set_borders(rng, anchor.style.borders, False, False)  # the merged area's outline
 
 
+def _by_size(sizes: Iterable[tuple[tuple[int, int], float]]) -> Iterable[tuple[float, str]]:
+    """Adjacent columns (or rows) of one size as one range: one call each."""
+    places: dict[float, list[tuple[int, int]]] = {}
+    for at, size in sizes:
+        places.setdefault(size, []).append(at)
+    for size, cells in places.items():
+        for rect in rectangles(cells):
+            yield size, a1(rect)
+
+
 def _dimensions(sheet: Any, desc: Sheet) -> None:
-    by_width: dict[float, list[tuple[int, int]]] = {}
-    for col, w in desc.widths:
-        by_width.setdefault(w, []).append((1, column_index_from_string(col)))
-    for w, places in by_width.items():
-        for rect in rectangles(places):
-            sheet.range(a1(rect)).column_width = w
-    by_height: dict[float, list[tuple[int, int]]] = {}
-    for row, h in desc.heights:
-        by_height.setdefault(h, []).append((row, 1))
-    for h, places in by_height.items():
-        for rect in rectangles(places):
-            sheet.range(a1(rect)).row_height = h
+    for w, ref in _by_size(((1, column_index_from_string(col)), w) for col, w in desc.widths):
+        sheet.range(ref).column_width = w
+    for h, ref in _by_size(((row, 1), h) for row, h in desc.heights):
+        sheet.range(ref).row_height = h
 
 
 def _extras(sheet: Any, desc: Sheet) -> None:
@@ -170,9 +172,8 @@ def _extras(sheet: Any, desc: Sheet) -> None:
             rng.note.text = text
         else:
             rng.add_note(text)
-    shown = {c.address: c for c in desc.cells}
     for link in desc.links:
-        c = shown.get(link.cell)
+        c = desc.cell(link.cell)
         rng = sheet.range(link.cell)
         target = link.location if link.location.startswith(("http", "#")) else "#" + link.location
         rng.add_hyperlink(target, "" if c is None or c.value is None else str(c.value), link.tooltip or "")
@@ -209,7 +210,7 @@ def _extras(sheet: Any, desc: Sheet) -> None:
 
 
 def write_sheet(sheet: Any, desc: Sheet) -> None:
-    covered = {(r, c) for m in desc.merges for r, c in _cells_of(m)[1:]}
+    covered = {(r, c) for m in desc.merges for r, c in cells_of(m)[1:]}
     groups = _group(desc, covered)
     # Number formats first: a code typed into an "@" cell stays text.
     for fmt, places in groups["number_format"].items():
@@ -226,11 +227,6 @@ def write_sheet(sheet: Any, desc: Sheet) -> None:
     _extras(sheet, desc)
     if desc.hidden:
         sheet.visible = False
-
-
-def _cells_of(ref: str) -> list[tuple[int, int]]:
-    c1, r1, c2, r2 = range_boundaries(ref)
-    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
 def as_written(description: BookDescription) -> BookDescription:

@@ -9,6 +9,7 @@ compares by value, so two descriptions are equal exactly when the workbooks look
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Iterable, Iterator
 
 from openpyxl.cell.cell import Cell as XlCell, MergedCell
@@ -106,10 +107,7 @@ class Conditional:
     def areas(self) -> Iterator[tuple[str, str]]:
         """Each rectangle of the rule's cells with the formula as written for its own top-left
         cell: writers that take one rectangle at a time (xlwings) need it so."""
-        cells: list[tuple[int, int]] = []
-        for r in self.ranges:
-            c1, r1, c2, r2 = range_boundaries(r)
-            cells += [(row, col) for row in range(r1, r2 + 1) for col in range(c1, c2 + 1)]
+        cells = [at for r in self.ranges for at in cells_of(r)]
         # Relative references are relative to the top-left cell of all the rule's cells.
         first = a1((min(r for r, _ in cells), min(c for _, c in cells)) * 2)
         for rect in rectangles(cells):
@@ -166,8 +164,11 @@ class Sheet:
     auto_filter: str | None = None
 
     def cell(self, address: str) -> Cell | None:
-        col, row, _, _ = range_boundaries(address)
-        return next((c for c in self.cells if c.row == row and c.col == col), None)
+        return self._by_address.get(address.replace("$", ""))
+
+    @cached_property
+    def _by_address(self) -> dict[str, Cell]:
+        return {c.address: c for c in self.cells}
 
     @property
     def size(self) -> tuple[int, int]:
@@ -348,6 +349,12 @@ def rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, in
             spans.setdefault(run, []).append(c)
     out = [(top, left, bottom, right) for (top, bottom), cols in spans.items() for left, right in _runs(sorted(cols))]
     return sorted(out, key=lambda t: (t[1], t[0]))
+
+
+def cells_of(ref: str) -> list[tuple[int, int]]:
+    """The (row, column) of every cell of an A1 range, row by row."""
+    c1, r1, c2, r2 = range_boundaries(ref)
+    return [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
 
 def a1(rect: tuple[int, int, int, int]) -> str:
