@@ -2,7 +2,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench install clean libreoffice
+.PHONY: demo test bench install clean libreoffice bundle
 
 $(BIN)/xltools: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -15,18 +15,20 @@ install: $(BIN)/xltools
 demo: install
 	$(BIN)/xltools demo demo
 
-# Calc recalculates the workbooks; Writer prints the tests' .docx to PDF (tests/docgen.py).
-LO_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui fonts-noto-cjk poppler-utils
+# Calc recalculates the workbooks; Writer prints the tests' .docx to PDF (tests/docgen.py);
+# python3-uno lets the suite keep one LibreOffice listening instead of starting one per file.
+LO_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui python3-uno fonts-noto-cjk poppler-utils
 
+# Both cores (pytest-xdist): what several modules need is built once for the run (tests/built.py).
 test: install libreoffice
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The workbook tests recalculate with LibreOffice. Installed here when root with apt (as
 # .ci/run does); otherwise stop before any test runs and name the command to run.
 libreoffice:
 	@if { command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; } && \
-	    { ! command -v dpkg >/dev/null 2>&1 || dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || \
-	      dpkg -s libreoffice-writer >/dev/null 2>&1; }; then :; \
+	    { ! command -v dpkg >/dev/null 2>&1 || { { dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || \
+	      dpkg -s libreoffice-writer >/dev/null 2>&1; } && dpkg -s python3-uno >/dev/null 2>&1; }; }; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing LibreOffice for the workbook tests (apt-get install $(LO_PACKAGES))"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
@@ -39,8 +41,16 @@ libreoffice:
 		exit 2; \
 	fi
 
+# The offline bundle for Windows (wheels for Python 3.11-3.13, add-in, VBA, ribbon, install.bat):
+# dist/xltools-VERSION-windows/ and its .zip. Needs PyPI; downloads are kept in dist/wheel-cache.
+bundle: install
+	$(BIN)/python bundle/build.py
+
+# Each command against its target (PASS/MISS): recalc vs LibreOffice, import, check FILE.pdf
+# (bench/bench_commands.py; a few minutes), after reading + checking each seed in-process.
 bench: install
 	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_commands.py
 
 clean:
 	rm -rf $(VENV) demo

@@ -1,15 +1,15 @@
-"""Shared fixtures: the three real disclosures, read once per session, and their workbooks
-recalculated once per session by each engine."""
+"""Shared fixtures: the three real disclosures, read once per session, their workbooks built
+and recalculated once per run by each engine, and one listening LibreOffice per worker."""
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
 import shutil
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pytest
 
-from xltools.engine import FastModel
+from built import once
+from xltools.engine import FastModel, office
 from xltools.engine.cache import Values
 from xltools.model import Document
 from xltools.read import read_document
@@ -23,11 +23,10 @@ def docs() -> dict[str, Document]:
     return {k: read_document(p) for k, p in SEED_PATHS.items()}
 
 
-# -- Workbooks of the seeds, recalculated once per session by each engine ------------------
-# The engine tests (tests/test_engine_*.py) and the workbook tests share these, so no
-# recalculation is paid twice: the fast path once per seed (the compiled models are kept for
-# incremental tests), LibreOffice once for all seeds, the package's full model once per seed,
-# in a background process started with the session (it is the slow one).
+# -- Workbooks of the seeds, built and recalculated once per run by each engine -----------
+# Built once for the whole run (tests/built.py): every module and both xdist workers share
+# them. The fast path's compiled models are kept per process (they do not pickle); the
+# package's full model runs once per seed, in whichever worker first asks for that seed.
 
 
 def _soffice_or_exit() -> None:
@@ -38,20 +37,16 @@ def _soffice_or_exit() -> None:
                     returncode=2)
 
 
-def _full_model_of_seeds(seeds: dict[str, Path], out: Path) -> dict[str, Values]:
-    """In a worker process: import each seed without recalculation, then the full model. Only
-    the formula cells come back, as plain values (the package's own markers do not pickle)."""
-    from xltools.engine.cache import formula_cells
-    from xltools.engine.formulas_engine import compute_with_package
-    from xltools.render.fill import import_document
-
-    result: dict[str, Values] = {}
-    for key, path in seeds.items():
-        book = import_document(read_document(path), out / f"{key}_full.xlsx", overwrite=True, recalc=None)
-        values = compute_with_package(book)
-        result[key] = {s: {a: _plain(values.get(s, {}).get(a)) for a in addrs}
-                       for s, addrs in formula_cells(book).items()}
-    return result
+@pytest.fixture(scope="session", autouse=True)
+def _one_libreoffice() -> Iterator[None]:
+    """One LibreOffice kept listening for the whole session (per worker), started at the first
+    conversion: each further file costs only its own work, not a start of soffice."""
+    exe = shutil.which("soffice") or shutil.which("libreoffice")
+    if exe is None:
+        yield
+        return
+    with office.listening(exe):
+        yield
 
 
 def _plain(v: object) -> object:
@@ -59,36 +54,35 @@ def _plain(v: object) -> object:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that wait for the full model run last, so it has the whole suite's time to finish."""
+    """Tests that wait for the full model run last: the other worker goes on meanwhile."""
     items.sort(key=lambda item: "full_model_values" in getattr(item, "fixturenames", ()))
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _full_model_started(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    """Starts the full-model recalculation of the seeds at the first test, if any selected test
-    needs it, so it runs on the second core while the others run."""
-    if not any("full_model_values" in getattr(item, "fixturenames", ()) for item in request.session.items):
-        yield None
-        return
-    pool = concurrent.futures.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-    future = pool.submit(_full_model_of_seeds, dict(SEED_PATHS), tmp_path_factory.mktemp("full"))
-    yield future
-    pool.shutdown(wait=True, cancel_futures=True)
+@pytest.fixture(scope="session")
+def full_model_values(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+                      ) -> Callable[[str], Values]:
+    """Seed → every formula cell's value by the `formulas` package's full ExcelModel (the slow
+    reference: computed once per seed, on first request). Only the formula cells, as plain values."""
+    from xltools.engine.cache import formula_cells
+    from xltools.engine.formulas_engine import compute_with_package
+
+    def of(key: str) -> Values:
+        def build(_: Path) -> Values:
+            values = compute_with_package(seed_workbooks[key])
+            return {s: {a: _plain(values.get(s, {}).get(a)) for a in addrs}
+                    for s, addrs in formula_cells(seed_workbooks[key]).items()}
+        return once(tmp_path_factory, f"full-model-{key}", build)
+    return of
 
 
 @pytest.fixture(scope="session")
-def full_model_values(_full_model_started: concurrent.futures.Future) -> dict[str, Values]:
-    """Seed → every formula cell's value by the `formulas` package's full ExcelModel."""
-    return _full_model_started.result()
-
-
-@pytest.fixture(scope="session")
-def seed_workbooks(docs: dict[str, Document], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def seed_workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Seed → its workbook as imported, not recalculated (what every engine starts from)."""
     from xltools.render.fill import import_document
 
-    d = tmp_path_factory.mktemp("seed_workbooks")
-    return {k: import_document(doc, d / f"{k}.xlsx", recalc=None) for k, doc in docs.items()}
+    def build(d: Path) -> dict[str, Path]:
+        return {k: import_document(read_document(p), d / f"{k}.xlsx", recalc=None) for k, p in SEED_PATHS.items()}
+    return once(tmp_path_factory, "seed-workbooks", build)
 
 
 @pytest.fixture(scope="session")
@@ -99,18 +93,35 @@ def seed_models(seed_workbooks: dict[str, Path]) -> dict[str, FastModel]:
 
 
 @pytest.fixture(scope="session")
-def seed_books(seed_workbooks: dict[str, Path], seed_models: dict[str, FastModel],
-               tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+def seed_books(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+               ) -> dict[tuple[str, str], Path]:
     """(seed, "formulas") → the workbook with the fast path's values cached; (seed,
-    "libreoffice") → a copy recalculated by LibreOffice (one soffice start for all seeds)."""
+    "libreoffice") → a copy recalculated by LibreOffice."""
     from xltools.engine import recalc_many
 
     _soffice_or_exit()
-    d = tmp_path_factory.mktemp("seed_books")
-    out: dict[tuple[str, str], Path] = {}
-    for key, path in seed_workbooks.items():
-        out[(key, "formulas")] = shutil.copy(path, d / f"{key}.xlsx")
-        seed_models[key].write(out[(key, "formulas")])
-        out[(key, "libreoffice")] = shutil.copy(path, d / f"{key}_lo.xlsx")
-    recalc_many([out[(k, "libreoffice")] for k in seed_workbooks], "libreoffice")
-    return {k: Path(v) for k, v in out.items()}
+
+    def build(d: Path) -> dict[tuple[str, str], Path]:
+        out: dict[tuple[str, str], Path] = {}
+        for key, path in seed_workbooks.items():
+            out[(key, "formulas")] = Path(shutil.copy(path, d / f"{key}.xlsx"))
+            FastModel.load(path).calculate().write(out[(key, "formulas")])
+            out[(key, "libreoffice")] = Path(shutil.copy(path, d / f"{key}_lo.xlsx"))
+        recalc_many([out[(k, "libreoffice")] for k in seed_workbooks], "libreoffice")
+        return out
+    return once(tmp_path_factory, "seed-books", build)
+
+
+@pytest.fixture(scope="session")
+def pressed_000(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[str]]:
+    """Seed 000 imported by the 导入文本 button into an empty workbook (xlwings' remote engine,
+    tests/excel_harness.py), recalculated: (the file, the button's message, the alerts shown).
+    Read-only: a test that changes it works on a copy."""
+    from excel_harness import empty_workbook, press
+    from xltools.excel import buttons
+
+    def build(d: Path) -> tuple[Path, str, list[str]]:
+        path = empty_workbook(d / "book.xlsx")
+        msg, seen = press(path, buttons.import_file, str(SEED_PATHS["000"]))
+        return path, msg, list(seen["alerts"])
+    return once(tmp_path_factory, "pressed-000", build)

@@ -27,12 +27,14 @@ import os
 import re
 import shutil
 import struct
-import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 from xml.sax.saxutils import escape
+
+from built import locked
+from xltools.engine.libreoffice_engine import convert
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
@@ -392,20 +394,14 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def to_pdf(files: list[Path], outdir: Path, timeout: float = 600, pages: str | None = None) -> list[Path]:
-    """Every file converted by one soffice start; the PDFs, same stems, in `outdir`; only the
-    `pages` ("1-40") when given."""
-    exe = soffice()
-    if exe is None:
+def to_pdf(files: list[Path], outdir: Path, timeout: int = 600, pages: str | None = None) -> list[Path]:
+    """Every file converted by LibreOffice (the session's listening one, or one soffice start
+    for all); the PDFs, same stems, in `outdir`; only the `pages` ("1-40") when given."""
+    if soffice() is None:
         raise FileNotFoundError("LibreOffice (soffice) is not installed")
     outdir.mkdir(parents=True, exist_ok=True)
     options = dict(PDF_OPTIONS, **({"PageRange": {"type": "string", "value": pages}} if pages else {}))
-    with tempfile.TemporaryDirectory(prefix="xltools-lo-") as profile:
-        cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf:writer_pdf_Export:" + json.dumps(options, ensure_ascii=False),
-               "--outdir", str(outdir), *map(str, files)]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
-    made = [outdir / (f.stem + ".pdf") for f in files]
+    made = convert(files, outdir, "pdf:writer_pdf_Export:" + json.dumps(options, ensure_ascii=False), timeout)
     missing = [str(p) for p in made if not p.exists()]
     if missing:
         raise RuntimeError(f"soffice made no PDF for {missing}")
@@ -428,8 +424,13 @@ def build(seeds: dict[str, Path]) -> dict[str, tuple[Path, Path]]:
     root = Path(tempfile.gettempdir()) / f"xltools-docgen-{h.hexdigest()[:16]}"
     keys = [*seeds, SAMPLE]
     out = {k: (root / f"{k}.docx", root / f"{k}.pdf") for k in keys}
-    if all(p.exists() for pair in out.values() for p in pair):
-        return out
+    with locked(root.with_name(root.name + ".lock")):  # one builder; the others wait for its files
+        if not all(p.exists() for pair in out.values() for p in pair):
+            _build_into(root, seeds, keys)
+    return out
+
+
+def _build_into(root: Path, seeds: dict[str, Path], keys: list[str]) -> None:
     work = Path(tempfile.mkdtemp(prefix="xltools-docgen-"))
     for key, seed in seeds.items():
         seed_to_docx(seed.read_text("utf-8"), work / f"{key}.docx")
@@ -440,7 +441,6 @@ def build(seeds: dict[str, Path]) -> dict[str, tuple[Path, Path]]:
         os.replace(work, root)
     except OSError:
         shutil.rmtree(work, ignore_errors=True)  # a concurrent run finished first: use its files
-    return out
 
 
 # -- Small PDFs written by hand: encrypted, scanned, cut short ------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from built import once
 from conftest import SEED_PATHS
 from xltools import draft as D
 from xltools.engine import recalc_many
@@ -176,28 +177,31 @@ EDITS = ((3, "2010350", "基本支出", 100.0), (10, "公务接待费", "一般�
 @pytest.fixture(scope="module")
 def edited(seed_workbooks: dict[str, Path], docs: dict[str, Document],
            tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Engine → seed 003's workbook with both inputs raised, recalculated by it."""
+    """Engine → seed 003's workbook with both inputs raised, recalculated by it (built once
+    per run: tests/built.py)."""
     doc = docs[SEED]
     plans = plan_document(doc)
     amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
-    d = tmp_path_factory.mktemp("draft_live")
-    cells: dict[tuple[str, str], float] = {}
-    wb = openpyxl.load_workbook(seed_workbooks[SEED])
-    for n, row, col, plus in EDITS:
-        assert (n, row, col) not in derivations(plans), "an input cell, not a formula"
-        place = amap.live_cell((n, row, col))
-        assert place is not None
-        sheet_name, a1 = place
-        cells[(sheet_name, a1)] = round((wb[sheet_name][a1].value or 0.0) + plus, 2)
-        wb[sheet_name][a1].value = cells[(sheet_name, a1)]
-    lo = d / "lo.xlsx"
-    wb.save(lo)
-    fast = Path(shutil.copy(seed_workbooks[SEED], d / "fast.xlsx"))
-    model = FastModel.load(fast).calculate()
-    model.update(cells)
-    model.write(fast)
-    recalc_many([lo], "libreoffice")
-    return {"formulas": fast, "libreoffice": lo}
+
+    def build(d: Path) -> dict[str, Path]:
+        cells: dict[tuple[str, str], float] = {}
+        wb = openpyxl.load_workbook(seed_workbooks[SEED])
+        for n, row, col, plus in EDITS:
+            assert (n, row, col) not in derivations(plans), "an input cell, not a formula"
+            place = amap.live_cell((n, row, col))
+            assert place is not None
+            sheet_name, a1 = place
+            cells[(sheet_name, a1)] = round((wb[sheet_name][a1].value or 0.0) + plus, 2)
+            wb[sheet_name][a1].value = cells[(sheet_name, a1)]
+        lo = d / "lo.xlsx"
+        wb.save(lo)
+        fast = Path(shutil.copy(seed_workbooks[SEED], d / "fast.xlsx"))
+        model = FastModel.load(fast).calculate()
+        model.update(cells)
+        model.write(fast)
+        recalc_many([lo], "libreoffice")
+        return {"formulas": fast, "libreoffice": lo}
+    return once(tmp_path_factory, "draft-edits", build)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

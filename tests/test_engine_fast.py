@@ -75,9 +75,11 @@ def test_recalc_verbose_says_which_path_ran(tmp_path: Path, seed_workbooks: dict
     out = capsys.readouterr().out
     assert "engine path: formulas fast path (compile once):" in out and "templates" in out
     other = _book(tmp_path / "max.xlsx", {"A1": 2, "A2": "=MAX(A1,3)"})
-    assert main(["recalc", str(other), "--verbose"]) == 0
+    # Not a workbook xltools made: recalculated only when forced (and backed up first).
+    assert main(["recalc", str(other), "--verbose"]) == 2
+    assert main(["recalc", str(other), "--verbose", "--force"]) == 0
     assert "engine path: formulas full model (fallback:" in capsys.readouterr().out
-    assert main(["recalc", str(other)]) == 0
+    assert main(["recalc", str(other), "--force"]) == 0
     assert "engine path" not in capsys.readouterr().out
     assert openpyxl.load_workbook(other, data_only=True)["S"]["A2"].value == 3
 

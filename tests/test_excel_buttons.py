@@ -16,10 +16,9 @@ T1, T2 = TABLE_SHEETS[1], TABLE_SHEETS[2]
 
 
 @pytest.fixture(scope="module")
-def imported_000(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    path = empty_workbook(tmp_path_factory.mktemp("xl") / "book.xlsx")
-    msg, seen = press(path, buttons.import_file, str(SEED["000"]))
-    assert seen["alerts"] == [msg]
+def imported_000(pressed_000: tuple[Path, str, list[str]]) -> tuple[Path, str]:
+    path, msg, alerts = pressed_000
+    assert alerts == [msg]
     return path, msg
 
 

@@ -67,9 +67,13 @@ def test_doctor_runs_as_a_command() -> None:
 
 
 def test_old_python_is_flagged_with_the_fix() -> None:
-    c = check_python((3, 9, 7))
-    assert not c.ok and "3.10" in c.zh and "3.12" in c.zh and "PATH" in c.fix
-    assert check_python((3, 10, 0), 64).ok and "64 位" in check_python((3, 12, 1), 64).zh
+    c = check_python((3, 9, 7), platform="win32")
+    assert not c.ok and "3.11" in c.zh and "3.12" in c.zh and "PATH" in c.fix
+    # Each system its own way to get Python: no Windows installer advice on Linux or macOS.
+    linux = check_python((3, 9, 7), platform="linux")
+    assert "apt-get install python3" in linux.fix and "python.org/downloads/windows" not in linux.fix
+    assert "brew install python@3.12" in check_python((3, 9, 7), platform="darwin").fix
+    assert check_python((3, 11, 0), 64).ok and not check_python((3, 10, 14), 64).ok and "64 位" in check_python((3, 12, 1), 64).zh
 
 
 def test_package_and_pins(tmp_path: Path) -> None:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from excel_harness import SEED, empty_workbook, press
-from xltools.excel import buttons, udfs
+from excel_harness import empty_workbook
+from xltools.excel import udfs
 from excel_snapshot import remote_book
 from xltools.render.sheets import TABLE_SHEETS
 
@@ -15,10 +15,8 @@ SENTENCE = ("2026年度阳泉高新技术产业开发区大连街管理服务中
 
 
 @pytest.fixture(scope="module")
-def book_000(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = empty_workbook(tmp_path_factory.mktemp("udf") / "book.xlsx")
-    press(path, buttons.import_file, str(SEED["000"]))
-    return path
+def book_000(pressed_000: tuple[Path, str, list[str]]) -> Path:
+    return pressed_000[0]
 
 
 def test_class_name_from_the_catalogue() -> None:

@@ -11,14 +11,17 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 import docgen
+from built import once
 from conftest import SEED_PATHS
 from xltools.check import check, evaluate
 from xltools.cli import main
 from xltools.read import Extracted, extract_file, read_document, read_extracted, read_text
+from xltools.model import Document
 from xltools.read.pdf_text import _slanted
 from xltools.report import table_total, to_json, to_text
 
@@ -34,31 +37,33 @@ def built() -> dict[str, tuple[Path, Path]]:
 
 
 @pytest.fixture(scope="module")
-def read(built: dict[str, tuple[Path, Path]]) -> dict[str, tuple[Extracted, object]]:
-    """Each seed's PDF read once for the module: the extracted lines and the document."""
-    out = {}
-    for key in SEED_PATHS:
-        pdf = built[key][1]
-        extracted = extract_file(pdf)
-        out[key] = (extracted, read_extracted(extracted, str(pdf)))
-    return out
+def read(built: dict[str, tuple[Path, Path]], tmp_path_factory: pytest.TempPathFactory
+         ) -> Callable[[str], tuple[Extracted, Document]]:
+    """Seed → its PDF read: the extracted lines and the document (once per run, tests/built.py)."""
+    def of(key: str) -> tuple[Extracted, Document]:
+        def build(_: Path) -> tuple[Extracted, Document]:
+            pdf = built[key][1]
+            extracted = extract_file(pdf)
+            return extracted, read_extracted(extracted, str(pdf))
+        return once(tmp_path_factory, f"pdf-read-{key}", build)
+    return of
 
 
 @pytest.mark.parametrize("seed", sorted(SEED_PATHS))
-def test_pdf_checks_as_its_text(seed: str, read: dict[str, tuple[Extracted, object]]) -> None:
+def test_pdf_checks_as_its_text(seed: str, read: Callable[[str], tuple[Extracted, Document]]) -> None:
     text = SEED_PATHS[seed].read_text("utf-8")
     base = docgen.signature(read_text(text, seed), text.split("\n"))
-    extracted, doc = read[seed]
+    extracted, doc = read(seed)
     assert docgen.differences(base, docgen.signature(doc, extracted.lines)) == []
     assert table_total(doc, 1) == T1_TOTALS[seed]  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("seed", sorted(SEED_PATHS))
 def test_every_cited_line_names_its_page(seed: str, built: dict[str, tuple[Path, Path]],
-                                         read: dict[str, tuple[Extracted, object]]) -> None:
+                                         read: Callable[[str], tuple[Extracted, Document]]) -> None:
     import pdfplumber
 
-    extracted, doc = read[seed]
+    extracted, doc = read(seed)
     with pdfplumber.open(built[seed][1]) as pdf:
         n_pages = len(pdf.pages)
     pages = doc.pages  # type: ignore[attr-defined]
@@ -71,9 +76,9 @@ def test_every_cited_line_names_its_page(seed: str, built: dict[str, tuple[Path,
     assert cited and all(w.page == pages[w.line - 1] for w in cited)
 
 
-def test_pages_in_the_reports(read: dict[str, tuple[Extracted, object]]) -> None:
+def test_pages_in_the_reports(read: Callable[[str], tuple[Extracted, Document]]) -> None:
     """000: the 上年结转 share is stated on the page of 第三部分, its figures on 表1's page."""
-    extracted, doc = read["000"]
+    extracted, doc = read("000")
     findings, coverage = evaluate(doc)  # type: ignore[arg-type]
     share = next(f for f in findings if f.rule == "N-SHARE")
     t1 = next(w.page for w in share.where if "收入总计" in extracted.lines[w.line - 1])
@@ -86,7 +91,7 @@ def test_pages_in_the_reports(read: dict[str, tuple[Extracted, object]]) -> None
 
 
 def test_watermark_and_page_numbers_left_out(built: dict[str, tuple[Path, Path]],
-                                             read: dict[str, tuple[Extracted, object]]) -> None:
+                                             read: Callable[[str], tuple[Extracted, Document]]) -> None:
     import pdfplumber
 
     for key in SEED_PATHS:
@@ -94,7 +99,8 @@ def test_watermark_and_page_numbers_left_out(built: dict[str, tuple[Path, Path]]
             n = len(pdf.pages)
             slanted = [sum(_slanted(c) for c in pdf.pages[i].chars) for i in (0, n // 2, n - 1)]
         assert slanted == [len(docgen.WATERMARK)] * 3, key  # printed as text, first page to last
-    for key, (extracted, _) in read.items():
+    for key in SEED_PATHS:
+        extracted, _ = read(key)
         assert not any(w in ln for ln in extracted.lines for w in ("仅供内部", "内部审核")), key
         # 表12/13 print a column-number row (1\t2\t3…): a row of a table, not a page number.
         assert not any(re.fullmatch(r"[— \d]+", ln) and ln.strip() for ln in extracted.lines), key
@@ -115,14 +121,14 @@ def test_light_watermark_left_out_by_geometry_not_words(built: dict[str, tuple[P
     assert lines.count("合计\t30.00\t10.00\t20.00") == 3 and lines.count("") == 2
 
 
-def test_command_line_reads_the_pdf(built: dict[str, tuple[Path, Path]], read: dict[str, tuple[Extracted, object]],
+def test_command_line_reads_the_pdf(built: dict[str, tuple[Path, Path]], read: Callable[[str], tuple[Extracted, Document]],
                                     tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`xltools extract` writes the lines a check of the PDF cites: checking the written text
     cites the same line numbers; the JSON gives each line its page."""
     pdf = built["000"][1]
     out = tmp_path / "000.txt"
     assert main(["extract", str(pdf), "-o", str(out)]) == 0
-    extracted, doc = read["000"]
+    extracted, doc = read("000")
     assert out.read_text("utf-8") == extracted.text
     assert f"：{len(extracted.lines)} 行，{doc.pages[-1]} 页" in capsys.readouterr().out  # type: ignore[attr-defined]
     from_text = [(f.rule, f.lines) for f in check(read_document(out))]

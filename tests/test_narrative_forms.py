@@ -321,15 +321,19 @@ def test_section_without_figures_is_a_warning() -> None:
     assert ("warning", (5, 47)) in found and len(found) == 3  # 表5 title, the section heading
 
 
-def test_narrative_not_found_is_a_warning() -> None:
-    """A disclosure cut after its 13 tables: the tables are read, 第三部分 is not."""
+def test_narrative_not_found_is_an_error() -> None:
+    """A disclosure cut after its 13 tables: the tables are read, 第三部分 is not. The document
+    cannot be published so: an error of the document (issue 23; it was a warning before)."""
     seed = (Path(__file__).parent / "fixtures" / "000_3cbdfbba338dedd0.txt").read_text(encoding="utf-8")
     doc = read_text(seed[:seed.index("第三部分 2026年度单位预算情况说明\n\n \n一、")], "000_cut.txt")
-    (f,) = [f for f in evaluate(doc)[0] if f.rule == "N-PART-MISSING"]
-    assert f.severity == "warning" and "未找到第三部分" in f.message and f.lines == (86,)  # 表1's title
+    found = evaluate(doc)[0]
+    (f,) = [f for f in found if f.rule == "READ-MISSING-PART"]
+    assert f.severity == "error" and "未找到第三部分" in f.message and f.lines == (86,)  # 表1's title
+    assert [f for f in found if f.rule == "N-PART-MISSING"] == []  # said once, not again as a section
     # an extract of a few tables is told of its missing tables (READ-MISSING-TABLE), not of this
     src = text("change_plain")
-    assert [f for f in evaluate(read_text(src[:src.index("第三部分")], "x.txt"))[0] if f.rule == "N-PART-MISSING"] == []
+    cut = evaluate(read_text(src[:src.index("第三部分")], "x.txt"))[0]
+    assert [f for f in cut if f.rule in ("N-PART-MISSING", "READ-MISSING-PART")] == []
 
 
 @pytest.mark.parametrize("said", ["比2025年预算数（40.00万元）减少4.00万元", "较上年的40.00万元减少4.00万元",

@@ -127,7 +127,9 @@ def test_piped_stderr_has_no_bar(tmp_path: Path) -> None:
     assert SUMMARY.match(r.stdout) and r.stderr == ""
     r = subprocess.run(_cli("recalc", str(out)), capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert r.stdout == f"已重新计算 {out}（formulas）\n" and r.stderr == ""
+    # No bar; only the line naming the backup recalc keeps of the file it rewrites.
+    bak = f"{out}.bak"
+    assert r.stdout == f"已重新计算 {out}（formulas）\n" and r.stderr == f"原文件已备份为 {bak} / the old file was kept as {bak}\n"
 
 
 def _on_a_terminal(cmd: list[str], timeout: float = 300) -> tuple[int, str, str]:

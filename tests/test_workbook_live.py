@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from built import once
 from conftest import SEED_PATHS
 from excel_harness import press
 from test_workbook_seeds import live_findings, python_verdicts
@@ -52,27 +53,32 @@ def _shape(found: list[Finding]) -> list[tuple[str, str, str]]:
 @pytest.fixture(scope="module")
 def books(seed_workbooks: dict[str, Path], docs: dict[str, Document],
           tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int, str], Path]:
-    """(table edited, engine) → the seed's workbook with that one input raised by 100.00."""
+    """(table edited, engine) → the seed's workbook with that one input raised by 100.00
+    (built once per run: tests/built.py)."""
     doc = docs[SEED]
     plans = plan_document(doc)
     amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
-    d = tmp_path_factory.mktemp("live")
-    out: dict[tuple[int, str], Path] = {}
-    for n, (key, col, _) in EDITS.items():
-        assert (n, key, col) not in derivations(plans), "an input cell, not a formula"
-        sheet, a1 = amap.live_cell((n, key, col))  # type: ignore[misc]
-        wb = openpyxl.load_workbook(seed_workbooks[SEED])
-        new = round(wb[sheet][a1].value + 100, 2)
-        wb[sheet][a1].value = new
-        lo = d / f"t{n}_lo.xlsx"
-        wb.save(lo)
-        fast = shutil.copy(seed_workbooks[SEED], d / f"t{n}.xlsx")
-        model = FastModel.load(Path(fast)).calculate()
-        model.update({(sheet, a1): new})
-        model.write(Path(fast))
-        out[(n, "formulas")], out[(n, "libreoffice")] = Path(fast), lo
-    recalc_many([out[(n, "libreoffice")] for n in EDITS], "libreoffice")
-    return out
+
+    def build(d: Path) -> dict[tuple[int, str], Path]:
+        out: dict[tuple[int, str], Path] = {}
+        model = FastModel.load(seed_workbooks[SEED]).calculate()  # one model, each edit made and undone
+        for n, (key, col, _) in EDITS.items():
+            assert (n, key, col) not in derivations(plans), "an input cell, not a formula"
+            sheet, a1 = amap.live_cell((n, key, col))  # type: ignore[misc]
+            wb = openpyxl.load_workbook(seed_workbooks[SEED])
+            old = wb[sheet][a1].value
+            new = round(old + 100, 2)
+            wb[sheet][a1].value = new
+            lo = d / f"t{n}_lo.xlsx"
+            wb.save(lo)
+            fast = Path(shutil.copy(seed_workbooks[SEED], d / f"t{n}.xlsx"))
+            model.update({(sheet, a1): new})
+            model.write(fast)
+            model.update({(sheet, a1): old})
+            out[(n, "formulas")], out[(n, "libreoffice")] = fast, lo
+        recalc_many([out[(n, "libreoffice")] for n in EDITS], "libreoffice")
+        return out
+    return once(tmp_path_factory, "live-edits", build)
 
 
 @pytest.mark.parametrize("engine", ["formulas", "libreoffice"])

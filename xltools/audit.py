@@ -9,9 +9,13 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
+from . import limits
+from .folder_lock import FolderLock
 from .read import ReadError, read_document
+from .read.bounded import visible
+from .time_budget import OverBudget, time_budget
 
 # How many findings the summary row quotes; the rest are in the report and in 全部问题.
 FIRST_FINDINGS = 3
@@ -28,6 +32,7 @@ class Task:
     report: str | None = None
     workbook: str | None = None
     want_json: bool = False
+    seconds: float | None = limits.AUDIT_SECONDS.value  # the time budget of this document
 
 
 @dataclass
@@ -44,6 +49,7 @@ class Result:
     info: int | None = None
     # (rule, severity, message, lines) in the order `evaluate` sorts them: errors first.
     findings: list[tuple[str, str, str, tuple[int, ...]]] = field(default_factory=list)
+    unchecked: str = ""  # "36 项未能核对：未找到第三部分、…", empty when all was checked
     unreadable: str | None = None  # the bilingual message when the file could not be read
     report: str | None = None
     workbook: str | None = None
@@ -69,7 +75,7 @@ class Result:
 
 
 def read_error_text(exc: ReadError) -> str:
-    where = f"{exc.source}:{exc.line}" if exc.line is not None else exc.source
+    where = visible(f"{exc.source}:{exc.line}" if exc.line is not None else exc.source)
     return f"无法读取 {where}：{exc.zh} / cannot read {where}: {exc.en}"
 
 
@@ -85,10 +91,17 @@ def collect(paths: Sequence[str], exclude: Iterable[Path] = ()) -> tuple[list[st
     notes: list[str] = []
 
     def add(p: Path) -> None:
-        found.setdefault(p.resolve(), str(p))
+        try:
+            key = p.resolve()
+        except (OSError, RuntimeError):  # a symlink loop: still an entry, read as what it is
+            key = p.absolute()
+        found.setdefault(key, str(p))
 
     def under_skipped(p: Path) -> bool:
-        r = p.resolve()
+        try:
+            r = p.resolve()
+        except (OSError, RuntimeError):
+            return False
         return any(r == s or s in r.parents for s in skip)
 
     for arg in paths:
@@ -101,18 +114,38 @@ def collect(paths: Sequence[str], exclude: Iterable[Path] = ()) -> tuple[list[st
             continue
         for m in matches:
             if m.is_dir():
-                txt = [f for f in sorted(m.rglob("*")) if f.is_file() and f.suffix.lower() in SUFFIXES
-                       and not f.name.startswith("~$")
-                       and not any(part.startswith(".") for part in f.relative_to(m).parts) and not under_skipped(f)]
-                if not txt:
+                entries = _folder_entries(m, under_skipped)
+                if not entries:
                     notes.append(f"{m}：文件夹中没有 .txt、.pdf 或 .docx 文件 / no .txt, .pdf or .docx file in this folder")
-                for f in txt:
+                for f in entries:
                     add(f)
-            elif m.exists():
+            elif m.exists() or m.is_symlink():
                 add(m)
             else:
                 notes.append(f"{m}：文件不存在 / file not found")
     return sorted(found.values(), key=_natural), notes
+
+
+def _folder_entries(top: Path, skipped: Callable[[Path], bool]) -> list[Path]:
+    """What a folder contributes: every entry named .txt, .pdf or .docx whatever it is (a
+    FIFO, a broken link, a link loop: the reader refuses it, and its row says why), and every
+    subfolder that cannot be opened (its row says so). Hidden entries, Word's lock files and
+    the output folders are left out; links to folders are not followed (no loops)."""
+    out: list[Path] = []
+
+    def unreadable(err: OSError) -> None:
+        if err.filename is not None:
+            out.append(Path(err.filename))
+
+    for folder, dirs, files in os.walk(top, onerror=unreadable):
+        base = Path(folder)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not skipped(base / d))
+        for name in sorted(files):
+            f = base / name
+            if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES or skipped(f):
+                continue
+            out.append(f)
+    return out
 
 
 def _natural(s: str) -> tuple[object, ...]:
@@ -139,29 +172,37 @@ def unique_outputs(files: Sequence[str], folder: Path, suffix: str) -> list[Path
 def audit_one(task: Task) -> Result:
     """Read and check one document; never raises, a failure is the row's message."""
     from .check import evaluate
+    from .coverage import unchecked_text
     from .report import to_json, to_text
 
     res = Result(file=task.path, report=task.report)
+    if os.path.isdir(task.path):  # a subfolder the walk could not open
+        return _unreadable(res, task, _folder_text(task.path))
+    stage = ("读取", "reading")
     try:
-        doc = read_document(task.path)
+        # One document may not hold up the batch: past its budget, its row says so.
+        with time_budget(task.seconds):
+            doc = read_document(task.path)
+            stage = ("校验", "checking")
+            findings, coverage = evaluate(doc)
     except ReadError as exc:
         return _unreadable(res, task, read_error_text(exc))
-    except Exception as exc:  # a reader bug on odd input must not stop the batch
-        return _unreadable(res, task, f"读取时出现内部错误（{type(exc).__name__}: {exc}） / "
-                                      f"internal error while reading ({type(exc).__name__}: {exc})")
-    try:
-        findings, coverage = evaluate(doc)
-    except Exception as exc:
-        return _unreadable(res, task, f"校验时出现内部错误（{type(exc).__name__}: {exc}） / "
-                                      f"internal error while checking ({type(exc).__name__}: {exc})")
+    except OverBudget:
+        zh, en = limits.AUDIT_SECONDS.says()
+        return _unreadable(res, task, f"无法读取 {visible(task.path)}：{zh}，已跳过 / "
+                                      f"cannot read {visible(task.path)}: {en}; skipped")
+    except Exception as exc:  # a bug on odd input must not stop the batch (MemoryError, RecursionError too)
+        what = visible(f"{type(exc).__name__}: {exc}")[:300]
+        return _unreadable(res, task, f"{stage[0]}时出现内部错误（{what}） / internal error while {stage[1]} ({what})")
     res.unit, res.kind, res.year = doc.unit, doc.kind, doc.year
     res.tables_read = sum(1 for n in range(1, 14) if doc.table(n) is not None)
     res.error = sum(f.severity == "error" for f in findings)
     res.warning = sum(f.severity == "warning" for f in findings)
     res.info = sum(f.severity == "info" for f in findings)
     res.findings = [(f.rule, f.severity, f.message, f.lines) for f in findings]
+    res.unchecked = unchecked_text(coverage)
     if task.want_json:
-        res.json_line = json.dumps({"file": task.path, **to_json(doc, findings, coverage)}, ensure_ascii=False)
+        res.json_line = json.dumps({"file": visible(task.path), **to_json(doc, findings, coverage)}, ensure_ascii=False)
     _write_text(task.report, to_text(doc, findings, show_info=True, coverage=coverage))
     if task.workbook is not None:
         try:
@@ -176,10 +217,21 @@ def audit_one(task: Task) -> Result:
     return res
 
 
+def _folder_text(path: str) -> str:
+    shown = visible(path)
+    try:
+        os.scandir(path).close()
+        reason = ("这是一个文件夹", "this is a folder")
+    except OSError as exc:
+        reason = (f"文件夹无法打开（{exc.strerror}）", f"the folder cannot be opened ({exc.strerror})")
+    return f"无法读取 {shown}：{reason[0]} / cannot read {shown}: {reason[1]}"
+
+
 def _unreadable(res: Result, task: Task, message: str) -> Result:
     res.unreadable = message
     if task.want_json:
-        res.json_line = json.dumps({"file": task.path, "source": task.path, "unreadable": message}, ensure_ascii=False)
+        shown = visible(task.path)
+        res.json_line = json.dumps({"file": shown, "source": shown, "unreadable": message}, ensure_ascii=False)
     _write_text(task.report, message + "\n")
     return res
 
@@ -195,6 +247,9 @@ def run(tasks: Sequence[Task], *, workers: int | None = None, progress: bool | N
     from .progress import counter
 
     workers = max(1, workers or os.cpu_count() or 1)
+    # Two audits writing the same report folders would mix their reports: one at a time.
+    folders = {Path(p).parent for t in tasks for p in (t.report, t.workbook) if p is not None}
+    lock = FolderLock(*folders).acquire()
     bar = counter(len(tasks), "审核", "份", enabled=progress)
     try:
         if workers == 1 or len(tasks) <= 1:
@@ -211,3 +266,4 @@ def run(tasks: Sequence[Task], *, workers: int | None = None, progress: bool | N
                 bar.update()
     finally:
         bar.close()
+        lock.release()

@@ -8,6 +8,7 @@ import math
 import os
 import tempfile
 import unicodedata
+import weakref
 from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import limits
 from .audit import FIRST_FINDINGS, Result
+from .folder_lock import FolderLock
+from .read.bounded import visible
 from .findings import Finding, Where
 from .report import collapse_tails
 from .safe_write import write_atomically
@@ -77,6 +81,8 @@ def first_findings(r: Result, n: int = FIRST_FINDINGS) -> str:
         lines.append(f"……另有 {rest} 条，见报告")
     if not lines:
         lines.append("未发现错误或提示" + (f"（尾差 {r.info} 条）" if r.info else ""))
+    if r.unchecked:  # a clean row is only worth what was checked
+        lines.append(r.unchecked)
     return "\n".join(lines)
 
 
@@ -93,6 +99,9 @@ class SummaryBook:
 
     def __init__(self, out: Path) -> None:
         self.out = Path(out)
+        # Held until saved: a second audit onto the same summary is refused, not interleaved.
+        self._lock = FolderLock(self.out).acquire()
+        weakref.finalize(self, self._lock.release)
         self.rows: list[_Row] = []
         self.with_workbooks = False
         self._spool: IO[bytes] = tempfile.TemporaryFile()
@@ -123,6 +132,7 @@ class SummaryBook:
             return write_atomically(out, lambda tmp: self._build().save(tmp))
         finally:
             self._spool.close()
+            self._lock.release()
 
     def _build(self) -> Workbook:
         wb = Workbook(write_only=True)
@@ -251,7 +261,8 @@ class _Cells:
         needs a random-access sheet, not a streamed one)."""
         c = WriteOnlyCell(ws)
         if text is not None and text != "":
-            c.value = str(text)
+            # A file name may hold control characters or undecodable bytes no cell can hold.
+            c.value = visible(str(text))[:limits.CELL_CHARS.value]
             c.data_type = "s"
         return self._style(c, font=font or BODY_FONT, alignment=WRAP if wrap else TOP)
 
@@ -262,7 +273,7 @@ class _Cells:
     def link(self, ws: WriteOnlyWorksheet, text: str | None, target: str | None) -> WriteOnlyCell:
         c = self.text(ws, text)
         if target:
-            c.hyperlink = target
+            c.hyperlink = visible(target)
             self._style(c, font=LINK_FONT, alignment=TOP)
         return c
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from .coverage import Coverage, Ledger
-from .evaluation import Live, Source, judged
+from .diagnose import diagnose, grouped
+from .evaluation import Judged, Live, Source, judged
 from .finding_text import message
 from .findings import Finding, Severity, Where, sort_key, with_pages
 from .model import Document
@@ -36,7 +37,9 @@ def finding_for(rule: Rule, inst: Instance, out: Outcome, values: Values) -> Fin
 
 
 def read_findings(doc: Document) -> Iterator[Finding]:
-    sev = {"READ-MISSING-TABLE": "error", "READ-UNPLACED": "warning"}
+    # A part of the document missing is an error of the document itself: it cannot be
+    # published so (DOMAIN.md, completeness).
+    sev = {"READ-MISSING-TABLE": "error", "READ-MISSING-PART": "error", "READ-UNPLACED": "warning"}
     for n in doc.notes:
         yield Finding(n.rule, sev.get(n.rule, "info"), n.message, where=(Where(line=n.line, table=n.table),))  # type: ignore[arg-type]
 
@@ -49,12 +52,21 @@ def evaluate(doc: Document, rules: Iterable[Rule] = CATALOGUE, source: Source | 
     rules = tuple(rules)
     ledger = Ledger(doc)
     found: list[Finding] = list(read_findings(doc))
+    every: list[Judged] = []
+    failed: list[tuple[int, Judged]] = []
     for j in judged(rules, doc, source, live):
         ledger.add(j.rule, j.instance, j.outcome)
+        every.append(j)
         f = finding_for(j.rule, j.instance, j.outcome, j.values)
         if f is not None:
+            if j.outcome.status == "fail":
+                failed.append((len(found), j))
             found.append(f)
-    return with_pages(sorted(found, key=sort_key), doc.pages), ledger.finish(rules)
+    if source is None and failed:
+        # The document as printed: one wrong figure named once (a workbook's cells are the
+        # officer's own, judged live, and told cell by cell).
+        found = diagnose(found, failed, every)
+    return with_pages(grouped(sorted(found, key=sort_key)), doc.pages), ledger.finish(rules)
 
 
 def check(doc: Document, rules: Iterable[Rule] = CATALOGUE, source: Source | None = None,

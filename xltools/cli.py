@@ -10,14 +10,17 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
-from .check import check, evaluate
-from .read import ReadError, read_document
-from .report import to_json, to_text
+from .cli_help import COMMANDS, MAIN, Parser, version_line
 
 SAMPLE = Path(__file__).parent / "samples" / "000_3cbdfbba338dedd0.txt"
 
 
 def _check(args: argparse.Namespace) -> int:
+    # Imported by the commands that use them: `recalc` need not load the reader and the rules.
+    from .check import evaluate
+    from .read import read_document
+    from .report import to_json, to_text
+
     path = Path(args.path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from .evaluation import live_of
@@ -39,6 +42,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from .check import evaluate
+    from .read import read_document
+    from .report import to_json, to_text
+
     out = Path(args.dir)
     out.mkdir(parents=True, exist_ok=True)
     doc = read_document(SAMPLE)
@@ -69,7 +76,9 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
+    from .check import check
     from .progress import BUILD, READ, RECALC, SAVE, Stages
+    from .read import read_document
     from .render.fill import import_document
     from .safe_write import backup_paths
 
@@ -182,8 +191,14 @@ def _recalc(args: argparse.Namespace) -> int:
         if missing:
             print(missing, file=sys.stderr)
             return 2
+    from .workbook_check import guard_recalc
+
+    # Rewritten in place: only a workbook xltools made (or --force), and backed up as import does.
+    backup = guard_recalc(Path(args.path), force=args.force)
     with Stages([RECALC, SAVE]) as progress:
         path = recalc(Path(args.path), engine=args.engine, progress=progress)
+    if backup is not None:
+        print(f"原文件已备份为 {backup} / the old file was kept as {backup}", file=sys.stderr)
     print(f"已重新计算 {args.path}（{args.engine}）")
     if args.verbose:
         print(f"引擎路径 / engine path: {path}")
@@ -243,90 +258,80 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="xltools", description="预算公开文本的读取、校验与工作簿工具")
-    sub = p.add_subparsers(dest="command", required=True)
-    c = sub.add_parser("check", help="校验一份预算公开文本（或 xltools 工作簿）")
-    c.add_argument("path")
-    c.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p = Parser(prog="xltools", **MAIN.parser_args())
+    p.add_argument("-V", "--version", action="version", version=version_line(),
+                   help="显示 xltools 的版本并退出 / show the version")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令", help="下列命令之一 / one of these commands")
+    c = sub.add_parser("check", **COMMANDS["check"].parser_args())
+    c.add_argument("path", metavar="文件", help="预算公开的 .pdf、.docx、.txt，或 xltools 工作簿 .xlsx")
+    c.add_argument("--json", action="store_true", help="以 JSON 输出（给其他程序用）")
     c.add_argument("--all", action="store_true", help="也显示尾差/信息")
     c.set_defaults(func=_check)
-    d = sub.add_parser("demo", help="用随包附带的示例文本运行一次，输出到目录")
-    d.add_argument("dir", nargs="?", default="demo")
+    d = sub.add_parser("demo", **COMMANDS["demo"].parser_args())
+    d.add_argument("dir", nargs="?", default="demo", metavar="文件夹", help="输出文件夹（默认 demo）")
     d.set_defaults(func=_demo)
-    t = sub.add_parser("template", help="生成空白模板工作簿")
-    t.add_argument("-o", "--output", required=True)
+    t = sub.add_parser("template", **COMMANDS["template"].parser_args())
+    t.add_argument("-o", "--output", required=True, metavar="文件", help="要写出的模板（.xlsx）")
     t.set_defaults(func=_template)
-    i = sub.add_parser("import", help="把预算公开文本导入模板，生成工作簿")
-    i.add_argument("path")
-    i.add_argument("-o", "--output", required=True)
+    i = sub.add_parser("import", **COMMANDS["import"].parser_args())
+    i.add_argument("path", metavar="文件", help="预算公开的 .pdf、.docx 或 .txt")
+    i.add_argument("-o", "--output", required=True, metavar="文件", help="要写出的工作簿（.xlsx）")
     i.add_argument("--force", action="store_true",
                    help="覆盖已有文件（原文件备份为 .bak，更早的备份依次为 .bak1…，最多保留 5 份）")
-    i.add_argument("--no-recalc", action="store_true", help="不重新计算缓存值")
+    i.add_argument("--no-recalc", action="store_true", help="不重新计算缓存值（更快；Excel 打开时会计算）")
     i.set_defaults(func=_import)
-    e = sub.add_parser("extract", help="把 PDF 或 Word 文件（.docx）转成 xltools 读取的文本（校验结果所引的行号即此文本的行号）",
-                       description="写出 xltools 从 PDF、.docx 或文本文件读到的文本：表格每行一行、单元格以制表符分隔，"
-                                   "分页处为空行，水印和页码已去除。不给 -o 时输出到标准输出。")
-    e.add_argument("path")
-    e.add_argument("-o", "--output", help="写到此文件（UTF-8）；不给或为 - 时输出到标准输出")
+    e = sub.add_parser("extract", **COMMANDS["extract"].parser_args())
+    e.add_argument("path", metavar="文件", help="预算公开的 .pdf、.docx 或 .txt")
+    e.add_argument("-o", "--output", metavar="文件", help="写到此文件（UTF-8）；不给或为 - 时输出到屏幕")
     e.add_argument("--force", action="store_true", help="覆盖已有文件（原文件备份为 .bak）")
     e.set_defaults(func=_extract)
-    r = sub.add_parser("recalc", help="无界面重新计算工作簿并保存数值")
-    r.add_argument("path")
-    r.add_argument("--engine", choices=("formulas", "libreoffice"), default="formulas")
+    r = sub.add_parser("recalc", **COMMANDS["recalc"].parser_args())
+    r.add_argument("path", metavar="工作簿", help="要重新计算的工作簿（.xlsx），结果存回这个文件")
+    r.add_argument("--engine", choices=("formulas", "libreoffice"), default="formulas",
+                   help="计算引擎（默认 formulas，不需要其他软件；libreoffice 需要装有 LibreOffice）")
     r.add_argument("--verbose", action="store_true", help="说明实际运行的计算路径（快速路径或 formulas 完整模型）")
+    r.add_argument("--force", action="store_true",
+                   help="也重新计算不是 xltools 生成的工作簿（原文件先备份为 .bak，更早的依次为 .bak1…）")
     r.set_defaults(func=_recalc)
-    a = sub.add_parser("audit", help="批量审核多份预算公开文本，生成汇总工作簿",
-                       description="逐份校验（多进程并行），写出汇总工作簿（汇总、全部问题）和每份的报告。"
-                                   "退出码：0 全部无错误；1 有错误或有文件无法读取；2 没有一份能读取。")
-    a.add_argument("paths", nargs="+", metavar="PATH", help="文件、文件夹（其中的 .txt、.pdf、.docx，含子文件夹）或通配符")
-    a.add_argument("-o", "--output", help="汇总工作簿（默认 审核汇总.xlsx；用 --json 时只在给出 -o 时写）")
-    a.add_argument("--reports", metavar="DIR", help="每份的报告（.txt）写到此文件夹（默认：汇总旁的 <汇总名>_报告/）")
-    a.add_argument("--workbooks", metavar="DIR",
+    a = sub.add_parser("audit", **COMMANDS["audit"].parser_args())
+    a.add_argument("paths", nargs="+", metavar="文件或文件夹",
+                   help="文件、文件夹（其中的 .txt、.pdf、.docx，含子文件夹）或通配符")
+    a.add_argument("-o", "--output", metavar="文件", help="汇总工作簿（默认 审核汇总.xlsx；用 --json 时只在给出 -o 时写）")
+    a.add_argument("--reports", metavar="文件夹", help="每份的报告（.txt）写到此文件夹（默认：汇总旁的 <汇总名>_报告/）")
+    a.add_argument("--workbooks", metavar="文件夹",
                    help="同时把每份导入为工作簿，写到此文件夹；为了速度不重新计算（Excel 打开时会计算，"
                         "或用 xltools recalc --engine libreoffice）")
-    a.add_argument("--json", action="store_true", help="每份一行 JSON（check --json 的格式，另加 file）输出到标准输出")
+    a.add_argument("--json", action="store_true", help="每份一行 JSON（check --json 的格式，另加 file）输出到屏幕")
     a.add_argument("--force", action="store_true", help="覆盖已有的汇总（先备份为 .bak）")
-    a.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认：CPU 核数）")
+    a.add_argument("-j", "--jobs", type=int, default=None, metavar="N", help="并行进程数（默认：CPU 核数）")
     a.set_defaults(func=_audit)
-    dr = sub.add_parser("draft", help="把工作簿“说明草稿”表生成的第三部分（预算情况说明）写成 Word 文档",
-                        description="先在工作簿的副本上重新计算（不改动原工作簿），再把“说明草稿”表各段的数值写成 .docx："
-                                    "标题、一至十各部分标题和段落，可直接粘贴到预算公开文件。")
-    dr.add_argument("path", help="xltools 工作簿（.xlsx）")
-    dr.add_argument("-o", "--output", required=True, help="要写出的 Word 文件（.docx）")
+    dr = sub.add_parser("draft", **COMMANDS["draft"].parser_args())
+    dr.add_argument("path", metavar="工作簿", help="xltools 工作簿（.xlsx）")
+    dr.add_argument("-o", "--output", required=True, metavar="文件", help="要写出的 Word 文件（.docx）")
     dr.add_argument("--engine", choices=("formulas", "libreoffice", "none"), default="formulas",
                     help="重新计算所用的引擎（none：用工作簿中已保存的数值，例如在 Excel 中改过并保存后）")
     dr.add_argument("--force", action="store_true", help="覆盖已有文件（原文件备份为 .bak）")
     dr.set_defaults(func=_draft)
-    ru = sub.add_parser("rules", help="列出全部校验规则（编号、级别、类别、说明）")
+    ru = sub.add_parser("rules", **COMMANDS["rules"].parser_args())
     ru.add_argument("--json", action="store_true", help="以 JSON 输出")
     ru.set_defaults(func=_rules)
-    doc = sub.add_parser("doctor", help="检查安装：Windows 指南（docs/WINDOWS.md）要求的每一项，不通过的给出修复命令",
-                         description="逐项检查 docs/WINDOWS.md 要求的安装条件，显示 通过 / 未通过 / 不适用，"
-                                     "未通过的给出修复方法。退出码：0 必需项全部通过；1 有必需项未通过。")
+    doc = sub.add_parser("doctor", **COMMANDS["doctor"].parser_args())
     doc.set_defaults(func=_doctor)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    try:
-        return int(args.func(args))
-    except ReadError as exc:
-        where = f"{exc.source}:{exc.line}" if exc.line is not None else exc.source
-        print(f"无法读取 {where}：{exc.zh}\ncannot read {where}: {exc.en}", file=sys.stderr)
-        return 2
-    except FileExistsError as exc:
-        print(f"{exc.filename}: 文件已存在，未覆盖 / file exists, not overwritten", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        # The reader of our output (`| head`) stopped reading: nothing is wrong with any file.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # Python's own flush at exit must not fail too
-        return 0
-    except OSError as exc:
-        print(f"{exc.filename or ''}: 无法读写文件（{exc.strerror}） / cannot read or write the file ({exc.strerror})",
-              file=sys.stderr)
-        return 2
+    from .cli_faults import debug_flag, preflight, report, terminate_as_exit
+
+    # --debug anywhere on the line: the traceback of a failure, for a bug report.
+    words, debug = debug_flag(argv)
+    args = parser().parse_args(words)
+    with terminate_as_exit():
+        try:
+            preflight(args)  # an output that cannot be written is refused before any work
+            return int(args.func(args))
+        except (Exception, KeyboardInterrupt) as exc:  # every failure: one bilingual line, exit 2
+            return report(exc, args, debug)
 
 
 if __name__ == "__main__":

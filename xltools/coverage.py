@@ -121,6 +121,33 @@ class Ledger:
         return self.coverage
 
 
+_ASIDE = re.compile(r"（[^）]*）")
+
+
+def not_checked(cov: Coverage) -> tuple[int, list[str]]:
+    """How many identities could not be checked, and why in short, most first: the tables
+    not found together ("未找到表7、表8"), then the other reasons ("未找到第三部分")."""
+    reasons: Counter[str] = Counter()
+    for t in cov.families.values():
+        reasons.update(t.unchecked)
+    tables = sorted(int(m.group(1)) for why in reasons if (m := _MISSING_TABLE.fullmatch(why)))
+    said = ["未找到" + "、".join(f"表{n}" for n in tables)] if tables else []
+    # The parts not found first, then the rest by how much they left unchecked.
+    for why, _ in sorted(reasons.most_common(), key=lambda wk: (not wk[0].startswith("未找到"), -wk[1])):
+        short = _ASIDE.sub("", why)
+        if not _MISSING_TABLE.fullmatch(why) and short not in said:
+            said.append(short)
+    return sum(reasons.values()), said
+
+
+def unchecked_text(cov: Coverage | None) -> str:
+    """"36 项未能核对：未找到第三部分、未读到项目支出绩效目标表", or "" when all was checked."""
+    if cov is None:
+        return ""
+    n, why = not_checked(cov)
+    return f"{n} 项未能核对：{'、'.join(why)}" if n else ""
+
+
 def summary_lines(cov: Coverage) -> list[str]:
     """Two or three lines for the text report."""
     parts = []

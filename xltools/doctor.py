@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
-MIN_PYTHON = (3, 10)
+MIN_PYTHON = (3, 11)  # xlwings 0.37.5 and later, which xltools needs, require 3.11
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PACKAGE_ROOT / "workbook_templates"
 # Excel 2010 is the first to read the customUI14 ribbon of macros/customUI14.xml.
@@ -30,6 +30,7 @@ EXCEL_MIN = 14
 EXCEL_NAMES = {12: "2007", 14: "2010", 15: "2013", 16: "2016 / 2019 / 2021 / 2024 / Microsoft 365"}
 UDF_MODULE = "xltools.excel.udfs"
 GUIDE = "docs/WINDOWS.md"
+USER_GUIDE = "docs/用户指南.md"
 
 # (distribution, module): what `pip install .` brings and xltools imports.
 REQUIRED_PACKAGES: tuple[tuple[str, str], ...] = (
@@ -43,6 +44,9 @@ READERS: tuple[tuple[str, str, str, str], ...] = (
 )
 WINDOWS_SOFFICE = (r"C:\Program Files\LibreOffice\program\soffice.exe",
                    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
+# Where LibreOffice installs itself when not on PATH, by system.
+SOFFICE_ELSEWHERE: dict[str, tuple[str, ...]] = {
+    "win32": WINDOWS_SOFFICE, "darwin": ("/Applications/LibreOffice.app/Contents/MacOS/soffice",)}
 
 # (hive "HKCR"/"HKCU", key, value name; "" for the key's default value) -> the value, or None.
 RegistryRead = Callable[[str, str, str], object]
@@ -83,16 +87,26 @@ def pip_command(*args: str, python: str = sys.executable) -> str:
 
 # -- Python and the packages ---------------------------------------------------------------------
 
+def _python_fix(platform: str) -> str:
+    if platform == "win32":
+        return ("从 https://www.python.org/downloads/windows/ 安装 Python 3.12（64 位），安装时勾选 "
+                "Add python.exe to PATH（离线安装包里若有 python-3.12…-amd64.exe，直接运行它） / install Python 3.12 "
+                "(64-bit) from python.org, ticking \"Add python.exe to PATH\"")
+    if platform == "darwin":
+        return ("从 https://www.python.org/downloads/macos/ 安装 Python 3.12，或运行 brew install python@3.12 / "
+                "install Python 3.12 from python.org or with Homebrew")
+    return ("用系统的包管理器安装 Python 3.11 或更新版本，例如 Debian/Ubuntu：sudo apt-get install python3 python3-venv / "
+            "install Python 3.11 or newer with the system's package manager")
+
+
 def check_python(info: tuple[int, int, int] = sys.version_info[:3],  # type: ignore[assignment]
-                 bits: int = struct.calcsize("P") * 8) -> Check:
+                 bits: int = struct.calcsize("P") * 8, platform: str = sys.platform) -> Check:
     v = ".".join(map(str, info))
     if tuple(info[:2]) >= MIN_PYTHON:
         return Check(True, f"Python {v}（{bits} 位）", f"Python {v} ({bits}-bit)")
-    return Check(False, f"Python {v} 太旧（需要 3.10 或更新，即 3.10–3.13；推荐 3.12）",
-                 f"Python {v} is too old (need 3.10 or newer, i.e. 3.10–3.13; 3.12 recommended)",
-                 "从 https://www.python.org/downloads/windows/ 安装 Python 3.12（64 位），安装时勾选 "
-                 "Add python.exe to PATH / install Python 3.12 (64-bit) from python.org, ticking "
-                 "\"Add python.exe to PATH\"")
+    return Check(False, f"Python {v} 太旧（需要 3.11 或更新，即 3.11–3.13；推荐 3.12）",
+                 f"Python {v} is too old (need 3.11 or newer, i.e. 3.11–3.13; 3.12 recommended)",
+                 _python_fix(platform))
 
 
 def check_package(installed: str | None = None, source: Path = PACKAGE_ROOT, platform: str = sys.platform) -> Check:
@@ -135,7 +149,20 @@ def check_module(dist: str, module: str, pinned: str | None = None) -> Check:
     return Check(True, f"{dist} {v} 已安装", f"{dist} {v} installed")
 
 
-def check_command(which: Callable[[str], str | None] = shutil.which, scripts: str | None = None) -> Check:
+def _path_fix(folder: str, platform: str, shell: str = os.environ.get("SHELL", "")) -> str:
+    """How to put `folder` on PATH, for this system: Windows' settings dialog, a shell's profile
+    elsewhere (zsh is macOS' default)."""
+    if platform == "win32":
+        return (f"把 {folder} 加入 PATH（设置 → 系统 → 关于 → 高级系统设置 → 环境变量 → Path → 新建），"
+                f"然后重新打开命令提示符 / add {folder} to PATH, then open a new Command Prompt")
+    profile = "~/.zshrc" if shell.endswith("zsh") or (platform == "darwin" and not shell) else "~/.bashrc"
+    line = f'export PATH="{folder}:$PATH"'
+    return (f"运行 echo '{line}' >> {profile}，然后打开新的终端（或直接运行 {folder}/xltools） / "
+            f"add {folder} to PATH in {profile}, then open a new terminal (or run {folder}/xltools directly)")
+
+
+def check_command(which: Callable[[str], str | None] = shutil.which, scripts: str | None = None,
+                  platform: str = sys.platform, shell: str = os.environ.get("SHELL", "")) -> Check:
     """The `xltools` command the guide types; optional, `python -m xltools.cli` does the same."""
     found = which("xltools")
     if found:
@@ -145,9 +172,7 @@ def check_command(which: Callable[[str], str | None] = shutil.which, scripts: st
     folder = scripts or sysconfig.get_path("scripts")
     return Check(False, "命令 xltools 不在 PATH 上（可改用 python -m xltools.cli …）",
                  "the xltools command is not on PATH (python -m xltools.cli … works the same)",
-                 f"把 {folder} 加入 PATH（设置 → 系统 → 关于 → 高级系统设置 → 环境变量 → Path → 新建），"
-                 f"然后重新打开命令提示符 / add {folder} to PATH, then open a new Command Prompt",
-                 required=False)
+                 _path_fix(folder, platform, shell), required=False)
 
 
 # -- Excel (Windows) -----------------------------------------------------------------------------
@@ -292,26 +317,26 @@ def read_xlwings_config(path: Path | None = None) -> dict[str, str]:
     return config
 
 
-def _has_xltools(python: str) -> bool:
+def has_xltools(python: str) -> bool:
     try:
         return subprocess.run([python, "-c", "import xltools"], capture_output=True, timeout=60).returncode == 0
     except (OSError, subprocess.SubprocessError):
         return False
 
 
-def _pythonw(python: str = sys.executable) -> str:
+def pythonw(python: str = sys.executable) -> str:
     w = Path(python).with_name("pythonw.exe")
     return str(w) if w.is_file() else python
 
 
 def check_interpreter(config: Mapping[str, str], on_windows: bool, current: str = sys.executable,
                       which: Callable[[str], str | None] = shutil.which,
-                      probe: Callable[[str], bool] = _has_xltools) -> Check:
+                      probe: Callable[[str], bool] = has_xltools) -> Check:
     """The Python Excel starts for the buttons (xlwings' Interpreter setting, else pythonw on
     PATH) must be one that has xltools."""
     if not on_windows:
         return Check(None, "xlwings 解释器设置：不是 Windows，不检查", "xlwings interpreter: not Windows, not checked")
-    fix = (f"在 Excel 的 xlwings 选项卡，Interpreter 框填入 {_pythonw(current)}（对所有工作簿生效） / "
+    fix = (f"在 Excel 的 xlwings 选项卡，Interpreter 框填入 {pythonw(current)}（对所有工作簿生效） / "
            f"in Excel's xlwings tab, set Interpreter to that path (applies to every workbook)")
     if config.get("conda path") and config.get("conda env"):
         return Check(True, f"xlwings 使用 conda 环境 {config['conda env']}（未检查）",
@@ -350,7 +375,7 @@ def check_udf_modules(config: Mapping[str, str], on_windows: bool) -> Check:
                  f"xlwings tab → UDF Modules: {UDF_MODULE} → Import Functions", required=False)
 
 
-def _security(read: RegistryRead, major: int, name: str) -> tuple[object, bool]:
+def security_value(read: RegistryRead, major: int, name: str) -> tuple[object, bool]:
     """A value of Excel's Security key: the group policy one first (it wins), then the user's."""
     policy = read("HKCU", rf"Software\Policies\Microsoft\Office\{major}.0\Excel\Security", name)
     if policy is not None:
@@ -365,7 +390,7 @@ def check_macro_security(read: RegistryRead, major: int | None, on_windows: bool
         return Check(None, "宏设置：不是 Windows，不检查", "macro settings: not Windows, not checked")
     if major is None:
         return Check(None, "宏设置：未找到 Excel，不检查", "macro settings: no Excel, not checked")
-    value, by_policy = _security(read, major, "VBAWarnings")
+    value, by_policy = security_value(read, major, "VBAWarnings")
     level = int(value) if isinstance(value, int) else 2
     fix = ("Excel → 文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置 → 选“禁用所有宏，并发出通知”，"
            "或把工作簿所在文件夹加入“受信任位置” / choose \"Disable all macros with notification\" or add the "
@@ -389,7 +414,7 @@ def check_vba_access(read: RegistryRead, major: int | None, on_windows: bool) ->
     functions need it; the buttons do not. Optional."""
     if not on_windows or major is None:
         return Check(None, "VBA 工程访问：不适用", "VBA project access: not applicable", required=False)
-    value, by_policy = _security(read, major, "AccessVBOM")
+    value, by_policy = security_value(read, major, "AccessVBOM")
     if value == 1:
         return Check(True, "已信任对 VBA 工程对象模型的访问", "VBA project object model trusted", required=False)
     fix = ("Excel → 文件 → 选项 → 信任中心 → 信任中心设置 → 宏设置 → 勾选“信任对 VBA 工程对象模型的访问”，"
@@ -404,7 +429,7 @@ def check_vba_access(read: RegistryRead, major: int | None, on_windows: bool) ->
 # -- optional: LibreOffice, PDF and Word reading ---------------------------------------------------
 
 def find_soffice(which: Callable[[str], str | None] = shutil.which,
-                 candidates: Sequence[str] = WINDOWS_SOFFICE) -> tuple[str | None, str | None]:
+                 candidates: Sequence[str] = SOFFICE_ELSEWHERE.get(sys.platform, ())) -> tuple[str | None, str | None]:
     """(soffice on PATH, soffice installed but not on PATH). The engine looks only on PATH."""
     on_path = which("soffice") or which("libreoffice")
     if on_path:
@@ -414,9 +439,7 @@ def find_soffice(which: Callable[[str], str | None] = shutil.which,
 
 def _soffice_fix(elsewhere: str | None, platform: str) -> str:
     if elsewhere:
-        folder = str(Path(elsewhere).parent)
-        return (f"把 {folder} 加入 PATH（设置 → 系统 → 关于 → 高级系统设置 → 环境变量 → Path → 新建），"
-                f"重新打开命令提示符 / add {folder} to PATH")
+        return _path_fix(str(Path(elsewhere).parent), platform)
     if platform == "win32":
         return ("从 https://www.libreoffice.org/download/ 安装 LibreOffice，再把 C:\\Program Files\\LibreOffice\\program "
                 "加入 PATH / install LibreOffice and add its program folder to PATH")
@@ -459,6 +482,24 @@ def check_reader(dist: str, module: str, zh: str, en: str) -> Check:
                  pip_command(dist), required=False)
 
 
+def check_cjk_fonts(run: Callable[..., subprocess.CompletedProcess[str]] = subprocess.run) -> Check:
+    """Linux: a Chinese font for LibreOffice, or the printed workbook shows boxes for every
+    Chinese character (Windows and macOS ship one)."""
+    fix = "sudo apt-get install -y fonts-noto-cjk"
+    try:
+        r = run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=60)
+        families = sorted({f.split(",")[0].strip() for f in r.stdout.splitlines() if f.strip()})
+    except (OSError, subprocess.SubprocessError):
+        return Check(False, "无法列出字体（没有 fc-list）：打印和 PDF 中的中文可能显示为方框",
+                     "cannot list fonts (no fc-list): Chinese may print as boxes", fix, required=False)
+    if families:
+        more = f" 等 {len(families)} 种" if len(families) > 1 else ""
+        return Check(True, f"中文字体：{families[0]}{more}（LibreOffice 打印用）",
+                     f"Chinese fonts: {families[0]} and {len(families) - 1} more", required=False)
+    return Check(False, "没有中文字体：用 LibreOffice 打印或转 PDF 时中文会显示为方框",
+                 "no Chinese font: LibreOffice prints Chinese as boxes", fix, required=False)
+
+
 # -- the template ----------------------------------------------------------------------------------
 
 def check_template(folder: Path = TEMPLATES, package_version: str | None = None) -> Check:
@@ -484,13 +525,23 @@ def check_template(folder: Path = TEMPLATES, package_version: str | None = None)
 
 # -- the report ------------------------------------------------------------------------------------
 
-def collect(on_windows: bool | None = None, read: RegistryRead = read_registry) -> list[Check]:
-    """Every item, in the order of the guide."""
-    on_windows = sys.platform == "win32" if on_windows is None else on_windows
+SYSTEM_NAMES = {"win32": "Windows", "darwin": "macOS", "linux": "Linux"}
+
+
+def guide_for(platform: str) -> str:
+    """The guide whose steps the report follows: the Windows set-up, else the user guide."""
+    return GUIDE if platform == "win32" else USER_GUIDE
+
+
+def collect(on_windows: bool | None = None, read: RegistryRead = read_registry,
+            platform: str | None = None) -> list[Check]:
+    """Every item that can be checked on this system, in the order of its guide."""
+    platform = platform or ("win32" if on_windows else sys.platform)
+    on_windows = platform == "win32" if on_windows is None else on_windows
     pins = _pins(md.requires("xltools") if _version("xltools") else None)
-    checks = [check_python(), check_package()]
+    checks = [check_python(platform=platform), check_package(platform=platform)]
     checks += [check_module(d, m, pins.get(d)) for d, m in REQUIRED_PACKAGES]
-    checks.append(check_command())
+    checks.append(check_command(platform=platform))
     if on_windows:
         info = excel_info(read)
         config = read_xlwings_config()
@@ -502,18 +553,28 @@ def collect(on_windows: bool | None = None, read: RegistryRead = read_registry) 
             check_vba_access(read, info.major, True),
             check_udf_modules(config, True),
         ]
+    elif platform == "darwin":
+        checks.append(Check(None, "Excel 各项：“预算公开”选项卡的按钮只支持 Windows 上的 Microsoft Excel；在 macOS 上用命令行，"
+                            "生成的 .xlsx 可以用 Mac 版 Excel 打开和打印",
+                            "Excel items: the buttons need Excel for Windows; on macOS use the command line "
+                            "(its .xlsx opens in Excel for Mac)"))
     else:
-        checks.append(Check(None, "Excel 各项（Excel、xlwings 加载项、解释器、宏设置、UDF Modules）：不是 Windows，不检查",
-                            "Excel items (Excel, add-in, interpreter, macro settings, UDF Modules): not Windows"))
+        checks.append(Check(None, "Excel 各项（Excel、xlwings 加载项、解释器、宏设置、UDF Modules）：不是 Windows，不检查；"
+                            "在本机用命令行，生成的 .xlsx 可以用 LibreOffice 或 Windows 上的 Excel 打开",
+                            "Excel items (Excel, add-in, interpreter, macro settings, UDF Modules): not Windows; "
+                            "use the command line here"))
     checks.append(check_template())
-    checks.append(check_libreoffice(*find_soffice()))
+    checks.append(check_libreoffice(*find_soffice(candidates=SOFFICE_ELSEWHERE.get(platform, ())), platform=platform))
+    if platform.startswith("linux"):
+        checks.append(check_cjk_fonts())
     checks += [check_reader(*r) for r in READERS]
     return checks
 
 
-def render(checks: Sequence[Check], interpreter: str = sys.executable) -> tuple[int, str]:
+def render(checks: Sequence[Check], interpreter: str = sys.executable, platform: str = sys.platform) -> tuple[int, str]:
     """The report and the exit status: 1 when a required item failed."""
-    lines = [f"xltools {_version('xltools') or '?'} 安装检查 / installation check（{GUIDE}）",
+    system = SYSTEM_NAMES.get(platform, platform)
+    lines = [f"xltools {_version('xltools') or '?'} 安装检查 / installation check（{system}；{guide_for(platform)}）",
              f"解释器 / interpreter: {interpreter}"]
     for c in checks:
         lines.append(f"[{c.label}] {c.zh} / {c.en}")

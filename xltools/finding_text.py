@@ -12,7 +12,7 @@ subject, which the rule writes to say what is wrong.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from .layouts import CLASS_NAMES, LAYOUTS
 from .model import Document, Figure, ProjectTable, Row
@@ -49,6 +49,32 @@ def message(rule: Rule, inst: Instance, out: Outcome, values: Values) -> str:
     if inst.guess and rule.level == "M":
         text += _guess_note(rel, names)
     return text
+
+
+def figure_name(ref: Ref, values: Values) -> str:
+    """One figure by the name a finding gives it: 表12“某项目”, 说明三“支出总计”."""
+    return _Names(document_of(values)).cell(ref)
+
+
+def _shown(ref: Ref, value: float | None, names: "_Names") -> str:
+    return _Shown("", value, names.decimals(ref, 2), yuan=ref.sheet == "project").number()
+
+
+def culprit_message(ref: Ref, values: Values, implied: float, relations: Sequence[Relation]) -> str:
+    """"表12“某项目” 疑为 5.83，按 Σ 项目 与 一般公共预算 + … + 单位资金 应为 5.38": the figure,
+    what it prints, what the other side of each identity it breaks implies."""
+    names = _Names(document_of(values))
+    basis: list[str] = []
+    for rel in relations:
+        if not isinstance(rel, Equal):
+            continue
+        mine, other = (rel.lhs, rel.rhs) if any(t.ref == ref for t in rel.lhs) else (rel.rhs, rel.lhs)
+        said = _side(other, mine, None, rel.decimals, values, names).name
+        if said and said not in basis:
+            basis.append(said)
+    printed = values.value(ref)
+    return (f"{names.cell(ref)} 疑为 {_shown(ref, printed, names)}，按{'、'.join(basis)}应为 {_shown(ref, implied, names)}"
+            f"（同一数字使 {len(relations)} 项核对不成立）")
 
 
 def document_of(values: object) -> Document | None:

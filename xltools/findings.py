@@ -34,6 +34,20 @@ class Where:
 
 
 @dataclass(frozen=True)
+class FollowsFrom:
+    """The one figure whose correction would make a group of failed identities hold: its
+    name, its line, what it prints and the value the others imply."""
+
+    figure: str
+    line: int | None
+    printed: float | None
+    suggested: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {"figure": self.figure, "line": self.line, "printed": self.printed, "suggested": self.suggested}
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     severity: Severity
@@ -42,13 +56,19 @@ class Finding:
     actual: float | str | None = None
     diff: float | None = None
     where: tuple[Where, ...] = ()
+    # The culprit of a group (`diagnose`): the value its figure should have, and the other
+    # identities (rule and message) that the same figure breaks.
+    suggested: float | None = None
+    diagnosis: str = ""  # "表12“某项目” 疑为 5.83，按…应为 5.38"
+    breaks: tuple[str, ...] = ()
+    follows_from: FollowsFrom | None = None  # set on every finding of such a group
 
     @property
     def lines(self) -> tuple[int, ...]:
         return tuple(sorted({w.line for w in self.where if w.line is not None}))
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "rule": self.rule,
             "severity": self.severity,
             "message": self.message,
@@ -57,6 +77,13 @@ class Finding:
             "diff": self.diff,
             "where": [w.as_dict() for w in self.where],
         }
+        if self.suggested is not None:
+            out["suggested"] = self.suggested
+            out["diagnosis"] = self.diagnosis
+            out["breaks"] = list(self.breaks)
+        if self.follows_from is not None:
+            out["follows_from"] = self.follows_from.as_dict()
+        return out
 
 
 def sort_key(f: Finding) -> tuple[int, int, str]:

@@ -98,10 +98,15 @@ class Narrative:
     class_names: tuple[tuple[str, str, int], ...] = ()  # (code or "", quoted 类 name, line)
 
     def figure(self, key: str) -> Figure | None:
+        return self._by_key.get(key)
+
+    @cached_property
+    def _by_key(self) -> dict[str, Figure]:
+        # Looked up once per finding: a scan per lookup was quadratic in a long narrative.
+        out: dict[str, Figure] = {}
         for f in self.figures:
-            if f.key == key:
-                return f
-        return None
+            out.setdefault(f.key, f)  # the first of a key, as the scan found it
+        return out
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,10 @@ class ProjectTable:
     period: Mapping[str, Amount]
     annual: Mapping[str, Amount]
     annual_line: int | None = None
+    # The line each amount is printed on, by "period:<part>" / "annual:<part>": a finding
+    # cites the line of the figure it compares, not the table's first line.
+    lines: Mapping[str, int] = field(default_factory=dict)
+    unit: str = ""  # 实施单位, as printed: names a unit subtotal row of 表12/13
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ def stored_document(values: dict[str, Grid], source: str = "当前工作簿") ->
                         f"not an xltools workbook (no hidden sheet {structure.SHEET}): make one with xltools import or the 导入 button")
     try:
         return structure.from_json("".join(str(r[0] or "") for r in grid if r))
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError) as exc:
         raise ReadError(source, None, f"{structure.SHEET} 工作表已损坏，无法还原表结构",
                         f"the {structure.SHEET} sheet is damaged: the table structure cannot be restored") from exc
 

@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any, Sequence
 
-from .coverage import Coverage, summary_lines
+from .coverage import Coverage, not_checked, summary_lines, unchecked_text
 from .findings import Finding, Where
 from .layouts import LAYOUTS
 from .model import Document
@@ -63,6 +63,15 @@ def table_total(doc: Document, n: int) -> float | None:
     return row.get(layout.total_column) if row else None
 
 
+def headline(findings: list[Finding], coverage: Coverage | None = None) -> str:
+    """The verdict in one line; it says what could not be checked whenever anything could
+    not: a clean report is only worth what was checked."""
+    s = summary(findings)
+    out = f"结论：错误 {s['error']} 条，提示 {s['warning']} 条，尾差/信息 {s['info']} 条"
+    said = [x for x in ("未发现错误" if s["error"] == 0 else "", unchecked_text(coverage)) if x]
+    return out + ("　——　" + "；".join(said) if said else "")
+
+
 def to_json(doc: Document, findings: list[Finding], coverage: Coverage | None = None) -> dict[str, Any]:
     tables: dict[str, Any] = {}
     for n in range(1, 14):
@@ -80,8 +89,14 @@ def to_json(doc: Document, findings: list[Finding], coverage: Coverage | None = 
         "tables": tables,
         "findings": [f.as_dict() for f in findings],
         "summary": summary(findings),
-        **({"coverage": coverage.as_dict()} if coverage is not None else {}),
+        "headline": headline(findings, coverage),
+        **({"coverage": coverage.as_dict(), "unchecked": _unchecked(coverage)} if coverage is not None else {}),
     }
+
+
+def _unchecked(coverage: Coverage) -> dict[str, Any]:
+    n, why = not_checked(coverage)
+    return {"count": n, "reasons": why}
 
 
 def to_text(doc: Document, findings: list[Finding], *, show_info: bool = False,
@@ -92,8 +107,7 @@ def to_text(doc: Document, findings: list[Finding], *, show_info: bool = False,
         f"单位：{doc.unit or '（未识别）'}　类型：{doc.kind}　年度：{doc.year or '（未识别）'}",
         f"读到 {sum(1 for n in range(1, 14) if doc.table(n) is not None)}/13 张表，"
         f"叙述数字 {len(doc.narrative.figures)} 个，绩效目标表 {len(doc.projects)} 张",
-        f"结论：错误 {s['error']} 条，提示 {s['warning']} 条，尾差/信息 {s['info']} 条"
-        + ("　——　未发现错误" if s["error"] == 0 else ""),
+        headline(findings, coverage),
         *(summary_lines(coverage) if coverage is not None else ()),
         "",
     ]
@@ -109,7 +123,12 @@ def to_text(doc: Document, findings: list[Finding], *, show_info: bool = False,
         cells = [w for w in f.where if w.sheet]
         if cells:
             where = "、".join(f"{w.sheet}!{w.cell}" for w in cells)
-        body.append(f"{_SEV_ZH[f.severity]}\t{f.rule}\t{where}\t{f.message}")
+        if f.suggested is not None:
+            # One wrong figure: named once, the identities it breaks listed under it.
+            line = f.follows_from.line if f.follows_from is not None else None
+            body.append(f"{_SEV_ZH[f.severity]}\t{f.rule}\t{f'第{line}行' if line else where}\t{f.diagnosis}")
+        under = "　└ " if f.follows_from is not None else ""
+        body.append(f"{under}{_SEV_ZH[f.severity]}\t{f.rule}\t{where}\t{f.message}")
     if s["info"] and not show_info:
         body.append(f"（另有尾差/信息 {s['info']} 条，加 --all 显示）")
     return "\n".join(head + body) + "\n"

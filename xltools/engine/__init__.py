@@ -13,10 +13,10 @@ stores the values in a file.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from ..progress import RECALC, SAVE
-from .cache import Values, formula_cells, write_cached
+from .cache import Values, write_cached
 from .fast_model import FastModel
 from .xlsx_cells import NotModelled
 
@@ -48,8 +48,7 @@ def compute(paths: list[Path], engine: Engine) -> list[Values]:
 def store(path: Path, values: Values) -> None:
     """Write `values` as the cached values of the file's formula cells (a cell without a
     value gets none)."""
-    cells = formula_cells(path)
-    write_cached(path, {s: {a: values.get(s, {}).get(a) for a in addrs} for s, addrs in cells.items()})
+    write_cached(path, values, every=True)
 
 
 def recalc_many(paths: Iterable[str | Path], engine: Engine = "formulas",
@@ -71,6 +70,32 @@ def recalc(path: str | Path, engine: Engine = "formulas", progress: Callable[[st
     return recalc_many([path], engine, progress)[0]
 
 
+def save_recalculated(workbook: Any, path: Path, engine: Engine = "formulas",
+                      progress: Callable[[str], None] | None = None) -> str:
+    """Save the openpyxl `workbook` to `path`, recalculated as `recalc` would; returns which
+    engine path ran. The fast path starts from the cells in memory, not the file read back (the
+    same inputs: see workbook_cells.py), and on two cores runs while the workbook is saved
+    (alongside.py); anything it does not model reads the saved file as `recalc` does."""
+    if engine != "formulas":
+        workbook.save(path)
+        return recalc(path, engine, progress)
+    from .alongside import save_and_compute
+    from .workbook_cells import book_of
+
+    try:
+        book = book_of(workbook)
+    except NotModelled:
+        workbook.save(path)
+        return recalc(path, engine, progress)
+    if progress is not None:
+        progress(RECALC)
+    outcome = save_and_compute(lambda: workbook.save(path), book, Path(path))
+    if progress is not None:
+        progress(SAVE)
+    store(path, outcome.values)
+    return outcome.describe()
+
+
 def load_model(path: str | Path) -> FastModel:
     """The compiled, calculated model of a workbook, kept for incremental recalculation.
     Raises `NotModelled` when the fast path does not model the workbook."""
@@ -79,4 +104,4 @@ def load_model(path: str | Path) -> FastModel:
     return FastModel.load(Path(path)).calculate()
 
 __all__ = ["Engine", "FastModel", "NotModelled", "compute", "compute_described", "load_model", "recalc",
-           "recalc_many", "store"]
+           "recalc_many", "save_recalculated", "store"]

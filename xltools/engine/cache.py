@@ -4,11 +4,13 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 from defusedxml import ElementTree as ET  # the workbook may come from anyone
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from ..read.bounded import check_zip
+from ..tempfiles import temp_path
 
 Value = float | int | str | bool | None
 Values = dict[str, dict[str, Value]]  # sheet name → A1 → value
@@ -53,32 +55,43 @@ def _v(value: Value) -> tuple[str, str]:
     return ' t="str"', escape(s)
 
 
-def _rewrite(xml: str, values: dict[str, Value]) -> str:
+def _rewrite(xml: str, values: dict[str, Value], every: bool = False) -> str:
     def sub(m: re.Match[str]) -> str:
         ref, attrs, f = m.group(1), m.group(2), m.group(3)
-        if ref not in values:
+        if ref not in values and not every:
             return m.group(0)
-        t, v = _v(values[ref])
+        t, v = _v(values.get(ref))
         attrs = _T.sub("", attrs) + t
         return f'<c r="{ref}"{attrs}>{f}' + (f"<v>{v}</v>" if v != "" else "") + "</c>"
 
     return _CELL.sub(sub, xml)
 
 
-def write_cached(path: Path, values: Values) -> None:
+def write_cached(path: Path, values: Values, *, every: bool = False) -> None:
+    """The file at `path` with `values` cached, replaced in one step; the temporary file is
+    removed on every exit (and, left by a killed run, by the next write in its folder).
+    `every`: a formula cell `values` does not name loses its cached value (one pass over the
+    file, where `formula_cells` and then this would read it twice)."""
     with zipfile.ZipFile(path) as z:
+        check_zip(z, str(path))
         parts = sheet_parts(z)
-        by_part = {parts[s]: v for s, v in values.items() if s in parts}
-        fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-        os.close(fd)
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in z.infolist():
-                data = z.read(info.filename)
-                if info.filename in by_part:
-                    data = _rewrite(data.decode("utf-8"), by_part[info.filename]).encode("utf-8")
-                out.writestr(info, data)
-    os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp makes 0600: keep the file's own mode
-    os.replace(tmp, path)
+        if every:
+            by_part = {part: values.get(s, {}) for s, part in parts.items()}
+        else:
+            by_part = {parts[s]: v for s, v in values.items() if s in parts}
+        tmp = temp_path(path.parent, ".xlsx")
+        try:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in z.infolist():
+                    data = z.read(info.filename)
+                    if info.filename in by_part:
+                        data = _rewrite(data.decode("utf-8"), by_part[info.filename], every).encode("utf-8")
+                    out.writestr(info, data)
+            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp makes 0600: keep the file's own mode
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
 
 
 def default_mode() -> int:

@@ -17,7 +17,7 @@ from .cache import Value, Values
 from .graph import Readers, downstream, levels
 from .program import Program, compile_template
 from .template import Ref, parse
-from .xlsx_cells import Book, Cell, NotModelled, a1, parse_a1, read_book
+from .xlsx_cells import Book, Cell, NotModelled, a1, parse_a1, read_book, unescape
 
 BATCH_MIN = 4  # below this, stacking the inputs costs more than it saves
 MEMO_MAX = 64  # inputs of more cells than this are not looked up for reuse
@@ -55,6 +55,30 @@ class FastModel:
         self._users, self._level = levels(self.cells, self._refs, self.name)
         for c in self.cells:
             self.values.pop(c, None)
+        self._escaped = self._unescape_read(book.escaped)
+
+    def _unescape_read(self, escaped: Mapping[Cell, str]) -> dict[Cell, str]:
+        """Put into `values` the escaped texts (`Book.escaped`) some reference covers;
+        returns the others, unescaped only if asked for by `value`."""
+        if not escaped:
+            return {}
+        by_sheet: defaultdict[int, list[Cell]] = defaultdict(list)
+        for cell in escaped:
+            by_sheet[cell[0]].append(cell)
+        read: set[Cell] = set()
+        for ref in {ref for refs in self._refs for ref in refs}:
+            on_sheet = by_sheet.get(ref.sheet)
+            if not on_sheet:
+                continue
+            h, w = ref.shape
+            if h * w <= len(on_sheet):
+                read.update(c for r in range(ref.r1, ref.r2 + 1) for c in
+                            ((ref.sheet, r, col) for col in range(ref.c1, ref.c2 + 1)) if c in escaped)
+            else:
+                read.update(c for c in on_sheet if ref.r1 <= c[1] <= ref.r2 and ref.c1 <= c[2] <= ref.c2)
+        for cell in read:
+            self.values[cell] = unescape(escaped[cell])
+        return {c: t for c, t in escaped.items() if c not in read}
 
     @classmethod
     def load(cls, path: Path) -> "FastModel":
@@ -206,6 +230,7 @@ class FastModel:
             cell = (si, *parse_a1(ref))
             if cell in self._index:
                 raise ValueError(f"{sheet}!{ref} holds a formula; change its inputs instead")
+            self._escaped.pop(cell, None)
             if value is None:
                 self._set(cell, self._empty)
             else:
@@ -228,7 +253,10 @@ class FastModel:
         store(Path(path), self.results())
 
     def value(self, sheet: str, ref: str) -> Value:
-        return _plain(self.values.get((self._sheet_index[sheet.upper()], *parse_a1(ref))))
+        cell = (self._sheet_index[sheet.upper()], *parse_a1(ref))
+        if cell in self._escaped:
+            return unescape(self._escaped[cell])
+        return _plain(self.values.get(cell))
 
 
 def _plain(v: Any) -> Value:

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .cache import Value, Values, sheet_parts
+from .xlsx_cells import Book
 
 _KEY = re.compile(r"^'?\[(?P<book>[^\]]+)\](?P<sheet>.+?)'?!(?P<cell>[A-Z]+[0-9]+)$")
 
@@ -53,13 +54,14 @@ def compute(path: Path) -> Values:
     return compute_detailed(path).values
 
 
-def compute_detailed(path: Path) -> Outcome:
+def compute_detailed(path: Path, book: Book | None = None) -> Outcome:
+    """`book`: the file's cells when already known (`workbook_cells.book_of`), else read."""
     from .fast_model import FastModel
     from .xlsx_cells import NotModelled
 
     t0 = time.perf_counter()
     try:
-        model = FastModel.load(path).calculate()
+        model = (FastModel.load(path) if book is None else FastModel(book)).calculate()
     except NotModelled as ex:
         values = compute_with_package(path)
         return Outcome(values, "full", str(ex), time.perf_counter() - t0)

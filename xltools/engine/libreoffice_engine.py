@@ -2,6 +2,7 @@
 full recalculation on load, then read the values it cached."""
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import tempfile
@@ -9,15 +10,9 @@ from pathlib import Path
 
 import openpyxl
 
+from . import office
 from .cache import Values
-
-# OOXMLRecalcMode 0 = always recalculate on load (STYLE.md: otherwise cached values stay).
-_XCU = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
+from .libreoffice_profile import write_profile
 
 
 def soffice() -> str:
@@ -28,16 +23,23 @@ def soffice() -> str:
 
 
 def convert(paths: list[Path], outdir: Path, fmt: str = "xlsx", timeout: int = 600) -> list[Path]:
-    """One soffice start for all files; returns the converted files (same stems)."""
-    with tempfile.TemporaryDirectory(prefix="xltools-lo-") as profile:
-        user = Path(profile) / "user"
-        user.mkdir()
-        (user / "registrymodifications.xcu").write_text(_XCU, encoding="utf-8")
-        cmd = [soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)]
-        subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
+    """Each file converted to `fmt` ("xlsx", "pdf", or soffice's "pdf:FILTER:{json options}"),
+    same stems, in `outdir`: through the listening LibreOffice when one is (office.listening),
+    else by one soffice start for all files."""
     ext = fmt.split(":")[0]
     out = [outdir / f"{p.stem}.{ext}" for p in paths]
+    running = office.current()
+    if running is not None:
+        _, _, options = fmt.partition(":")
+        name, _, data = options.partition(":")
+        for src, dst in zip(paths, out):
+            running.convert_one(src, dst, name or ext, json.loads(data) if data else None)
+    else:
+        with tempfile.TemporaryDirectory(prefix="xltools-lo-") as profile:
+            write_profile(Path(profile))
+            cmd = [soffice(), f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+                   "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)]
+            subprocess.run(cmd, check=True, capture_output=True, timeout=timeout)
     missing = [str(p) for p in out if not p.exists()]
     if missing:
         raise RuntimeError(f"LibreOffice did not write {', '.join(missing)}")

@@ -17,6 +17,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from . import template_store
 from .scipy_defer import load_functions
 from .xlsx_cells import NotModelled
 
@@ -31,21 +32,38 @@ _DATA_KEYS = {"type", "wait_inputs", "index", "filters"}
 @functools.lru_cache(None)
 def vetted() -> dict[int, tuple[str, bool]]:
     """id(function object) → (name, elementwise) for everything a program may call."""
-    import schedula as sh
     from formulas import __version__
-    from formulas.functions.operators import OPERATORS
 
     if __version__ != VETTED_VERSION:
         raise NotModelled(f"formulas {__version__} is installed; the fast path is vetted on {VETTED_VERSION}")
+    return {id(f): (name, elementwise) for name, (f, elementwise) in _vetted_objects().items()}
+
+
+@functools.lru_cache(None)
+def _vetted_objects() -> dict[str, tuple[Callable[..., Any], bool]]:
+    import schedula as sh
+    from formulas.functions.operators import OPERATORS
+
     functions = load_functions()
-    out: dict[int, tuple[str, bool]] = {id(sh.bypass): ("bypass", True)}
+    out: dict[str, tuple[Callable[..., Any], bool]] = {"bypass": (sh.bypass, True)}
     for name in ELEMENTWISE_OPERATORS:
-        out[id(OPERATORS[name])] = (name, True)
+        out[name] = (OPERATORS[name], True)
     for names, elementwise in ((ELEMENTWISE_FUNCTIONS, True), (REDUCING_FUNCTIONS, False)):
         for name in names:
             f = functions[name]
-            out[id(f["function"] if isinstance(f, dict) else f)] = (name, elementwise)
+            out[name] = (f["function"] if isinstance(f, dict) else f, elementwise)
     return out
+
+
+@functools.lru_cache(None)
+def _stored_names() -> tuple[dict[str, Callable[..., Any]], dict[int, str]]:
+    """The callables a stored program may name: the vetted ones and the filter `formulas`
+    puts on every template's result (name → object, id → name)."""
+    from formulas.builder import _default_filter
+
+    objects = {name: f for name, (f, _) in _vetted_objects().items()}
+    objects["default filter"] = _default_filter()[0]
+    return objects, {id(f): name for name, f in objects.items()}
 
 
 Step = tuple[Callable[..., Any], tuple[int, ...], int, tuple[Callable[[Any], Any], ...]]
@@ -80,9 +98,23 @@ class Program:
 
 
 def compile_template(template: str, placeholders: Sequence[str]) -> Program:
-    from formulas import Parser
+    """The template's program: from the store of compiled templates when this `formulas`
+    version compiled it before (see template_store.py), else compiled now and stored."""
+    from formulas import __version__
 
     table = vetted()
+    objects, names = _stored_names()
+    stored = template_store.fetch(__version__, template, placeholders, objects, table)
+    if stored is not None:
+        return stored  # type: ignore[no-any-return]
+    program = _compile(template, placeholders, table)
+    template_store.keep(__version__, template, placeholders, program, names)
+    return program
+
+
+def _compile(template: str, placeholders: Sequence[str], table: dict[int, tuple[str, bool]]) -> Program:
+    from formulas import Parser
+
     try:
         pipe = Parser().ast(template)[1].compile()
     except Exception as ex:  # the package's own parse error, named for --verbose

@@ -14,7 +14,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from defusedxml import ElementTree as ET  # the workbook may come from anyone
+from defusedxml.common import DefusedXmlException
 
+from .. import limits
+from ..read.bounded import check_zip, over
+from ..read.errors import ReadError
 from .cache import sheet_parts
 
 _M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -45,6 +49,10 @@ class Book:
     sheets: list[str]
     constants: dict[Cell, object] = field(default_factory=dict)
     formulas: dict[Cell, str] = field(default_factory=dict)
+    # Inline text still XML-escaped: our workbooks write every Chinese character as a
+    # character reference, and most text is labels no formula reads, so a text is unescaped
+    # (`unescape`) only when a formula reads it (`FastModel`), a fifth of reading the file.
+    escaped: dict[Cell, str] = field(default_factory=dict)
 
 
 def col_number(letters: str) -> int:
@@ -104,12 +112,24 @@ def _error(text: str) -> object:
 
 
 def read_book(path: Path) -> Book:
-    with zipfile.ZipFile(path) as z:
-        parts = sheet_parts(z)
-        strings = _shared_strings(z)
-        book = Book(list(parts))
-        for si, (name, part) in enumerate(parts.items()):
-            _read_sheet(z.read(part), si, name, strings, book)
+    source = str(path)
+    try:
+        with zipfile.ZipFile(path) as z:
+            check_zip(z, source)  # declared part sizes, before anything is inflated
+            parts = sheet_parts(z)
+            strings = _shared_strings(z)
+            book = Book(list(parts))
+            for si, (name, part) in enumerate(parts.items()):
+                _read_sheet(z.read(part), si, name, strings, book)
+                if len(book.constants) + len(book.formulas) > limits.BOOK_CELLS.value:
+                    raise over(source, limits.BOOK_CELLS, len(book.constants) + len(book.formulas))
+    except (NotModelled, ReadError):
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, ValueError, OSError, EOFError,
+            ET.ParseError, DefusedXmlException) as exc:
+        # ValueError covers a part that is not UTF-8 and a number that is not one.
+        raise ReadError(source, None, f"不是可读取的 Excel 工作簿（{type(exc).__name__}）",
+                        f"not a readable Excel workbook ({type(exc).__name__})") from exc
     return book
 
 
@@ -146,7 +166,11 @@ def _read_sheet(xml: bytes, si: int, name: str, strings: list[str], book: Book) 
         tm = _TYPE.search(attrs)
         t = tm.group(1) if tm else "n"
         if t == "inlineStr":
-            value: object = unescape("".join(x or "" for x in _T_TEXT.findall(_PHONETIC.sub("", inner))))
+            text = "".join(x or "" for x in _T_TEXT.findall(_PHONETIC.sub("", inner)))
+            if "&" in text:
+                book.escaped[(si, row, col)] = text
+                continue
+            value: object = text
         else:
             v = _V.search(inner)
             if v is None or v.group(1) is None:

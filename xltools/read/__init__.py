@@ -5,6 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..model import Document, ReadNote
+from .bounded import check_text, check_text_size, drop_controls, read_input
 from .errors import ReadError
 from .document import read_text
 from .extracted import Extracted
@@ -13,16 +14,7 @@ __all__ = ["Extracted", "ReadError", "extract_file", "read_bytes", "read_documen
 
 
 def _data(path: str | Path) -> bytes:
-    p = Path(path)
-    source = str(path)
-    if not p.exists():
-        raise ReadError(source, None, "文件不存在", "file not found")
-    if p.is_dir():
-        raise ReadError(source, None, "这是一个文件夹，不是文件", "this is a directory, not a file")
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise ReadError(source, None, f"无法读取文件（{exc.strerror}）", f"cannot read the file ({exc.strerror})") from exc
+    return read_input(path)
 
 
 def read_document(path: str | Path) -> Document:
@@ -39,7 +31,12 @@ def read_document(path: str | Path) -> Document:
 
 
 def read_extracted(extracted: Extracted, source: str) -> Document:
-    doc = read_text("\n".join(extracted.lines), source)
+    text = "\n".join(extracted.lines)
+    check_text(text, source)
+    text, dropped = drop_controls(text)
+    doc = read_text(text, source)
+    if dropped is not None:
+        doc = replace(doc, notes=(dropped,) + doc.notes)
     notes = tuple(ReadNote("READ-UNPLACED", f"第{n}页没有文字层（扫描页），该页内容未读取 / page {n} has no text layer "
                                             "(a scanned page): its content was not read", None)
                   for n in extracted.scanned)
@@ -55,8 +52,12 @@ def extract_file(path: str | Path) -> Extracted:
 
     extracted = extract(data, source)
     if extracted is not None:
-        return extracted
-    text = decode(data, source).replace("\r\n", "\n").replace("\r", "\n")
+        check_text(extracted.text, source)
+        return Extracted(tuple(drop_controls(ln)[0] for ln in extracted.lines), extracted.pages, extracted.scanned)
+    check_text_size(data, source)
+    text = decode(data, source)
+    check_text(text, source)
+    text = drop_controls(text)[0].replace("\r\n", "\n").replace("\r", "\n")
     return Extracted(tuple(text[:-1].split("\n") if text.endswith("\n") else text.split("\n")))
 
 
@@ -64,4 +65,9 @@ def read_bytes(data: bytes, source: str) -> Document:
     """Extracted text (UTF-8, GBK/GB18030, UTF-16 with BOM), as pasted or saved."""
     from .text import decode
 
-    return read_text(decode(data, source), source)
+    check_text_size(data, source)
+    text = decode(data, source)
+    check_text(text, source)
+    text, dropped = drop_controls(text)
+    doc = read_text(text, source)
+    return doc if dropped is None else replace(doc, notes=(dropped,) + doc.notes)

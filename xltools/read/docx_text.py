@@ -21,6 +21,19 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SKIP = {f"{_W}del", f"{_W}moveFrom", f"{_W}drawing", f"{_W}pict", f"{_W}object", f"{_W}instrText",
          f"{_W}delText", f"{_W}fldData", "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"}
 PAGE_BREAK = "\f"
+# Word lays out at most 63 columns: a gridSpan or gridBefore beyond that is a damaged (or
+# hostile: 1e9 allocated 7.7 GB) file, read as the widest table Word can make.
+MAX_COLUMNS = 63
+
+
+def _count(el: object, default: int) -> int:
+    """An element's w:val as a column count, within 0..MAX_COLUMNS (junk reads as `default`)."""
+    raw = el.get(f"{_W}val", str(default))  # type: ignore[attr-defined]
+    try:
+        n = int(raw)
+    except (TypeError, ValueError):
+        return default
+    return max(0, min(n, MAX_COLUMNS))
 
 
 def _text(el: object) -> str:
@@ -84,11 +97,11 @@ def _row(tr: object) -> str:
     trpr = tr.find(f"{_W}trPr")  # type: ignore[attr-defined]
     before = trpr.find(f"{_W}gridBefore") if trpr is not None else None
     if before is not None:
-        cells.extend([""] * int(before.get(f"{_W}val", "0")))
+        cells.extend([""] * _count(before, 0))
     for tc in _cells(tr):
         tcpr = tc.find(f"{_W}tcPr")  # type: ignore[attr-defined]
         span_el = tcpr.find(f"{_W}gridSpan") if tcpr is not None else None
-        span = int(span_el.get(f"{_W}val", "1")) if span_el is not None else 1
+        span = _count(span_el, 1) if span_el is not None else 1
         vmerge = tcpr.find(f"{_W}vMerge") if tcpr is not None else None
         # A cell that continues a vertical merge repeats nothing: the text is on the first row.
         continued = vmerge is not None and vmerge.get(f"{_W}val", "continue") == "continue"
@@ -132,7 +145,11 @@ def extract_docx(data: bytes, source: str) -> Extracted:
     except Exception as exc:  # lxml's XMLSyntaxError and the like: a damaged part
         raise ReadError(source, None, f"Word 文件（.docx）已损坏，无法读取（{type(exc).__name__}）",
                         f"the Word file (.docx) is damaged and cannot be read ({type(exc).__name__})") from exc
-    lines = tuple(_blocks(document.element.body))
+    try:
+        lines = tuple(_blocks(document.element.body))
+    except RecursionError as exc:  # content controls nested beyond any real document
+        raise ReadError(source, None, "Word 文件（.docx）结构嵌套过深，无法读取",
+                        "the Word file (.docx) is nested too deeply to be read") from exc
     if not any(ln.strip() for ln in lines):
         raise ReadError(source, None, "Word 文件中没有文字", "the Word file holds no text")
     return Extracted(lines)

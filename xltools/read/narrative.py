@@ -74,11 +74,18 @@ class _Scan:
         return False
 
 
+# How far around a figure its sentence is looked for: a longer sentence is cut to 60
+# characters either side anyway, so the text beyond never changes the snippet (and scanning
+# the whole stream for every figure was quadratic in a long narrative).
+_REACH = 200
+
+
 def _snippet(text: str, at: int) -> str:
-    starts = [m.end() for m in _SENTENCE.finditer(text, 0, at)]
-    lo = starts[-1] if starts else 0
-    m = _SENTENCE.search(text, at)
-    hi = m.end() if m else len(text)
+    floor = max(0, at - _REACH)
+    starts = [m.end() for m in _SENTENCE.finditer(text, floor, at)]
+    lo = starts[-1] if starts else floor
+    m = _SENTENCE.search(text, at, at + _REACH)
+    hi = m.end() if m else min(len(text), at + _REACH + 1)
     s = text[lo:hi]
     if len(s) > 120:
         rel = at - lo
@@ -122,8 +129,16 @@ def _same_as_last_year(sc: _Scan, gap: str, gap_start: int) -> None:
         return
     first = _SENTENCE.split(gap, 1)[0]
     m = _SAME.search(first)
-    after = [f for f, _ in sc.figures][[f for f, _ in sc.figures].index(sc.last) + 1:]
-    if m and not any(f.kind == "change" for f in after):
+    if m is None:
+        return
+    # The figures since the last amount, from the end: a search from the start (by equality)
+    # for every gap was quadratic in a long narrative.
+    after = []
+    for f, _ in reversed(sc.figures):
+        if f is sc.last:
+            break
+        after.append(f)
+    if not any(f.kind == "change" for f in after):
         sc.add("change", _change_target(sc, "change") or sc.last.subject, 0.0, 2, gap_start + m.start(),
                word=m.group())
 

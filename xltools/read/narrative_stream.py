@@ -22,7 +22,7 @@ _NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 
 _HEADING = re.compile(r"^\s*(十[一二]|[一二三四五六七八九十])\s*[、.．]\s*\S")
 _PAGE_NO = re.compile(r"^[-—\s第]*\d{1,3}[-—\s页]*$")
 NUMBER = re.compile(
-    r"(?<![\d.])(\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿\s?元|万\s?元|元|%|％|个)")
+    r"(?<![\d.])(\d{1,3}(?:[,，]\d{3}){1,4}(?:\.\d+)?|\d{1,15}(?:\.\d+)?)\s*(亿\s?元|万\s?元|元|%|％|个)")
 # Full-width digits and point, as some extractors give them: mapped one to one, so that
 # stream offsets still index the line's own text.
 _WIDE = str.maketrans("０１２３４５６７８９．", "0123456789.")

@@ -28,6 +28,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
+from .. import limits
+from .bounded import over
 from .errors import ReadError
 from .extracted import Extracted, join_pieces
 
@@ -83,10 +85,27 @@ def _reason(exc: BaseException) -> BaseException:
     return exc
 
 
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `kind` is anywhere in `exc`'s chain (pdfplumber wraps pdfminer's errors)."""
+    seen: set[int] = set()
+    todo: list[BaseException] = [exc]
+    while todo:
+        e = todo.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, kind):
+            return True
+        todo.extend(x for x in (e.__cause__, e.__context__, *e.args) if isinstance(x, BaseException))
+    return False
+
+
 def _refuse(exc: BaseException, source: str) -> ReadError:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     inner = _reason(exc)
+    if _caused_by(exc, StreamTooLarge):
+        return over(source, limits.PDF_STREAM_BYTES)
     if isinstance(inner, PDFPasswordIncorrect):
         return ReadError(source, None, "PDF 设有打开密码，无法读取：请提供不加密码的 PDF",
                          "the PDF is password-protected: provide it without a password")
@@ -95,6 +114,198 @@ def _refuse(exc: BaseException, source: str) -> ReadError:
                          f"the PDF is encrypted and cannot be read ({inner}): provide an unencrypted one")
     return ReadError(source, None, f"PDF 文件已损坏，无法读取（{type(inner).__name__}）",
                      f"the PDF is damaged and cannot be read ({type(inner).__name__}: {inner})")
+
+
+# -- Bounded inflating --------------------------------------------------------------------------
+
+class StreamTooLarge(Exception):
+    """A compressed stream of the PDF inflates beyond `limits.PDF_STREAM_BYTES`."""
+
+
+class _BoundedInflate:
+    """A decompressobj that refuses to give more than the stream limit in all."""
+
+    def __init__(self) -> None:
+        import zlib
+
+        self._d = zlib.decompressobj()
+        self._given = 0
+
+    def decompress(self, data: bytes, max_length: int = 0) -> bytes:
+        room = limits.PDF_STREAM_BYTES.value + 1 - self._given
+        out = self._d.decompress(data, min(max_length, room) if max_length else room)
+        self._given += len(out)
+        if self._given > limits.PDF_STREAM_BYTES.value:
+            raise StreamTooLarge()
+        return out
+
+    def flush(self, *args: int) -> bytes:
+        out = self._d.flush(*args)
+        self._given += len(out)
+        if self._given > limits.PDF_STREAM_BYTES.value:
+            raise StreamTooLarge()
+        return out
+
+    @property
+    def unconsumed_tail(self) -> bytes:
+        return self._d.unconsumed_tail
+
+    @property
+    def eof(self) -> bool:
+        return self._d.eof
+
+
+class _BoundedZlib:
+    """What pdfminer calls of `zlib`, with the output of every stream bounded: pdfminer
+    inflates a FlateDecode stream whole (a 1 GB stream took 2.1 GB)."""
+
+    def __init__(self) -> None:
+        import zlib
+
+        self.error = zlib.error
+        self.MAX_WBITS = zlib.MAX_WBITS
+
+    def decompressobj(self, *args: int) -> _BoundedInflate:
+        return _BoundedInflate()
+
+    def decompress(self, data: bytes, *args: int) -> bytes:
+        d = _BoundedInflate()
+        out = d.decompress(data)
+        if d.unconsumed_tail:  # the limit, not the input, ended the output
+            raise StreamTooLarge()
+        return out + d.flush()
+
+
+def _corrupted(data: bytes) -> bytes:
+    """pdfminer's decompress_corrupted (inflate what a stream with a bad checksum holds),
+    bounded and in linear time (pdfminer's appends to a bytes object byte by byte)."""
+    import zlib
+
+    d = _BoundedInflate()
+    out: list[bytes] = []
+    for i in range(0, len(data), 4096):
+        try:
+            out.append(d.decompress(data[i:i + 4096]))
+        except zlib.error:
+            break
+        if d.eof:
+            break
+    return b"".join(out)
+
+
+def _bound_pdfminer() -> None:
+    import pdfminer.pdfinterp as pdfinterp
+    import pdfminer.pdftypes as pdftypes
+
+    if not isinstance(getattr(pdftypes, "zlib", None), _BoundedZlib):
+        pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+        pdftypes.decompress_corrupted = _corrupted
+    names = pdfinterp.PDFPageInterpreter.execute.__code__.co_names
+    if pdfinterp.PDFContentParser is not _content_parser and {"PDFContentParser", "nextobject"} <= set(names):
+        # Only where the interpreter makes its parser by that name and reads it with
+        # nextobject(), as pdfminer.six does: anything else reads every form as before.
+        _FORMS.real = pdfinterp.PDFContentParser
+        pdfinterp.PDFContentParser = _content_parser  # type: ignore[misc,assignment]
+
+
+# -- Forms parsed once ---------------------------------------------------------------------------
+# A header or a watermark is drawn on every page by a form XObject of the same content
+# (LibreOffice's WordArt: two a page, thousands of path operators, a third of what a page has
+# to parse), and pdfminer parses each again. The operands and operators a form's content
+# parses into are kept, by that content, while one PDF is read, and replayed for the next form
+# with the same bytes: parsing depends on the bytes alone, so the pages read the same. A form
+# holding an inline image is not kept (the image's object would be shared between pages).
+
+FORM_TOKENS_KEPT = 500_000  # about 50 MB of parsed tokens at most
+
+
+class _Forms:
+    def __init__(self) -> None:
+        self.real: Any = None  # pdfminer's PDFContentParser
+        self.parsed: dict[bytes, tuple[Any, ...]] = {}
+        self.tokens = 0
+
+    def clear(self) -> None:
+        self.parsed = {}
+        self.tokens = 0
+
+
+_FORMS = _Forms()
+
+
+class _Replay:
+    """A form's parsed content given again, as the parser gave it."""
+
+    def __init__(self, items: tuple[Any, ...]) -> None:
+        self._items = iter(items)
+
+    def nextobject(self) -> Any:
+        from pdfminer.psparser import PSEOF
+
+        try:
+            return next(self._items)
+        except StopIteration:
+            raise PSEOF("end of a kept form") from None
+
+
+class _Recording:
+    """pdfminer's parser on a form, its results kept once it has parsed the whole content."""
+
+    def __init__(self, parser: Any, key: bytes) -> None:
+        self._parser = parser
+        self._key = key
+        self._items: list[Any] | None = []
+
+    def nextobject(self) -> Any:
+        from pdfminer.psparser import PSEOF
+        from pdfminer.pdftypes import PDFStream
+
+        try:
+            item = self._parser.nextobject()
+        except PSEOF:
+            items = self._items
+            if items is not None and _FORMS.tokens + len(items) <= FORM_TOKENS_KEPT:
+                _FORMS.parsed[self._key] = tuple(items)
+                _FORMS.tokens += len(items)
+            raise
+        if self._items is not None:
+            if isinstance(item[1], PDFStream):  # an inline image: not shared between pages
+                self._items = None
+            else:
+                self._items.append(item)
+        return item
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._parser, name)
+
+
+def _content_parser(streams: Sequence[object]) -> Any:
+    """Stands in for pdfminer's PDFContentParser(streams) in its interpreter."""
+    from pdfminer.pdfinterp import LITERAL_FORM
+    from pdfminer.pdftypes import stream_value
+
+    real = _FORMS.real
+    if len(streams) != 1:
+        return real(streams)
+    stream = stream_value(streams[0])
+    if stream.get("Subtype") is not LITERAL_FORM:
+        return real(streams)  # a page's own content: seldom the same twice
+    key = stream.get_data()
+    kept = _FORMS.parsed.get(key)
+    if kept is not None:
+        return _Replay(kept)
+    return _Recording(real(streams), key)
+
+
+def _count_pages(pdf: Any, source: str) -> None:
+    """Refuse a PDF of more than `limits.PDF_PAGES` pages before any page is read."""
+    from itertools import islice
+
+    from pdfminer.pdfpage import PDFPage
+
+    n = sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), limits.PDF_PAGES.value + 1))
+    if n > limits.PDF_PAGES.value:
+        raise over(source, limits.PDF_PAGES)
 
 
 # -- Characters --------------------------------------------------------------------------------
@@ -346,24 +557,179 @@ def _paragraphs(pages: Sequence[_Page]) -> tuple[list[str], list[int]]:
     return lines, pages_of
 
 
+# -- Pages read by several processes ------------------------------------------------------------
+# Parsing a page's content (pdfminer, pure Python) is nine tenths of reading a PDF, and pages do
+# not depend on each other but for the watermark (light text counts as one only where it recurs
+# on half the pages). So several processes share the pages, each taking the next page not yet
+# taken (pages differ in cost: a table is dearer than a paragraph): each parses its pages and
+# reports their light lines; the counts over all pages give the watermark, with which each
+# process then reads the pages it parsed. The pages are put back in order and joined as before:
+# the text is the same however many processes read it (tests/test_extract_pdf.py).
+
+PAGES_PER_PROCESS = 6  # with fewer pages each, starting a process costs more than it saves
+SPAWNED_PAGES_PER_PROCESS = 24  # where a process starts afresh (no fork): it imports pdfplumber first
+
+Key = tuple[str, int, int]
+
+
+def _marks(keys: Sequence[Sequence[Key]], total: int) -> set[Key]:
+    """The watermark's light lines: those on at least half the pages (on the one page of a
+    one-page PDF). `keys`: each page's light lines."""
+    seen: Counter[Key] = Counter()
+    for page_keys in keys:
+        seen.update(page_keys)
+    need = 1 if total == 1 else max(2, total // 2)
+    return {k for k, n in seen.items() if n >= need}
+
+
+def _read_pages(plumber_pages: Sequence[Any]) -> list[_Page]:
+    """Every page read by this process alone."""
+    keys = [list(_light_keys(page.chars).keys()) for page in plumber_pages]
+    marks = _marks(keys, len(plumber_pages))
+    return [_read_page(page, k + 1, marks) for k, page in enumerate(plumber_pages)]
+
+
+def _take(plumber_pages: Sequence[Any], counter: Any) -> dict[int, list[Key]]:
+    """Parse the pages not yet taken by another process, one at a time: index → light lines."""
+    keys: dict[int, list[Key]] = {}
+    while True:
+        with counter.get_lock():
+            k = counter.value
+            counter.value = k + 1
+        if k >= len(plumber_pages):
+            return keys
+        keys[k] = list(_light_keys(plumber_pages[k].chars).keys())
+
+
+def _worker(conn: Any, data: bytes | None, counter: Any, inherited: Sequence[Any] | None) -> None:
+    """A child: `inherited`, the parent's pages when forked (each process has its own copy of
+    them from then on), else the PDF opened again from `data`."""
+    import gc
+
+    gc.freeze()  # a forked child's collector need not walk the parent's objects
+    try:
+        pdf = None
+        if inherited is None:
+            import pdfplumber
+
+            _bound_pdfminer()
+            pdf = pdfplumber.open(io.BytesIO(data or b""))
+            inherited = list(pdf.pages)
+        keys = _take(inherited, counter)
+        conn.send(keys)
+        marks = conn.recv()
+        conn.send(("pages", {k: _read_page(inherited[k], k + 1, marks) for k in keys}))
+        if pdf is not None:
+            pdf.close()
+    except BaseException as exc:  # the parent reads the whole PDF itself and reports it
+        try:
+            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
+        except (OSError, ValueError):  # the parent has gone or given up on this child
+            pass
+    finally:
+        conn.close()
+
+
+def _processes(pages: int) -> tuple[int, str]:
+    """How many processes should share `pages` pages, and how to start them."""
+    import multiprocessing
+    import os
+    import sys
+
+    if multiprocessing.parent_process() is not None:
+        return 1, ""  # a worker of `audit`, which already shares the cores out by document
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    per = PAGES_PER_PROCESS if method == "fork" else SPAWNED_PAGES_PER_PROCESS
+    return max(1, min(cores, pages // per)), method
+
+
+def _read_shared(data: bytes, plumber_pages: Sequence[Any]) -> list[_Page] | None:
+    """The pages read by several processes, this one among them; None when one process should
+    read them all (a short PDF, one core) or anything failed, so that the caller reads them
+    alone (and reports any fault as reading alone does)."""
+    import multiprocessing
+
+    total = len(plumber_pages)
+    n, method = _processes(total)
+    if n < 2:
+        return None
+    ctx: Any = multiprocessing.get_context(method)  # fork or spawn: which, only known here
+    counter = ctx.Value("i", 0)
+    children: list[tuple[Any, Any]] = []
+    done = False
+    try:
+        for _ in range(n - 1):
+            mine, theirs = ctx.Pipe()
+            args = (theirs, None, counter, plumber_pages) if method == "fork" else (theirs, data, counter, None)
+            proc = ctx.Process(target=_worker, args=args, daemon=True)
+            proc.start()
+            theirs.close()
+            children.append((proc, mine))
+        own = _take(plumber_pages, counter)
+        keys: dict[int, list[Key]] = dict(own)
+        for _, conn in children:
+            got = conn.recv()
+            if isinstance(got, tuple):  # ("failed", why) instead of its pages' light lines
+                return None
+            keys.update(got)
+        if sorted(keys) != list(range(total)):
+            return None
+        marks = _marks(list(keys.values()), total)
+        for _, conn in children:
+            conn.send(marks)
+        pages = {k: _read_page(plumber_pages[k], k + 1, marks) for k in own}
+        for _, conn in children:
+            kind, got = conn.recv()
+            if kind != "pages":
+                return None
+            pages.update(got)
+        done = True
+        return [pages[k] for k in range(total)]
+    except Exception:  # a child gone, or a fault in a page: read alone, which reports the
+        return None    # first bad page in page order, as it always has
+    finally:
+        for proc, conn in children:
+            conn.close()
+            proc.join(timeout=1 if done else 0)  # a child that has sent its pages is exiting
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+
+
 def extract_pdf(data: bytes, source: str) -> Extracted:
     _complete(data, source)
+    import gc
+
+    # pdfminer makes millions of short-lived objects while every page it parses stays alive:
+    # the cycle collector, at its usual pace, walked the growing heap again and again (a sixth
+    # of reading 003). Young garbage is still collected, less often; the old generation, the
+    # pages, is left alone until the PDF is read (a few per cent more memory at the peak).
+    thresholds = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 1_000_000)
+    try:
+        return _extract(data, source)
+    finally:
+        gc.set_threshold(*thresholds)
+        _FORMS.clear()  # kept for one PDF only
+
+
+def _extract(data: bytes, source: str) -> Extracted:
     import pdfplumber
 
+    _bound_pdfminer()
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer's errors, wrapped by pdfplumber
         raise _refuse(exc, source) from exc
     with pdf:
         try:
+            _count_pages(pdf, source)
             plumber_pages = list(pdf.pages)
-            # Light text is a watermark only where it recurs: count each light line's pages first.
-            seen: Counter[tuple[str, int, int]] = Counter()
-            for page in plumber_pages:
-                seen.update(_light_keys(page.chars).keys())
-            need = 1 if len(plumber_pages) == 1 else max(2, len(plumber_pages) // 2)
-            marks = {k for k, n in seen.items() if n >= need}
-            pages = [_read_page(page, k + 1, marks) for k, page in enumerate(plumber_pages)]
+            pages = _read_shared(data, plumber_pages) or _read_pages(plumber_pages)
         except ReadError:
             raise
         except Exception as exc:

@@ -120,11 +120,13 @@ def _read_project(seg: list[Line], line: int, key: str) -> tuple[ProjectTable, l
     period: dict[str, float | None] = {p: None for p in PARTS}
     annual: dict[str, float | None] = {p: None for p in PARTS}
     annual_line: int | None = None
+    at: dict[str, int] = {}
+    unit = _unit(seg)
     seen: set[str] = set()
     start = next((k for k, ln in enumerate(seg) if _has_total(ln)), None)
     if start is None:
         notes.append(ReadNote("READ-UNPLACED", f"项目“{name}”的绩效目标表中未找到资金总额", name_line))
-        return ProjectTable(key, name, line, name_line, period, annual, None), notes
+        return ProjectTable(key, name, line, name_line, period, annual, None, at, unit), notes
     # Where the two halves sit in the total row decides the side of a lone part label.
     sides = {k.split(":")[0]: c.index for k, c, _, _ in label_values(filled(seg[start]), MONEY) if ":" in k}
     # The tables print 元; one that says 万元 is converted, so that every table is in 元.
@@ -152,12 +154,31 @@ def _read_project(seg: list[Line], line: int, key: str) -> tuple[ProjectTable, l
                 notes.append(ReadNote("READ-UNPLACED", f"项目“{name}”的绩效目标表中“{cell.text}”重复出现", ln.no))
                 continue
             seen.add(slot)
+            at[slot] = ln.no
             if not readable:
                 notes.append(ReadNote("READ-UNPLACED", f"项目“{name}”的“{cell.text}”后不是金额", ln.no))
             (period if side == "period" else annual)[part] = None if value is None else round(value * scale, 2)
             if slot == "annual:总额":
                 annual_line = ln.no
-    return ProjectTable(key, name, line, name_line, period, annual, annual_line), notes
+    return ProjectTable(key, name, line, name_line, period, annual, annual_line, at, unit), notes
+
+
+_UNIT_LABEL = re.compile(r"^实施单位(?:名称)?(?::(.*))?$")
+
+
+def _unit(seg: list[Line]) -> str:
+    """The 实施单位 the table prints near its top: the unit whose subtotal row of 表12 the
+    project sits under."""
+    for ln in seg[:_MONEY_ROWS]:
+        cells = [c.text for c in filled(ln)]
+        for i, c in enumerate(cells):
+            m = _UNIT_LABEL.match(c)
+            if m is None:
+                continue
+            if m.group(1):
+                return m.group(1)
+            return cells[i + 1] if i + 1 < len(cells) and not _ROW_LABEL.match(cells[i + 1]) else ""
+    return ""
 
 
 def _wrapped(line: Line) -> bool:

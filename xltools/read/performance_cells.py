@@ -13,7 +13,8 @@ from ..model import Amount
 from .text import Line
 
 _SPACE = re.compile(r"\s+")
-_AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# At most 15 digits before the point, as Excel keeps: 400 digits are not an amount (float overflows).
+_AMOUNT = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d+)?$")
 _GLUED = re.compile(r"^(.*[^\d,.:\-])(\d[\d,]*(?:\.\d+)?)$")
 _BLANKISH = frozenset({"-", "—", "－", "/", "／", "——", "无"})
 # A label never fills a whole paragraph; a longer cell is prose (项目概况 and the like).

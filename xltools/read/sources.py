@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Literal
 
+from .bounded import check_zip
 from .errors import ReadError
 from .extracted import Extracted
 
@@ -28,7 +29,9 @@ def kind_of(data: bytes, source: str) -> Kind:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 names = set(z.namelist())
-        except (zipfile.BadZipFile, ValueError, OSError) as exc:
+                # Before any reader inflates a part: the declared sizes against the limits.
+                check_zip(z, source)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
             raise ReadError(source, None, "Word 文件（.docx）已损坏或不完整", "the Word file (.docx) is damaged or incomplete") from exc
         if "word/document.xml" in names:
             return "docx"

@@ -2,6 +2,7 @@
 break left a row a cell short."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -13,7 +14,7 @@ from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_
 from .tables_place import Draft, Identity, Values, placement_notes, place
 from .tables_resolve import resolve, ties
 from .tables_sides import SideState, join_pieces, read_t1_t4, read_t9
-from .tables_units import unit_structure
+from .tables_units import by_names_and_sums
 from .tables_wrap import Wrap, apply as apply_wraps, is_piece, name_key, notes as wrap_notes, settle_by_names, settle_locally
 from .text import Line
 
@@ -176,12 +177,18 @@ def _parents(n: int, drafts: list[Draft]) -> dict[str, str]:
     return adds_into(n, drafts)
 
 
-def _units(n: int, drafts: list[Draft], notes: list[ReadNote]) -> None:
-    """表12/13: name units and projects, nest them under 总计 by arithmetic."""
+def _units(n: int, drafts: list[Draft], notes: list[ReadNote], units: Iterable[str] = ()) -> None:
+    """表12/13: name units and projects, nest them under 总计 by their names and their sums
+    (`tables_units.by_names_and_sums`): `units` are the unit names the document prints
+    elsewhere; the grand total's own name is the department's."""
     if not drafts or drafts[0].key != "总计":
         return
     total, rest = drafts[0], drafts[1:]
-    found = unit_structure([d.values[0] or 0.0 for d in rest], total.values[0] or 0.0)
+    chosen = by_names_and_sums([d.name for d in rest], [d.values for d in rest], total.values,
+                               [total.name, *units])
+    found = chosen[0] if chosen is not None else None
+    if chosen is not None and chosen[1]:
+        notes.append(ReadNote("READ-PLACEMENT", f"表{n}各行金额不能逐级汇总到总计，单位小计行按名称判断", total.line, n))
     if found is None:
         # Nothing ties out: the rows that repeat the grand total's name are its units.
         found = []
@@ -197,12 +204,12 @@ def _units(n: int, drafts: list[Draft], notes: list[ReadNote]) -> None:
                                   total.line, n))
     keys: dict[int, str] = {-1: "总计"}
     levels: dict[int, int] = {-1: 0}
-    units = projects = 0
+    units_seen = projects = 0
     for i, parent, is_unit in sorted(found):
         d = rest[i]
         if is_unit:
-            units += 1
-            d.key, d.kind = f"u{units}", "subtotal"
+            units_seen += 1
+            d.key, d.kind = f"u{units_seen}", "subtotal"
         else:
             projects += 1
             d.key, d.kind = f"p{projects}", "item"
@@ -210,6 +217,19 @@ def _units(n: int, drafts: list[Draft], notes: list[ReadNote]) -> None:
         d.parent = keys[parent]
         d.level = levels[parent] + 1
         levels[i] = d.level
+
+
+_UNIT_LINE = re.compile(r"^(?:单位名称|部门名称)[:：]\s*(.+)$")
+
+
+def printed_units(lines: Iterable[Line]) -> list[str]:
+    """The names the 单位名称 / 部门名称 lines print above the tables."""
+    out: dict[str, None] = {}
+    for ln in lines:
+        m = _UNIT_LINE.match(ln.text.replace("\t", "").strip())
+        if m:
+            out.setdefault(m.group(1).strip(), None)
+    return list(out)
 
 
 def _skip(ln: Line, filled: tuple[str, ...], started: bool) -> bool:
@@ -330,9 +350,10 @@ _SINGLE = 24
 
 def _variants(p: _Parsed, parent_of: dict[str, str]) -> list[tuple[Table, frozenset[str]]]:
     """The table under other placements of its open rows (those whose own arithmetic
-    allowed more than one): whole-table ones, which put every open row in the same column
-    pattern, as an extraction that lost blank cells does to a whole table; and each open
-    row alone in each of its other placements."""
+    allowed more than one): whole-table ones, which move one column's amounts to another in
+    every open row, or put every open row in the same column pattern, as an extraction that
+    lost blank cells does to a whole table; and each open row alone in each of its other
+    placements."""
     open_rows = [d for d in p.drafts if len(d.cands) > 1]
     if not open_rows:
         return []
@@ -345,6 +366,15 @@ def _variants(p: _Parsed, parent_of: dict[str, str]) -> list[tuple[Table, frozen
                 patterns.append(pattern(c))
     chosen = [d.choice for d in open_rows]
     out = []
+    for src, dst in _moves(open_rows):
+        # One column's amounts all belong in another (the extraction lost the blanks between).
+        for d in open_rows:
+            d.choice = _moved_choice(d, src, dst)
+        moved = frozenset(d.key for d, i in zip(open_rows, chosen) if d.choice != i)
+        if moved:
+            out.append((_table(p), moved))
+        for d, i in zip(open_rows, chosen):
+            d.choice = i
     for pat in patterns[:_VARIANTS]:
         for d in open_rows:
             d.choice = next((i for i, c in enumerate(d.cands) if pattern(c) == pat), d.choice)
@@ -361,10 +391,36 @@ def _variants(p: _Parsed, parent_of: dict[str, str]) -> list[tuple[Table, frozen
     return out
 
 
-def _finish(p: _Parsed) -> tuple[Table, list[tuple[Table, frozenset[str]]]]:
+_MOVES = 12
+
+
+def _moved_choice(d: Draft, src: int, dst: int) -> int:
+    """The placement of `d` with its amount in column `src` moved to `dst`, all else kept."""
+    now = d.values
+    if now[src] is None:
+        return d.choice
+    want = tuple(None if c == src else now[src] if c == dst else v for c, v in enumerate(now))
+    return next((i for i, c in enumerate(d.cands) if c == want), d.choice)
+
+
+def _moves(open_rows: list[Draft]) -> list[tuple[int, int]]:
+    """(from, to) columns some open row could move an amount between, most common first."""
+    seen: dict[tuple[int, int], int] = {}
+    for d in open_rows:
+        now = d.values
+        for c in d.cands:
+            diff = [k for k, (a, b) in enumerate(zip(now, c)) if a != b]
+            if len(diff) == 2 and (now[diff[0]] is None) != (now[diff[1]] is None):
+                src = diff[0] if now[diff[0]] is not None else diff[1]
+                dst = diff[1] if src == diff[0] else diff[0]
+                seen[(src, dst)] = seen.get((src, dst), 0) + 1
+    return sorted(seen, key=lambda m: -seen[m])[:_MOVES]
+
+
+def _finish(p: _Parsed, units: Iterable[str] = ()) -> tuple[Table, list[tuple[Table, frozenset[str]]]]:
     n, drafts = p.number, p.drafts
     if LAYOUTS[n].kind == "projects":
-        _units(n, drafts, p.notes)
+        _units(n, drafts, p.notes, units)
     parent_of = _parents(n, drafts)
     resolve(drafts, parent_of)
     p.notes.extend(placement_notes(drafts, n))
@@ -388,9 +444,12 @@ def _names_printed(parsed: Iterable[_Parsed], extra: Iterable[str]) -> tuple[dic
 Variants = dict[int, list[tuple[Table, frozenset[str]]]]  # table -> (variant, keys of the rows it moves)
 
 
-def read_tables(lines: list[Line], regions: Regions, names: Iterable[str] = ()) -> tuple[dict[int, Table | None], list[ReadNote], Variants]:
+def read_tables(lines: list[Line], regions: Regions, names: Iterable[str] = (),
+                units: Iterable[str] = ()) -> tuple[dict[int, Table | None], list[ReadNote], Variants]:
     """`names`: names the document prints elsewhere (the 绩效 tables' project names), which
-    settle which row a wrapped piece of a name belongs to. Returns the tables, the notes,
+    settle which row a wrapped piece of a name belongs to; `units`: the unit names it prints
+    elsewhere (the 绩效 tables' 实施单位), which with 表11's units and the 单位名称 lines tell
+    表12/13's unit subtotal rows from projects. Returns the tables, the notes,
     and for each table whose placement its own arithmetic left open, the other placements
     (for `tables_across` to settle by the tables that restate its figures)."""
     parsed: dict[int, _Parsed] = {}
@@ -406,13 +465,16 @@ def read_tables(lines: list[Line], regions: Regions, names: Iterable[str] = ()) 
             apply_wraps(part.wraps, part.drafts)
     tables: dict[int, Table | None] = {}
     variants: Variants = {}
+    t11 = parsed.get(11)
+    known = [*units, *printed_units(lines),
+             *(d.name for d in (t11.drafts if t11 is not None else ()) if d.key != "部门合计")]
     for n, layout in LAYOUTS.items():
         p = parsed.get(n)
         if p is None:
             tables[n] = None
             notes.append(ReadNote("READ-MISSING-TABLE", f"未找到表{n}“{layout.title}”", None, n))
             continue
-        tables[n], others = _finish(p)
+        tables[n], others = _finish(p, known)
         if others:
             variants[n] = others
         notes.extend(p.notes)

@@ -9,10 +9,11 @@ import re
 from ..layouts import LAYOUTS
 from ..model import Amount
 
-_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# At most 15 digits before the point, as Excel keeps: 400 digits are not an amount (float overflows).
+_AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d+)?$")
 # A token split off a space-separated line only counts as an amount when it looks like
 # money (decimals or thousands separators): "第 2 批" stays a name.
-_MONEY = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)$")
+_MONEY = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3}){1,4}(?:\.\d+)?|\d{1,15}\.\d+)$")
 _CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
 _DASH = frozenset({"-", "—", "－", "–", "/"})
 BLANKS = _DASH  # printed for an empty amount

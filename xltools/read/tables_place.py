@@ -90,6 +90,7 @@ def place(cells: Sequence[str], columns: tuple[str, ...], identity: Identity | N
     if d == 0 or not filled or identity is None:
         return printed, [printed], extra
     cands: list[tuple[int, tuple[int, ...], Values]] = []
+    near: list[tuple[float, int, tuple[int, ...], Values]] = []
     for shifts in combinations_with_replacement(range(min(d, _MAX_SHIFT) + 1), len(filled)):
         out: list[Amount] = [None] * m
         for (i, v), s in zip(filled, shifts):
@@ -97,6 +98,14 @@ def place(cells: Sequence[str], columns: tuple[str, ...], identity: Identity | N
         cand = tuple(out)
         if holds(cand, identity):
             cands.append((sum(shifts), shifts, cand))
+        elif not cands:
+            t, parts = identity
+            near.append((_off(cand[t], [cand[p] for p in parts]), sum(shifts), shifts, cand))
+    if not cands and near:
+        # A typo broke the row's own sum: the placements it misses by least (by the typo
+        # alone) are still the likely ones; the rows around it choose among them.
+        least = min(x[0] for x in near)
+        cands = [(n, sh, c) for miss, n, sh, c in near if miss <= least + 1e-9]
     if not cands:
         return printed, [printed], extra
     cands.sort(key=lambda c: (c[0], c[1]))

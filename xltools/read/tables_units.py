@@ -1,15 +1,20 @@
-"""表12/13: which rows under the grand total are unit subtotals, decided by arithmetic.
+"""表12/13: which rows under the grand total are unit subtotals, decided by their names and
+their sums.
 
 Below 总计 come projects, or one or two levels of unit subtotal rows each followed by
-what sums into it. A row is a subtotal when the rows that follow it, up to the next row
-of its level, add up to it (and there is at least one); the units of a level add up to
-their parent. A unit row that repeats the department's name and amount is such a
-subtotal, so it is never counted twice. The simplest structure that ties out wins;
-when the units tie out but not to 总计, they are still units.
+what sums into it. By the sums (`unit_structure`): a row is a subtotal when the rows that
+follow it, up to the next row of its level, add up to it (and there is at least one); the
+units of a level add up to their parent. A unit row that repeats the department's name and
+amount is such a subtotal, so it is never counted twice. The simplest structure that ties
+out wins; when the units tie out but not to 总计, they are still units. By the names
+(`by_names_and_sums`): a row named as a unit is printed elsewhere (the department, 表11, the
+绩效 tables' 实施单位, the 单位名称 lines); where the two disagree, the structure that needs
+the fewest corrections wins, so a typo breaks its own row's sums, never the whole table.
 """
 from __future__ import annotations
 
-from typing import Sequence
+import re
+from typing import Iterable, Sequence
 
 from ..tolerance import tail_cents
 
@@ -121,3 +126,152 @@ def unit_structure(amounts: Sequence[float], total: float) -> list[Node] | None:
         if found is not None:
             return found
     return None
+
+
+# --- Names and sums together ------------------------------------------------------------
+# A typo breaks one of the sums the arithmetic search relies on, never the names: the rows
+# named as units (the department, 表11's units, the 实施单位 of the 绩效 tables, the 单位名称
+# lines) give another structure, and of the structures either kind of evidence allows, the
+# one that needs the fewest corrections is kept. One wrong figure then breaks the
+# sums through its own row only.
+
+_BRACKETS = str.maketrans("()", "（）")
+_CODE = re.compile(r"^\d{3,}[-－—]")
+_OWN = re.compile(r"(?:（?本级）?|（?机关本级）?|（?本部）?)$")
+_SAME = 2  # cents: two residuals one typo explains agree to rounding
+_TREES = 64  # nestings of flagged rows tried (a unit directly above units may hold them)
+
+
+def unit_key(name: str) -> str:
+    """A unit's name as compared: no spaces, full-width brackets, no code in front, no
+    trailing 本级."""
+    s = re.sub(r"\s+", "", name).translate(_BRACKETS)
+    s = _CODE.sub("", s) or s  # "601-某某局": the code some tables print before the name
+    return _OWN.sub("", s) or s
+
+
+Vector = Sequence[float | None]
+
+
+def _cents(v: Vector) -> list[int]:
+    return [int(round((x or 0.0) * 100)) for x in v]
+
+
+def corrections(nodes: Sequence[Node], rows: Sequence[Vector], total: Vector) -> int:
+    """How many printed figures a structure says are wrong, column by column: none when its
+    identities hold (each parent = Σ its direct children; with units, 总计 = Σ projects); one
+    when a single figure's change would make every broken one hold (a typo breaks each
+    identity its figure is in, all by the same amount); else one per broken identity. So a
+    structure is not blamed for being richer in identities than another."""
+    vals = [_cents(r) for r in rows]
+    top = _cents(total)
+    kids: dict[int, list[int]] = {}
+    for i, parent, _ in nodes:
+        kids.setdefault(parent, []).append(i)
+    items = [i for i, _, u in nodes if not u]
+    with_units = any(u for _, _, u in nodes)
+    # Each identity: (its figure, the figures that add into it); -2 stands for 总计 = Σ projects.
+    ids = [(p, ch) for p, ch in kids.items()] + ([(-2, items)] if with_units else [])
+    # Where each figure sits: +1 where it is the total, -1 where it is a part.
+    sign: dict[int, dict[int, int]] = {}
+    for k, (p, ch) in enumerate(ids):
+        sign.setdefault(-1 if p == -2 else p, {})[k] = 1
+        for c in ch:
+            sign.setdefault(c, {})[k] = -1
+    out = 0
+    for col in range(len(top)):
+        def own(x: int) -> int:
+            return top[col] if x < 0 else vals[x][col]
+        miss = {}
+        for k, (p, ch) in enumerate(ids):
+            r = own(p) - sum(vals[c][col] for c in ch)
+            if abs(r) > tail_cents(len(ch)):
+                miss[k] = r
+        if not miss:
+            continue
+        def fixes(sg: dict[int, int]) -> bool:
+            if set(sg) != set(miss):
+                return False
+            moves = [miss[k] * sg[k] for k in miss]
+            return max(moves) - min(moves) <= _SAME
+        one = any(fixes(sg) for sg in sign.values())
+        out += 1 if one else len(miss)
+    return out
+
+
+def _trees(flags: Sequence[int], n: int) -> list[list[Node]]:
+    """Structures with exactly the flagged rows as units, one or two levels: a flagged row
+    directly above another flagged row holds the units below it, up to one of the following
+    flagged rows (each end is tried); any other flagged row holds the rows down to the next."""
+    flagged = sorted(set(flags))
+    is_flag = set(flagged)
+    out: list[list[Node]] = []
+
+    def leaf(u: int, stop: int, par: int) -> list[Node] | None:
+        # A subtotal row holds at least one row: a unit's name on the last row is a project's.
+        return [(u, par, True)] + [(r, u, False) for r in range(u + 1, stop)] if stop > u + 1 else None
+
+    def build(pos: int, acc: list[Node]) -> None:
+        if len(out) >= _TREES:
+            return
+        if pos >= n:
+            out.append(acc)
+            return
+        if pos not in is_flag:  # rows above the first unit add straight into 总计
+            build(pos + 1, acc + [(pos, -1, False)])
+            return
+        nxt = next((f for f in flagged if f > pos), n)
+        if nxt == pos + 1:
+            # A group: the units from pos + 1 up to one of the later flagged rows (or the end).
+            ends = [f for f in flagged if f > nxt] + [n]
+            for end in ends:
+                inner: list[Node] = [(pos, -1, True)]
+                subs = [f for f in flagged if pos < f < end]
+                blocks = [leaf(f, subs[k + 1] if k + 1 < len(subs) else end, pos) for k, f in enumerate(subs)]
+                if all(b is not None for b in blocks):
+                    build(end, acc + inner + [x for b in blocks if b is not None for x in b])
+            return
+        block = leaf(pos, nxt, -1)
+        if block is not None:
+            build(nxt, acc + block)
+
+    build(0, [])
+    return out
+
+
+def by_names_and_sums(names: Sequence[str], rows: Sequence[Vector], total: Vector,
+                      units: Iterable[str]) -> tuple[list[Node], bool] | None:
+    """The structure below 总计 that needs the fewest corrections (`corrections`) among those
+    the names (`units`: unit names printed anywhere) and the sums (`unit_structure`) allow;
+    ties go to the one that agrees most with the names, then to the arithmetic. None when no
+    name names a unit and the arithmetic found nothing either (the caller's fallback). The
+    flag says the names decided where the sums could not (the structure leaves a sum broken)."""
+    known = {unit_key(u) for u in units if u.strip()}
+    flags = [i for i, name in enumerate(names) if unit_key(name) in known]
+    arith = unit_structure([r[0] or 0.0 for r in rows], total[0] or 0.0)
+    if not flags:
+        return (arith, False) if arith is not None else None
+    candidates: list[tuple[int, list[Node]]] = []  # (preference, structure)
+    if arith is not None:
+        candidates.append((1, arith))
+    candidates += [(0, t) for t in _trees(flags, len(rows))]
+    if len(flags) <= 40:
+        # A project may carry a unit's name: each flagged row in turn read as a project.
+        for f in flags:
+            rest = [x for x in flags if x != f]
+            flat: list[Node] = [(i, -1, False) for i in range(len(rows))]
+            candidates += [(2, t) for t in _trees(rest, len(rows))] if rest else [(2, flat)]
+    if not candidates:
+        return (arith, False) if arith is not None else None
+    flag_set = set(flags)
+    # The 合计 column only: the first amount of a row is never misplaced, where the others
+    # may still wait for their columns (a space-separated extraction).
+    first = [r[:1] for r in rows]
+
+    def score(c: tuple[int, list[Node]]) -> tuple[int, int, int]:
+        pref, nodes = c
+        disagree = sum(1 for i, _, u in nodes if u != (i in flag_set))
+        return (corrections(nodes, first, total[:1]), disagree, pref)
+
+    best = min(candidates, key=score)
+    return best[1], score(best)[0] > 0

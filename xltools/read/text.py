@@ -48,14 +48,20 @@ def decode(data: bytes, source: str) -> str:
             except UnicodeDecodeError:
                 pass
         raise ReadError(source, None, "文件不是文本（含二进制内容）", "the file is not text (binary content)")
+    failed: list[UnicodeDecodeError] = []
     for enc in ("utf-8", "gb18030"):
         try:
             return data.decode(enc)
         except UnicodeDecodeError as exc:
-            last = exc
-    line = data[: last.start].count(b"\n") + 1
-    raise ReadError(source, line, "无法识别的文字编码（应为 UTF-8 或 GBK/GB18030）",
-                    "unrecognised text encoding (expected UTF-8 or GBK/GB18030)")
+            failed.append(exc)
+    # The encoding that reads further is the file's: where it stops is the first bad byte
+    # (GB18030 stops early in a UTF-8 file, and UTF-8 at the first Chinese character of a GBK one).
+    at = max(e.start for e in failed)
+    line = data.count(b"\n", 0, at) + 1
+    col = at - (data.rfind(b"\n", 0, at) + 1) + 1
+    raise ReadError(source, line, f"无法识别的文字编码（应为 UTF-8 或 GBK/GB18030）：本行第 {col} 个字节 0x{data[at]:02X} 不成字",
+                    f"unrecognised text encoding (expected UTF-8 or GBK/GB18030): byte {col} of the line, "
+                    f"0x{data[at]:02X}, is not a character")
 
 
 def _is_watermark(s: str) -> bool:

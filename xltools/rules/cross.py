@@ -7,7 +7,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..layouts import CLASS_NAMES, FUND_TYPES, SOURCES
 from ..model import Document
-from .common import cell, coded_rows, label, present, table
+from .common import cell, coded_rows, label, money, present, table
 from .core import AtMost, Equal, Instance, Ref, Rule, Verdict, terms
 
 Gen = Callable[[Document], Iterable[Instance]]
@@ -143,6 +143,39 @@ def _t12_t13_projects(doc: Document) -> Iterator[Instance]:
                        "表12 合计 + 表13 合计 = 表3 项目支出")
 
 
+_FUND = "政府性基金预算"
+
+
+def _t7_empty(doc: Document) -> Iterator[Instance]:
+    """表7 lists fund revenue by 收入科目; a unit that only receives a fund appropriation may
+    print it empty, but a reviewer asks why when 表1/2/4 show fund income and 表8 spends it."""
+    if not present(doc, 7, 8):
+        return
+    t8 = table(doc, 8).row("合计")
+    spent = t8.get("合计") if t8 is not None else None
+    income = [(ref, v) for ref in (cell(1, _FUND, "金额"), cell(2, "合计", _FUND), cell(4, _FUND, "金额"))
+              if (v := _value(doc, ref))]
+    if not income or not spent:
+        return
+    ref, amount = income[0]
+    where = f"表{ref.sheet[1:]}"
+    refs = (ref, cell(8, "合计", "合计"))
+    t7 = table(doc, 7)
+    if not t7.empty:
+        yield Instance(Verdict(True, None, None, refs), f"表7 列有政府性基金收入，{where} 政府性基金预算收入与表8 支出同见")
+        return
+    also = "、".join(f"表{r.sheet[1:]}" for r, _ in income[1:])
+    yield Instance(Verdict(False, amount, 0.0, refs, (t7.line,)),
+                   f"表7 政府性基金预算收入表为空，而{where} 政府性基金预算收入 {money(amount)}"
+                   f"{f'（{also} 同）' if also else ''}、表8 政府性基金预算支出合计 {money(spent)}：请核实表7 是否漏列收入科目")
+
+
+def _value(doc: Document, ref: Ref) -> float | None:
+    t = doc.table(int(ref.sheet[1:]))
+    r = t.row(ref.row) if t is not None else None
+    return r.get(ref.column) if r is not None else None
+
+
 def _m(id: str, description: str, gen: Gen) -> Rule:
     return Rule(id, "M", "cross", description, gen)
 
@@ -183,5 +216,9 @@ RULES: tuple[Rule, ...] = (
        lambda doc: (Instance(AtMost(terms(cell(11, "部门合计", "合计")), terms(cell(6, "合计", "公用经费"))),
                              "表11 合计 ≤ 表6 公用经费") for _ in [0] if present(doc, 6, 11))),
     _a("X-CODE-NAME", "同一科目编码在全文中名称一致", _code_names),
+    _a("X-T12-T2-SOURCE", "表12 各资金来源不超过表2 合计行同一来源",
+       lambda doc: (Instance(AtMost(terms(cell(12, "总计", s)), terms(cell(2, "合计", s))),
+                             f"{s}：表12 总计 ≤ 表2 合计行") for s in SOURCES if present(doc, 2, 12))),
+    _a("X-T7-FUND", "表1/表2/表4 有政府性基金收入且表8 有支出时，表7 列出政府性基金收入", _t7_empty),
 )
 

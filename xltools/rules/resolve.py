@@ -58,7 +58,8 @@ class DocumentValues:
             p = self._projects.get(ref.row)
             if p is None:
                 return None
-            line = p.annual_line if ref.column.startswith("annual") and p.annual_line else p.line
+            line = p.lines.get(ref.column) or (p.annual_line if ref.column.startswith("annual") and p.annual_line
+                                                 else p.line)
             return Where(line=line)
         if s == "overall":
             o = self.doc.overall

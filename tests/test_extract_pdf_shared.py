@@ -1,0 +1,65 @@
+"""Reading a PDF faster gives the same text: pages shared by several processes, and forms
+(the WordArt drawn on every page) parsed once, give the very lines and pages one process
+parsing everything gives (xltools/read/pdf_text.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import docgen
+from conftest import SEED_PATHS
+from xltools.read import Extracted, pdf_text
+from xltools.read.document import read_text
+
+
+@pytest.fixture(scope="module")
+def pdf_000() -> bytes:
+    try:
+        return docgen.build(dict(SEED_PATHS))["000"][1].read_bytes()
+    except Exception as exc:  # Writer missing: soffice starts but converts nothing
+        pytest.fail(f"LibreOffice could not convert .docx to PDF ({exc})", pytrace=False)
+
+
+def _alone(data: bytes, monkeypatch: pytest.MonkeyPatch, forms_kept: int) -> Extracted:
+    with monkeypatch.context() as m:
+        m.setattr(pdf_text, "_processes", lambda pages: (1, ""))
+        m.setattr(pdf_text, "FORM_TOKENS_KEPT", forms_kept)
+        return pdf_text.extract_pdf(data, "000.pdf")
+
+
+def test_pages_shared_by_two_processes_read_as_one_process_reads_them(
+        pdf_000: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = _alone(pdf_000, monkeypatch, 0)  # one process, every form parsed afresh
+    shared_runs: list[int] = []
+    real = pdf_text._read_shared
+
+    def shared(data: bytes, pages: list[object]) -> object:
+        out = real(data, pages)  # type: ignore[arg-type]
+        shared_runs.append(0 if out is None else len(out))
+        return out
+
+    monkeypatch.setattr(pdf_text, "_processes", lambda pages: (2, "fork"))
+    monkeypatch.setattr(pdf_text, "_read_shared", shared)
+    both = pdf_text.extract_pdf(pdf_000, "000.pdf")
+    assert shared_runs == [45]  # the children's pages came back: no fallback to reading alone
+    assert both == alone
+    assert len(alone.lines) > 900 and alone.pages[-1] == 45 and alone.lines.count("") == 44
+    doc = read_text("\n".join(both.lines), "000.pdf")
+    assert doc.table(1) is not None and doc.unit  # the document reads as before
+
+
+def test_forms_parsed_once_give_the_same_text(pdf_000: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    replays: list[int] = []
+    real = pdf_text._Replay.__init__
+
+    def counting(self: pdf_text._Replay, items: tuple[object, ...]) -> None:
+        replays.append(len(items))
+        real(self, items)
+
+    monkeypatch.setattr(pdf_text._Replay, "__init__", counting)
+    kept = _alone(pdf_000, monkeypatch, pdf_text.FORM_TOKENS_KEPT)
+    assert len(replays) >= 40 and min(replays) > 100  # the header's WordArt on each of 45 pages: parsed twice
+    replays.clear()
+    assert _alone(pdf_000, monkeypatch, 0) == kept and replays == []
+    assert pdf_text._FORMS.parsed == {}  # kept for one PDF only

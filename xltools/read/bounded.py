@@ -1,0 +1,238 @@
+"""Input taken in within the declared limits (`xltools.limits`), checked before the work.
+
+A file is opened without blocking and must be a regular file (a FIFO would hang the read,
+/dev/zero never end); its size, a zip container's declared part sizes and a text's size and
+lines are compared with the limits before anything is read, inflated or parsed. Control
+characters, which no cell can hold, are dropped from the text and said so in a READ- note.
+"""
+from __future__ import annotations
+
+import os
+import re
+import stat
+import zipfile
+from pathlib import Path
+from typing import IO
+
+from .. import limits
+from ..limits import Limit
+from ..model import ReadNote
+from .errors import ReadError
+
+READ_CONTROL = "READ-CONTROL"
+
+
+def over(source: str, limit: Limit, found: int | None = None, line: int | None = None) -> ReadError:
+    zh, en = limit.says(found)
+    return ReadError(source, line, zh, en)
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of a regular file no larger than `limits.FILE_BYTES`."""
+    p = Path(path)
+    source = str(path)
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise ReadError(source, None, "文件不存在", "file not found") from None
+    except OSError as exc:
+        raise ReadError(source, None, f"无法读取文件（{exc.strerror}）", f"cannot read the file ({exc.strerror})") from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise ReadError(source, None, "这是一个文件夹，不是文件", "this is a directory, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(source)
+    if st.st_size > limits.FILE_BYTES.value:
+        raise over(source, limits.FILE_BYTES, st.st_size)
+    try:
+        # Non-blocking: a path swapped for a FIFO after the stat above must not hang the open.
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise ReadError(source, None, f"无法读取文件（{exc.strerror}）", f"cannot read the file ({exc.strerror})") from exc
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise _not_regular(source)
+        return read_capped(f, source, limits.FILE_BYTES)
+
+
+def read_capped(f: IO[bytes], source: str, limit: Limit) -> bytes:
+    """At most `limit` bytes of `f`; a stream that holds more (a file that grew since its size
+    was read) is refused, not cut."""
+    data = f.read(limit.value + 1)
+    if len(data) > limit.value:
+        raise over(source, limit)
+    return data
+
+
+def _not_regular(source: str) -> ReadError:
+    return ReadError(source, None, "不是普通文件（是设备、管道或套接字），不读取",
+                     "not a regular file (a device, a pipe or a socket): not read")
+
+
+# -- Zip containers --------------------------------------------------------------------------
+
+def check_zip(z: zipfile.ZipFile, source: str) -> None:
+    """Refuse a container whose parts, as declared, exceed the limits. zipfile never inflates
+    a part beyond its declared size (and fails its CRC if the data says otherwise), so the
+    declared sizes bound what any reader of `z` can inflate."""
+    infos = z.infolist()
+    if len(infos) > limits.ZIP_MEMBERS.value:
+        raise over(source, limits.ZIP_MEMBERS, len(infos))
+    total = 0
+    for info in infos:
+        if info.file_size > limits.ZIP_MEMBER_BYTES.value:
+            zh, en = limits.ZIP_MEMBER_BYTES.says(info.file_size)
+            raise ReadError(source, None, f"{info.filename}：{zh}", f"{info.filename}: {en}")
+        total += info.file_size
+    if total > limits.ZIP_TOTAL_BYTES.value:
+        raise over(source, limits.ZIP_TOTAL_BYTES, total)
+
+
+def check_zip_bytes(data: bytes, source: str) -> None:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            check_zip(z, source)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+        raise ReadError(source, None, f"压缩文件已损坏或不完整（{type(exc).__name__}）",
+                        f"the zip container is damaged or incomplete ({type(exc).__name__})") from exc
+
+
+# -- Text ---------------------------------------------------------------------------------------
+
+def check_text_size(data: bytes, source: str) -> None:
+    """A text file's bytes against the text limit, before decoding."""
+    if len(data) > limits.TEXT_BYTES.value:
+        raise over(source, limits.TEXT_BYTES, len(data))
+    _check_lines(data.count(b"\n") + 1, source)
+
+
+def check_text(text: str, source: str) -> None:
+    """Text (decoded, or extracted from a PDF or Word file) against the text limits; a line
+    longer than a cell can hold is named by its number."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > limits.TEXT_BYTES.value:
+        raise over(source, limits.TEXT_BYTES, size)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    _check_lines(len(lines), source)
+    cap = limits.LINE_CHARS.value
+    for no, line in enumerate(lines, start=1):
+        if len(line) > cap:
+            raise over(source, limits.LINE_CHARS, len(line), line=no)
+
+
+def _check_lines(n: int, source: str) -> None:
+    if n > limits.TEXT_LINES.value:
+        raise over(source, limits.TEXT_LINES, n)
+
+
+# C0 controls but tab, line feed and carriage return (which end lines), DEL, and the two
+# non-characters: XML cannot hold them, so neither can a workbook's cell.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def drop_controls(text: str) -> tuple[str, ReadNote | None]:
+    """The text without control characters, and the note that says on which lines they were."""
+    if not CONTROL.search(text):
+        return text, None
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found = [no for no, ln in enumerate(lines, start=1) if CONTROL.search(ln)]
+    kinds = sorted({f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"U+{ord(c):04X}" for c in CONTROL.findall(text)})
+    shown = "、".join(str(n) for n in found[:5]) + ("…" if len(found) > 5 else "")
+    shown_en = ", ".join(str(n) for n in found[:5]) + ("…" if len(found) > 5 else "")
+    note = ReadNote(READ_CONTROL,
+                    f"第{shown}行（共 {len(found)} 行）含控制字符（{'、'.join(kinds[:6])}），已删除，"
+                    f"其余文字照常读取 / control characters ({', '.join(kinds[:6])}) on line(s) {shown_en} "
+                    f"({len(found)} in all) were removed; the rest of the text was read as usual",
+                    found[0])
+    return CONTROL.sub("", text), note
+
+
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def visible(s: str) -> str:
+    """`s` for a message: control characters written as escapes and undecodable bytes of a
+    file name (lone surrogates) as U+FFFD, so that a file named with them neither breaks a
+    cell nor the output's encoding, nor drives the terminal."""
+    return _UNSHOWABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else "\ufffd", s)
+
+
+# -- Workbooks (.xlsx) ------------------------------------------------------------------------
+
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+_SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+_OVERLAP = 128  # longer than any match of the patterns above
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_xlsx(path: str | Path, source: str | None = None) -> None:
+    """Refuse, before openpyxl or the engine reads it, a workbook beyond the limits: its file,
+    its zip parts (declared sizes), and each sheet's cells, rows, columns and used range, counted
+    by a streamed scan of the sheet XML (merged ranges count whole: openpyxl makes a cell for
+    every cell they cover)."""
+    source = str(path) if source is None else source
+    p = Path(path)
+    try:
+        st = os.stat(p)
+    except OSError:
+        raise ReadError(source, None, "文件不存在", "file not found") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(source) if not stat.S_ISDIR(st.st_mode) else \
+            ReadError(source, None, "这是一个文件夹，不是文件", "this is a directory, not a file")
+    if st.st_size > limits.FILE_BYTES.value:
+        raise over(source, limits.FILE_BYTES, st.st_size)
+    try:
+        with zipfile.ZipFile(p) as z:
+            check_zip(z, source)
+            cells = 0
+            for info in z.infolist():
+                if _SHEET_PART.match(info.filename):
+                    with z.open(info) as f:
+                        cells += _check_sheet(f, info.filename, source)
+                    if cells > limits.BOOK_CELLS.value:
+                        raise over(source, limits.BOOK_CELLS, cells)
+    except ReadError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, KeyError) as exc:
+        raise ReadError(source, None, f"不是可读取的 Excel 工作簿（{type(exc).__name__}）",
+                        f"not a readable Excel workbook ({type(exc).__name__})") from exc
+
+
+def _check_sheet(f: IO[bytes], part: str, source: str) -> int:
+    cells = rows = max_row = max_col = 0
+    tail = b""
+    while True:
+        chunk = f.read(1 << 20)
+        buf = tail + chunk
+        cut = len(buf) if not chunk else max(0, len(buf) - _OVERLAP)
+        cells += sum(1 for m in _CELL_TAG.finditer(buf, 0, len(buf)) if m.start() < cut)
+        rows += sum(1 for m in _ROW_TAG.finditer(buf) if m.start() < cut)
+        for m in _REF.finditer(buf):
+            if m.start() < cut:
+                max_col, max_row = max(max_col, _col(m.group(1))), max(max_row, int(m.group(2)))
+        for m in _MERGE.finditer(buf):
+            if m.start() < cut:
+                c0, r0, c1, r1 = _col(m.group(1)), int(m.group(2)), _col(m.group(3)), int(m.group(4))
+                cells += max(0, (abs(c1 - c0) + 1) * (abs(r1 - r0) + 1) - 1)
+                max_col, max_row = max(max_col, c0, c1), max(max_row, r0, r1)
+        if not chunk:
+            break
+        tail = buf[cut:]
+    max_row = max(max_row, rows)
+    name = part.rsplit("/", 1)[-1]
+    for limit, found in ((limits.SHEET_ROWS, max_row), (limits.SHEET_COLUMNS, max_col),
+                         (limits.SHEET_GRID, max_row * max_col), (limits.BOOK_CELLS, cells)):
+        if found > limit.value:
+            zh, en = limit.says(found)
+            raise ReadError(source, None, f"{name}：{zh}", f"{name}: {en}")
+    return cells
