@@ -125,3 +125,18 @@ def pressed_000(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, li
         msg, seen = press(path, buttons.import_file, str(SEED_PATHS["000"]))
         return path, msg, list(seen["alerts"])
     return once(tmp_path_factory, "pressed-000", build)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """With XLT_TIMELINE=FILE: each test's worker, start and end appended to FILE (for
+    seeing how the run shares the cores; see the README's Speed section)."""
+    import os
+    import time
+
+    where = os.environ.get("XLT_TIMELINE")
+    start = time.time()
+    yield
+    if where:
+        with open(where, "a", encoding="utf-8") as out:
+            out.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}\t{start:.2f}\t{time.time():.2f}\t{item.nodeid}\n")

@@ -106,11 +106,18 @@ def _a1(a: dict[str, Any]) -> str:
     return a1((r0, c0, r0 + a["row_count"] - 1, c0 + a["column_count"] - 1))
 
 
+# (workbook, part, change) → starting style → resulting style, for changes named by value:
+# the same change meets the same starting styles across many actions (a border side drawn
+# on every table's cells). Emptied at each replay; styles are indices into one workbook.
+_SEEN: dict[tuple[Any, ...], dict[tuple[int, ...], Any]] = {}
+
+
 def _restyle(ws: Worksheet, a: dict[str, Any], part: str, change: Callable[[Any], None],
-             cells: list[tuple[int, int]] | None = None) -> None:
+             cells: list[tuple[int, int]] | None = None, same_as: tuple[Any, ...] | None = None) -> None:
     """Change one part of the cells' style. Cells that start alike end alike: each distinct
-    starting style is worked out once (openpyxl hashes a style on every assignment)."""
-    done: dict[tuple[int, ...], Any] = {}
+    starting style is worked out once (openpyxl hashes a style on every assignment), once for
+    the whole replay when the change is named by value (`same_as`)."""
+    done = _SEEN.setdefault((id(ws.parent), part, same_as), {}) if same_as is not None else {}
     for r, c in (cells if cells is not None else _cells(ws, a)):
         cell = ws.cell(r, c)
         key = tuple(cell._style) if cell._style is not None else ()
@@ -166,13 +173,14 @@ def _border(ws: Worksheet, a: dict[str, Any], pending: dict[tuple[Any, ...], dic
     drawn = Side() if line in (None, "none") else \
         Side(style=_LINE[(line, attrs.get("weight", "thin"))], color=colour.lstrip("#").upper() if colour else None)
     for name, cells in targets.items():
-        _restyle(ws, a, "border", lambda b: setattr(b, name, drawn), cells)
+        _restyle(ws, a, "border", lambda b: setattr(b, name, drawn), cells, same_as=(name, drawn))
 
 
 def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]:
     """Replay remote-engine actions on `wb`; returns what the user would see (selection, alerts)."""
     seen: dict[str, Any] = {"alerts": [], "selection": None, "active": None, "funcs": []}
     borders: dict[tuple[int, int, int, str], dict[str, Any]] = {}
+    _SEEN.clear()
     for a in actions:
         f = a["func"]
         seen["funcs"].append(f)
@@ -228,14 +236,15 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
             attr = {"bold": "b", "italic": "i", "size": "sz", "color": "color"}.get(prop, prop)
             if prop == "color":
                 value = Color(rgb="FF" + value.lstrip("#").upper())
-            _restyle(ws, a, "font", lambda font: setattr(font, attr, value))
+            _restyle(ws, a, "font", lambda font: setattr(font, attr, value), same_as=(attr, value))
         elif f in ("setHorizontalAlignment", "setVerticalAlignment"):
             attr = "horizontal" if f == "setHorizontalAlignment" else "vertical"
             js = args[0]
             value = {"CenterAcrossSelection": "centerContinuous"}.get(js, js[0].lower() + js[1:])
-            _restyle(ws, a, "alignment", lambda al: setattr(al, attr, value))
+            _restyle(ws, a, "alignment", lambda al: setattr(al, attr, value), same_as=(attr, value))
         elif f == "setWrapText":
-            _restyle(ws, a, "alignment", lambda al: setattr(al, "wrap_text", bool(args[0])))
+            _restyle(ws, a, "alignment", lambda al: setattr(al, "wrap_text", bool(args[0])),
+                     same_as=("wrap_text", bool(args[0])))
         elif f == "rangeAdjustIndent":
             _restyle(ws, a, "alignment", lambda al: setattr(al, "indent", (al.indent or 0) + args[0]))
         elif f == "setBorderProperty":

@@ -45,7 +45,9 @@ def _no_network(cmd: list[str]) -> list[str]:
 
 def _clean_env(venv: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "VIRTUAL_ENV", "PYTHON"))}
-    env.update(PIP_CONFIG_FILE=os.devnull, http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9",
+    # PIP_COMPILE=false: no .pyc written at install (half the install's time here); what is
+    # installed, and from where, is the same.
+    env.update(PIP_CONFIG_FILE=os.devnull, PIP_COMPILE="false", http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9",
                PATH=os.pathsep.join([str(venv / "bin"), os.defpath]))
     return env
 

@@ -59,7 +59,9 @@ def test_forms_parsed_once_give_the_same_text(pdf_000: bytes, monkeypatch: pytes
 
     monkeypatch.setattr(pdf_text._Replay, "__init__", counting)
     kept = _alone(pdf_000, monkeypatch, pdf_text.FORM_TOKENS_KEPT)
-    assert len(replays) >= 40 and min(replays) > 100  # the header's WordArt on each of 45 pages: parsed twice
+    # The header's WordArt (thousands of tokens) on each of the 45 pages: parsed once per
+    # content, replayed on the other pages.
+    assert len(replays) >= 40 and sum(n > 1000 for n in replays) >= 40
     replays.clear()
     assert _alone(pdf_000, monkeypatch, 0) == kept and replays == []
     assert pdf_text._FORMS.parsed == {}  # kept for one PDF only
