@@ -2,7 +2,10 @@
 and recalculated once per run by each engine, and one listening LibreOffice per worker."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+import time
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -13,6 +16,10 @@ from xltools.engine import FastModel, office
 from xltools.engine.cache import Values
 from xltools.model import Document
 from xltools.read import read_document
+
+# The store of compiled templates (engine/template_store.py) in a folder of the tests' own,
+# not the user's cache: the suite neither reads what another version left there nor adds to it.
+os.environ["XLTOOLS_CACHE_DIR"] = str(Path(tempfile.gettempdir()) / "xltools-tests-cache")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED_PATHS: dict[str, Path] = {p.name[:3]: p for p in sorted(FIXTURES.glob("*.txt"))}
@@ -131,9 +138,6 @@ def pressed_000(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, li
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     """With XLT_TIMELINE=FILE: each test's worker, start and end appended to FILE (for
     seeing how the run shares the cores; see the README's Speed section)."""
-    import os
-    import time
-
     where = os.environ.get("XLT_TIMELINE")
     start = time.time()
     yield
