@@ -16,6 +16,7 @@ import numpy as np
 from .cache import Value, Values
 from .graph import Readers, downstream, levels
 from .program import Program, compile_template
+from .scalar import scalar
 from .template import Ref, parse
 from .xlsx_cells import Book, Cell, NotModelled, a1, parse_a1, read_book, unescape
 
@@ -262,6 +263,4 @@ class FastModel:
 def _plain(v: Any) -> Value:
     """A cell value as the cache writer and the tests see it (the same conversion the
     full-model adapter applies)."""
-    from .formulas_engine import _scalar
-
-    return _scalar(v)
+    return scalar(v)

@@ -14,27 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import numpy as np
-
-from .cache import Value, Values, sheet_parts
+from .cache import Values, sheet_parts
+from .scalar import scalar
 from .xlsx_cells import Book
 
 _KEY = re.compile(r"^'?\[(?P<book>[^\]]+)\](?P<sheet>.+?)'?!(?P<cell>[A-Z]+[0-9]+)$")
-
-
-def _scalar(v: object) -> Value:
-    if isinstance(v, np.ndarray):
-        v = v.ravel()[0] if v.size else None
-    if isinstance(v, (np.floating, np.integer)):
-        return float(v)
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (int, float, str)):
-        return v
-    s = str(v)
-    if s in ("", "empty"):
-        return None
-    return s  # an engine error such as #VALUE! stays visible in the cell
 
 
 @dataclass(frozen=True)
@@ -130,5 +114,5 @@ def compute_with_package(path: Path) -> Values:
         sheet = names.get(m.group("sheet").replace("''", "'").upper())
         if sheet is None:
             continue
-        out.setdefault(sheet, {})[m.group("cell")] = _scalar(getattr(rng, "value", rng))
+        out.setdefault(sheet, {})[m.group("cell")] = scalar(getattr(rng, "value", rng))
     return out

@@ -106,7 +106,7 @@ def compile_template(template: str, placeholders: Sequence[str]) -> Program:
     objects, names = _stored_names()
     stored = template_store.fetch(__version__, template, placeholders, objects, table)
     if stored is not None:
-        return stored  # type: ignore[no-any-return]
+        return Program(*stored)
     program = _compile(template, placeholders, table)
     template_store.keep(__version__, template, placeholders, program, names)
     return program

@@ -126,18 +126,17 @@ def dump(program: Any, names: dict[int, str]) -> str:
 
 
 def load(text: str, template: str, objects: dict[str, Callable[..., Any]],
-         table: dict[int, tuple[str, bool]]) -> Any:
-    """The program stored in `text`, its callables looked up in `objects` (a KeyError when
-    the running package lacks one); whether it runs elementwise is taken from the vetted
-    `table` of today, not from the file."""
-    from .program import Program
-
+         table: dict[int, tuple[str, bool]]) -> tuple[Any, ...]:
+    """The fields of the `Program` stored in `text` (program.py builds it: the store sits
+    below the compiler and imports nothing of it), its callables looked up in `objects` (a
+    KeyError when the running package lacks one); whether it runs elementwise is taken from
+    the vetted `table` of today, not from the file."""
     d = json.loads(text)
     if d["template"] != template:  # a hash collision or a file put there by hand
         raise ValueError("another template")
     steps = tuple((objects[fn], tuple(int(i) for i in ins), int(out), tuple(objects[f] for f in fs))
                   for fn, ins, out, fs in d["steps"])
-    return Program(
+    return (
         template, int(d["n_slots"]),
         tuple((int(slot), _decode(v)) for slot, v in d["constants"]),
         tuple((int(k), int(slot), tuple(objects[f] for f in fs)) for k, slot, fs in d["inputs"]),
@@ -145,8 +144,8 @@ def load(text: str, template: str, objects: dict[str, Callable[..., Any]],
 
 
 def fetch(version: str, template: str, placeholders: Sequence[str], objects: dict[str, Callable[..., Any]],
-          table: dict[int, tuple[str, bool]]) -> Any | None:
-    """The stored program for this template, or None (none stored, or unusable)."""
+          table: dict[int, tuple[str, bool]]) -> tuple[Any, ...] | None:
+    """The stored program's fields for this template, or None (none stored, or unusable)."""
     folder = _folder(version)
     if folder is None:
         return None
