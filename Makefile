@@ -34,7 +34,7 @@ libreoffice:
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(LO_PACKAGES) >/dev/null; \
 	else \
-		echo "LibreOffice (Calc and Writer) is not installed; the workbook and PDF tests use it. Install it, then run make test again:"; \
+		echo "LibreOffice (Calc, Writer and its Python bridge python3-uno) is not installed; the workbook and PDF tests use it. Install it, then run make test again:"; \
 		if command -v apt-get >/dev/null 2>&1; then echo "  sudo apt-get install -y --no-install-recommends $(LO_PACKAGES)"; \
 		elif command -v brew >/dev/null 2>&1; then echo "  brew install --cask libreoffice"; \
 		else echo "  install LibreOffice (https://www.libreoffice.org/download/) so that soffice is on PATH"; fi; \

@@ -28,8 +28,9 @@ def uno_python(soffice_exe: str) -> str | None:
     """A Python that can import uno: LibreOffice's own (Windows, macOS), the system's (Debian's
     python3-uno), or ours."""
     program = Path(os.path.realpath(soffice_exe)).parent
-    candidates = [str(program / "python"), str(program / "python.exe"), "/usr/bin/python3",
-                  shutil.which("python3") or "", sys.executable]
+    candidates = [str(program / "python"), str(program / "python.exe"),  # Linux and Windows builds
+                  str(program.parent / "Resources" / "python"),  # macOS: Contents/MacOS/soffice
+                  "/usr/bin/python3", shutil.which("python3") or "", sys.executable]
     for exe in dict.fromkeys(c for c in candidates if c and Path(c).exists()):
         ok = subprocess.run([exe, "-c", "import uno"], capture_output=True, timeout=30).returncode == 0
         if ok:
