@@ -236,15 +236,38 @@ def test_docx_grid_span_of_a_billion_is_read_within_bounds(tmp_path: Path) -> No
     refused(xltools("check", span, cwd=tmp_path), "span.docx", "未找到任何预算公开表", "no budget disclosure table found")
 
 
-def _flate_pdf(inflated: int) -> bytes:
-    """A one-page PDF whose content stream inflates to `inflated` bytes of spaces."""
+def _lzw_spaces(at_least: int) -> bytes:
+    """An LZW stream (PDF's, early change) of at least `at_least` spaces: after a space, each
+    code names the string one longer than the last, so 4,000 codes give 8 MB."""
+    bits: list[str] = []
+    made, width = 0, 9
+    while made < at_least:
+        bits.append(format(256, f"0{width}b"))  # clear the table, at the width in force
+        width, table = 9, 258
+        bits.append(format(32, "09b"))  # a space
+        made += 1
+        while table < 4000 and made < at_least:
+            bits.append(format(table, f"0{width}b"))  # the last string and its first byte
+            made += table - 256  # code 258 is two spaces, 259 three, …
+            table += 1
+            width = {511: 10, 1023: 11, 2047: 12}.get(table, width)
+    bits.append(format(257, f"0{width}b"))  # end of data
+    text = "".join(bits)
+    text += "0" * (-len(text) % 8)
+    return int(text, 2).to_bytes(len(text) // 8, "big")
+
+
+def _flate_pdf(inflated: int, lzw: bool = False) -> bytes:
+    """A one-page PDF whose content stream inflates to `inflated` bytes of spaces (by Flate,
+    or by LZW)."""
     import zlib
 
-    content = zlib.compress(b" " * inflated, 9)
+    content = _lzw_spaces(inflated) if lzw else zlib.compress(b" " * inflated, 9)
+    decode = "/LZWDecode" if lzw else "/FlateDecode"
     objs = [b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-            f"<< /Length {len(content)} /Filter /FlateDecode >>\nstream\n".encode() + content + b"\nendstream"]
+            f"<< /Length {len(content)} /Filter {decode} >>\nstream\n".encode() + content + b"\nendstream"]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for n, body in enumerate(objs, start=1):
@@ -261,6 +284,18 @@ def test_pdf_flate_bomb_is_refused_at_the_stream_limit(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(_flate_pdf(limits.PDF_STREAM_BYTES.value + 1024))
     refused(xltools("check", bomb, cwd=tmp_path), "bomb.pdf", "PDF 中单个数据流解压后的大小不超过 67,108,864 字节",
+            "one PDF stream, inflated, is at most 67,108,864 bytes")
+
+
+def test_pdf_lzw_bomb_is_refused_at_the_stream_limit(tmp_path: Path) -> None:
+    from pdfminer.lzw import lzwdecode
+
+    spaces = lzwdecode(_lzw_spaces(20_000_000))  # the stream is what it says, over several tables
+    assert len(spaces) >= 20_000_000 and spaces.strip(b" ") == b""
+    bomb = tmp_path / "lzw.pdf"
+    bomb.write_bytes(_flate_pdf(limits.PDF_STREAM_BYTES.value + 1024, lzw=True))
+    assert bomb.stat().st_size < 200_000
+    refused(xltools("check", bomb, cwd=tmp_path), "lzw.pdf", "PDF 中单个数据流解压后的大小不超过 67,108,864 字节",
             "one PDF stream, inflated, is at most 67,108,864 bytes")
 
 
@@ -415,7 +450,7 @@ def test_audit_lock_keeps_two_runs_apart(tmp_path: Path) -> None:
     with FolderLock(out):  # another audit (this process) is writing this summary
         run = xltools("audit", SEED, "-o", out, "-j", "1", cwd=tmp_path)
     refused(run, "sum.xlsx", "另一个 xltools 审核", "another xltools audit")
-    assert not out.exists()
+    assert not out.exists() and not (tmp_path / "sum_报告").exists()  # nor its reports folder
     assert main(["audit", str(SEED), "-o", str(out), "-j", "1"]) == 1  # released: the next run goes ahead
     assert out.exists()
     assert not [p for p in tmp_path.rglob("*lock*")]

@@ -136,6 +136,7 @@ def _extract(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     from .audit import Task, collect, run, unique_outputs
     from .audit_book import SummaryBook
+    from .folder_lock import Busy
 
     # With --json the lines are the product; the workbook only when asked for by name.
     out = Path(args.output) if args.output else (None if args.json else Path("审核汇总.xlsx"))
@@ -151,6 +152,8 @@ def _audit(args: argparse.Namespace) -> int:
     if not files:
         print("没有可审核的文件 / nothing to audit", file=sys.stderr)
         return 2
+    book = SummaryBook(out) if out is not None else None  # first: it locks the summary
+    made_here = [f for f in (reports, workbooks) if f is not None and not f.exists()]
     for folder in (reports, workbooks):
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
@@ -158,15 +161,22 @@ def _audit(args: argparse.Namespace) -> int:
     book_paths = unique_outputs(files, workbooks, ".xlsx") if workbooks else [None] * len(files)
     tasks = [Task(f, str(r) if r else None, str(b) if b else None, args.json)
              for f, r, b in zip(files, report_paths, book_paths)]
-    book = SummaryBook(out) if out is not None else None
     tally = {"有错误": 0, "有提示": 0, "通过": 0, "无法读取": 0}
-    for res in run(tasks, workers=args.jobs):
-        if args.json and res.json_line is not None:
-            sys.stdout.write(res.json_line + "\n")
-            sys.stdout.flush()
-        if book is not None:
-            book.add(res)
-        tally[res.verdict] += 1
+    try:
+        for res in run(tasks, workers=args.jobs):
+            if args.json and res.json_line is not None:
+                sys.stdout.write(res.json_line + "\n")
+                sys.stdout.flush()
+            if book is not None:
+                book.add(res)
+            tally[res.verdict] += 1
+    except Busy:
+        for folder in made_here:  # refused before any work: leave no folder of ours behind
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
     if book is not None:
         book.save(overwrite=args.force)
     made = (f"；汇总 {out}" if out else "") + (f"，报告在 {reports}{os.sep}" if reports else "") + \

@@ -193,6 +193,21 @@ def _corrupted(data: bytes) -> bytes:
     return b"".join(out)
 
 
+def _lzw(data: bytes) -> bytes:
+    """pdfminer's lzwdecode, its output bounded like a Flate stream's: an LZW stream grows
+    too (each code names a string the decoder has seen, so a small stream can name a huge one)."""
+    from pdfminer.lzw import LZWDecoder
+
+    out: list[bytes] = []
+    given = 0
+    for chunk in LZWDecoder(io.BytesIO(data)).run():
+        given += len(chunk)
+        if given > limits.PDF_STREAM_BYTES.value:
+            raise StreamTooLarge()
+        out.append(chunk)
+    return b"".join(out)
+
+
 def _bound_pdfminer() -> None:
     import pdfminer.pdfinterp as pdfinterp
     import pdfminer.pdftypes as pdftypes
@@ -200,6 +215,7 @@ def _bound_pdfminer() -> None:
     if not isinstance(getattr(pdftypes, "zlib", None), _BoundedZlib):
         pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
         pdftypes.decompress_corrupted = _corrupted
+        pdftypes.lzwdecode = _lzw
     names = pdfinterp.PDFPageInterpreter.execute.__code__.co_names
     if pdfinterp.PDFContentParser is not _content_parser and {"PDFContentParser", "nextobject"} <= set(names):
         # Only where the interpreter makes its parser by that name and reads it with
