@@ -120,3 +120,56 @@ def test_document_text_that_looks_like_a_formula_stays_text_in_excel(tmp_path: P
     assert b5.value == "=SUM(A1) 社区项目" and b5.data_type == "s"
     texts = [c for row in wb[CHECKS].iter_rows() for c in row if c.value == "=SUM(A1)"]
     assert texts and all(c.data_type == "s" for c in texts)
+
+
+class _Recorder:
+    """Desktop Excel's object model as far as the page setup uses it: what was set, in order."""
+
+    def __init__(self, log: list[tuple[str, Any]]) -> None:
+        object.__setattr__(self, "_log", log)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._log.append((name, value))
+
+
+class _DesktopSheet:
+    def __init__(self, engine: str) -> None:
+        self.set: list[tuple[str, Any]] = []
+        self.breaks: list[str] = []
+        self.book = type("B", (), {"app": type("A", (), {"engine": type("E", (), {"name": engine})()})()})()
+        sheet = self
+
+        class Api:
+            PageSetup = _Recorder(sheet.set)
+            HPageBreaks = type("H", (), {"Add": staticmethod(lambda Before: sheet.breaks.append(Before))})()
+
+            @staticmethod
+            def Range(address: str) -> str:
+                return address
+
+        self.api = Api()
+
+
+def test_desktop_excel_gets_the_page_setup_of_each_printed_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Windows the button's import prints like `xltools import`'s file: 表1 of seed 000 in
+    landscape, one page wide, its title rows on every page, the sheet and page in the footer."""
+    from xltools.excel import transfer
+    from xltools.render.description import Print
+
+    t1 = _cli("000").sheet(TABLE_SHEETS[1]).print
+    monkeypatch.setattr(transfer.sys, "platform", "win32")
+    desktop = _DesktopSheet("excel")
+    transfer._page_setup(desktop, t1)
+    assert desktop.set == [("Orientation", 2), ("Zoom", False), ("FitToPagesWide", 1), ("FitToPagesTall", False),
+                           ("LeftMargin", 0.4 * 72), ("RightMargin", 0.4 * 72), ("PrintTitleRows", "$1:$5"),
+                           ("CenterFooter", "&A\u3000第 &P 页，共 &N 页")]
+    breaks = _DesktopSheet("excel")
+    transfer._page_setup(breaks, Print(row_breaks=(40, 80)))
+    assert breaks.set == [("Orientation", 1)] and breaks.breaks == ["A41", "A81"]
+    remote = _DesktopSheet("remote")  # the remote engine: not carried, nothing set
+    transfer._page_setup(remote, t1)
+    assert remote.set == [] and remote.breaks == []
+    monkeypatch.setattr(transfer.sys, "platform", "darwin")  # AppleScript's model: not this one
+    mac = _DesktopSheet("excel")
+    transfer._page_setup(mac, t1)
+    assert mac.set == []

@@ -9,15 +9,17 @@ Carried: values and formulas, number formats, fonts (name, size, bold, italic, c
 fills, alignment, wrapping, indents, borders, merges, column widths, row heights, notes,
 links, conditional formats (fill, font colour, bold, stop-if-true), list validations,
 charts (type, data, title, place, size, legend), print areas, frozen panes, hidden sheets.
+The page setup beyond the print area (orientation, fit to width, margins, footer, title
+rows, page breaks) has no engine-neutral call: it is set through desktop Excel's own object
+model (`page_setup_calls`, on Windows), and is not carried by the remote engine.
 Not carried, because no engine-neutral xlwings call sets them: a conditional format's
 number format (the printed figure's △/▲ marks; its fill still shows), underlined links,
-the page setup beyond the print area (orientation, fit to width, margins, footer, title
-rows, page breaks), auto-filters and chart data labels. A file written by `xltools import`
-has them all.
+auto-filters and chart data labels. A file written by `xltools import` has them all.
 """
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import replace
 from typing import Any, Iterable
 
@@ -209,6 +211,49 @@ def _extras(sheet: Any, desc: Sheet) -> None:
         sheet.freeze_panes.freeze_at(frozen)
 
 
+XL_PORTRAIT, XL_LANDSCAPE = 1, 2  # XlPageOrientation
+POINTS_PER_INCH = 72
+
+
+def page_setup_calls(p: Print) -> list[tuple[str, Any]]:
+    """Desktop Excel's PageSetup properties for `p`, in the order to set them (COM names).
+    Fit to pages needs Zoom off first; a page count of 0 is Excel's False (as many as needed)."""
+    calls: list[tuple[str, Any]] = [("Orientation", XL_LANDSCAPE if p.landscape else XL_PORTRAIT)]
+    if p.fit_width is not None or p.fit_height is not None:
+        calls += [("Zoom", False), ("FitToPagesWide", p.fit_width or False), ("FitToPagesTall", p.fit_height or False)]
+    if p.margins is not None:
+        calls += [("LeftMargin", p.margins[0] * POINTS_PER_INCH), ("RightMargin", p.margins[1] * POINTS_PER_INCH)]
+    if p.title_rows:
+        first, _, last = p.title_rows.partition(":")
+        calls.append(("PrintTitleRows", f"${first}:${last or first}"))
+    if p.footer:
+        calls.append(("CenterFooter", p.footer))
+    return calls
+
+
+def desktop_api(sheet: Any) -> Any | None:
+    """The sheet's desktop Excel object (Windows, COM), or None on any other engine (the
+    remote engine has no object model; macOS's AppleScript one names things otherwise)."""
+    try:
+        if sys.platform != "win32" or sheet.book.app.engine.name != "excel":
+            return None
+        api = sheet.api
+    except Exception:  # the remote engine has no .api: the page setup is not carried there
+        return None
+    return api if hasattr(api, "PageSetup") else None
+
+
+def _page_setup(sheet: Any, p: Print) -> None:
+    api = desktop_api(sheet)
+    if api is None:
+        return
+    setup = api.PageSetup
+    for name, value in page_setup_calls(p):
+        setattr(setup, name, value)
+    for row in p.row_breaks:  # openpyxl's break follows its row; Excel's comes before a row
+        api.HPageBreaks.Add(Before=api.Range(f"A{row + 1}"))
+
+
 def write_sheet(sheet: Any, desc: Sheet) -> None:
     covered = {(r, c) for m in desc.merges for r, c in cells_of(m)[1:]}
     groups = _group(desc, covered)
@@ -225,6 +270,7 @@ def write_sheet(sheet: Any, desc: Sheet) -> None:
     _format(sheet, desc, groups)
     _dimensions(sheet, desc)
     _extras(sheet, desc)
+    _page_setup(sheet, desc.print)
     if desc.hidden:
         sheet.visible = False
 
