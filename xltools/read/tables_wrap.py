@@ -11,8 +11,10 @@ amounts on the first piece), and the join is recorded.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from heapq import heappop, heappush
 from itertools import product
 from typing import Callable, Iterable, Literal, Mapping, Sequence
 
@@ -55,10 +57,83 @@ def _balance(s: str) -> int:
     return sum(s.count(o) for o in "（(“《") - sum(s.count(c) for c in "）)”》")
 
 
-def _name(d: Draft, wraps: Iterable[Wrap]) -> str:
-    heads = [w.text for w in wraps if w.next is d and w.choice == "next"]
-    tails = [w.text for w in wraps if w.prev is d and w.choice == "prev"]
+Around = dict[int, tuple[list[Wrap], list[Wrap]]]  # id of a row -> (pieces below it, pieces above it)
+
+
+def _around(wraps: Iterable[Wrap]) -> Around:
+    """The pieces next to each row, in order: a row's name is then built from its own
+    pieces, not from a pass over every piece of the document (quadratic in a long one)."""
+    out: Around = {}
+    for w in wraps:
+        if w.next is not None:
+            out.setdefault(id(w.next), ([], []))[0].append(w)
+        if w.prev is not None:
+            out.setdefault(id(w.prev), ([], []))[1].append(w)
+    return out
+
+
+def _name(d: Draft, around: Around) -> str:
+    below, above = around.get(id(d), ([], []))
+    heads = [w.text for w in below if w.choice == "next"]
+    tails = [w.text for w in above if w.choice == "prev"]
     return "".join(heads) + d.name + "".join(tails)
+
+
+class Closest:
+    """The best difflib ratio of a name against a fixed set of names. A ratio is at most
+    2 * (characters shared, as a multiset) / (both lengths), and so at most
+    2 * min(lengths) / (both lengths): names are tried by length, nearest first, and within
+    a length by shared characters, and whatever cannot beat the best ratio found so far is
+    skipped. The result is the same maximum, without comparing every pair with difflib."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self._names = sorted(set(names))
+        # by length, then by character: (name, how often the character occurs in it)
+        self._by_len: dict[int, dict[str, list[tuple[int, int]]]] = {}
+        for i, x in enumerate(self._names):
+            postings = self._by_len.setdefault(len(x), {})
+            for ch, n in Counter(x).items():
+                postings.setdefault(ch, []).append((i, n))
+        self._memo: dict[str, float] = {}
+
+    @staticmethod
+    def _bound(shared: int, la: int, lb: int) -> float:
+        return 2 * shared / (la + lb) if la + lb else 1.0
+
+    def __call__(self, s: str) -> float:
+        if s in self._memo:
+            return self._memo[s]
+        la = len(s)
+        if la == 0:  # difflib: two empty strings are alike (1.0), an empty and a name not (0.0)
+            return 1.0 if 0 in self._by_len else 0.0
+        mine = Counter(s).items()
+        # Best first: a heap of names by their bound from shared characters, filled one
+        # length at a time while a length left could still hold a better name.
+        lengths = sorted(((self._bound(min(la, lb), la, lb), lb) for lb in self._by_len), reverse=True)
+        heap: list[tuple[float, int]] = []
+        best, j = 0.0, 0
+        while True:
+            unexplored = lengths[j][0] if j < len(lengths) else -1.0
+            if heap and -heap[0][0] >= unexplored:
+                bound, i = heappop(heap)
+                if -bound <= best:
+                    break  # no name left, tried or not, can beat the best
+                best = max(best, SequenceMatcher(None, s, self._names[i]).ratio())
+            elif j < len(lengths) and unexplored > best:
+                lb = lengths[j][1]
+                postings = self._by_len[lb]
+                shared: dict[int, int] = {}
+                for ch, n in mine:
+                    for i, m in postings.get(ch, ()):
+                        shared[i] = shared.get(i, 0) + (n if n < m else m)
+                # a name sharing no character has a ratio of 0, never above the best
+                for i, common in shared.items():
+                    heappush(heap, (-self._bound(common, la, lb), i))
+                j += 1
+            else:
+                break
+        self._memo[s] = best
+        return best
 
 
 def settle_locally(w: Wrap) -> None:
@@ -87,6 +162,9 @@ def settle_by_names(wraps: Sequence[Wrap], known: Mapping[str, set[str]], names:
     names the document (or the official list) prints whole: `known` by code, `names` by
     name alone (a 绩效 table may name its project a little differently, so the closest
     name counts, not only an equal one)."""
+    closest = Closest(names)
+    around = _around(wraps)
+
     def score(d: Draft | None, name: str) -> float:
         if d is None:
             return 0.0
@@ -96,7 +174,7 @@ def settle_by_names(wraps: Sequence[Wrap], known: Mapping[str, set[str]], names:
             return 1.0
         if d.code or not pool:
             return 0.0
-        return max(SequenceMatcher(None, s, x).ratio() for x in pool) * 0.9
+        return closest(s) * 0.9
 
     # Consecutive pieces between the same two rows are one run: the first k go up, the
     # rest down (two wrapped rows in a row leave the tail of one before the head of the next).
@@ -118,7 +196,7 @@ def settle_by_names(wraps: Sequence[Wrap], known: Mapping[str, set[str]], names:
     known = {code: set(v) for code, v in known.items()}
     for final in (False, True):
         for group in groups.values():
-            _settle_group(group, wraps, score, final)
+            _settle_group(group, around, score, final)
         if not final:
             pending: dict[int, Draft] = {}
             unsettled: set[int] = set()
@@ -130,10 +208,10 @@ def settle_by_names(wraps: Sequence[Wrap], known: Mapping[str, set[str]], names:
                             unsettled.add(id(d))
             for ident, d in pending.items():
                 if ident not in unsettled:
-                    known.setdefault(d.code, set()).add(name_key(_name(d, wraps)))  # type: ignore[arg-type]
+                    known.setdefault(d.code, set()).add(name_key(_name(d, around)))  # type: ignore[arg-type]
 
 
-def _settle_group(group: list[list[Wrap]], wraps: Sequence[Wrap], score: Callable[[Draft | None, str], float],
+def _settle_group(group: list[list[Wrap]], around: Around, score: Callable[[Draft | None, str], float],
                   final: bool) -> None:
     def put(run: list[Wrap], k: int) -> None:
         for i, w in enumerate(run):
@@ -151,7 +229,7 @@ def _settle_group(group: list[list[Wrap]], wraps: Sequence[Wrap], score: Callabl
         firsts, lasts = [], []
         for run in group:
             a, b = run[0].prev, run[0].next
-            na, nb = name_key(_name(a, wraps)), name_key(_name(b, wraps))  # type: ignore[arg-type]
+            na, nb = name_key(_name(a, around)), name_key(_name(b, around))  # type: ignore[arg-type]
             total += score(a, na) + score(b, nb)
             firsts.append(na)
             lasts.append(nb)
@@ -178,10 +256,10 @@ _SEARCH = 512  # joint placements of one group tried one by one
 
 
 def apply(wraps: Sequence[Wrap], drafts: Iterable[Draft]) -> None:
-    touched = {id(w.prev) for w in wraps if w.prev} | {id(w.next) for w in wraps if w.next}
+    around = _around(wraps)
     for d in drafts:
-        if id(d) in touched:
-            d.name = _name(d, wraps)
+        if id(d) in around:
+            d.name = _name(d, around)
 
 
 def notes(wraps: Sequence[Wrap]) -> list[ReadNote]:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 
 from ..layouts import FUND_TYPES, SOURCES, T10_ROWS
 from ..model import Document, Figure
@@ -109,26 +111,68 @@ def nref(f: Figure) -> Ref:
     return Ref("narrative", f.key, "value")
 
 
+class _Index:
+    """Positions of the figures by (section, kind[, subject]) and by (section, subject), so
+    that finding a figure's neighbours costs a bisection rather than a pass over every figure
+    (a pass per growth figure was quadratic in a long narrative)."""
+
+    def __init__(self, figures: tuple[Figure, ...]) -> None:
+        self.pos: dict[int, int] = {}
+        self.kinds: dict[tuple[int, str, str | None], list[int]] = defaultdict(list)
+        self.groups: dict[tuple[int, str], list[Figure]] = defaultdict(list)
+        self.in_group: dict[int, int] = {}
+        # per (section, subject): the group positions of each kind
+        self.group_kinds: dict[tuple[int, str, str], list[int]] = defaultdict(list)
+        for i, g in enumerate(figures):
+            self.pos.setdefault(id(g), i)
+            self.kinds[(g.section, g.kind, None)].append(i)
+            self.kinds[(g.section, g.kind, g.subject)].append(i)
+            group = self.groups[(g.section, g.subject)]
+            self.in_group.setdefault(id(g), len(group))
+            self.group_kinds[(g.section, g.subject, g.kind)].append(len(group))
+            group.append(g)
+
+
+_LAST: list[tuple[tuple[Figure, ...], _Index]] = []
+
+
+def _index(figures: tuple[Figure, ...]) -> _Index:
+    """The index of `figures`, kept for the last tuple asked about (the rules ask about one
+    document's figures many times in a row). The entry holds the tuple, so `is` is safe."""
+    last = _LAST[0] if _LAST else None
+    if last is not None and last[0] is figures:
+        return last[1]
+    ix = _Index(figures)
+    _LAST[:] = [(figures, ix)]
+    return ix
+
+
 def previous(figures: tuple[Figure, ...], f: Figure, kind: str, subject: str | None = None) -> Figure | None:
     """The nearest figure of `kind` (and subject) stated before `f` in its section."""
-    found = None
-    for g in figures:
-        if g is f:
-            break
-        if g.section == f.section and g.kind == kind and (subject is None or g.subject == subject):
-            found = g
-    return found
+    ix = _index(figures)
+    at = ix.pos.get(id(f), len(figures))
+    found = ix.kinds.get((f.section, kind, subject), [])
+    k = bisect_left(found, at)
+    return figures[found[k - 1]] if k > 0 else None
 
 
 def partner(figures: tuple[Figure, ...], f: Figure, kind: str) -> Figure | None:
     """The figure of `kind` stated with `f` (a growth's change, its inline base): same section
     and subject, in the same statement (between the amounts of that subject around `f`),
     nearest before `f`, else nearest after it ("增长10.08%，增加116.42万元")."""
-    same = [g for g in figures if g.section == f.section and g.subject == f.subject]
-    i = next(k for k, g in enumerate(same) if g is f)
-    lo = max((k for k in range(i) if same[k].kind == "amount"), default=-1)
-    hi = min((k for k in range(i + 1, len(same)) if same[k].kind == "amount"), default=len(same))
-    before = [g for g in same[lo + 1:i] if g.kind == kind]
-    if before:
-        return before[-1]
-    return next((g for g in same[i + 1:hi] if g.kind == kind), None)
+    ix = _index(figures)
+    same = ix.groups[(f.section, f.subject)]
+    i = ix.in_group[id(f)]
+    amounts = ix.group_kinds.get((f.section, f.subject, "amount"), [])
+    a = bisect_left(amounts, i)
+    lo = amounts[a - 1] if a > 0 else -1
+    b = bisect_right(amounts, i)
+    hi = amounts[b] if b < len(amounts) else len(same)
+    of_kind = ix.group_kinds.get((f.section, f.subject, kind), [])
+    k = bisect_left(of_kind, i)
+    if k > 0 and of_kind[k - 1] > lo:
+        return same[of_kind[k - 1]]
+    k = bisect_right(of_kind, i)
+    if k < len(of_kind) and of_kind[k] < hi:
+        return same[of_kind[k]]
+    return None

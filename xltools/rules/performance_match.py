@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -82,9 +83,24 @@ class Similarity:
         common = sum(self.weight(a[m.a : m.a + m.size]) for m in sm.get_matching_blocks())
         return 2 * common / both
 
+    def bound(self, a: str, b: str) -> tuple[int, float]:
+        """Upper bounds, from the characters the names share (a multiset), on the longest
+        block they share and on their similarity: a matching block only uses shared
+        characters. Cheap next to difflib, which compares every pair of positions."""
+        common = Counter(a) & Counter(b)
+        shared = sum(common.values())
+        both = self.weight(a) + self.weight(b)
+        weight = sum(self._idf.get(ch, 1.0) * n for ch, n in common.items())
+        return shared, (2 * weight / both if both else 0.0)
+
     def related(self, a: str, b: str) -> bool:
         """Most of the shorter name appears unbroken in the longer, or the names are similar."""
         if not a or not b:
+            return False
+        shared, likeness = self.bound(a, b)
+        # A pair that cannot pass either test is skipped without difflib (the margin covers
+        # rounding between the two sums of the same weights).
+        if shared < SHARED * min(len(a), len(b)) and likeness < RELATED - 1e-9:
             return False
         sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
         block = sm.find_longest_match(0, len(a), 0, len(b)).size
