@@ -15,6 +15,7 @@ import pytest
 from conftest import SEED_PATHS
 from excel_harness import press
 from xltools import draft as D
+from xltools.draft_file import sheet_grid
 from xltools.check import check
 from xltools.cli import main
 from xltools.engine.libreoffice_engine import convert
@@ -54,7 +55,7 @@ def test_the_document_has_the_title_the_ten_headings_and_the_sheets_paragraphs(
     assert [t for s, t in paras if s == "Heading 3"] == ["（一）一般公共预算当年支出规模变化情况", "（二）一般公共预算当年支出结构情况",
                                                          "1、整体绩效目标", "2、项目绩效目标"]
     # The same words as the sheet holds after a recalculation (here: the session's fast path).
-    sheet = D.paragraphs(D.sheet_grid(seed_books[("003", "formulas")]))
+    sheet = D.paragraphs(sheet_grid(seed_books[("003", "formulas")]))
     assert [p.text for p in sheet] == [t for _, t in paras]
     body = [p for p in document.paragraphs if p.style.name == "Normal"]
     assert body[0].paragraph_format.first_line_indent is not None
@@ -115,7 +116,7 @@ def _with_drafted_narrative(seed: str, paras: list[D.Paragraph], doc: Document) 
 @pytest.mark.parametrize("seed", sorted(SEED_PATHS))
 def test_the_reader_reads_the_draft_back_and_finds_nothing_to_correct(
         seed: str, seed_books: dict[tuple[str, str], Path], docs: dict[str, Document], tmp_path: Path) -> None:
-    paras = D.paragraphs(D.sheet_grid(seed_books[(seed, "formulas")]))
+    paras = D.paragraphs(sheet_grid(seed_books[(seed, "formulas")]))
     text = _with_drafted_narrative(seed, paras, docs[seed])
     source = tmp_path / f"{seed}.txt"
     source.write_text(text, encoding="utf-8")

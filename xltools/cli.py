@@ -218,7 +218,8 @@ def _recalc(args: argparse.Namespace) -> int:
 def _draft(args: argparse.Namespace) -> int:
     """The 第三部分 drafted in the workbook (说明草稿), as a Word document to paste into the
     disclosure, with the values a recalculation of the workbook gives."""
-    from .draft import NotDrafted, draft_book
+    from .draft import NotDrafted
+    from .draft_file import draft_book
     from .engine import Engine
     from .safe_write import backup_paths
 

@@ -25,18 +25,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Literal, Sequence
+from typing import Any, Iterator, Literal, Sequence
 
-from .render.sheets import DRAFT
 from .rules.narrative_map import Cell, cells_for
-
-if TYPE_CHECKING:
-    from .engine import Engine
 
 ParaKind = Literal["title", "heading", "subheading", "body"]
 InputKind = Literal["amount", "count", "text", "choice"]
 
-SHEET = DRAFT
+SHEET = "说明草稿"  # the sheet render/draft_sheet.py lays out (render.sheets.DRAFT)
 FIRST_ROW = 4  # the first paragraph's row: a title, a note and the column heads above it
 TAG = re.compile(r"\{([^{}:]+)(?::([^{}]+))?\}")
 COVER_TAGS = ("年", "上年", "单位", "类别")
@@ -387,34 +383,3 @@ def write_docx(paras: Sequence[Paragraph], out: Path) -> Path:
 
     document = docx_document(paras)
     return write_atomically(Path(out), lambda tmp: document.save(str(tmp)))
-
-
-def sheet_grid(book: Path) -> Grid:
-    """The 说明草稿 sheet's values as the file stores them (its last recalculation)."""
-    from .workbook_check import _open
-
-    wb = _open(book)  # a file that is not a workbook is told as such (ReadError)
-    if SHEET not in wb.sheetnames:
-        raise NotDrafted(f"工作簿中没有“{SHEET}”工作表：请用新版 xltools import 重新导入")
-    return [list(r) for r in wb[SHEET].iter_rows(values_only=True)]
-
-
-def draft_book(book: Path, out: Path, engine: Engine | None = "formulas") -> list[Paragraph]:
-    """`xltools draft`: recalculate a copy of `book` (the user's file is not touched), read the
-    drafted paragraphs, write them to `out`. `engine` None: the values the file holds."""
-    import shutil
-    import tempfile
-
-    book = Path(book)
-    grid = sheet_grid(book)  # told before any engine runs: not a workbook, or no draft in it
-    if engine is not None:
-        from .engine import recalc
-
-        with tempfile.TemporaryDirectory(prefix="xltools-draft-") as tmp:
-            copy = Path(tmp) / ("book" + (book.suffix or ".xlsx"))
-            shutil.copyfile(book, copy)
-            recalc(copy, engine)
-            grid = sheet_grid(copy)
-    paras = paragraphs(grid)
-    write_docx(paras, out)
-    return paras

@@ -42,7 +42,9 @@ def _checked(grids: dict[str, list[list[Any]]], source: str) -> dict[str, list[l
     return grids
 
 
-def _open(path: Path) -> Workbook:
+def open_workbook(path: Path) -> Workbook:
+    """The workbook at `path` with its cached values, within the limits; a file that is not a
+    readable workbook is a ReadError naming it."""
     # Limits first: openpyxl would build every cell (and every cell of a merged range) it finds.
     check_xlsx(path)
     try:
@@ -58,7 +60,7 @@ def _open(path: Path) -> Workbook:
 def workbook_values(path: str | Path) -> SheetValues:
     """The workbook at `path` as the rules' source of values (one read-back, `readback`)."""
     p = Path(path)
-    return SheetValues(_checked(grids_of(_open(p)), str(p)), str(p))
+    return SheetValues(_checked(grids_of(open_workbook(p)), str(p)), str(p))
 
 
 def evaluate_workbook(path: str | Path) -> tuple[list[Finding], Coverage]:

@@ -5,6 +5,8 @@ import re
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from ..draft import SHEET as DRAFT_SHEET
+
 # Short Chinese names: Excel allows 31 characters and forbids []:*?/\ in sheet names.
 TABLE_SHEETS: dict[int, str] = {
     1: "表1 收支总表",
@@ -23,7 +25,7 @@ TABLE_SHEETS: dict[int, str] = {
 }
 COVER = "封面"
 NARRATIVE = "情况说明"
-DRAFT = "说明草稿"  # the 第三部分 drafted from the live figures (draft_sheet.py)
+DRAFT = DRAFT_SHEET  # the 第三部分 drafted from the live figures (draft_sheet.py; named in draft.py)
 PERFORMANCE = "绩效"
 CHECKS = "校验"
 CODES = "代码"
