@@ -37,8 +37,8 @@ VARIANTS = ("copy", "renamed", "shuffled", "renamed+shuffled")
 def seed_facts(path: Path) -> tuple[str, str, dict[str, int], list[list[int]]]:
     """The seed's text, unit, counts, and the groups of 表12 project lines that may be
     permuted: rows of one unit, one line each, on consecutive lines."""
-    from xltools.check import evaluate
-    from xltools.read import read_document
+    from xltools.evaluation.check import evaluate
+    from xltools.rules.reading import read_document
 
     doc = read_document(path)
     findings, _ = evaluate(doc)
@@ -113,7 +113,7 @@ def verify(summary: Path, expected: dict[str, tuple[str, dict[str, int]]]) -> li
 def run_once() -> None:
     """The measured process: one audit, then its own timing and peak memory as JSON."""
     folder, out = sys.argv[2], sys.argv[3]
-    from xltools.cli import main
+    from xltools.cli.main import main
 
     t = time.perf_counter()
     rc = main(["audit", folder, "-o", out])

@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from xltools.check import check
-from xltools.model import Document
-from xltools.read import read_document
+from xltools.evaluation.check import check
+from xltools.core.model import Document
+from xltools.rules.reading import read_document
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 

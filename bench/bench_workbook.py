@@ -21,10 +21,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from xltools.engine import load_model
-from xltools.engine.fast_model import FastModel
-from xltools.read import read_document
-from xltools.render.fill import import_document
+from xltools.workbook.engine import load_model
+from xltools.workbook.engine.fast_model import FastModel
+from xltools.rules.reading import read_document
+from xltools.workbook.import_file import import_document
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale import scale_document  # noqa: E402
@@ -34,7 +34,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 XLTOOLS = Path(sys.executable).with_name("xltools")
 # Enough extra 项 rows and projects to give the largest seed about ten times its formula cells.
 SCALE_ITEMS, SCALE_PROJECTS = 9, 54
-RECALC = "import sys; from xltools.engine import recalc; recalc(sys.argv[1], sys.argv[2])"
+RECALC = "import sys; from xltools.workbook.engine import recalc; recalc(sys.argv[1], sys.argv[2])"
 
 
 @dataclass

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 
-from xltools.model import Document, Row, Table
+from xltools.core.model import Document, Row, Table
 
 ITEM_TABLES = (2, 3, 5)
 

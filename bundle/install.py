@@ -89,7 +89,7 @@ def main(argv: List[str]) -> int:
 
     # 4. The same check the 检查安装 button runs.
     say("[4/4] 检查安装 / xltools doctor")
-    doctor = run(say, [sys.executable, "-m", "xltools.cli", "doctor"])
+    doctor = run(say, [sys.executable, "-m", "xltools.cli.main", "doctor"])
     say()
     if doctor == 0 and excel_code == 0:
         say("安装完成 / installed.")

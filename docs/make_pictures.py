@@ -21,13 +21,13 @@ import openpyxl
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from xltools.render.sheets import TABLE_SHEETS  # noqa: E402
+from xltools.workbook.sheets import TABLE_SHEETS  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
 OUT = DOCS / "guide"
 REPO = DOCS.parent
 SAMPLE = REPO / "xltools" / "samples" / "000_3cbdfbba338dedd0.txt"
-XLTOOLS = [sys.executable, "-m", "xltools.cli"]
+XLTOOLS = [sys.executable, "-m", "xltools.cli.main"]
 DPI = 100
 
 

@@ -11,11 +11,12 @@ from typing import Callable, Iterator
 
 import pytest
 
-from built import once
-from xltools.engine import FastModel, office
-from xltools.engine.cache import Values
-from xltools.model import Document
-from xltools.read import read_document
+from built import digest, kept, once
+from xltools.workbook.engine import FastModel, office
+from xltools.workbook.engine.cache import Values
+from xltools.core.model import Document
+from xltools.read import Extracted, extract_file
+from xltools.rules.reading import read_document, read_extracted
 
 # The store of compiled templates (engine/template_store.py) in a folder of the tests' own,
 # not the user's cache: the suite neither reads what another version left there nor adds to it.
@@ -70,22 +71,45 @@ def full_model_values(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.
                       ) -> Callable[[str], Values]:
     """Seed → every formula cell's value by the `formulas` package's full ExcelModel (the slow
     reference: computed once per seed, on first request). Only the formula cells, as plain values."""
-    from xltools.engine.cache import formula_cells
-    from xltools.engine.formulas_engine import compute_with_package
-
     def of(key: str) -> Values:
-        def build(_: Path) -> Values:
-            values = compute_with_package(seed_workbooks[key])
-            return {s: {a: _plain(values.get(s, {}).get(a)) for a in addrs}
-                    for s, addrs in formula_cells(seed_workbooks[key]).items()}
-        return once(tmp_path_factory, f"full-model-{key}", build)
+        path = seed_workbooks[key]
+        return once(tmp_path_factory, f"full-model-{key}",
+                    lambda _: kept("full-model", full_model_key(path), lambda: _full_model(path)))
     return of
+
+
+def _full_model(path: Path) -> Values:
+    from xltools.workbook.engine.cache import formula_cells
+    from xltools.workbook.engine.formulas_engine import compute_with_package
+
+    values = compute_with_package(path)
+    return {s: {a: _plain(values.get(s, {}).get(a)) for a in addrs} for s, addrs in formula_cells(path).items()}
+
+
+def full_model_key(path: Path) -> str:
+    """What the full model's values of `path` depend on: every part of the workbook but its
+    timestamps (docProps), the versions of `formulas` and what it computes with, and the source
+    of the adapter that runs it. The same key, the same values: the package is deterministic,
+    so a later run compares against what it computed then (tests/built.py `kept`)."""
+    import inspect
+    import sys
+    import zipfile
+    from importlib.metadata import version
+
+    import xltools.workbook.engine as engine
+
+    with zipfile.ZipFile(path) as z:
+        parts = [x for n in sorted(z.namelist()) if not n.startswith("docProps/") for x in (n, z.read(n))]
+    code = [(Path(engine.__file__).parent / f"{m}.py").read_text(encoding="utf-8")
+            for m in ("formulas_engine", "scalar", "cache", "scipy_defer")]
+    versions = [f"{d} {version(d)}" for d in ("formulas", "schedula", "numpy", "openpyxl")]
+    return digest(*parts, *code, *versions, sys.version.split()[0], inspect.getsource(_full_model), inspect.getsource(_plain))
 
 
 @pytest.fixture(scope="session")
 def seed_workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Seed → its workbook as imported, not recalculated (what every engine starts from)."""
-    from xltools.render.fill import import_document
+    from xltools.workbook.import_file import import_document
 
     def build(d: Path) -> dict[str, Path]:
         return {k: import_document(read_document(p), d / f"{k}.xlsx", recalc=None) for k, p in SEED_PATHS.items()}
@@ -104,7 +128,7 @@ def seed_books(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPat
                ) -> dict[tuple[str, str], Path]:
     """(seed, "formulas") → the workbook with the fast path's values cached; (seed,
     "libreoffice") → a copy recalculated by LibreOffice."""
-    from xltools.engine import recalc_many
+    from xltools.workbook.engine import recalc_many
 
     _soffice_or_exit()
 
@@ -136,11 +160,48 @@ def pressed_000(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, li
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    """With XLT_TIMELINE=FILE: each test's worker, start and end appended to FILE (for
-    seeing how the run shares the cores; see the README's Speed section)."""
+    """With XLT_TIMELINE=FILE: each test's worker, start, end and CPU seconds appended to FILE
+    (for seeing how the run shares the cores; see the README's Speed section)."""
     where = os.environ.get("XLT_TIMELINE")
-    start = time.time()
+    start, cpu = time.time(), _cpu()
     yield
     if where:
         with open(where, "a", encoding="utf-8") as out:
-            out.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}\t{start:.2f}\t{time.time():.2f}\t{item.nodeid}\n")
+            out.write(f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}\t{start:.2f}\t{time.time():.2f}\t{item.nodeid}"
+                      f"\t{_cpu() - cpu:.2f}\n")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the child processes it has waited for (a kept
+    LibreOffice listener is not among them until it ends)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return time.process_time()
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.fixture(scope="session")
+def built() -> dict[str, tuple[Path, Path]]:
+    """Seed → its Word file and the PDF LibreOffice prints of it (tests/docgen.py)."""
+    import docgen
+
+    try:
+        return docgen.build(dict(SEED_PATHS))
+    except Exception as exc:  # Writer missing: soffice starts but converts nothing
+        pytest.fail(f"LibreOffice could not convert .docx to PDF ({exc}): install libreoffice-writer-nogui "
+                    "(make test does so when root)", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def read(built: dict[str, tuple[Path, Path]], tmp_path_factory: pytest.TempPathFactory
+         ) -> Callable[[str], tuple[Extracted, Document]]:
+    """Seed → its PDF read: the extracted lines and the document (once per run, tests/built.py)."""
+    def of(key: str) -> tuple[Extracted, Document]:
+        def build(_: Path) -> tuple[Extracted, Document]:
+            pdf = built[key][1]
+            extracted = extract_file(pdf)
+            return extracted, read_extracted(extracted, str(pdf))
+        return once(tmp_path_factory, f"pdf-read-{key}", build)
+    return of

@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from xltools.check import evaluate
-from xltools.findings import Finding
-from xltools.read import read_bytes
+from xltools.evaluation.check import evaluate
+from xltools.core.findings import Finding
+from xltools.rules.reading import read_bytes
 from xltools.read.regions import find_regions
 from xltools.read.text import to_lines
 

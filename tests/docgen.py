@@ -34,7 +34,7 @@ from typing import Any, Sequence
 from xml.sax.saxutils import escape
 
 from built import locked
-from xltools.engine.libreoffice_engine import convert
+from xltools.workbook.engine.libreoffice_engine import convert
 
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
@@ -95,8 +95,8 @@ def placed_rows(text: str) -> dict[int, list[str]]:
     puts the amounts back in their columns by arithmetic. The printed page has every cell, so
     the layout prints such a row with its amounts in the columns the reader placed them in;
     every other row is printed from its own cells."""
-    from xltools.layouts import LAYOUTS
-    from xltools.read.document import read_text
+    from xltools.core.layouts import LAYOUTS
+    from xltools.rules.reading import read_text
 
     doc = read_text(text, "seed")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -596,15 +596,15 @@ def signature(doc: object, lines: Sequence[str]) -> dict[str, object]:
     what is printed on them does not)."""
     from collections import Counter
 
-    from xltools.check import check
-    from xltools.report import table_total
+    from xltools.evaluation.check import check
+    from xltools.evaluation.report import table_total
 
     def rounded(v: object) -> object:
         return round(v, 2) if isinstance(v, float) else v
 
     findings = Counter(
         (f.rule, f.severity, rounded(f.expected), rounded(f.actual),
-         tuple(sorted(line_key(lines[n - 1]) for n in f.lines)))
+         tuple(sorted(line_key(lines[n - 1]) for n in f.lines)), f.key)
         for f in check(doc) if f.severity != "info")  # type: ignore[arg-type]
     return {"meta": (doc.unit, doc.kind, doc.year),  # type: ignore[attr-defined]
             "totals": {n: table_total(doc, n) for n in range(1, 14)},  # type: ignore[arg-type]

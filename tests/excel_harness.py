@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import openpyxl
 
-from xltools.engine import recalc
+from xltools.workbook.engine import recalc
 from excel_snapshot import remote_book, replay
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -24,7 +24,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.excel.transfer import NUMBER, POINTS_PER_CM
-from xltools.render.description import a1
+from xltools.workbook.description import a1
 
 
 def _cell_json(v: Any) -> Any:
@@ -308,7 +308,9 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
                 ws._charts[index].legend = None
         elif f == "setColumnWidth":
             for c in range(a["start_column"] + 1, a["start_column"] + a["column_count"] + 1):
-                ws.column_dimensions[get_column_letter(c)].width = float(args[0])
+                dim = ws.column_dimensions[get_column_letter(c)]
+                # Excel hides a column whose width is set to 0.
+                dim.width, dim.hidden = float(args[0]), float(args[0]) == 0
         elif f == "rangeMerge":
             r0, c0 = a["start_row"] + 1, a["start_column"] + 1
             ws.merge_cells(start_row=r0, start_column=c0, end_row=r0 + a["row_count"] - 1, end_column=c0 + a["column_count"] - 1)

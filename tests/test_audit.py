@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from conftest import SEED_PATHS
 
-from xltools.cli import main
+from xltools.cli.main import main
 
 UNITS = {"000": "阳泉高新技术产业开发区大连街管理服务中心", "001": "晋城市城区人民政府西街街道办事处",
          "003": "晋城经济技术开发区管理委员会"}
@@ -253,10 +253,15 @@ def test_workbooks_are_imported_and_linked(tmp_path: Path) -> None:
     assert row["工作簿"].hyperlink.target == "wb/003_5ca8f1ce3fa7ccd0.xlsx"
     book = openpyxl.load_workbook(tmp_path / "wb" / "003_5ca8f1ce3fa7ccd0.xlsx")
     assert "校验" in book.sheetnames and "表12 项目支出本年" in book.sheetnames
+    # With its values: a viewer that does not recalculate shows 003's 收入总计, not a blank.
+    values = openpyxl.load_workbook(tmp_path / "wb" / "003_5ca8f1ce3fa7ccd0.xlsx", data_only=True)
+    t1 = values["表1 收支总表"]
+    totals = [r for r in t1.iter_rows(values_only=True) if r and r[0] == "收入总计"]
+    assert totals and isinstance(totals[0][1], float) and totals[0][1] > 0
 
 
 def test_progress_bar_on_request(capsys: pytest.CaptureFixture[str]) -> None:
-    from xltools.audit import Task, run
+    from xltools.cli.audit import Task, run
 
     results = list(run([Task(str(SEED_PATHS["000"])), Task(str(SEED_PATHS["003"]))], progress=True))
     assert [r.error for r in results] == [1, 0]

@@ -22,7 +22,7 @@ import pytest
 from conftest import SEED_PATHS
 
 from xltools import __version__
-from xltools.doctor import packaged_addin
+from xltools.cli.doctor import packaged_addin
 from xltools.excel.ribbon_files import customui_xml, vba_module
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from conftest import SEED_PATHS
 
-from xltools.cli import main
+from xltools.cli.main import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xltools.cli", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "xltools.cli.main", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_check_json_shape_and_totals(capsys) -> None:
@@ -62,7 +62,7 @@ def test_demo_writes_outputs(tmp_path: Path) -> None:
 def test_check_of_a_workbook_that_is_not_ours_is_a_clear_error(tmp_path, capsys) -> None:
     import openpyxl
 
-    from xltools.cli import main
+    from xltools.cli.main import main
 
     plain = tmp_path / "别人的.xlsx"
     wb = openpyxl.Workbook()

@@ -13,16 +13,16 @@ from pathlib import Path
 import pytest
 
 from xltools import __version__
-from xltools.cli import parser
-from xltools.cli_help import COMMANDS
-from xltools.doctor import check_command, check_libreoffice, collect, render
+from xltools.cli.main import parser
+from xltools.cli.help import COMMANDS
+from xltools.cli.doctor import check_command, check_libreoffice, collect, render
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xltools.cli", *args], capture_output=True, text=True, timeout=300,
+    return subprocess.run([sys.executable, "-m", "xltools.cli.main", *args], capture_output=True, text=True, timeout=300,
                           env=env)
 
 
@@ -80,7 +80,7 @@ def test_every_example_parses_as_written() -> None:
     for cmd in COMMANDS.values():
         for example, _ in cmd.examples:
             words = example.split(">")[0].split()
-            argv = words[3:] if words[:3] == ["python", "-m", "xltools.cli"] else words[1:]
+            argv = words[3:] if words[:3] == ["python", "-m", "xltools.cli.main"] else words[1:]
             args = p.parse_args(argv)
             assert callable(args.func), example
 

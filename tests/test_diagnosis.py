@@ -17,14 +17,14 @@ from pathlib import Path
 import pytest
 from conftest import SEED_PATHS
 
-from xltools.audit import Task, audit_one
-from xltools.audit_book import first_findings
-from xltools.check import evaluate
-from xltools.cli import main
-from xltools.findings import Finding
-from xltools.model import Document
-from xltools.read.document import read_text
-from xltools.report import to_json, to_text
+from xltools.cli.audit import Task, audit_one
+from xltools.cli.audit_book import first_findings
+from xltools.evaluation.check import evaluate
+from xltools.cli.main import main
+from xltools.core.findings import Finding
+from xltools.core.model import Document
+from xltools.rules.reading import read_text
+from xltools.evaluation.report import to_json, to_text
 
 FORMS = Path(__file__).parent / "fixtures" / "forms"
 

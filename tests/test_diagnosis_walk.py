@@ -16,7 +16,7 @@ import pytest
 from conftest import SEED_PATHS
 from diagnosis_walk import Outcome, Spot, spots, stratified, walk
 
-from xltools.model import Document
+from xltools.core.model import Document
 
 DELTA = 0.45
 FORMS = Path(__file__).parent / "fixtures" / "forms"

@@ -14,14 +14,14 @@ import pytest
 
 from conftest import SEED_PATHS
 from excel_harness import press
-from xltools import draft as D
-from xltools.draft_file import sheet_grid
-from xltools.check import check
-from xltools.cli import main
-from xltools.engine.libreoffice_engine import convert
+from xltools.workbook import draft as D
+from xltools.cli.draft_file import sheet_grid
+from xltools.evaluation.check import check
+from xltools.cli.main import main
+from xltools.workbook.engine.libreoffice_engine import convert
 from xltools.excel import buttons
-from xltools.model import Document
-from xltools.read import read_text
+from xltools.core.model import Document
+from xltools.rules.reading import read_text
 
 HEADINGS = ["一、单位预算收支数据变动情况及原因", "二、收入预算情况说明", "三、支出预算情况说明", "四、财政拨款收支预算总体情况说明",
             "五、一般公共预算支出情况说明", "六、一般公共预算基本支出情况说明", "七、“三公”经费增减变动原因说明",
@@ -88,6 +88,32 @@ def test_a_workbook_without_a_draft_is_told(tmp_path: Path, capsys: pytest.Captu
     openpyxl.Workbook().save(book)
     assert main(["draft", str(book), "-o", str(tmp_path / "x.docx"), "--engine", "none"]) == 2
     assert "说明草稿" in capsys.readouterr().err and not (tmp_path / "x.docx").exists()
+
+
+def test_the_sheet_is_read_alone_as_the_whole_workbook_gives_it_and_a_damaged_one_is_told(
+        seed_workbooks: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`sheet_grid` parses only the 说明草稿 sheet (read-only mode): the same rows, value for value,
+    as loading every sheet; a sheet whose XML is cut short is a bilingual error, exit 2."""
+    import zipfile
+
+    import openpyxl
+
+    from xltools.workbook.engine.cache import sheet_parts
+
+    book = seed_workbooks["001"]
+    whole = openpyxl.load_workbook(book, data_only=True)[D.SHEET]
+    rows = sheet_grid(book)
+    assert rows == [list(r) for r in whole.iter_rows(values_only=True)] and len(rows) > 300
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(book) as z, zipfile.ZipFile(damaged, "w") as out:
+        part = sheet_parts(z)[D.SHEET]
+        for info in z.infolist():
+            data = z.read(info.filename)
+            out.writestr(info, data[:len(data) // 2] if info.filename == part else data)
+    assert main(["draft", str(damaged), "-o", str(tmp_path / "x.docx"), "--engine", "none"]) == 2
+    err = capsys.readouterr().err
+    assert "Excel 工作簿已损坏" in err and "damaged" in err and str(damaged) in err and "Traceback" not in err
+    assert not (tmp_path / "x.docx").exists()
 
 
 def test_the_button_writes_the_open_workbooks_draft(seed_books: dict[tuple[str, str], Path], tmp_path: Path) -> None:

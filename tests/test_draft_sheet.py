@@ -8,22 +8,22 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pytest
 
+from book_files import SheetValues, sheet_values, with_inputs
 from built import once
 from conftest import SEED_PATHS
-from xltools import draft as D
-from xltools.engine import recalc_many
-from xltools.engine.fast_model import FastModel
-from xltools.model import Document
-from xltools.plan import derivations, plan_document
-from xltools.read import read_text
-from xltools.render.address import AddressMap, grid_for
-from xltools.render.book import build
-from xltools.render.draft_sheet import COVER_CELLS, C_FIG, C_VERDICT
-from xltools.render.sheets import COVER, DRAFT, NARRATIVE
-from xltools.render.template import build_template
+from xltools.workbook import draft as D
+from xltools.workbook.engine import recalc_many
+from xltools.workbook.engine.fast_model import FastModel
+from xltools.core.model import Document
+from xltools.evaluation.plan import derivations, plan_document
+from xltools.rules.reading import read_text
+from xltools.workbook.address import AddressMap, grid_for
+from xltools.workbook.book import build
+from xltools.workbook.draft_sheet import COVER_CELLS, C_FIG, C_VERDICT
+from xltools.workbook.sheets import COVER, DRAFT, NARRATIVE
+from xltools.workbook.template import build_template
 from xltools.rules import CATALOGUE
 
 ENGINES = ("formulas", "libreoffice")
@@ -45,8 +45,8 @@ REVIEWED: dict[str, set[str]] = {
 NOT_DRAFTED: dict[str, set[str]] = {"000": set(), "001": {"s10.f4", "s10.f5", "s10.f6", "s10.f7"}, "003": set()}
 
 
-def sheet(path: Path) -> Any:
-    return openpyxl.load_workbook(path, data_only=True)[DRAFT]
+def sheet(path: Path) -> SheetValues:
+    return sheet_values(path, DRAFT)
 
 
 def compared(ws: Any) -> dict[str, str]:
@@ -185,18 +185,17 @@ def edited(seed_workbooks: dict[str, Path], docs: dict[str, Document],
 
     def build(d: Path) -> dict[str, Path]:
         cells: dict[tuple[str, str], float] = {}
-        wb = openpyxl.load_workbook(seed_workbooks[SEED])
+        fast = Path(shutil.copy(seed_workbooks[SEED], d / "fast.xlsx"))
+        model = FastModel.load(fast).calculate()
         for n, row, col, plus in EDITS:
             assert (n, row, col) not in derivations(plans), "an input cell, not a formula"
             place = amap.live_cell((n, row, col))
             assert place is not None
             sheet_name, a1 = place
-            cells[(sheet_name, a1)] = round((wb[sheet_name][a1].value or 0.0) + plus, 2)
-            wb[sheet_name][a1].value = cells[(sheet_name, a1)]
-        lo = d / "lo.xlsx"
-        wb.save(lo)
-        fast = Path(shutil.copy(seed_workbooks[SEED], d / "fast.xlsx"))
-        model = FastModel.load(fast).calculate()
+            old = model.value(sheet_name, a1)
+            assert isinstance(old, (int, float)) and not isinstance(old, bool), (place, old)
+            cells[(sheet_name, a1)] = round(old + plus, 2)
+        lo = with_inputs(seed_workbooks[SEED], d / "lo.xlsx", cells)
         model.update(cells)
         model.write(fast)
         recalc_many([lo], "libreoffice")
@@ -226,6 +225,6 @@ def test_an_edit_in_table_10_turns_the_sangong_sentences(edited: dict[str, Path]
 
 def test_the_fast_path_still_runs_on_an_imported_seed(seed_workbooks: dict[str, Path], tmp_path: Path) -> None:
     path = Path(shutil.copy(seed_workbooks["001"], tmp_path / "001.xlsx"))
-    from xltools.engine import recalc
+    from xltools.workbook.engine import recalc
 
     assert "fast path" in recalc(path, "formulas")

@@ -8,8 +8,8 @@ from typing import Callable
 import openpyxl
 import pytest
 
-from xltools.engine import FastModel
-from xltools.engine.cache import Values, formula_cells
+from xltools.workbook.engine import FastModel
+from xltools.workbook.engine.cache import Values, formula_cells
 
 from conftest import SEED_PATHS
 
@@ -67,7 +67,7 @@ def test_fast_path_equals_the_packages_full_model_on_every_formula_cell(
 
 def test_each_template_is_compiled_once(seed_workbooks: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     """One compilation per distinct formula shape, however many cells share it."""
-    from xltools.engine import fast_model, program
+    from xltools.workbook.engine import fast_model, program
 
     keys: list[str] = []
 

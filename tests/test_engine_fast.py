@@ -10,10 +10,10 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
-from xltools.cli import main
-from xltools.engine import FastModel, compute, compute_described, load_model
-from xltools.engine.xlsx_cells import read_book
-from xltools.render.sheets import TABLE_SHEETS
+from xltools.cli.main import main
+from xltools.workbook.engine import FastModel, compute, compute_described, load_model
+from xltools.workbook.engine.xlsx_cells import read_book
+from xltools.workbook.sheets import TABLE_SHEETS
 
 from test_engine_agreement import disagreements
 
@@ -87,7 +87,7 @@ def test_recalc_verbose_says_which_path_ran(tmp_path: Path, seed_workbooks: dict
 def test_an_unvetted_formulas_version_goes_to_the_full_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import formulas
 
-    from xltools.engine import program
+    from xltools.workbook.engine import program
 
     path = _book(tmp_path / "v.xlsx", {"A1": 2, "A2": "=A1*2"})
     monkeypatch.setattr(formulas, "__version__", "9.9.9")
@@ -129,7 +129,7 @@ def test_incremental_update_refuses_to_overwrite_a_formula(seed_models: dict[str
 
 def test_scipy_is_not_loaded_by_a_fast_recalc(tmp_path: Path) -> None:
     path = _book(tmp_path / "s.xlsx", {"A1": 0.145, "A2": "=ROUND(A1,2)", "A3": '=COUNTIF(A1:A2,">0")'})
-    code = ("import sys; from xltools.engine import recalc; print(recalc(sys.argv[1])); "
+    code = ("import sys; from xltools.workbook.engine import recalc; print(recalc(sys.argv[1])); "
             "print('scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[0].startswith("formulas fast path") and out.splitlines()[1] == "False"

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xltools.engine import compute
+from xltools.workbook.engine import compute
 
 WORDS = ["abc", "abcd", "ac", "bc", "xabc"]
 # cell → (formula, formulas' answer, LibreOffice's = Excel's answer)
@@ -76,7 +76,7 @@ def test_each_engine_goes_its_known_way(quirks: dict[str, dict[str, object]], re
 
 def test_the_quirks_workbook_runs_on_the_fast_path(tmp_path: Path) -> None:
     """The cases above are the fast path's own answers, not the full model's standing in."""
-    from xltools.engine import compute_described
+    from xltools.workbook.engine import compute_described
 
     path = tmp_path / "fixed.xlsx"
     wb = openpyxl.Workbook()

@@ -9,12 +9,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xltools.engine import FastModel, program, recalc, template_store
-from xltools.engine.cache import Values
-from xltools.engine.workbook_cells import book_of
-from xltools.engine.xlsx_cells import Book, read_book, unescape
-from xltools.model import Document
-from xltools.render.book import build
+from xltools.workbook.engine import FastModel, program, recalc, template_store
+from xltools.workbook.engine.cache import Values
+from xltools.workbook.engine.workbook_cells import book_of
+from xltools.workbook.engine.xlsx_cells import Book, read_book, unescape
+from xltools.core.model import Document
+from xltools.workbook.book import build
 from xltools.rules import CATALOGUE
 
 T2 = "表2 收入总表"
@@ -141,8 +141,8 @@ def test_values_computed_alongside_the_save_are_those_computed_after_it(
         docs: dict[str, Document], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import zipfile
 
-    from xltools.engine import alongside
-    from xltools.render.fill import import_document
+    from xltools.workbook.engine import alongside
+    from xltools.workbook.import_file import import_document
 
     computed_here: list[Path] = []
     real = alongside.compute_detailed

@@ -10,7 +10,7 @@ import pytest
 from excel_harness import SEED, empty_workbook, find_row, press, values
 from xltools.excel import buttons
 from xltools.excel.actions import FLAG_SHEET, PASTE_SHEET
-from xltools.render.sheets import CHECKS, NARRATIVE, TABLE_SHEETS
+from xltools.workbook.sheets import CHECKS, NARRATIVE, TABLE_SHEETS
 
 T1, T2 = TABLE_SHEETS[1], TABLE_SHEETS[2]
 
@@ -47,8 +47,8 @@ def test_import_file_000_fills_table1_and_checks(imported_000: tuple[Path, str])
 
 def test_import_matches_the_workbook_builder(imported_000: tuple[Path, str], tmp_path: Path) -> None:
     """Through Excel or straight from the builder: the same cells, value for value."""
-    from xltools.read import read_document
-    from xltools.render.fill import import_document
+    from xltools.rules.reading import read_document
+    from xltools.workbook.import_file import import_document
 
     direct = import_document(read_document(SEED["000"]), tmp_path / "direct.xlsx", recalc="formulas")
     a, b = values(direct), values(imported_000[0])

@@ -10,12 +10,7 @@ from typing import Mapping
 
 from openpyxl import Workbook
 
-from xltools.doctor import (UDF_MODULE, Check, ExcelInfo, RegistryRead, addin_version, check_addin,
-                            check_command, check_excel, check_interpreter, check_libreoffice,
-                            check_macro_security, check_module, check_package, check_python, check_reader,
-                            check_template, check_udf_modules, check_vba_access, collect, excel_info,
-                            find_soffice, packaged_addin, read_xlwings_config, render, run_doctor,
-                            soffice_message)
+from xltools.cli.doctor import UDF_MODULE, Check, ExcelInfo, RegistryRead, addin_version, check_addin, check_command, check_excel, check_interpreter, check_libreoffice, check_macro_security, check_module, check_package, check_python, check_reader, check_template, check_udf_modules, check_vba_access, collect, excel_info, find_soffice, packaged_addin, read_xlwings_config, render, run_doctor, soffice_message
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "WINDOWS.md"
 EXCEL_CLSID = "{00024500-0000-0000-C000-000000000046}"
@@ -62,7 +57,7 @@ def test_every_failing_item_names_its_fix() -> None:
 
 
 def test_doctor_runs_as_a_command() -> None:
-    r = subprocess.run([sys.executable, "-m", "xltools.cli", "doctor"], capture_output=True, text=True, timeout=300)
+    r = subprocess.run([sys.executable, "-m", "xltools.cli.main", "doctor"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and "安装检查" in r.stdout and "Traceback" not in r.stderr
 
 
@@ -90,7 +85,7 @@ def test_package_and_pins(tmp_path: Path) -> None:
 
 def test_command_on_path_is_optional() -> None:
     c = check_command(lambda name: None, scripts=r"C:\Python312\Scripts")
-    assert c.ok is False and not c.required and r"C:\Python312\Scripts" in c.fix and "python -m xltools.cli" in c.zh
+    assert c.ok is False and not c.required and r"C:\Python312\Scripts" in c.fix and "python -m xltools.cli.main" in c.zh
     assert check_command(lambda name: "/usr/bin/xltools").ok
 
 

@@ -12,10 +12,10 @@ from excel_harness import SEED, empty_workbook
 from excel_snapshot import apply_actions, remote_book
 from xltools.excel import buttons
 from xltools.excel.transfer import as_written, frozen_range
-from xltools.read import read_document
-from xltools.render.book import build
-from xltools.render.description import BookDescription, describe
-from xltools.render.sheets import CHARTS, CHECKS, TABLE_SHEETS
+from xltools.rules.reading import read_document
+from xltools.workbook.book import build
+from xltools.workbook.description import BookDescription, describe
+from xltools.workbook.sheets import CHARTS, CHECKS, TABLE_SHEETS
 from xltools.rules import CATALOGUE
 
 
@@ -49,7 +49,7 @@ def test_the_button_writes_everything_it_carries_as_the_import_command_does(
         assert a == b, f"{a.name} differs"
     # Compared in full, not emptied by as_written: every cell, and the rules one per area.
     assert sum(len(s.cells) for s in got.sheets) == sum(len(s.cells) for s in pressed[1].sheets) > 19_000
-    assert len(got.sheet(CHECKS).conditionals) >= 2 and got.sheet(TABLE_SHEETS[1]).print.area == "I1:O38"
+    assert len(got.sheet(CHECKS).conditionals) >= 2 and got.sheet(TABLE_SHEETS[1]).print.area == "I1:O39"
 
 
 def test_borders_rules_charts_and_panes_reach_the_open_workbook(pressed: tuple[openpyxl.Workbook, BookDescription]) -> None:
@@ -62,13 +62,13 @@ def test_borders_rules_charts_and_panes_reach_the_open_workbook(pressed: tuple[o
     rules = {(cf.ranges, cf.fill) for cf in as_written(d).sheet(TABLE_SHEETS[2]).conditionals}
     assert (("C8:C13",), "#FF9999") in rules and (("C8:C13",), "#FFF2CC") in rules
     first = next(cf for cf in d.sheet(TABLE_SHEETS[2]).conditionals if cf.ranges[0] == "C8:C13")
-    assert first.formula == "ABS(ROUND(C8,2)-ROUND(M8,2))>0.025+1E-9" and first.stop
+    assert first.formula == "ABS(ROUND(ROUND(C8,2)-ROUND(M8,2),2))>0.025+1E-9" and first.stop
     charts = d.sheet(CHARTS).charts
     assert [(c.kind, c.title, c.source, c.anchor) for c in charts[:2]] == [
         ("pie", "收入结构", "A5:B10", "D4"), ("pie", "支出结构（基本/项目）", "A14:B15", "D20")]
     assert [c.legend for c in charts] == [True, True, False, False]
     assert d.sheet(TABLE_SHEETS[12]).freeze == "B7" and d.sheet(CHECKS).freeze == "F4"
-    assert d.sheet(TABLE_SHEETS[1]).print.area == "I1:O38"  # the 原表数 block, as printed
+    assert d.sheet(TABLE_SHEETS[1]).print.area == "I1:O39"  # the 原表数 block, as printed
     links = d.sheet(CHECKS).links
     assert len(links) > 900 and links[0].location.startswith("'表1 收支总表'!")
 
@@ -152,16 +152,17 @@ class _DesktopSheet:
 
 def test_desktop_excel_gets_the_page_setup_of_each_printed_table(monkeypatch: pytest.MonkeyPatch) -> None:
     """On Windows the button's import prints like `xltools import`'s file: 表1 of seed 000 in
-    landscape, one page wide, its title rows on every page, the sheet and page in the footer."""
+    landscape, one page wide, its header rows on every page (the title and unit once), the
+    sheet and page in the footer."""
     from xltools.excel import transfer
-    from xltools.render.description import Print
+    from xltools.workbook.description import Print
 
     t1 = _cli("000").sheet(TABLE_SHEETS[1]).print
     monkeypatch.setattr(transfer.sys, "platform", "win32")
     desktop = _DesktopSheet("excel")
     transfer._page_setup(desktop, t1)
     assert desktop.set == [("Orientation", 2), ("Zoom", False), ("FitToPagesWide", 1), ("FitToPagesTall", False),
-                           ("LeftMargin", 0.4 * 72), ("RightMargin", 0.4 * 72), ("PrintTitleRows", "$1:$5"),
+                           ("LeftMargin", 0.4 * 72), ("RightMargin", 0.4 * 72), ("PrintTitleRows", "$4:$5"),
                            ("CenterFooter", "&A\u3000第 &P 页，共 &N 页")]
     breaks = _DesktopSheet("excel")
     transfer._page_setup(breaks, Print(row_breaks=(40, 80)))

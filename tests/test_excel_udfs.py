@@ -8,7 +8,7 @@ import pytest
 from excel_harness import empty_workbook
 from xltools.excel import udfs
 from excel_snapshot import remote_book
-from xltools.render.sheets import TABLE_SHEETS
+from xltools.workbook.sheets import TABLE_SHEETS
 
 SENTENCE = ("2026年度阳泉高新技术产业开发区大连街管理服务中心预算收入总计1,271.91万元，其中：本年收入1,172.86万元，"
             "上年结转99.05万元")  # seed 000, l.441

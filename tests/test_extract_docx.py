@@ -14,10 +14,11 @@ import pytest
 
 import docgen
 from conftest import SEED_PATHS
-from xltools.cli import main
-from xltools.read import extract_file, read_document, read_text
+from xltools.cli.main import main
+from xltools.read import extract_file
+from xltools.rules.reading import read_document, read_text
 from xltools.read.docx_text import extract_docx
-from xltools.report import table_total
+from xltools.evaluation.report import table_total
 
 T1_TOTALS = {"000": 1271.91, "001": 3340.11, "003": 8530.8}
 # Errors and warnings of each seed (its README lists them): the .docx must give each one.
@@ -114,7 +115,7 @@ def test_excel_import_reads_a_docx(docx_files: dict[str, Path]) -> None:
 
 
 def test_audit_collects_pdf_and_docx(tmp_path: Path) -> None:
-    from xltools.audit import collect
+    from xltools.cli.audit import collect
 
     for name in ("a.txt", "b.pdf", "c.docx", "~$c.docx", "d.xlsx", "e.doc"):
         (tmp_path / name).write_bytes(b"x")

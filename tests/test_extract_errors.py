@@ -14,9 +14,10 @@ import pytest
 
 import docgen
 from conftest import SEED_PATHS
-from xltools.check import check
-from xltools.cli import main
-from xltools.read import Extracted, ReadError, read_document, read_extracted
+from xltools.evaluation.check import check
+from xltools.cli.main import main
+from xltools.read import Extracted, ReadError
+from xltools.rules.reading import read_document, read_extracted
 from xltools.read.pdf_text import extract_pdf
 
 TEXT = docgen.PageSpec(("Budget disclosure 2026", "Table 1 total 1271.91"))

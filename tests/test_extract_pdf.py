@@ -16,37 +16,16 @@ from typing import Callable
 import pytest
 
 import docgen
-from built import once
 from conftest import SEED_PATHS
-from xltools.check import check, evaluate
-from xltools.cli import main
-from xltools.read import Extracted, extract_file, read_document, read_extracted, read_text
-from xltools.model import Document
+from xltools.evaluation.check import check, evaluate
+from xltools.cli.main import main
+from xltools.read import Extracted, extract_file
+from xltools.rules.reading import read_document, read_text
+from xltools.core.model import Document
 from xltools.read.pdf_text import _slanted
-from xltools.report import table_total, to_json, to_text
+from xltools.evaluation.report import table_total, to_json, to_text
 
 T1_TOTALS = {"000": 1271.91, "001": 3340.11, "003": 8530.8}
-
-@pytest.fixture(scope="module")
-def built() -> dict[str, tuple[Path, Path]]:
-    try:
-        return docgen.build(dict(SEED_PATHS))
-    except Exception as exc:  # Writer missing: soffice starts but converts nothing
-        pytest.fail(f"LibreOffice could not convert .docx to PDF ({exc}): install libreoffice-writer-nogui "
-                    "(make test does so when root)", pytrace=False)
-
-
-@pytest.fixture(scope="module")
-def read(built: dict[str, tuple[Path, Path]], tmp_path_factory: pytest.TempPathFactory
-         ) -> Callable[[str], tuple[Extracted, Document]]:
-    """Seed → its PDF read: the extracted lines and the document (once per run, tests/built.py)."""
-    def of(key: str) -> tuple[Extracted, Document]:
-        def build(_: Path) -> tuple[Extracted, Document]:
-            pdf = built[key][1]
-            extracted = extract_file(pdf)
-            return extracted, read_extracted(extracted, str(pdf))
-        return once(tmp_path_factory, f"pdf-read-{key}", build)
-    return of
 
 
 @pytest.mark.parametrize("seed", sorted(SEED_PATHS))

@@ -10,7 +10,7 @@ import pytest
 import docgen
 from conftest import SEED_PATHS
 from xltools.read import Extracted, pdf_text
-from xltools.read.document import read_text
+from xltools.rules.reading import read_text
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """A finding's message is one line: the cells compared and their numbers, once, as the
-document printed them (`xltools.finding_text`); the rule's description is in `xltools rules`;
+document printed them (`xltools.evaluation.messages`); the rule's description is in `xltools rules`;
 the text report gives the 尾差 of one rule one line."""
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import re
 import pytest
 from conftest import SEED_PATHS
 
-from xltools.check import check, finding_for
-from xltools.cli import main
-from xltools.findings import Finding
-from xltools.model import Document
-from xltools.read import read_text
-from xltools.report import TAIL_LINES, to_json, to_text
+from xltools.evaluation.check import check, finding_for
+from xltools.cli.main import main
+from xltools.core.findings import Finding
+from xltools.core.model import Document
+from xltools.rules.reading import read_text
+from xltools.evaluation.report import TAIL_LINES, to_json, to_text
 from xltools.rules import BY_ID, CATALOGUE
 from xltools.rules.core import Equal, Instance, Outcome, Rule, Terms, judge, rule_instances
 from xltools.rules.resolve import DocumentValues

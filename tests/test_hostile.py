@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 
 import docgen
 from conftest import SEED_PATHS
-from xltools import limits
-from xltools.audit import Task, audit_one, collect
-from xltools.cli import main
-from xltools.folder_lock import FolderLock
-from xltools.tempfiles import PREFIX
+from xltools.core import limits
+from xltools.cli.audit import Task, audit_one, collect
+from xltools.cli.main import main
+from xltools.files.folder_lock import FolderLock
+from xltools.files.tempfiles import PREFIX
 
 SEED = SEED_PATHS["000"]
 TEXT = SEED.read_text("utf-8")
@@ -48,7 +48,7 @@ class Run:
 
 def xltools(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> Run:
     """The command line in a child process, and its own peak resident memory."""
-    return _child(["-m", "xltools.cli", *map(str, args)], cwd, timeout)
+    return _child(["-m", "xltools.cli.main", *map(str, args)], cwd, timeout)
 
 
 # The child's peak as its own memory map records it (VmHWM: begun afresh at exec). wait4's
@@ -100,7 +100,7 @@ def _child(args: list[str], cwd: Path | None, timeout: float) -> Run:
 # and the peak memory measured is the largest of them.
 _DRIVER = r"""
 import contextlib, io, json, sys, traceback
-from xltools.cli import main
+from xltools.cli.main import main
 results = []
 for argv in json.loads(sys.argv[1]):
     out, err = io.StringIO(), io.StringIO()
@@ -416,7 +416,7 @@ def test_stale_temporary_files_are_swept_and_sigterm_cleans_up(tmp_path: Path) -
     before = snapshot(tmp_path)
     if POSIX:
         # Terminated while recalculating: the workbook and its folder stay as they were.
-        p = subprocess.Popen([sys.executable, "-m", "xltools.cli", "import", str(SEED), "-o", str(out), "--force"],
+        p = subprocess.Popen([sys.executable, "-m", "xltools.cli.main", "import", str(SEED), "-o", str(out), "--force"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
         deadline = time.monotonic() + 60
         while not any(f.name.startswith(PREFIX) for f in tmp_path.iterdir()) and time.monotonic() < deadline:

@@ -7,8 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from xltools import layouts
-from xltools.read import read_document, tables as read_tables
+from xltools.core import layouts
+from xltools.read import tables as read_tables
+from xltools.rules.reading import read_document
 from xltools.rules import CATALOGUE
 from xltools.rules.core import Equal
 

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 import pytest
 
 from scale_text import RENAMED, long_narrative, scaled_text
-from xltools.check import check
-from xltools.findings import Finding
-from xltools.model import Document
-from xltools.read.document import read_text
+from xltools.evaluation.check import check
+from xltools.core.findings import Finding
+from xltools.core.model import Document
+from xltools.rules.reading import read_text
 
 # The increment from 2x to 4x over that from 1x to 2x: 2 when linear, 4 when quadratic.
 INCREMENT = 2.4

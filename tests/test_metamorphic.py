@@ -15,8 +15,8 @@ import pytest
 
 from meta_compare import signature
 from transforms import SHIFTS_LINES, TRANSFORMS
-from xltools.read import read_bytes
-from xltools.read.document import read_text
+from xltools.rules.reading import read_bytes
+from xltools.rules.reading import read_text
 
 from conftest import SEED_PATHS
 

@@ -16,9 +16,9 @@ import pytest
 
 from conftest import SEED_PATHS
 
-from xltools.check import check
-from xltools.model import Document, ProjectTable
-from xltools.read.document import read_text
+from xltools.evaluation.check import check
+from xltools.core.model import Document, ProjectTable
+from xltools.rules.reading import read_text
 
 # The amount at the end of a cell: "308,384", "年度资金总额:1,500", "<p>500</p>", "600,000元".
 NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?=(?:</p>)?\s*元?$)")

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import SEED_PATHS
 
-from xltools.check import check
-from xltools.read import read_bytes
+from xltools.evaluation.check import check
+from xltools.rules.reading import read_bytes
 from xltools.read.regions import find_regions
 from xltools.read.text import to_lines
 

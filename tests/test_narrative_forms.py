@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from xltools.check import evaluate
-from xltools.model import Document, Figure
-from xltools.read.document import read_text
+from xltools.evaluation.check import evaluate
+from xltools.core.model import Document, Figure
+from xltools.rules.reading import read_text
 from xltools.read.narrative import read_narrative
 from xltools.read.narrative_stream import is_perf_row, narrative_end
 from xltools.read.regions import Regions, find_regions

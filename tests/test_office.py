@@ -1,4 +1,4 @@
-"""One LibreOffice kept listening for the session (xltools/engine/office.py): it recalculates
+"""One LibreOffice kept listening for the session (xltools/workbook/engine/office.py): it recalculates
 and prints as a soffice started for the file does, and it is started once."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xltools.engine import libreoffice_engine, office, store
+from xltools.workbook.engine import libreoffice_engine, office, store
 
 
 def _book(path: Path) -> Path:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from xltools.check import check
-from xltools.findings import Finding
-from xltools.model import Document
-from xltools.read import read_document
+from xltools.evaluation.check import check
+from xltools.core.findings import Finding
+from xltools.core.model import Document
+from xltools.rules.reading import read_document
 from xltools.read.performance import read_performance
 from xltools.read.regions import find_regions
 from xltools.read.text import to_lines

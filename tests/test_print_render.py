@@ -1,7 +1,10 @@
 """Every sheet of each imported seed, printed by LibreOffice to PDF: no text leaves its cell.
 
-One LibreOffice run converts the three seeds, a deliberately broken copy and a calibration
-book (module fixture). On each page, from the PDF's glyph boxes and the cell borders it draws:
+The listening LibreOffice prints the three seeds, a 部门 with units, the same 部门 with its
+amounts a thousand times larger (元 amounts over 100 million), a deliberately broken copy, a filled
+template and a calibration book, each once per run (tests/built.py). The default printout leaves
+校验 out (a hidden sheet); the large 部门 is also printed with 校验 shown, as an officer asks for
+it. On each page, from the PDF's glyph boxes and the cell borders it draws (tests/pdf_pages.py):
 
 * no glyph crosses a border (text running over its neighbour, or clipped at the edge: LibreOffice
   draws the glyph the border cuts and drops the ones past it), nor the page's edge;
@@ -13,10 +16,15 @@ book (module fixture). On each page, from the PDF's glyph boxes and the cell bor
   just fits in LibreOffice may not fit in Excel; a wrapped cell holds its lines in its height.
 
 A page is matched to its sheet by its footer (``&A 第 &P 页``), which every sheet prints.
+
+The round trip: the pages of the 13 tables, as printed, read back by `xltools check`'s PDF
+reader, give the text's table figures and its table findings.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
+import re
 import shutil
 import unicodedata
 from collections import Counter, defaultdict
@@ -31,14 +39,17 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from built import once
-from xltools.engine.libreoffice_engine import convert
-from xltools.model import Document
-from xltools.plan import plan_document
-from xltools.render.address import grid_for
-
-pdfplumber = pytest.importorskip("pdfplumber")
+from pdf_pages import Glyph, Page, keep_pages, read_pages
+from xltools.workbook.engine.libreoffice_engine import convert
+from xltools.core.model import Document
+from xltools.evaluation.plan import plan_document
+from xltools.workbook.address import grid_for
+from xltools.workbook.sheets import TABLE_SHEETS
 
 SEEDS = ("000", "001", "003")
+FORMS = Path(__file__).parent / "fixtures" / "forms"
+DEPT = "dept_three_units"  # a 部门 with three units: unit rows in 表11, 表12, 表13
+SCALE = 1000  # the 部门 again with every amount × 1000: 绩效 amounts over 100 million 元
 FOOTER = 62  # pt from the page's foot: below the 1 in bottom margin is the footer
 EPS = 0.6  # pt: a glyph touching a border is not crossing it
 LINE_EM = 1.36  # the line pitch LibreOffice and Excel give a CJK font, in em
@@ -58,7 +69,8 @@ class Problem:
 
 def _broken_copy(src: Path, doc: Document, out: Path) -> Path:
     """The seed with 表3's code and name columns far too narrow and 表2's 合计 too narrow for
-    its figures, in both blocks (an imported table prints its 原表数 block)."""
+    its figures, in both blocks (an imported table prints its 原表数 block). Only those two
+    sheets are left visible: the others print as the seed's own do (measured there)."""
     plans = plan_document(doc)
     wb = openpyxl.load_workbook(src)
     g3, g2 = grid_for(plans[3]), grid_for(plans[2])
@@ -68,13 +80,26 @@ def _broken_copy(src: Path, doc: Document, out: Path) -> Path:
     total = g2.orig_cols["合计"]
     for col in (total - g2.orig_offset, total):
         wb["表2 收入总表"].column_dimensions[get_column_letter(col)].width = 4
+    _only(wb, {"表2 收入总表", "表3 支出总表"})
     wb.save(out)
     return out
 
 
+def _only(wb: openpyxl.Workbook, shown: set[str]) -> None:
+    """Every other sheet hidden: LibreOffice prints the visible sheets (and hidden ones that
+    define a print area, which these tests do not want: that area is dropped)."""
+    for ws in wb.worksheets:
+        ws.sheet_state = "visible" if ws.title in shown else "hidden"
+        if ws.title not in shown:
+            ws.print_area = None  # type: ignore[assignment]
+    wb.active = next(i for i, ws in enumerate(wb.worksheets) if ws.title in shown)
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title in shown and ws is wb.active
+
+
 def _filled_template(out: Path) -> Path:
     """The blank template with one figure typed by hand: 表10 因公出国（境）费, 一般公共预算."""
-    from xltools.render.template import write_template
+    from xltools.workbook.template import write_template
 
     wb = openpyxl.load_workbook(write_template(out))
     wb["表10 三公经费"]["C6"] = HAND_TYPED
@@ -95,7 +120,41 @@ def _calibration(out: Path) -> Path:
     return out
 
 
-BUILDERS = ("calibration", *SEEDS, "narrow", "template")
+def scaled(doc: Document, factor: float) -> Document:
+    """`doc` with every amount (tables, 绩效 in 元, the narrative's sums) times `factor`; shares,
+    growth rates and counts as printed. The same identities hold, at larger figures."""
+    def amounts(m: Any) -> dict[str, Any]:
+        return {k: None if v is None else round(v * factor, 2) for k, v in m.items()}
+
+    tables = {n: None if t is None else dataclasses.replace(
+        t, rows=tuple(dataclasses.replace(r, amounts=amounts(r.amounts)) for r in t.rows))
+        for n, t in doc.tables.items()}
+    figures = tuple(dataclasses.replace(f, value=round(f.value * factor, 2))
+                    if f.kind in ("amount", "change", "base") and f.value is not None else f
+                    for f in doc.narrative.figures)
+    projects = tuple(dataclasses.replace(p, period=amounts(p.period), annual=amounts(p.annual)) for p in doc.projects)
+    overall = None if doc.overall is None else dataclasses.replace(
+        doc.overall, by_source=amounts(doc.overall.by_source), by_direction=amounts(doc.overall.by_direction))
+    return dataclasses.replace(doc, tables=tables, narrative=dataclasses.replace(doc.narrative, figures=figures),
+                               projects=projects, overall=overall)
+
+
+def _dept(d: Path, factor: float, checks: bool) -> Path:
+    """The 部门 fixture imported (its amounts × `factor`); with `checks`, 校验 shown as an
+    officer shows it to print it."""
+    from xltools.rules.reading import read_document
+    from xltools.workbook.import_file import import_document
+
+    doc = read_document(FORMS / f"{DEPT}.txt")
+    book = import_document(scaled(doc, factor) if factor != 1 else doc, d / "dept.xlsx", recalc=None, overwrite=True)
+    if checks:
+        wb = openpyxl.load_workbook(book)
+        wb["校验"].sheet_state = "visible"
+        wb.save(book)
+    return book
+
+
+BUILDERS = ("calibration", *SEEDS, "dept", "dept-large", "narrow", "template")
 
 
 @dataclass(frozen=True)
@@ -103,17 +162,25 @@ class Printed:
     book: Path
     pdf: Path
     problems: tuple[Problem, ...]
-    sheets: frozenset[str]  # the sheets the PDF printed
+    sheets: tuple[str, ...]  # the sheet of each page, in order
     texts: tuple[str, ...]  # each page's text
+    sizes: tuple[Counter[float], ...] = ()  # each page's body glyphs by printed size (pt, 0.1)
 
     def page(self, footer: str) -> str:
-        """The text of the first page whose footer (its last line, spaces dropped) names `footer`."""
-        return next(t for t in self.texts if footer in "".join(t.split("\n")[-1].split()))
+        """The text of the first page of the sheet named `footer` (as the footer prints it)."""
+        return next(t for s, t in zip(self.sheets, self.texts) if s == footer)
+
+    def sheet_text(self, sheet: str) -> str:
+        return "\n".join(t for s, t in zip(self.sheets, self.texts) if s == sheet)
 
 
 def _make(name: str, d: Path, seed_workbooks: dict[str, Path], docs: dict[str, Document]) -> Path:
     if name in SEEDS:
         return Path(shutil.copy(seed_workbooks[name], d / f"seed{name}.xlsx"))
+    if name == "dept":
+        return _dept(d, 1, checks=False)
+    if name == "dept-large":
+        return _dept(d, SCALE, checks=True)
     if name == "narrow":
         return _broken_copy(seed_workbooks["001"], docs["001"], d / "narrow.xlsx")
     if name == "template":
@@ -124,9 +191,9 @@ def _make(name: str, d: Path, seed_workbooks: dict[str, Path], docs: dict[str, D
 @pytest.fixture(scope="session")
 def printed(seed_workbooks: dict[str, Path], docs: dict[str, Document],
             tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Printed]:
-    """name → the book (a seed, the broken copy, the filled template, the calibration book),
-    its PDF by LibreOffice and what leaves its cell there: each printed and measured once per
-    run, by the first worker that asks (the books are independent, so both cores share them)."""
+    """name → the book, its PDF by LibreOffice and what leaves its cell there: each printed
+    and measured once per run, by the first worker that asks (the books are independent, so
+    both cores share them)."""
     if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
         pytest.skip("LibreOffice is not installed")
 
@@ -135,47 +202,49 @@ def printed(seed_workbooks: dict[str, Path], docs: dict[str, Document],
             book = _make(name, d, seed_workbooks, docs)
             pdf = convert([book], d, "pdf")[0]
             if name == "calibration":
-                return Printed(book, pdf, (), frozenset(), ())
-            problems, sheets, texts = book_problems(book, pdf, _unit(of("calibration").pdf))
-            return Printed(book, pdf, tuple(problems), frozenset(sheets), tuple(texts))
+                return Printed(book, pdf, (), (), ())
+            problems, sheets, texts, sizes = book_problems(book, pdf, _unit(of("calibration").pdf))
+            return Printed(book, pdf, tuple(problems), tuple(sheets), tuple(texts), tuple(sizes))
         return once(tmp_path_factory, f"print-{name}", build)
     return of
 
 
 def _unit(pdf: Path) -> tuple[float, float]:
     """LibreOffice's column width in pt as a + b × units, from the calibration page."""
-    with pdfplumber.open(pdf) as doc:
-        page = doc.pages[0]
-        xs = sorted({round(ln["x0"], 1) for ln in page.lines if abs(ln["x0"] - ln["x1"]) < 0.5})
+    page = next(read_pages(pdf, grey=False))  # its borders are black
+    xs = sorted({round(s.x0, 1) for s in page.borders if s.x1 - s.x0 < 0.5})
     w10, w30 = xs[1] - xs[0], xs[2] - xs[1]
     per_unit = (w30 - w10) / 20
     return w10 - 10 * per_unit, per_unit
 
 
-def _borders(page: Any) -> list[dict[str, Any]]:
-    """The cell borders (the workbook's grey 808080), not a chart's axes and gridlines."""
-    grey = 0x80 / 255
-    return [ln for ln in page.lines
-            if (colour := tuple(ln.get("stroking_color") or ())) and all(abs(v - grey) < 0.01 for v in colour)]
+def _verticals(page: Page) -> list[tuple[float, float, float]]:
+    return [(s.x0, s.top, s.bottom) for s in page.borders if s.x1 - s.x0 < 0.5]
 
 
-def _verticals(page: Any) -> list[tuple[float, float, float]]:
-    return [(ln["x0"], ln["top"], ln["bottom"]) for ln in _borders(page) if abs(ln["x0"] - ln["x1"]) < 0.5]
+def _horizontals(page: Page) -> list[tuple[float, float, float]]:
+    return [(s.top, s.x0, s.x1) for s in page.borders if s.bottom - s.top < 0.5]
 
 
-def _horizontals(page: Any) -> list[tuple[float, float, float]]:
-    return [(ln["top"], ln["x0"], ln["x1"]) for ln in _borders(page) if abs(ln["top"] - ln["bottom"]) < 0.5]
+def _footer_sheet(chars: list[Glyph], height: float) -> tuple[str, list[Glyph], list[Glyph]]:
+    """The sheet named in the page's footer (its lowest line that reads "… 第 N 页，共 M 页"),
+    the page's body glyphs, and any other glyph below the body (a row or a chart run into the
+    footer, even below it)."""
+    zone = sorted((c for c in chars if c.top > height - FOOTER), key=lambda c: c.top)
+    lines: list[list[Glyph]] = []
+    for c in zone:
+        if lines and c.top - lines[-1][0].top <= 1:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    texts = ["".join(c.text for c in sorted(ln, key=lambda c: c.x0)) for ln in lines]
+    at = max((i for i, t in enumerate(texts) if _FOOT.search(t)), default=len(lines) - 1)
+    body = [c for c in chars if c.top <= height - FOOTER]
+    stray = [c for i, ln in enumerate(lines) if i != at for c in ln]
+    return (_plain(texts[at].split("第")[0]) if lines else ""), body, stray
 
 
-def _footer_sheet(chars: list[dict[str, Any]], height: float) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]]:
-    """The sheet named in the page's footer (the lowest line), the page's body glyphs, and
-    any other glyph below the body (a row or a chart run into the footer)."""
-    zone = [c for c in chars if c["top"] > height - FOOTER]
-    low = max((c["top"] for c in zone), default=height)
-    foot = [c for c in zone if c["top"] > low - 1]
-    text = "".join(c["text"] for c in sorted(foot, key=lambda c: c["x0"]))
-    body = [c for c in chars if c["top"] <= height - FOOTER]
-    return _plain(text.split("第")[0]), body, [c for c in zone if c["top"] <= low - 1]
+_FOOT = re.compile(r"第\d+页，共\d+页$")
 
 
 def _plain(name: str) -> str:
@@ -183,10 +252,10 @@ def _plain(name: str) -> str:
     return "".join(name.split())
 
 
-def _box(c: dict[str, Any], vs: list[tuple[float, float, float]], hs: list[tuple[float, float, float]]
+def _box(c: Glyph, vs: list[tuple[float, float, float]], hs: list[tuple[float, float, float]]
          ) -> tuple[float, float, float, float] | None:
     """The bordered cell the glyph sits in (left, right, top, bottom), or None if unbordered."""
-    cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+    cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
     left = [x for x, t, b in vs if x <= cx and t - EPS <= cy <= b + EPS]
     right = [x for x, t, b in vs if x > cx and t - EPS <= cy <= b + EPS]
     up = [y for y, x0, x1 in hs if y <= cy and x0 - EPS <= cx <= x1 + EPS]
@@ -196,40 +265,40 @@ def _box(c: dict[str, Any], vs: list[tuple[float, float, float]], hs: list[tuple
     return max(left), min(right), max(up), min(down)
 
 
-def page_problems(page: Any, number: int, unit: tuple[float, float]) -> tuple[str, list[dict[str, Any]], list[Problem]]:
+def page_problems(page: Page, unit: tuple[float, float]) -> tuple[str, list[Glyph], list[Problem]]:
     """The sheet of a page, its glyphs, and what on it leaves its cell."""
-    chars = [c for c in page.chars if c["text"].strip()]
-    sheet, body, stray = _footer_sheet(chars, page.height)
+    number = page.number
+    sheet, body, stray = _footer_sheet(page.glyphs, page.height)
     out: list[Problem] = []
     if not sheet:
         out.append(Problem(sheet, number, "no footer naming the sheet"))
     if stray:
-        out.append(Problem(sheet, number, f"text run into the footer: {''.join(c['text'] for c in stray)[:40]}"))
+        out.append(Problem(sheet, number, f"text run into the footer: {''.join(c.text for c in stray)[:40]}"))
     vs, hs = _verticals(page), _horizontals(page)
-    sizes = Counter(round(c["size"], 1) for c in body)
+    sizes = Counter(round(c.size, 1) for c in body)
     scale = (sizes.most_common(1)[0][0] / 10) if sizes else 1.0  # body text is 10 pt on every sheet
     for c in body:
-        if c["x0"] < -EPS or c["x1"] > page.width + EPS or c["bottom"] > page.height + EPS:
-            out.append(Problem(sheet, number, f"“{c['text']}” off the page"))
+        if c.x0 < -EPS or c.x1 > page.width + EPS or c.bottom > page.height + EPS:
+            out.append(Problem(sheet, number, f"“{c.text}” off the page"))
         for x, top, bottom in vs:
-            if c["x0"] + EPS < x < c["x1"] - EPS and min(bottom, c["bottom"]) - max(top, c["top"]) > 0.3 * (c["bottom"] - c["top"]):
-                out.append(Problem(sheet, number, f"“{c['text']}” at y={c['top']:.0f} crosses the border x={x:.0f}"))
+            if c.x0 + EPS < x < c.x1 - EPS and min(bottom, c.bottom) - max(top, c.top) > 0.3 * (c.bottom - c.top):
+                out.append(Problem(sheet, number, f"“{c.text}” at y={c.top:.0f} crosses the border x={x:.0f}"))
                 break
         for y, x0, x1 in hs:
-            if c["top"] + 1.0 < y < c["bottom"] - 1.0 and min(x1, c["x1"]) - max(x0, c["x0"]) > 0.3 * (c["x1"] - c["x0"]):
-                out.append(Problem(sheet, number, f"“{c['text']}” at y={c['top']:.0f} is cut by the border y={y:.0f}"))
+            if c.top + 1.0 < y < c.bottom - 1.0 and min(x1, c.x1) - max(x0, c.x0) > 0.3 * (c.x1 - c.x0):
+                out.append(Problem(sheet, number, f"“{c.text}” at y={c.top:.0f} is cut by the border y={y:.0f}"))
                 break
-    text = "".join(c["text"] for c in body)
+    text = "".join(c.text for c in body)
     if "###" in text:
         out.append(Problem(sheet, number, "a number shown as ###"))
     out += _excel_fit(body, vs, hs, sheet, number, unit, scale)
     return sheet, body, out
 
 
-def _excel_fit(body: list[dict[str, Any]], vs: list[tuple[float, float, float]], hs: list[tuple[float, float, float]],
+def _excel_fit(body: list[Glyph], vs: list[tuple[float, float, float]], hs: list[tuple[float, float, float]],
                sheet: str, number: int, unit: tuple[float, float], scale: float) -> list[Problem]:
     """Each bordered cell's text at Excel's width of its column (7 px a unit, 5 px padding)."""
-    cells: dict[tuple[float, float, float, float], list[dict[str, Any]]] = defaultdict(list)
+    cells: dict[tuple[float, float, float, float], list[Glyph]] = defaultdict(list)
     for c in body:
         box = _box(c, vs, hs)
         if box is not None:
@@ -239,15 +308,15 @@ def _excel_fit(body: list[dict[str, Any]], vs: list[tuple[float, float, float]],
     for (left, right, top, bottom), chars in cells.items():
         units = ((right - left) / scale - a) / per_unit
         room = (7 * units - 5) * 0.75 * scale  # Excel's text area, on this page's scale
-        lines: list[list[dict[str, Any]]] = []
-        for c in sorted(chars, key=lambda c: c["top"]):
-            if lines and c["top"] - lines[-1][0]["top"] < 0.5 * c["size"]:
+        lines: list[list[Glyph]] = []
+        for c in sorted(chars, key=lambda c: c.top):
+            if lines and c.top - lines[-1][0].top < 0.5 * c.size:
                 lines[-1].append(c)
             else:
                 lines.append([c])
-        widths = [max(c["x1"] for c in ln) - min(c["x0"] for c in ln) for ln in lines]
-        text = "".join(c["text"] for ln in lines for c in sorted(ln, key=lambda c: c["x0"]))
-        size = max(c["size"] for c in chars)
+        widths = [max(c.x1 for c in ln) - min(c.x0 for c in ln) for ln in lines]
+        text = "".join(c.text for ln in lines for c in sorted(ln, key=lambda c: c.x0))
+        size = max(c.size for c in chars)
         capacity = max(1, math.floor((bottom - top - 1) / (size * LINE_EM)))
         # LibreOffice's lines where each fits Excel's column; else Excel packs the text into
         # its narrower lines (CJK breaks between any two glyphs; 3 % for punctuation rules).
@@ -266,7 +335,7 @@ def _glyphs(text: str) -> list[str]:
 
 def expected_chars(book: Path) -> dict[str, Counter[str]]:
     """Sheet → the glyphs of its text cells inside the print area (title rows once: a page
-    repeats them, which only adds glyphs)."""
+    repeats them, which only adds glyphs); hidden rows and columns print nothing."""
     wb = openpyxl.load_workbook(book)
     out: dict[str, Counter[str]] = {}
     for ws in wb.worksheets:
@@ -277,38 +346,38 @@ def expected_chars(book: Path) -> dict[str, Counter[str]]:
             area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
             bounds = range_boundaries(area.split("!")[-1].replace("$", ""))  # type: ignore[assignment]
         c0, r0, c1, r1 = bounds
+        hidden = {c for c in range(c0, c1 + 1) if ws.column_dimensions[get_column_letter(c)].hidden}
         chars: Counter[str] = Counter()
         for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
             for c in row:
-                if isinstance(c.value, str) and c.data_type == "s":
+                if isinstance(c.value, str) and c.data_type == "s" and c.column not in hidden:
                     chars.update(_glyphs(c.value))
         out[_plain(ws.title)] = chars
     return out
 
 
-TEXT_SHEETS = ("表1收支总表", "表10三公经费")
-
-
-def book_problems(book: Path, pdf: Path, unit: tuple[float, float]) -> tuple[list[Problem], set[str], list[str]]:
-    """Everything that leaves its cell in the book's PDF, the sheets the PDF printed, and the
-    text of the pages tests read (pdfplumber's extract_text; the pages are parsed once, here)."""
+def book_problems(book: Path, pdf: Path, unit: tuple[float, float]
+                  ) -> tuple[list[Problem], list[str], list[str], list[Counter[float]]]:
+    """Everything that leaves its cell in the book's PDF, the sheet of each page, each page's
+    text and its body glyphs' sizes (the pages are parsed once, here)."""
     problems: list[Problem] = []
     found: dict[str, Counter[str]] = defaultdict(Counter)
+    sheets: list[str] = []
     texts: list[str] = []
-    with pdfplumber.open(pdf) as doc:
-        for i, page in enumerate(doc.pages, start=1):
-            sheet, body, out = page_problems(page, i, unit)
-            problems += out
-            found[sheet].update(ch for c in body for ch in _glyphs(c["text"]))
-            # Only the pages tests read as text: the first ones (封面, 问题) and the tables named.
-            texts.append(page.extract_text() or "" if i <= 4 or sheet in TEXT_SHEETS else "")
-            page.flush_cache()
+    sizes: list[Counter[float]] = []
+    for page in read_pages(pdf):
+        sheet, body, out = page_problems(page, unit)
+        problems += out
+        found[sheet].update(ch for c in body for ch in _glyphs(c.text))
+        sheets.append(sheet)
+        texts.append(page.text)
+        sizes.append(Counter(round(c.size, 1) for c in body))
     for sheet, chars in expected_chars(book).items():
         missing = chars - found.get(sheet, Counter())
         if missing:
             shown = "".join(sorted(missing.elements()))[:60]
             problems.append(Problem(sheet, 0, f"{sum(missing.values())} glyphs of its text not printed: {shown}"))
-    return problems, set(found), texts
+    return problems, sheets, texts, sizes
 
 
 def _summary(problems: Iterable[Problem]) -> str:
@@ -321,12 +390,55 @@ def test_calibration_measures_libreoffice_wider_than_excel(printed: Callable[[st
     assert 5.25 <= per_unit < 9 and abs(a) < 6  # Excel: 5.25 pt a unit (7 px)
 
 
+DEFAULT_SHEETS = ["封面", "问题", *(_plain(TABLE_SHEETS[n]) for n in range(1, 14)), "情况说明", "说明草稿", "绩效",
+                  "图表", "代码"]
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_every_sheet_prints_with_nothing_cut_off(printed: Callable[[str], Printed], seed: str) -> None:
     got = printed(seed)
     sheets = set(expected_chars(got.book))
-    assert len(sheets) > 20 and sheets <= got.sheets, f"sheets without a page: {sheets - got.sheets}"
+    # 校验 is hidden (printed on request): the 20 others, each with a page.
+    assert sheets == set(DEFAULT_SHEETS) and sheets <= set(got.sheets), f"sheets without a page: {sheets - set(got.sheets)}"
     assert not got.problems, _summary(got.problems)
+
+
+@pytest.mark.parametrize("name", ["dept", "dept-large"])
+def test_a_department_with_units_prints_with_nothing_cut_off(printed: Callable[[str], Printed], name: str) -> None:
+    """A 部门 with three units, and the same with 元 amounts over 100 million (校验 shown): no ###,
+    nothing cut off, every sheet printed; 表12 prints each unit's row under the 部门's."""
+    got = printed(name)
+    assert set(expected_chars(got.book)) <= set(got.sheets)
+    assert not got.problems, _summary(got.problems)
+    units = ("某某县农业农村局", "某某县农业技术推广中心", "某某县动物疫病预防控制中心")
+    t12 = "".join(printed(name).sheet_text("表12项目支出本年").split())
+    assert all(u in t12 for u in units)
+
+
+def test_the_default_printout_leaves_checks_out(printed: Callable[[str], Printed]) -> None:
+    """Cover, 问题, the 13 tables in order, then 情况说明 … : no 校验 page unless it is shown."""
+    for name in (*SEEDS, "dept"):
+        order = list(dict.fromkeys(printed(name).sheets))
+        assert order == DEFAULT_SHEETS, (name, order)
+    shown = printed("dept-large")
+    assert "校验" in shown.sheets and shown.sheets.count("校验") >= 2
+
+
+def test_ten_digit_yuan_amounts_print_whole(printed: Callable[[str], Printed]) -> None:
+    """The large 部门's 绩效 and 校验 pages print its 元 amounts over 100 million in full, at
+    the document's decimals (no ###, no rounding to the 元)."""
+    from xltools.rules.reading import read_document
+
+    doc = scaled(read_document(FORMS / f"{DEPT}.txt"), SCALE)
+    got = printed("dept-large")
+    big = [v for p in doc.projects for v in p.annual.values() if v is not None and v >= 1e8]
+    assert big, "the scaled fixture has 元 amounts over 100 million"
+    perf = "".join(got.sheet_text("绩效").split())
+    checks = "".join(got.sheet_text("校验").split())
+    for v in big:
+        shown = f"{v:,.2f}" if v != round(v) else f"{v:,.0f}"
+        assert shown in perf, shown
+    assert any(f"{v:,.0f}" in checks or f"{v:,.2f}" in checks for v in big)
 
 
 def test_a_too_narrow_column_is_found(printed: Callable[[str], Printed]) -> None:
@@ -344,24 +456,26 @@ def test_a_too_narrow_column_is_found(printed: Callable[[str], Printed]) -> None
 
 
 def test_table_pages_print_the_printed_figures(printed: Callable[[str], Printed], docs: dict[str, Document]) -> None:
-    """表1 of seed 001, as printed: the document's own 本年收入合计, not its recomputation."""
+    """表1 of seed 001, as printed: the document's own 本年收入合计, not its recomputation, and
+    the 注 line that says so below the table; no 科目编码 column (the document prints none)."""
     row = docs["001"].table(1).row("本年收入合计")  # type: ignore[union-attr]
     figure = f"{row.get('金额'):,.2f}"  # type: ignore[union-attr]
-    text = printed("001").page("表1收支总表")
+    text = printed("001").sheet_text("表1收支总表")
     assert figure in text and "原表数" in text
+    assert "科目编码" not in text and "一般公共服务支出" in text
 
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_first_page_of_problems_holds_every_mismatch(printed: Callable[[str], Printed],
                                                          docs: dict[str, Document], seed: str) -> None:
     """A reviewer finds the document's errors on the first page of 问题, and the cover says so."""
-    from xltools.check import check
+    from xltools.evaluation.check import check
     from xltools.rules import CATALOGUE
 
     errors = [f for f in check(docs[seed], CATALOGUE) if f.severity == "error"]
-    pages = ["".join(t.split()) for t in printed(seed).texts[:4]]
-    cover = next(t for t in pages if "封面第" in t)
-    first = next(t for t in pages if "问题第" in t)
+    got = printed(seed)
+    cover = "".join(got.page("封面").split())
+    first = "".join(got.page("问题").split())
     assert f"不符{len(errors)}条" in first
     assert all(f.rule in first for f in errors)
     assert first.count("不符") >= len(errors) + 1
@@ -374,16 +488,81 @@ def test_a_template_filled_by_hand_prints_its_live_figures(printed: Callable[[st
     got = printed("template")
     assert not got.problems, _summary(got.problems)
     assert openpyxl.load_workbook(got.book)["表10 三公经费"].print_area == "'表10 三公经费'!$A$1:$E$11"
-    assert got.page("表10三公经费第").count(f"{HAND_TYPED:,.2f}") == 4  # the cell, its row's 合计, the 合计 row's two
+    assert got.page("表10三公经费").count(f"{HAND_TYPED:,.2f}") == 4  # the cell, its row's 合计, the 合计 row's two
 
 
 def test_an_imported_table_prints_its_printed_figures_block(printed: Callable[[str], Printed],
                                                             docs: dict[str, Document]) -> None:
+    """The print area is the 原表数 block with its 注 line below; the headers repeat on every
+    page, the title and 单位 line print once, as the document prints them."""
     book = printed("001").book
     wb = openpyxl.load_workbook(book)
     for n, plan in plan_document(docs["001"]).items():
         g = grid_for(plan)
         ws = wb[g.sheet]
         first, last = get_column_letter(g.orig_col(1)), get_column_letter(g.orig_col(g.last_table_col))
-        assert ws.print_area.endswith(f"${first}$1:${last}${max(g.last_row, g.first_row)}"), (n, ws.print_area)
-        assert ws.print_title_rows.endswith(f"$1:${g.first_row - 1}")
+        assert ws.print_area.endswith(f"${first}$1:${last}${max(g.last_row, g.first_row) + 1}"), (n, ws.print_area)
+        assert ws.print_title_rows.endswith(f"$4:${g.first_row - 1}")
+
+
+def _table_pages(got: Printed, out: Path) -> Path:
+    """The pages of the 13 tables from a printout, as printed (the other sheets' pages left out)."""
+    tables = {_plain(TABLE_SHEETS[n]) for n in range(1, 14)}
+    return keep_pages(got.pdf, [i for i, s in enumerate(got.sheets, start=1) if s in tables], out)
+
+
+def _figures(doc: Document, n: int) -> Counter[tuple[tuple[str, float], ...]]:
+    """Table n's rows that print a figure, each as its (column, amount) pairs."""
+    t = doc.table(n)
+    rows = t.rows if t is not None else ()
+    return Counter(tuple(sorted((k, v) for k, v in r.amounts.items() if v is not None)) for r in rows
+                   if any(v is not None for v in r.amounts.values()))
+
+
+_LINE = re.compile(r"（第\d+(?:、\d+)*行）|第\d+行")
+
+
+def _table_findings(doc: Document) -> Counter[tuple[str, str, str]]:
+    """The findings of the table rules (T…, X…), without the lines they cite (a PDF's lines
+    are not the text's)."""
+    from xltools.evaluation.check import check
+    from xltools.rules import CATALOGUE
+
+    return Counter((f.rule, str(f.severity), _LINE.sub("", f.message)) for f in check(doc, CATALOGUE)
+                   if f.rule.startswith(("T", "X")))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_printed_tables_read_back_as_the_text(printed: Callable[[str], Printed], docs: dict[str, Document],
+                                                  seed: str, tmp_path: Path) -> None:
+    """The round trip: the 13 tables as the workbook prints them, read by `xltools check`'s PDF
+    reader, are the text's tables: every figure in its column, the same table findings."""
+    from xltools.rules.reading import read_document
+
+    back = read_document(_table_pages(printed(seed), tmp_path / f"tables{seed}.pdf"))
+    text = docs[seed]
+    assert all(back.table(n) is not None for n in range(1, 14))
+    for n in range(1, 14):
+        assert _figures(back, n) == _figures(text, n), n
+    found = _table_findings(text)
+    assert sum(found.values()) > 0 and _table_findings(back) == found
+
+
+# Internal keys of the document's structure ("s1.f1": section 1, figure 1).
+_KEY = re.compile(r"\bs\d+\.f\d+")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_draft_prints_readable_and_no_sheet_prints_keys(printed: Callable[[str], Printed], seed: str) -> None:
+    """说明草稿 prints at 9 pt or more (its text, the footer aside); no structure key of
+    情况说明 or 说明草稿 reaches the paper."""
+    got = printed(seed)
+    pages = [i for i, s in enumerate(got.sheets) if s == "说明草稿"]
+    assert pages
+    sizes = Counter[float]()
+    for i in pages:
+        sizes.update(got.sizes[i])
+    assert min(sizes) >= 9.0, sorted(sizes.items())
+    for sheet in ("情况说明", "说明草稿"):
+        text = got.sheet_text(sheet)
+        assert text and not _KEY.search(text), (sheet, _KEY.findall(text)[:5])

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import openpyxl
 
-from xltools.engine import load_model
-from xltools.render.book import build
-from xltools.render.checksheet import FIRST as CHECK_FIRST
-from xltools.render.problems import FIRST
-from xltools.workbook_check import read_verdicts
+from xltools.workbook.engine import load_model
+from xltools.workbook.book import build
+from xltools.workbook.checksheet import FIRST as CHECK_FIRST
+from xltools.workbook.problems import FIRST
+from xltools.workbook.book_check import read_verdicts
 
 from test_workbook_formulas import RULES, expected_verdicts, small_document
 

@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 from conftest import SEED_PATHS
 
-from xltools.cli import main
-from xltools.progress import BUILD, DONE, READ, RECALC, SAVE, Stages
-from xltools.safe_write import BACKUPS, backup_paths, write_atomically
+from xltools.cli.main import main
+from xltools.core.progress import BUILD, DONE, READ, RECALC, SAVE, Stages
+from xltools.files.safe_write import BACKUPS, backup_paths, write_atomically
 
 SUMMARY = re.compile(r"^已导入 .+：错误 \d+ 条，提示 \d+ 条\n$")
 
@@ -116,7 +116,7 @@ def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
 # -- progress --------------------------------------------------------------------------------------
 
 def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "xltools.cli", *args]
+    return [sys.executable, "-m", "xltools.cli.main", *args]
 
 
 def test_piped_stderr_has_no_bar(tmp_path: Path) -> None:

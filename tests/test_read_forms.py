@@ -3,9 +3,9 @@ extracted text looks like"): wrapped names, amounts whose column only another ta
 settles, placements that stay a guess, shares printed with few decimals, the ledger."""
 from __future__ import annotations
 
-from xltools.check import evaluate
-from xltools.model import Document
-from xltools.read.document import read_text
+from xltools.evaluation.check import evaluate
+from xltools.core.model import Document
+from xltools.rules.reading import read_text
 from xltools.rules.core import ShareOf, Ref, Term, judge
 from xltools.rules.resolve import DocumentValues
 
@@ -228,7 +228,7 @@ def test_ledger_counts_what_was_checked_and_what_was_not() -> None:
 
 
 def test_ledger_lines_in_the_text_report() -> None:
-    from xltools.coverage import summary_lines
+    from xltools.evaluation.coverage import summary_lines
 
     _, cov = evaluate(_fund_doc("\t\t500.00"))
     lines = summary_lines(cov)

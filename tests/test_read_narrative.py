@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from xltools.model import Figure, Narrative
+from xltools.core.model import Figure, Narrative
 from xltools.read.narrative import read_narrative, scan_narrative
 from xltools.read.regions import find_regions
 from xltools.read.text import decode, to_lines

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from xltools.model import OverallTable, ProjectTable, ReadNote
+from xltools.core.model import OverallTable, ProjectTable, ReadNote
 from xltools.read.performance import read_performance
 from xltools.read.regions import find_regions
 from xltools.read.text import decode, to_lines

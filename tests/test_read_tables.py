@@ -8,8 +8,8 @@ import pytest
 
 from conftest import SEED_PATHS
 
-from xltools.layouts import CLASSES, column_keys
-from xltools.model import ReadNote, Row, Table
+from xltools.core.layouts import CLASSES, column_keys
+from xltools.core.model import ReadNote, Row, Table
 from xltools.read.regions import find_regions
 from xltools.read.tables import read_tables
 from xltools.read.text import decode, to_lines

@@ -12,12 +12,11 @@ import openpyxl
 import pytest
 
 from xltools.excel import ribbon_files
-from xltools.doctor import UDF_MODULE, read_xlwings_config
+from xltools.cli.doctor import UDF_MODULE, read_xlwings_config
 from xltools.excel.install import main as install_main
 from xltools.excel.install import run_steps, step_settings
 from xltools.excel.ribbon import BUTTONS, BUTTONS_MODULE, GROUPS, TAB_LABEL
-from xltools.excel.ribbon_files import (CUSTOMUI_REL, add_ribbon, count_zh, customui_xml, fill_blocks, generated,
-                                        ribbon_of, vba_module)
+from xltools.excel.ribbon_files import CUSTOMUI_REL, add_ribbon, count_zh, customui_xml, fill_blocks, generated, ribbon_of, vba_module
 
 ROOT = Path(__file__).resolve().parent.parent
 NS = {"ui": "http://schemas.microsoft.com/office/2009/07/customui"}

@@ -13,16 +13,17 @@ from hypothesis import strategies as st
 
 from conftest import SEED_PATHS
 
-from xltools.check import check
-from xltools.read import ReadError, read_bytes
-from xltools.report import to_json
+from xltools.evaluation.check import check
+from xltools.read import ReadError
+from xltools.rules.reading import read_bytes
+from xltools.evaluation.report import to_json
 
 SEED = SEED_PATHS["000"].read_bytes()
 TEXT = SEED.decode("utf-8")
 
 
 def cli(path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "xltools.cli", "check", str(path), *extra],
+    return subprocess.run([sys.executable, "-m", "xltools.cli.main", "check", str(path), *extra],
                           capture_output=True, text=True, timeout=120)
 
 

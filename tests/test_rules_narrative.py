@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from xltools.check import check
-from xltools.findings import Finding
-from xltools.model import Document, Figure, Row, Table
-from xltools.read import read_document
+from xltools.evaluation.check import check
+from xltools.core.findings import Finding
+from xltools.core.model import Document, Figure, Row, Table
+from xltools.rules.reading import read_document
 from xltools.read.narrative import read_narrative, scan_narrative
 from xltools.read.regions import find_regions
 from xltools.read.text import Line, decode, to_lines

@@ -6,9 +6,9 @@ from typing import Iterable
 
 import pytest
 
-from xltools.check import check
-from xltools.findings import Finding
-from xltools.model import Document, Figure, Narrative, OverallTable, ProjectTable, ReadNote, Row, Table
+from xltools.evaluation.check import check
+from xltools.core.findings import Finding
+from xltools.core.model import Document, Figure, Narrative, OverallTable, ProjectTable, ReadNote, Row, Table
 from xltools.rules.core import Unchecked
 from xltools.rules.performance import RULES
 from xltools.rules.performance_match import Similarity, match, norm_name
@@ -324,7 +324,7 @@ _docs: dict[str, Document] = {}
 
 
 def seed_findings(name: str) -> list[Finding]:
-    from xltools.read import read_document
+    from xltools.rules.reading import read_document
 
     if name not in _docs:
         _docs[name] = read_document(FIXTURES / SEEDS[name])
@@ -367,7 +367,7 @@ def test_seed_001_details() -> None:
 
 
 def test_seed_000_overall_ties_to_table5() -> None:
-    from xltools.read import read_document
+    from xltools.rules.reading import read_document
 
     doc = _docs.get("000") or read_document(FIXTURES / SEEDS["000"])
     (inst,) = BY_ID["P-OVERALL-T5"].instances(doc)

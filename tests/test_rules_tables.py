@@ -11,10 +11,10 @@ import dataclasses
 import pytest
 from conftest import SEED_PATHS
 
-from xltools.check import check
-from xltools.findings import Where
-from xltools.model import Document, Row
-from xltools.read import read_bytes
+from xltools.evaluation.check import check
+from xltools.core.findings import Where
+from xltools.core.model import Document, Row
+from xltools.rules.reading import read_bytes
 from xltools.rules import CATALOGUE
 from xltools.rules.core import AtMost, Ref, Rule, Values, judge, refs_of
 from xltools.rules.resolve import DocumentValues

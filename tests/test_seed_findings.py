@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from xltools.check import check
-from xltools.findings import Finding
+from xltools.evaluation.check import check
+from xltools.core.findings import Finding
 
 EXPECTED: dict[str, list[tuple[str, set[int]]]] = {
     "000": [

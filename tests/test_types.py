@@ -1,4 +1,6 @@
-"""Type hints are checked, not only written: mypy over the package finds no error."""
+"""Type hints are checked, not only written: mypy over the package finds no error, and it
+checks the code that touches openpyxl against openpyxl's types (types-openpyxl, in the test
+extra), not against an unknown module it would let pass."""
 from __future__ import annotations
 
 import subprocess
@@ -13,3 +15,24 @@ def test_mypy_finds_no_error_in_the_package(tmp_path: Path) -> None:
                           "--cache-dir", str(tmp_path / "cache")], cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Success: no issues found" in run.stdout
+
+
+# A deliberate mistake only openpyxl's types reveal: get_column_letter gives a str. Without
+# the stubs mypy takes openpyxl as untyped (--ignore-missing-imports) and reports nothing,
+# and the package check above would pass however the workbook code used openpyxl.
+PROBE = """from openpyxl.utils import get_column_letter
+
+letter: int = get_column_letter(3)
+"""
+
+
+def test_mypy_knows_openpyxls_types(tmp_path: Path) -> None:
+    probe = tmp_path / "openpyxl_probe.py"
+    probe.write_text(PROBE, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "mypy", str(probe), "--ignore-missing-imports",
+                          "--cache-dir", str(tmp_path / "cache")], cwd=ROOT, capture_output=True, text=True)
+    assert 'openpyxl_probe.py:3: error: Incompatible types in assignment (expression has type "str", ' \
+           'variable has type "int")' in run.stdout, (
+        "mypy does not see openpyxl's types: install the test extra (pip install -e .[test], "
+        "which has types-openpyxl)\n" + run.stdout + run.stderr)
+    assert run.returncode == 1

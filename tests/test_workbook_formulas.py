@@ -7,13 +7,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xltools.engine import recalc, recalc_many
-from xltools.evaluation import LiveDocument, judged, live_of
-from xltools.model import Document, Figure, Narrative, ProjectTable, Row, Table
-from xltools.render.book import build
-from xltools.render.description import describe
-from xltools.render.formulas import sum_expr
-from xltools.workbook_check import read_verdicts
+from xltools.workbook.engine import recalc, recalc_many
+from xltools.evaluation.judged import LiveDocument, judged, live_of
+from xltools.core.model import Document, Figure, Narrative, ProjectTable, Row, Table
+from xltools.workbook.book import build
+from xltools.workbook.description import describe
+from xltools.workbook.formulas import sum_expr
+from xltools.workbook.book_check import read_verdicts
 from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Verdict, terms
 
 

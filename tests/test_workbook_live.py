@@ -11,19 +11,20 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from book_files import with_inputs
 from built import once
 from conftest import SEED_PATHS
 from excel_harness import press
 from test_workbook_seeds import live_findings, python_verdicts
-from xltools.engine import recalc_many
-from xltools.engine.fast_model import FastModel
+from xltools.workbook.engine import recalc_many
+from xltools.workbook.engine.fast_model import FastModel
 from xltools.excel import buttons
 from xltools.excel.actions import evaluate_open
-from xltools.findings import Finding
-from xltools.model import Document
-from xltools.plan import derivations, plan_document
-from xltools.render.address import AddressMap, grid_for
-from xltools.workbook_check import check_workbook, grids_of, read_verdicts
+from xltools.core.findings import Finding
+from xltools.core.model import Document
+from xltools.evaluation.plan import derivations, plan_document
+from xltools.workbook.address import AddressMap, grid_for
+from xltools.workbook.book_check import check_workbook, grids_of, read_verdicts
 
 SEED = "001"
 # (table, row key, column) of an input cell, +100.00, and an identity between tables that the
@@ -65,12 +66,10 @@ def books(seed_workbooks: dict[str, Path], docs: dict[str, Document],
         for n, (key, col, _) in EDITS.items():
             assert (n, key, col) not in derivations(plans), "an input cell, not a formula"
             sheet, a1 = amap.live_cell((n, key, col))  # type: ignore[misc]
-            wb = openpyxl.load_workbook(seed_workbooks[SEED])
-            old = wb[sheet][a1].value
+            old = model.value(sheet, a1)
+            assert isinstance(old, (int, float)) and not isinstance(old, bool), (sheet, a1, old)
             new = round(old + 100, 2)
-            wb[sheet][a1].value = new
-            lo = d / f"t{n}_lo.xlsx"
-            wb.save(lo)
+            lo = with_inputs(seed_workbooks[SEED], d / f"t{n}_lo.xlsx", {(sheet, a1): new})
             fast = Path(shutil.copy(seed_workbooks[SEED], d / f"t{n}.xlsx"))
             model.update({(sheet, a1): new})
             model.write(fast)
@@ -145,7 +144,7 @@ def test_check_book_json_has_the_shape_of_a_texts_with_sheet_and_cell(books: dic
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from xltools.cli import main
+    from xltools.cli.main import main
 
     path = books[(3, "formulas")]
     assert main(["check", str(path), "--json"]) == 1
@@ -163,7 +162,7 @@ def test_check_book_json_has_the_shape_of_a_texts_with_sheet_and_cell(books: dic
 
 def test_a_template_filled_by_hand_is_judged_on_its_live_values(tmp_path: Path) -> None:
     """No 原表数 anywhere: every figure as typed, 表1's 类 row pulled live from 表2 by code."""
-    from xltools.render.template import write_template
+    from xltools.workbook.template import write_template
 
     path = write_template(tmp_path / "hand.xlsx")
     wb = openpyxl.load_workbook(path)

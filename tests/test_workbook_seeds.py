@@ -9,13 +9,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xltools.check import check
-from xltools.model import Document
-from xltools.plan import leaf_counts, live_values, plan_document
-from xltools.workbook_check import check_workbook, read_verdicts
+from book_files import sheet_values
+
+from xltools.evaluation.check import check
+from xltools.core.model import Document
+from xltools.evaluation.plan import leaf_counts, live_values, plan_document
+from xltools.workbook.book_check import check_workbook, read_verdicts
 from xltools.rules import CATALOGUE
-from xltools.evaluation import LiveDocument, judged, live_of
-from xltools.findings import Finding
+from xltools.evaluation.judged import LiveDocument, judged, live_of
+from xltools.core.findings import Finding
 from xltools.rules.core import effective_level, tail_tolerance
 
 WORD = {"pass": "通过", "tail": "尾差"}
@@ -58,7 +60,7 @@ def test_counts_on_check_sheet_and_cover_equal_check_summary(books: dict[tuple[s
     found = Counter(f.severity for f in live_findings(docs[seed]) if not f.rule.startswith("READ-"))
     assert (counts["不符"], counts["提示"], counts["尾差"]) == (found["error"], found["warning"], found["info"])
     assert counts["读取"] == len(docs[seed].notes)
-    cover = openpyxl.load_workbook(books[(seed, engine)], data_only=True)["封面"]
+    cover = sheet_values(books[(seed, engine)], "封面")
     assert [cover.cell(r, 2).value for r in range(10, 15)] == [counts[w] for w in ("不符", "提示", "尾差", "通过", "读取")]
 
 
@@ -81,7 +83,7 @@ def test_every_recomputed_figure_ties_to_its_printed_value(books: dict[tuple[str
     doc = docs[seed]
     plans = plan_document(doc)
     live, leaves = live_values(doc, plans), leaf_counts(plans)
-    from xltools.render.address import AddressMap, grid_for
+    from xltools.workbook.address import AddressMap, grid_for
 
     amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
     wb = openpyxl.load_workbook(books[(seed, engine)], data_only=True)

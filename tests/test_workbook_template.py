@@ -9,8 +9,8 @@ from xml.etree import ElementTree as ET
 
 import openpyxl
 
-from xltools.layouts import CLASSES
-from xltools.render.template import build_template, write_template
+from xltools.core.layouts import CLASSES
+from xltools.workbook.template import build_template, write_template
 
 COMMITTED = Path(__file__).resolve().parents[1] / "workbook_templates" / "预算公开审核模板.xlsx"
 _VOLATILE = re.compile(r"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>|<calcPr[^>]*/>")
@@ -52,7 +52,8 @@ def test_template_prints_the_30_classes_and_fixed_rows() -> None:
     assert t10["B8"].value == "=SUM(B9:B10)" and t10["B11"].value == "=SUM(B6:B8)"
     t12 = wb["表12 项目支出本年"]
     assert [t12.cell(6, c).value for c in range(1, 8)] == [str(i) for i in range(1, 8)]
-    assert t12.freeze_panes == "B7" and t12.print_title_rows == "$1:$6"
+    # The headers repeat on every page; the title and 单位 line print once, as the document's.
+    assert t12.freeze_panes == "B7" and t12.print_title_rows == "$4:$6"
     assert t12.page_setup.orientation == "landscape" and t12.page_setup.fitToWidth == 1
     assert t12["A4"].value == "项目名称" and t12["C4"].value == "财政拨款"
 

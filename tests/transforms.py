@@ -89,7 +89,7 @@ def watermarks(text: str, rng: random.Random) -> str:
 def labels(text: str, rng: random.Random) -> str:
     """预算公开表N label lines removed where printed, and added (on a blank line before the
     title) where not."""
-    from xltools.layouts import LAYOUTS
+    from xltools.core.layouts import LAYOUTS
 
     lines = _lines(text)
     titles = {re.sub(r"\s+", "", l.title): n for n, l in LAYOUTS.items()}

@@ -5,23 +5,23 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..check import check
-from ..evaluation import live_of
-from ..findings import Finding
-from ..layouts import CLASS_NAMES, LAYOUTS
-from ..model import Document
-from ..read import read_bytes, read_document
-from ..render import structure
-from ..render.book import build
-from ..render.description import BookDescription, describe
-from ..render.address import cell
-from ..render.sheets import CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS
-from ..rules import CATALOGUE
-from .messages import UserError
-from ..readback import Grid, SheetValues, read_back
-from ..render.checksheet import FIRST as FIRST_CHECK_ROW, VERDICT_COL
+from xltools.evaluation.check import check
+from xltools.evaluation.judged import live_of
+from xltools.core.findings import Finding
+from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, SHEET_WORDS
+from xltools.core.layouts import CLASS_NAMES, LAYOUTS
+from xltools.core.model import Document
+from xltools.rules.reading import read_bytes, read_document
+from xltools.workbook import structure
+from xltools.workbook.book import build
+from xltools.workbook.description import BookDescription, describe
+from xltools.workbook.address import cell
+from xltools.workbook.sheets import CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS
+from xltools.rules import CATALOGUE
+from xltools.excel.messages import UserError
+from xltools.workbook.readback import Grid, SheetValues, read_back
+from xltools.workbook.checksheet import FIRST as FIRST_CHECK_ROW, Col
 
-VERDICT_COL_INDEX = ord(VERDICT_COL) - ord("A") + 1
 
 PASTE_SHEET = "导入"
 FLAG_SHEET = "_标记"
@@ -118,11 +118,11 @@ def flags_for(values: dict[str, Grid]) -> tuple[list[Flag], list[Finding]]:
 def _check_sheet_flags(grid: Grid) -> list[Flag]:
     """The 校验 sheet's live verdicts 不符/提示, coloured like the cells they judge."""
     out: list[Flag] = []
-    col = VERDICT_COL_INDEX
+    col = Col.VERDICT
     for r, row in enumerate(grid, start=1):
         verdict = row[col - 1] if len(row) >= col else None
-        if r >= FIRST_CHECK_ROW and verdict in ("不符", "提示"):
-            colour = ERROR_COLOUR if verdict == "不符" else WARNING_COLOUR
+        if r >= FIRST_CHECK_ROW and verdict in (MISMATCH, ADVISORY):
+            colour = ERROR_COLOUR if verdict == MISMATCH else WARNING_COLOUR
             out.append(Flag(CHECKS, cell(col, r), colour, ""))
     return out
 
@@ -130,11 +130,10 @@ def _check_sheet_flags(grid: Grid) -> list[Flag]:
 def findings_rows(values: dict[str, Grid]) -> list[list[Any]]:
     """The findings as a table for a dynamic array: 级别, 规则, 说明, 原文行."""
     rows: list[list[Any]] = [["级别", "规则", "说明", "原文行"]]
-    names = {"error": "不符", "warning": "提示", "info": "尾差"}
     for f in evaluate_open(values):
-        rows.append([names[f.severity], f.rule, f.message, ",".join(map(str, f.lines))])
+        rows.append([SHEET_WORDS[f.severity], f.rule, f.message, ",".join(map(str, f.lines))])
     if len(rows) == 1:
-        rows.append(["通过", "", "未发现问题", ""])
+        rows.append([PASSED, "", "未发现问题", ""])
     return rows
 
 

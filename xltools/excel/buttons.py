@@ -11,12 +11,12 @@ from typing import Any, Callable
 
 import xlwings as xw
 
-from ..check import check
-from ..evaluation import LiveDocument, live_of
-from ..model import Document
-from . import actions
-from .messages import UserError, short_message
-from .transfer import book_values, write_book
+from xltools.evaluation.check import check
+from xltools.evaluation.judged import LiveDocument, live_of
+from xltools.core.model import Document
+from xltools.excel import actions
+from xltools.excel.messages import UserError, short_message
+from xltools.excel.transfer import book_values, write_book
 
 TITLE = "xltools 预算公开"
 
@@ -181,7 +181,7 @@ def clear_flags(book: Any = None) -> str:
 def draft(path: str | None = None, book: Any = None) -> str:
     """生成说明: the 第三部分 drafted in this workbook's 说明草稿 sheet, with the values Excel
     computed, written to the Word file the user named (VBA's save dialog passes its path)."""
-    from ..draft import SHEET, NotDrafted, paragraphs, write_docx
+    from xltools.workbook.draft import SHEET, NotDrafted, paragraphs, write_docx
 
     def work(b: Any) -> str:
         if not path:
@@ -203,7 +203,7 @@ def draft(path: str | None = None, book: Any = None) -> str:
 
 def doctor(book: Any = None) -> str:
     """检查安装: the same report as `xltools doctor`, in a dialog."""
-    from ..doctor import run_doctor
+    from xltools.cli.doctor import run_doctor
 
     def work(b: Any) -> str:
         return run_doctor()[1]

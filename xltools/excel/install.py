@@ -23,11 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from ..doctor import (UDF_MODULE, addin_version, excel_info, packaged_addin,
-                      has_xltools, pythonw, read_registry, read_xlwings_config, security_value,
-                      xlwings_config_path)
-from .ribbon import BUTTONS, TAB_LABEL
-from .ribbon_files import add_ribbon, vba_module
+from xltools.cli.doctor import UDF_MODULE, addin_version, excel_info, packaged_addin, has_xltools, pythonw, read_registry, read_xlwings_config, security_value, xlwings_config_path
+from xltools.excel.ribbon import BUTTONS, TAB_LABEL
+from xltools.excel.ribbon_files import add_ribbon, vba_module
 
 MASTER_NAME = "预算公开.xlsm"
 XLSM = 52  # Excel's xlOpenXMLWorkbookMacroEnabled

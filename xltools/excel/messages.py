@@ -5,7 +5,7 @@ import functools
 import logging
 from typing import Callable, ParamSpec, TypeVar
 
-from ..read.errors import ReadError
+from xltools.read.errors import ReadError
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 from xml.sax.saxutils import quoteattr
 
-from ..safe_write import write_atomically
-from .ribbon import BUTTONS, BUTTONS_MODULE, CHINESE_COUNT, DRAFT_FILE, GROUPS, IMPORT_KINDS, TAB_ID, TAB_LABEL, Button
+from xltools.files.safe_write import write_atomically
+from xltools.excel.ribbon import BUTTONS, BUTTONS_MODULE, CHINESE_COUNT, DRAFT_FILE, GROUPS, IMPORT_KINDS, TAB_ID, TAB_LABEL, Button
 
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 # The relationship Office 2010 and later read a customUI14 part by (the RibbonX editor writes the same).

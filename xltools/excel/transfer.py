@@ -25,7 +25,7 @@ from typing import Any, Iterable
 
 from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 
-from ..render.description import DEFAULT_FONT, BookDescription, Borders, Cell, Print, Sheet, a1, cells_of, rectangles
+from xltools.workbook.description import DEFAULT_FONT, BookDescription, Borders, Cell, Print, Sheet, a1, cells_of, rectangles
 
 Grid = list[list[Any]]
 Places = dict[Any, list[tuple[int, int]]]

@@ -9,10 +9,10 @@ from typing import Any
 
 import xlwings as xw
 
-from . import actions
-from .messages import short_message
-from .transfer import book_values
-from ..readback import read_back
+from xltools.excel import actions
+from xltools.excel.messages import short_message
+from xltools.excel.transfer import book_values
+from xltools.workbook.readback import read_back
 
 
 def _na(msg: str) -> str:

@@ -1,4 +1,4 @@
-"""Input taken in within the declared limits (`xltools.limits`), checked before the work.
+"""Input taken in within the declared limits (`xltools.core.limits`), checked before the work.
 
 A file is opened without blocking and must be a regular file (a FIFO would hang the read,
 /dev/zero never end); its size, a zip container's declared part sizes and a text's size and
@@ -14,10 +14,10 @@ import zipfile
 from pathlib import Path
 from typing import IO
 
-from .. import limits
-from ..limits import Limit
-from ..model import ReadNote
-from .errors import ReadError
+from xltools.core import limits
+from xltools.core.limits import Limit
+from xltools.core.model import ReadNote
+from xltools.read.errors import ReadError
 
 READ_CONTROL = "READ-CONTROL"
 

@@ -1,15 +1,20 @@
-"""Assemble a `Document` from the regions of a disclosure's text."""
+"""Assemble a `Document` from the regions of a disclosure's text.
+
+Where a table's own arithmetic leaves a placement open, the reader returns the alternatives
+beside the document (`Parsed.open`); the rules settle them (`rules.reading`), since only the
+identities across tables can say which one the document means."""
 from __future__ import annotations
 
-from ..model import Document, Narrative, ReadNote, Table
-from .errors import ReadError
-from .meta import read_meta
-from .narrative import read_narrative
-from .performance import read_performance
-from .regions import find_regions
-from .tables import read_tables
-from .tables_across import settle_across
-from .text import to_lines
+from dataclasses import dataclass
+
+from xltools.core.model import Document, Narrative, ReadNote, Table
+from xltools.read.errors import ReadError
+from xltools.read.meta import read_meta
+from xltools.read.narrative import read_narrative
+from xltools.read.performance import read_performance
+from xltools.read.regions import find_regions
+from xltools.read.tables import Variants, read_tables
+from xltools.read.text import to_lines
 
 
 # Of a text with this many of the 13 tables the 第三部分 is due: an extract of a few tables
@@ -28,7 +33,15 @@ def _missing_parts(tables: dict[int, Table | None], narrative: bool) -> list[Rea
                      "说明与报表是否一致未能核对 / part 3 (the narrative) not found", read[0].line)]
 
 
-def read_text(text: str, source: str) -> Document:
+@dataclass(frozen=True)
+class Parsed:
+    """A document as its text reads, with the placements its text leaves open: for each such
+    table, the other whole-table placements the text allows (`tables.Variants`)."""
+    document: Document
+    open: Variants
+
+
+def parse_text(text: str, source: str) -> Parsed:
     lines = to_lines(text)
     if not any(not ln.blank for ln in lines):
         raise ReadError(source, None, "文件为空", "the file is empty")
@@ -57,4 +70,4 @@ def read_text(text: str, source: str) -> Document:
         notes=tuple(notes) + tuple(perf_notes),
         announced=tuple((kind, line) for kind, line in regions.perf_announced),
     )
-    return settle_across(doc, variants) if variants else doc
+    return Parsed(doc, variants)

@@ -14,8 +14,8 @@ import io
 import zipfile
 from typing import Iterator
 
-from .errors import ReadError
-from .extracted import Extracted, join_pieces
+from xltools.read.errors import ReadError
+from xltools.read.extracted import Extracted, join_pieces
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SKIP = {f"{_W}del", f"{_W}moveFrom", f"{_W}drawing", f"{_W}pict", f"{_W}object", f"{_W}instrText",

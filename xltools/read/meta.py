@@ -5,9 +5,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..model import DocKind
-from .regions import Regions
-from .text import Line
+from xltools.core.model import DocKind
+from xltools.read.regions import Regions
+from xltools.read.text import Line
 
 _NAME = re.compile(r"^(单位名称|部门名称)[:：]\s*(.+)$")
 _YEAR = re.compile(r"(20\d\d)\s*年度?\s*(部门|单位)预算")

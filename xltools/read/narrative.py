@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Figure, FigureKind, Narrative
-from .narrative_labels import class_label, looks_like_class, resolve_class, subject_for, tidy, HEADS
-from .narrative_stream import NUMBER, Piece, Stream, find_sections, narrative_end, parse_number, section_stream, unit_of
-from .regions import Regions
-from .text import Line
+from xltools.core.model import Figure, FigureKind, Narrative
+from xltools.read.narrative_labels import class_label, looks_like_class, resolve_class, subject_for, tidy, HEADS
+from xltools.read.narrative_stream import NUMBER, Piece, Stream, find_sections, narrative_end, parse_number, section_stream, unit_of
+from xltools.read.regions import Regions
+from xltools.read.text import Line
 
 _DELIM = re.compile(r"[，,；;。：:、]")
 _SENTENCE = re.compile(r"[。；;]")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..layouts import CLASS_NAMES, FUND_TYPES
+from xltools.core.layouts import CLASS_NAMES, FUND_TYPES
 
 # (pattern on the label's right end, subject)
 _SOURCE_PATTERNS: tuple[tuple[str, str], ...] = (

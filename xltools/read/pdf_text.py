@@ -14,6 +14,8 @@ transformation, and the ruling lines. From them:
   heading): characters drawn at a slant (neither horizontal nor vertical), and light text
   drawn again at the same place on most pages.
 - Page numbers (a number alone, 第N页, — N —) in the top or bottom margin are left out.
+- Every character of every line keeps the box it is printed in (`Extracted.positions`,
+  read/positions.py): what `check --annotate` marks a finding's figures with.
 
 A PDF without a text layer (a scan) is refused: this tool does no OCR. One scanned page in
 a PDF with text is reported by its page number (`Extracted.scanned`).
@@ -28,14 +30,18 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from .. import limits
-from .bounded import over
-from .errors import ReadError
-from .extracted import Extracted, join_pieces
+from xltools.core import limits
+from xltools.read.bounded import over
+from xltools.read.errors import ReadError
+from xltools.read.extracted import Extracted
+from xltools.read.positions import Box, Boxes, Positions, join_boxed, join_cells
 
 Obj = dict[str, Any]
 
 _PAGE_NO = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*(?:共\s*)?\d{1,4}\s*页?)?[-—–－\s]*$")
+# A running footer that names its section before the page number ("表1 收支总表　第 3 页，共 35
+# 页", as a printed xltools workbook has): left out in the bottom margin like a bare number.
+_RUNNING_FOOT = re.compile(r"第\s*\d{1,4}\s*页\s*[,，/／]?\s*共\s*\d{1,4}\s*页\s*$")
 LIGHT = 0.7  # lightness (0 black .. 1 white) from which text counts as light
 
 
@@ -48,6 +54,7 @@ class _Line:
     bottom: float
     size: float
     head: float = 0.0  # width of the line's first unbreakable piece (a number, a word, a character)
+    boxes: Boxes = ()  # each character's box (None for a space put in): where a finding is marked
 
 
 @dataclass
@@ -55,7 +62,7 @@ class _Block:
     """One thing on a page, in reading order: a table's rows or one line of text."""
 
     top: float
-    rows: list[str] | None = None
+    rows: list[tuple[str, Boxes]] | None = None
     line: _Line | None = None
 
 
@@ -369,12 +376,14 @@ def _lines_of(chars: Sequence[Obj]) -> list[_Line]:
     for row in rows:
         row.sort(key=lambda c: c["x0"])
         text: list[str] = []
+        boxes: list[Box | None] = []  # one per character of `text`'s pieces
         prev: Obj | None = None
         for ch in row:
             t = ch["text"]
             if t.isspace():
                 if text and not text[-1].isspace():
                     text.append(" ")
+                    boxes.append(None)
                 continue
             if prev is not None:
                 if t == prev["text"] and abs(ch["x0"] - prev["x0"]) < 0.3 * ch["size"]:
@@ -382,12 +391,18 @@ def _lines_of(chars: Sequence[Obj]) -> list[_Line]:
                 gap = ch["x0"] - prev["x1"]
                 if gap > 0.25 * min(ch["size"], prev["size"]) and text and not text[-1].isspace():
                     text.append(" ")
+                    boxes.append(None)
             text.append(t)
+            boxes.extend([(ch["x0"], ch["top"], ch["x1"], ch["bottom"])] * len(t))
             prev = ch
-        s = "".join(text).replace("\t", " ").strip()
+        joined = "".join(text).replace("\t", " ")
+        s = joined.lstrip()
+        lead = len(joined) - len(s)
+        s = s.rstrip()
         if s:
             out.append(_Line(s, row[0]["x0"], max(c["x1"] for c in row), min(c["top"] for c in row),
-                             max(c["bottom"] for c in row), max(c["size"] for c in row), _head(row)))
+                             max(c["bottom"] for c in row), max(c["size"] for c in row), _head(row),
+                             tuple(boxes[lead:lead + len(s)])))
     return out
 
 
@@ -432,8 +447,9 @@ class _Grid:
         return self.slot.get((i, j))
 
 
-def _table_rows(table: Any, chars: Sequence[Obj]) -> tuple[list[str], set[int]]:
-    """The table's rows as tab-separated lines, and the ids of the characters it used."""
+def _table_rows(table: Any, chars: Sequence[Obj]) -> tuple[list[tuple[str, Boxes]], set[int]]:
+    """The table's rows as tab-separated lines (with their characters' boxes), and the ids of
+    the characters it used."""
     cells = [c for row in table.rows for c in row.cells if c is not None]
     grid = _Grid(cells)
     index = {c: k for k, c in enumerate(cells)}
@@ -450,14 +466,14 @@ def _table_rows(table: Any, chars: Sequence[Obj]) -> tuple[list[str], set[int]]:
             used.add(id(ch))
     lines = []
     for row in table.rows:
-        texts = []
+        texts: list[tuple[str, Boxes]] = []
         for c in row.cells:
             if c is None:
-                texts.append("")  # covered by a merged cell: its text is printed once, in its first column
+                texts.append(("", ()))  # covered by a merged cell: its text is printed once, in its first column
                 continue
-            texts.append(join_pieces(ln.text for ln in _lines_of(inside.get(index[c], ()))))
-        if any(texts):
-            lines.append("\t".join(texts))
+            texts.append(join_boxed((ln.text, ln.boxes) for ln in _lines_of(inside.get(index[c], ()))))
+        if any(t for t, _ in texts):
+            lines.append(join_cells(texts))
     return lines, used
 
 
@@ -513,14 +529,14 @@ def _read_page(page: Any, number: int, watermark_keys: set[tuple[str, int, int]]
                 blocks.append(_Block(table.bbox[1], rows=rows))
         for line in _lines_of([c for c in kept if id(c) not in used]):
             in_margin = line.top > page.height * 0.90 or line.bottom < page.height * 0.08
-            if in_margin and _PAGE_NO.match(line.text):
+            if in_margin and (_PAGE_NO.match(line.text) or (line.top > page.height * 0.90 and _RUNNING_FOOT.search(line.text))):
                 continue
             blocks.append(_Block(line.top, line=line))
     blocks.sort(key=lambda b: b.top)
     return _Page(number, float(page.width), float(page.height), blocks, scanned)
 
 
-def _paragraphs(pages: Sequence[_Page]) -> tuple[list[str], list[int]]:
+def _paragraphs(pages: Sequence[_Page]) -> tuple[list[str], list[int], list[Boxes]]:
     """Pages to lines: table rows as they are, text lines joined into paragraphs, a blank line
     at each page break. The right edge of the text is measured over every page of the same
     width, so that a page of short lines does not make each of them look full."""
@@ -538,23 +554,28 @@ def _paragraphs(pages: Sequence[_Page]) -> tuple[list[str], list[int]]:
         right[w] = max(right[w], w - left[w])
     lines: list[str] = []
     pages_of: list[int] = []
+    boxes: list[Boxes] = []
     for k, p in enumerate(pages):
         if k:
             lines.append("")
             pages_of.append(pages[k - 1].number)
+            boxes.append(())
         w = round(p.width)
         para: list[_Line] = []
 
         def flush() -> None:
             if para:
-                lines.append(join_pieces(ln.text for ln in para))
+                text, where = join_boxed((ln.text, ln.boxes) for ln in para)
+                lines.append(text)
+                boxes.append(where)
                 pages_of.append(p.number)
                 para.clear()
 
         for b in p.blocks:
             if b.rows is not None:
                 flush()
-                lines.extend(b.rows)
+                lines.extend(t for t, _ in b.rows)
+                boxes.extend(where for _, where in b.rows)
                 pages_of.extend([p.number] * len(b.rows))
                 continue
             ln = b.line
@@ -570,7 +591,7 @@ def _paragraphs(pages: Sequence[_Page]) -> tuple[list[str], list[int]]:
                     flush()
             para.append(ln)
         flush()
-    return lines, pages_of
+    return lines, pages_of, boxes
 
 
 # -- Pages read by several processes ------------------------------------------------------------
@@ -758,5 +779,6 @@ def _extract(data: bytes, source: str) -> Extracted:
                             "请使用由 Word 或预算系统导出的 PDF", "the PDF has no text layer (a scan or images): this "
                             "tool does no OCR; use the PDF exported from Word or the budget system")
         raise ReadError(source, None, "PDF 中没有文字", "the PDF holds no text")
-    lines, pages_of = _paragraphs(pages)
-    return Extracted(tuple(lines), tuple(pages_of), tuple(p.number for p in pages if p.scanned))
+    lines, pages_of, boxes = _paragraphs(pages)
+    positions = Positions(tuple(boxes), tuple((p.width, p.height) for p in pages))
+    return Extracted(tuple(lines), tuple(pages_of), tuple(p.number for p in pages if p.scanned), positions)

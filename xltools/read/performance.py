@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 
-from ..model import OverallTable, ProjectTable, ReadNote
-from .performance_cells import LabelFn, amount, filled, label_values, norm
-from .performance_overall import read_overall
-from .regions import Regions
-from .text import Line
+from xltools.core.model import OverallTable, ProjectTable, ReadNote
+from xltools.read.performance_cells import LabelFn, amount, filled, label_values, norm
+from xltools.read.performance_overall import read_overall
+from xltools.read.regions import Regions
+from xltools.read.text import Line
 
 PARTS: tuple[str, ...] = ("总额", "中央", "省级", "市县", "单位自筹", "其他")
 _Q = r"^(?:其中:?)?"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Amount
-from .text import Line
+from xltools.core.model import Amount
+from xltools.read.text import Line
 
 _SPACE = re.compile(r"\s+")
 # At most 15 digits before the point, as Excel keeps: 400 digits are not an amount (float overflows).

@@ -1,9 +1,9 @@
 """The overall table (整体支出绩效目标申报表): its 年度预算情况 block, in 万元."""
 from __future__ import annotations
 
-from ..model import OverallTable, ReadNote
-from .performance_cells import LabelFn, filled, first_label, label_values
-from .text import Line
+from xltools.core.model import OverallTable, ReadNote
+from xltools.read.performance_cells import LabelFn, filled, first_label, label_values
+from xltools.read.text import Line
 
 SOURCES: tuple[str, ...] = ("合计", "一般公共预算", "政府性基金预算", "国有资本经营预算", "社会保险基金预算",
                             "财政专户管理资金", "单位资金")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..layouts import LAYOUTS
-from .performance_cells import norm, split_label
-from .text import Line
+from xltools.core.layouts import LAYOUTS
+from xltools.read.performance_cells import norm, split_label
+from xltools.read.text import Line
 
 Span = tuple[int, int]
 

@@ -11,9 +11,9 @@ import zipfile
 from pathlib import Path
 from typing import Literal
 
-from .bounded import check_zip
-from .errors import ReadError
-from .extracted import Extracted
+from xltools.read.bounded import check_zip
+from xltools.read.errors import ReadError
+from xltools.read.extracted import Extracted
 
 Kind = Literal["pdf", "docx", "text"]
 
@@ -57,11 +57,11 @@ def extract(data: bytes, source: str) -> Extracted | None:
     """The lines of a PDF or a Word file; None for text, which the text reader decodes itself."""
     kind = kind_of(data, source)
     if kind == "pdf":
-        from .pdf_text import extract_pdf
+        from xltools.read.pdf_text import extract_pdf
 
         return extract_pdf(data, source)
     if kind == "docx":
-        from .docx_text import extract_docx
+        from xltools.read.docx_text import extract_docx
 
         return extract_docx(data, source)
     return None

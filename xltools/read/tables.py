@@ -6,17 +6,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, adds_into, code_level, column_keys
-from ..model import ReadNote, RowKind, Table
-from .regions import Regions, label_number
-from .tables_cells import (is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text,
-                           is_total_label, norm_label, norm_name, says_empty, squash, tokens)
-from .tables_place import Draft, Identity, Values, placement_notes, place
-from .tables_resolve import resolve, ties
-from .tables_sides import SideState, join_pieces, read_t1_t4, read_t9
-from .tables_units import by_names_and_sums
-from .tables_wrap import Wrap, apply as apply_wraps, is_piece, name_key, notes as wrap_notes, settle_by_names, settle_locally
-from .text import Line
+from xltools.core.layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, adds_into, code_level, column_keys
+from xltools.core.model import ReadNote, RowKind, Table
+from xltools.read.regions import Regions, label_number
+from xltools.read.tables_cells import is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text, is_total_label, norm_label, norm_name, says_empty, squash, tokens
+from xltools.read.tables_place import Draft, Identity, Values, placement_notes, place
+from xltools.read.tables_resolve import resolve, ties
+from xltools.read.tables_sides import SideState, join_pieces, read_t1_t4, read_t9
+from xltools.read.tables_units import by_names_and_sums
+from xltools.read.tables_wrap import Wrap, apply as apply_wraps, is_piece, name_key, notes as wrap_notes, settle_by_names, settle_locally
+from xltools.read.text import Line
 
 
 def _identity(n: int) -> Identity | None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from ..layouts import LAYOUTS
-from ..model import Amount
+from xltools.core.layouts import LAYOUTS
+from xltools.core.model import Amount
 
 # At most 15 digits before the point, as Excel keeps: 400 digits are not an amount (float overflows).
 _AMOUNT = re.compile(r"^[-−]?(?:\d{1,3}(?:,\d{3}){1,4}|\d{1,15})(?:\.\d+)?$")

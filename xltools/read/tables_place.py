@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from itertools import combinations_with_replacement
 from typing import Sequence
 
-from ..model import Amount, ReadNote, Row, RowKind
-from ..tolerance import tail_tolerance
-from .tables_cells import BLANKS as _BLANKS, to_amount
+from xltools.core.model import Amount, ReadNote, Row, RowKind
+from xltools.core.comparisons import NUDGE
+from xltools.core.tolerance import tail_tolerance
+from xltools.read.tables_cells import BLANKS as _BLANKS, to_amount
 
 Values = tuple[Amount, ...]
 Identity = tuple[int, tuple[int, ...]]  # total column index, part column indexes
@@ -23,7 +24,7 @@ _MAX_SHIFT = 8
 
 
 def tolerance(cells: int) -> float:
-    return tail_tolerance(cells) + 1e-9
+    return tail_tolerance(cells) + NUDGE
 
 
 def _off(total: Amount, parts: Sequence[Amount]) -> float:
@@ -105,7 +106,7 @@ def place(cells: Sequence[str], columns: tuple[str, ...], identity: Identity | N
         # A typo broke the row's own sum: the placements it misses by least (by the typo
         # alone) are still the likely ones; the rows around it choose among them.
         least = min(x[0] for x in near)
-        cands = [(n, sh, c) for miss, n, sh, c in near if miss <= least + 1e-9]
+        cands = [(n, sh, c) for miss, n, sh, c in near if miss <= least + NUDGE]
     if not cands:
         return printed, [printed], extra
     cands.sort(key=lambda c: (c[0], c[1]))

@@ -13,8 +13,8 @@ from __future__ import annotations
 from itertools import product
 from typing import Mapping, Sequence
 
-from ..model import Amount
-from .tables_place import Draft, Values, tolerance
+from xltools.core.model import Amount
+from xltools.read.tables_place import Draft, Values, tolerance
 
 
 def _miss(total: Amount, s: float, n: int) -> float:

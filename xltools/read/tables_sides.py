@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..layouts import CLASSES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, code_level
-from ..model import ReadNote, RowKind
-from .tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
-from .tables_place import Draft, Identity, place
+from xltools.core.layouts import CLASSES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, code_level
+from xltools.core.model import ReadNote, RowKind
+from xltools.read.tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
+from xltools.read.tables_place import Draft, Identity, place
 
 _CLASS_BY_NAME = {norm_label(n): c for c, n in CLASSES}
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}

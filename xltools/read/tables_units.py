@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from ..tolerance import tail_cents
+from xltools.core.tolerance import tail_cents
 
 Node = tuple[int, int, bool]  # row index, parent index (-1: 总计), is a unit subtotal
 

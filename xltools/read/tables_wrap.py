@@ -18,9 +18,9 @@ from heapq import heappop, heappush
 from itertools import product
 from typing import Callable, Iterable, Literal, Mapping, Sequence
 
-from ..model import ReadNote
-from .tables_cells import is_code, is_total_label, squash
-from .tables_place import Draft
+from xltools.core.model import ReadNote
+from xltools.read.tables_cells import is_code, is_total_label, squash
+from xltools.read.tables_place import Draft
 
 Side = Literal["prev", "next"]
 
@@ -43,7 +43,7 @@ class Wrap:
 def is_piece(filled: Sequence[str]) -> bool:
     """A line that can only be part of a name: text in one cell, no code, no amount, no
     total label. (Header lines, notes and labels are skipped before this is asked.)"""
-    from .tables_cells import is_amount
+    from xltools.read.tables_cells import is_amount
 
     if len(filled) != 1:
         return False

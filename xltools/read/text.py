@@ -9,7 +9,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .errors import ReadError
+from xltools.read.errors import ReadError
 
 WATERMARK = "仅供内部审核"
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")

@@ -1,10 +1,11 @@
 """The rule catalogue: every identity of DOMAIN.md, declared once, by family."""
 from __future__ import annotations
 
-from . import cross, narrative, performance, tables
-from .core import Rule
+from xltools.rules import cross, narrative, performance, prior, tables
+from xltools.rules.core import Rule
 
-CATALOGUE: tuple[Rule, ...] = tables.RULES + cross.RULES + narrative.RULES + performance.RULES
+# The prior-year rules read a second document (`prior.bind`); alone they yield nothing.
+CATALOGUE: tuple[Rule, ...] = tables.RULES + cross.RULES + narrative.RULES + performance.RULES + prior.RULES
 
 _ids = [r.id for r in CATALOGUE]
 assert len(_ids) == len(set(_ids)), "duplicate rule ids"

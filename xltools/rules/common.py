@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..layouts import LAYOUTS
-from ..model import Document, Row, Table
-from .core import Ref, Term, Terms
+from xltools.core.layouts import LAYOUTS
+from xltools.core.model import Document, Row, Table
+from xltools.core.comparisons import under_half_cent
+from xltools.rules.core import Ref, Term, Terms
 
 
 def cell(table: int, row: str, column: str) -> Ref:
-    return Ref(f"t{table}", row, column)
+    return Ref.in_table(table, row, column)
 
 
 def cells(table: int, rows: Iterable[str], column: str) -> Terms:
@@ -53,7 +54,7 @@ def money(v: float, decimals: int = 2) -> str:
 
 def yuan(v: float) -> str:
     """元 as the 绩效 tables print them: whole 元 unless the document gave fen."""
-    return money(v, 0 if abs(v - round(v)) < 0.005 else 2)
+    return money(v, 0 if under_half_cent(v - round(v)) else 2)
 
 
 _CN = "〇一二三四五六七八九十"

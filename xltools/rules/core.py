@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Literal, Protocol, Union
 
-from ..findings import Where
-from ..tolerance import NO_DIFFERENCE, tail_tolerance
-from ..model import Document
+from xltools.core.findings import Where
+from xltools.core.comparisons import at_most_status, equal_status, percent_status, rounded, share_slack, under_half_cent
+from xltools.core.tolerance import tail_tolerance
+from xltools.core.verdicts import Status
+from xltools.core.model import Document
 
 Level = Literal["M", "A"]
-Family = Literal["table", "cross", "narrative", "performance", "read"]
-Status = Literal["pass", "tail", "fail", "unchecked"]
+Family = Literal["table", "cross", "narrative", "performance", "prior", "read"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,16 @@ class Ref:
     sheet: str
     row: str
     column: str
+
+    @staticmethod
+    def in_table(n: int, row: str, column: str) -> Ref:
+        return Ref(f"t{n}", row, column)
+
+    @property
+    def table(self) -> int | None:
+        """The table this cell is in (表5 → 5); None for the narrative's, a project's, the
+        overall 绩效 table's cells."""
+        return int(self.sheet[1:]) if self.sheet[:1] == "t" and self.sheet[1:].isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,9 @@ class Instance:
     # Why this instance rests on a guess (a placement the arithmetic did not settle); a
     # guessed instance is judged at most as a warning, whatever its rule's level.
     guess: str = ""
+    # What is compared, where the relation's refs do not say it (a quoted name, a section):
+    # part of the finding's stable key (`evaluation.finding_keys`).
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,35 +179,26 @@ def total(values: Values, ts: Terms) -> float:
     return sum((values.value(t.ref) or 0.0) * t.factor for t in ts)
 
 
-def _cmp(diff: float, tol: float) -> Status:
-    if abs(diff) < NO_DIFFERENCE:
-        return "pass"
-    return "tail" if abs(diff) <= tol + 1e-9 else "fail"
-
-
 def judge(rel: Relation, values: Values) -> Outcome:
     if isinstance(rel, Verdict):
-        return Outcome("pass" if rel.ok else "fail", rel.expected, rel.actual, None)
+        return Outcome(Status.PASS if rel.ok else Status.FAIL, rel.expected, rel.actual, None)
     if isinstance(rel, Unchecked):
-        return Outcome("unchecked", None, None, None)
+        return Outcome(Status.UNCHECKED, None, None, None)
     if isinstance(rel, Equal):
         actual = round(total(values, rel.lhs), rel.decimals)
         expected = round(total(values, rel.rhs), rel.decimals)
         diff = round(actual - expected, 2)
-        return Outcome(_cmp(diff, tolerance_of(rel)), expected, actual, diff)
+        return Outcome(equal_status(diff, tolerance_of(rel)), expected, actual, diff)
     if isinstance(rel, AtMost):
         lhs = round(total(values, rel.lhs), 2)
         rhs = round(total(values, rel.rhs), 2)
         diff = round(lhs - rhs, 2)
-        tol = tolerance_of(rel)
-        status: Status = "pass" if diff <= NO_DIFFERENCE else ("tail" if diff <= tol + 1e-9 else "fail")
-        return Outcome(status, rhs, lhs, diff)
+        return Outcome(at_most_status(diff, tolerance_of(rel)), rhs, lhs, diff)
     if isinstance(rel, ShareOf):
         printed = values.value(rel.printed)
         base = total(values, rel.base)
         if not base:
-            ok = not printed
-            return Outcome("pass" if ok else "fail", None, printed, None)
+            return Outcome(Status.FAIL if printed else Status.PASS, None, printed, None)
         part = total(values, rel.part)
         exact = part / base * 100
         return _pct_outcome(printed, exact, rel.decimals, share_slack(part, base, len(rel.part), len(rel.base)))
@@ -201,34 +206,18 @@ def judge(rel: Relation, values: Values) -> Outcome:
         printed = values.value(rel.printed)
         change = values.value(rel.change) or 0.0
         base = round(total(values, rel.current) - change, 2)
-        if abs(base) < 0.005:
-            return Outcome("fail", None, printed, None)
+        if under_half_cent(base):
+            return Outcome(Status.FAIL, None, printed, None)
         return _pct_outcome(printed, change / base * 100, rel.decimals, share_slack(change, base, 1, len(rel.current) + 1))
     raise TypeError(f"unknown relation {rel!r}")
 
 
-def share_slack(part: float, base: float, part_cells: int, base_cells: int) -> float:
-    """How far (in percentage points) a share of printed amounts can be from the share of
-    the amounts before rounding: each printed cell is within 0.005 of its true value."""
-    ep, eb = 0.005 * part_cells, 0.005 * base_cells
-    return 100 * (ep / abs(base) + abs(part) * eb / base ** 2)
-
-
 def _pct_outcome(printed: float | None, exact: float, decimals: int, slack: float) -> Outcome:
     """Judged at the printed decimals ("占7.8%" for 7.79% passes); reported to 2 decimals,
-    so that a "20%" shows 511.84. A printed figure that the rounding of the amounts can
-    explain is 尾差; one it cannot is a mismatch, however few decimals were printed
-    ("占0%" for 1.26% is an error)."""
+    so that a "20%" shows 511.84."""
     p = printed or 0.0
-    expected = round(exact + 1e-9, decimals)
-    diff = round(p - expected, decimals + 2)
-    shown = round(exact + 1e-9, max(decimals, 2))
-    step = 10.0 ** -decimals
-    if abs(diff) < step / 2:
-        status: Status = "pass"
-    else:
-        status = "tail" if abs(p - exact) <= step / 2 + slack + 1e-9 else "fail"
-    return Outcome(status, shown, printed, round(p - shown, max(decimals, 2) + 2))
+    shown = rounded(exact, max(decimals, 2))
+    return Outcome(percent_status(p, exact, decimals, slack), shown, printed, round(p - shown, max(decimals, 2) + 2))
 
 
 def refs_of(rel: Relation) -> tuple[Ref, ...]:
@@ -242,7 +231,7 @@ def refs_of(rel: Relation) -> tuple[Ref, ...]:
 
 
 def guessed_cells(doc: Document) -> frozenset[Ref]:
-    return frozenset(Ref(f"t{n}", r.key, c) for n, t in doc.tables.items() if t is not None
+    return frozenset(Ref.in_table(n, r.key, c) for n, t in doc.tables.items() if t is not None
                      for r in t.rows for c in r.guessed)
 
 
@@ -253,6 +242,6 @@ def rule_instances(rules: Iterable[Rule], doc: Document) -> Iterable[tuple[Rule,
         for inst in rule.instances(doc):
             guessed = [r for r in refs_of(inst.relation) if r in guesses] if guesses and not inst.guess else []
             if guessed:
-                cols = "、".join(sorted({f"表{r.sheet[1:]}“{r.column}”" for r in guessed}))
+                cols = "、".join(sorted({f"表{r.table}“{r.column}”" for r in guessed}))
                 inst = replace(inst, guess=f"所依据的{cols}金额的列位置无法确定")
             yield rule, inst

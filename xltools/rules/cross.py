@@ -5,10 +5,10 @@ import re
 from collections import defaultdict
 from typing import Callable, Iterable, Iterator
 
-from ..layouts import CLASS_NAMES, FUND_TYPES, SOURCES
-from ..model import Document
-from .common import cell, coded_rows, label, money, present, table
-from .core import AtMost, Equal, Instance, Ref, Rule, Verdict, terms
+from xltools.core.layouts import CLASS_NAMES, FUND_TYPES, SOURCES
+from xltools.core.model import Document
+from xltools.rules.common import cell, coded_rows, label, money, present, table
+from xltools.rules.core import AtMost, Equal, Instance, Ref, Rule, Verdict, terms
 
 Gen = Callable[[Document], Iterable[Instance]]
 
@@ -134,7 +134,8 @@ def _code_names(doc: Document) -> Iterator[Instance]:
         variants = "；".join(
             f"“{ps[0][2]}”（表{'、'.join(str(n) for n in sorted({p[0] for p in ps}))}）" for ps in names.values())
         lines = tuple(sorted({line for ps in names.values() for _, line, _ in ps}))
-        yield Instance(Verdict(False, "同一名称", variants, lines=lines), f"科目 {code} 名称不一致：{variants}")
+        yield Instance(Verdict(False, "同一名称", variants, lines=lines), f"科目 {code} 名称不一致：{variants}",
+                       key=f"科目/{code}")
 
 
 def _t12_t13_projects(doc: Document) -> Iterator[Instance]:
@@ -158,20 +159,20 @@ def _t7_empty(doc: Document) -> Iterator[Instance]:
     if not income or not spent:
         return
     ref, amount = income[0]
-    where = f"表{ref.sheet[1:]}"
+    where = f"表{ref.table}"
     refs = (ref, cell(8, "合计", "合计"))
     t7 = table(doc, 7)
     if not t7.empty:
         yield Instance(Verdict(True, None, None, refs), f"表7 列有政府性基金收入，{where} 政府性基金预算收入与表8 支出同见")
         return
-    also = "、".join(f"表{r.sheet[1:]}" for r, _ in income[1:])
+    also = "、".join(f"表{r.table}" for r, _ in income[1:])
     yield Instance(Verdict(False, amount, 0.0, refs, (t7.line,)),
                    f"表7 政府性基金预算收入表为空，而{where} 政府性基金预算收入 {money(amount)}"
                    f"{f'（{also} 同）' if also else ''}、表8 政府性基金预算支出合计 {money(spent)}：请核实表7 是否漏列收入科目")
 
 
 def _value(doc: Document, ref: Ref) -> float | None:
-    t = doc.table(int(ref.sheet[1:]))
+    t = doc.table(ref.table) if ref.table is not None else None
     r = t.row(ref.row) if t is not None else None
     return r.get(ref.column) if r is not None else None
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..layouts import CLASS_NAMES, LAYOUTS
-from ..model import Document, Figure
-from .common import money, numeral
-from .core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
-from .narrative_map import (Cell, cells_for, has_value, missing_tables, nref, partner, present, previous, refs,
-                            share_base)
+from xltools.core.layouts import CLASS_NAMES, LAYOUTS
+from xltools.core.model import Document, Figure
+from xltools.rules.common import money, numeral
+from xltools.core.comparisons import under_half_cent
+from xltools.rules.core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
+from xltools.rules.narrative_map import Cell, cells_for, has_value, missing_tables, nref, partner, present, previous, refs, share_base
 
 def shown(f: Figure) -> str:
     """A figure as the text printed it: its decimals, every digit."""
@@ -122,7 +122,7 @@ def _growth(doc: Document) -> Iterator[Instance]:
         lines = tuple(g.line for g in (change, base) if g is not None)
         if base is not None:
             # The base printed inline ("比2025年预算A万元减少X万元，下降Y%"): Y = X / A.
-            if abs(base.value) < 0.005:
+            if under_half_cent(base.value):
                 yield Instance(Verdict(False, expected=None, actual=f.value, refs=(nref(f), nref(base)),
                                        lines=(f.line, base.line)), where + "（上年为零，不得有增减率）")
             elif change is not None:
@@ -231,7 +231,10 @@ def _norm(s: str) -> str:
 
 
 def _class_names(doc: Document) -> Iterator[Instance]:
+    spans = doc.narrative.sections.items()
     for code, name, line in doc.narrative.class_names:
+        # Keyed by its section: a quotation added in another section leaves this one's key.
+        sec = next((numeral(n) for n, (first, last) in spans if first <= line <= last), "")
         allowed = {CLASS_NAMES[code]} if code in CLASS_NAMES else set()
         for n in (1, 2, 3, 4, 5):
             t = doc.table(n)
@@ -243,7 +246,8 @@ def _class_names(doc: Document) -> Iterator[Instance]:
         yield Instance(Verdict(ok, expected=expected, actual=name, lines=(line,)),
                        f"说明所称类名“{name}”" + (f"（{code}）" if code else "（不是功能分类类名）")
                        # the finding is this text: it names what the tables call the class
-                       + (f"，报表为“{expected}”" if not ok and expected else ""))
+                       + (f"，报表为“{expected}”" if not ok and expected else ""),
+                       key=f"说明{sec}/类名/{code or name}")
 
 
 # Sections of 第三部分 that restate a table: a section missing, or read with no figure, while
@@ -288,7 +292,7 @@ def _parts(doc: Document) -> Iterator[Instance]:
     sections = narrative.sections
     if not sections:
         yield Instance(Verdict(False, expected="一、二、三……各部分", actual=None, lines=(narrative.line,)),
-                       "第三部分（预算情况说明）未读出任何编号段落")
+                       "第三部分（预算情况说明）未读出任何编号段落", key="第三部分")
         return
     # A document that prints the block of sections 一 to 六 prints all of them; one that
     # prints none of them (an extract) is not told of each.
@@ -301,17 +305,18 @@ def _parts(doc: Document) -> Iterator[Instance]:
         assert t is not None
         span = sections.get(sec)
         if _section_figures(doc, sec):
-            yield Instance(Verdict(True), f"说明{cn[sec]}（{zh}）已读出")
+            yield Instance(Verdict(True), f"说明{cn[sec]}（{zh}）已读出", key=f"说明{cn[sec]}")
         elif span is None:
             if sec in (7, 8) or block:
                 yield Instance(Verdict(False, expected=zh, actual=None, lines=(t.line, narrative.line)),
-                               f"表{n}列有数据，说明未见“{cn[sec]}、{zh}”部分")
+                               f"表{n}列有数据，说明未见“{cn[sec]}、{zh}”部分", key=f"说明{cn[sec]}")
         else:
             row = t.row("部门合计") if sec == 8 else None
             refs = (Ref("t11", "部门合计", "合计"),) if row is not None else ()
             yield Instance(Verdict(False, expected=row.get("合计") if row else zh, actual=None, refs=refs,
                                    lines=(span[0], t.line)),
-                           f"表{n}列有数据，说明{cn[sec]}（{zh}）未读出" + ("金额" if sec == 8 else "任何数字"))
+                           f"表{n}列有数据，说明{cn[sec]}（{zh}）未读出" + ("金额" if sec == 8 else "任何数字"),
+                           key=f"说明{cn[sec]}")
 
 
 RULES: tuple[Rule, ...] = (

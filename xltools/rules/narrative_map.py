@@ -5,9 +5,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
-from ..layouts import FUND_TYPES, SOURCES, T10_ROWS
-from ..model import Document, Figure
-from .core import Ref
+from xltools.core.layouts import FUND_TYPES, SOURCES, T10_ROWS
+from xltools.core.model import Document, Figure
+from xltools.rules.core import Ref
 
 Cell = tuple[str, str, str]  # (sheet, row key, column key)
 

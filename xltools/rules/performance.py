@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from ..model import Document, Figure, ProjectTable, Row
-from .common import cell, money
-from .core import Equal, Instance, Ref, Rule, Term, Unchecked, Verdict, terms
-from .performance_match import Matching, match, norm_name, wan
+from xltools.core.model import Document, Figure, ProjectTable, Row
+from xltools.rules.common import cell, money
+from xltools.rules.core import Equal, Instance, Ref, Rule, Term, Unchecked, Verdict, terms
+from xltools.rules.performance_match import Matching, match, norm_name, wan
 
 PARTS: tuple[str, ...] = ("中央", "省级", "市县", "单位自筹", "其他")
 SIDES: dict[str, str] = {"period": "实施期资金总额", "annual": "年度资金总额"}

@@ -18,7 +18,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from ..model import Document, ProjectTable, Row
+from xltools.core.comparisons import NUDGE, rounded
+from xltools.core.model import Document, ProjectTable, Row
 
 _PUNCT = re.compile(r"[\s()（）\[\]【】〔〕<>《》“”\"'‘’·、,，.。:：;；\-—_/／]")
 # Above this weighted similarity a name is "related" (a covered project, a shared amount).
@@ -39,7 +40,7 @@ def norm_name(s: str) -> str:
 def wan(table: ProjectTable) -> float | None:
     """年度资金总额 in 万元, to the cent, as 表12 prints it."""
     v = table.annual.get("总额")
-    return None if v is None else round(v / 10000 + 1e-9, 2)
+    return None if v is None else rounded(v / 10000, 2)
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class Similarity:
         shared, likeness = self.bound(a, b)
         # A pair that cannot pass either test is skipped without difflib (the margin covers
         # rounding between the two sums of the same weights).
-        if shared < SHARED * min(len(a), len(b)) and likeness < RELATED - 1e-9:
+        if shared < SHARED * min(len(a), len(b)) and likeness < RELATED - NUDGE:
             return False
         sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
         block = sm.find_longest_match(0, len(a), 0, len(b)).size

@@ -1,9 +1,9 @@
 """Values of a parsed document, addressed by `Ref`: the Python side of every rule."""
 from __future__ import annotations
 
-from ..findings import Where
-from ..model import Document
-from .core import Ref
+from xltools.core.findings import Where
+from xltools.core.model import Document
+from xltools.rules.core import Ref
 
 
 class DocumentValues:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from ..layouts import CLASS_TOTAL, FUND_TYPES, LAYOUTS, SOURCES, parts_of
-from ..model import Document, Row
-from .common import cell, cells, coded_rows, label, present, table
-from .core import Equal, Instance, Rule, terms
+from xltools.core.layouts import CLASS_TOTAL, FUND_TYPES, LAYOUTS, SOURCES, parts_of
+from xltools.core.model import Document, Row
+from xltools.rules.common import cell, cells, coded_rows, label, present, table
+from xltools.rules.core import Equal, Instance, Rule, terms
 
 Gen = Callable[[Document], Iterable[Instance]]
 

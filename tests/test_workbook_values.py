@@ -1,0 +1,70 @@
+"""A workbook whose formulas carry no computed values (saved by a script, `import
+--no-recalc`, the audit's workbooks before) is computed before it is judged, or refused with
+exit 2: never verdicts on blanks."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from xltools.cli.main import main
+from xltools.workbook import book_check
+from xltools.workbook.engine.cache import lacks_values
+
+
+def _check_json(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
+    rc = main(["check", str(path), "--json", "--all"])
+    out = json.loads(capsys.readouterr().out)
+    out.pop("source", None)
+    return rc, out
+
+
+@pytest.mark.parametrize("seed", ["000", "003"])
+def test_a_workbook_without_values_is_checked_as_computed(seed: str, seed_workbooks: dict[str, Path],
+                                                          seed_books: dict[tuple[str, str], Path],
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    bare, computed = seed_workbooks[seed], seed_books[(seed, "formulas")]
+    assert lacks_values(bare) and not lacks_values(computed)
+    rc_bare, bare_json = _check_json(bare, capsys)
+    rc_computed, computed_json = _check_json(computed, capsys)
+    assert (rc_bare, bare_json) == (rc_computed, computed_json)
+    # The seed's own figures, not blanks: 000's one error is its narrative's "占0%".
+    summary = bare_json["summary"]
+    assert isinstance(summary, dict)
+    assert summary["error"] == {"000": 1, "003": 0}[seed]
+
+
+def test_a_workbook_saved_by_a_script_keeps_its_verdicts(seed_books: dict[tuple[str, str], Path], tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """openpyxl drops every cached value on save: an officer's script that only fixes the
+    unit's name leaves a workbook whose totals would all read as blank."""
+    wb = openpyxl.load_workbook(seed_books[("000", "formulas")])
+    wb.save(tmp_path / "scripted.xlsx")
+    assert lacks_values(tmp_path / "scripted.xlsx")
+    assert _check_json(tmp_path / "scripted.xlsx", capsys) == _check_json(seed_books[("000", "formulas")], capsys)
+
+
+def test_a_workbook_that_cannot_be_computed_is_refused(seed_workbooks: dict[str, Path], tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    def cannot(paths: list[Path], engine: str) -> list[object]:
+        raise RuntimeError("no engine")
+
+    monkeypatch.setattr(book_check, "compute", cannot)
+    rc = main(["check", str(seed_workbooks["000"])])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "没有保存计算结果" in err and "carry no computed values" in err and "000.xlsx" in err
+
+
+def test_the_template_and_the_audit_workbooks_carry_values(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["template", "-o", str(tmp_path / "t.xlsx")]) == 0
+    assert not lacks_values(tmp_path / "t.xlsx")
+    capsys.readouterr()
+    rc, got = _check_json(tmp_path / "t.xlsx", capsys)
+    assert rc == 0 and got["summary"] == {"error": 0, "warning": 0, "info": 0, "accepted": 0, "stale": 0}
+    # Written again: the first kept as a backup, never overwritten in place.
+    assert main(["template", "-o", str(tmp_path / "t.xlsx")]) == 0
+    assert (tmp_path / "t.xlsx.bak").is_file()

@@ -1,0 +1,1 @@
+"""The command line (`xltools`): check, import, recalc, audit, draft, doctor, template."""

@@ -1,0 +1,204 @@
+"""Where every row goes and which cells are formulas: the workbook's plan, no openpyxl.
+
+A cell is addressed by `CellKey` (table number, row key, column key), the same keys the
+rules use in `Ref("t<n>", row, column)`. A *derived* cell is one whose value follows from
+other cells (a 类 from its 款, a 合计 from its parts, 表1 from 表2), as the rule catalogue
+declares it; the workbook writes it as a live formula over those cells and keeps the
+printed figure beside it as 原表数.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xltools.core.layouts import LAYOUTS, T9_INCOME_PREFIX
+from xltools.core.model import Document, Row, Table
+from xltools.rules import CATALOGUE
+from xltools.rules.core import Equal, Ref
+
+CellKey = tuple[int, str, str]
+Terms = tuple[tuple[CellKey, float], ...]
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A row as the sheet prints it; `row` is None for a fixed row the document lacks."""
+
+    key: str
+    code: str
+    name: str
+    level: int
+    row: Row | None
+
+
+@dataclass
+class TablePlan:
+    number: int
+    table: Table | None
+    sides: list[tuple[str, list[Placed]]]
+    derived: dict[CellKey, Terms] = field(default_factory=dict)
+
+    def placed(self) -> dict[str, Placed]:
+        return {p.key: p for _, rows in self.sides for p in rows}
+
+
+def _code(row: Row) -> str:
+    if row.code:
+        return row.code
+    key = row.key.removeprefix(T9_INCOME_PREFIX)
+    return key if key.isdigit() else ""
+
+
+def _fixed(rows: tuple[Row, ...], fixed: tuple[tuple[str, str], ...], coded: bool) -> list[Placed]:
+    by_key = {r.key: r for r in rows}
+    out = []
+    for key, label in fixed:
+        r = by_key.get(key)
+        code = key if coded and key.isdigit() else ""
+        out.append(Placed(key, code, r.name if r and r.name and not code else label, 1 if code else 0, r))
+    known = {k for k, _ in fixed}
+    out += [Placed(r.key, _code(r), r.name, r.level, r) for r in rows if r.key not in known]
+    return out
+
+
+def _free(rows: list[Row]) -> list[Placed]:
+    return [Placed(r.key, _code(r), r.name, r.level, r) for r in rows]
+
+
+def place(n: int, table: Table | None) -> TablePlan:
+    rows = table.rows if table else ()
+    lay = LAYOUTS[n]
+    if lay.kind == "summary":
+        income_side, expense_side = lay.sides
+        income_keys = {k for k, _ in income_side.fixed_rows}
+        expense_keys = {k for k, _ in expense_side.fixed_rows}
+        income = _fixed(tuple(r for r in rows if r.key in income_keys or not r.key[:1].isdigit() and r.key not in expense_keys),
+                        income_side.fixed_rows, False)
+        expense = _fixed(tuple(r for r in rows if r.key not in {p.key for p in income}), expense_side.fixed_rows, True)
+        return TablePlan(n, table, [(income_side.name, income), (expense_side.name, expense)])
+    if lay.kind == "fixed":
+        return TablePlan(n, table, [("", _fixed(rows, lay.sides[0].fixed_rows, False))])
+    if len(lay.sides) == 2:  # 表9: income rows under their prefix, expenditure rows
+        inc = [r for r in rows if r.key.startswith(T9_INCOME_PREFIX)]
+        exp = [r for r in rows if not r.key.startswith(T9_INCOME_PREFIX)]
+        if not any(r.key == T9_INCOME_PREFIX + "合计" for r in inc):
+            inc.insert(0, Row(T9_INCOME_PREFIX + "合计", "合计", {}, 0, kind="total"))
+        if not any(r.key == "合计" for r in exp):
+            exp.insert(0, Row("合计", "合计", {}, 0, kind="total"))
+        return TablePlan(n, table, [("收入", _free(inc)), ("支出", _free(exp))])
+    free = list(rows)
+    total = lay.total_key
+    if not any(r.key == total for r in free):
+        free.insert(0, Row(total, "合计" if total != "总计" else "总计", {}, 0, kind="total"))
+    placed = _free(free)
+    # A placeholder total row has no source line: keep it, but as a row the document lacks.
+    placed = [p if (table and table.row(p.key)) else Placed(p.key, p.code, p.name, p.level, None) for p in placed]
+    return TablePlan(n, table, [("", placed)])
+
+
+# Families whose mandatory identities give derived cells, in priority order: a table's own
+# sums first, then what it carries from another table.
+_DERIVING = ("table", "cross")
+
+
+def cell_key(ref: Ref) -> CellKey | None:
+    return (ref.table, ref.row, ref.column) if ref.table is not None else None
+
+
+def _reaches(terms: Terms, target: CellKey, derived: dict[CellKey, Terms]) -> bool:
+    """Whether any of `terms` depends, through derived cells, on `target` (a cycle)."""
+    seen: set[CellKey] = set()
+    stack = [k for k, _ in terms]
+    while stack:
+        k = stack.pop()
+        if k == target:
+            return True
+        if k not in seen:
+            seen.add(k)
+            stack.extend(t for t, _ in derived.get(k, ()))
+    return False
+
+
+def derive(doc: Document, plans: dict[int, TablePlan]) -> None:
+    """Fill each plan's `derived` from the rule catalogue, so a sheet's live formulas and
+    the rules that check them are one declaration: every mandatory identity that states
+    one table cell as a sum of other table cells makes that cell a formula over them. The
+    first such identity wins; one that would make a cell depend on itself is skipped."""
+    derived: dict[CellKey, Terms] = {}
+    placed = {n: set(plan.placed()) for n, plan in plans.items()}
+    # Column sums first (a total over the rows printed above it reads like the table), then
+    # any other identity: a row's 合计 over its columns, a figure carried from another table.
+    for columns_only in (True, False):
+        for family in _DERIVING:
+            for rule in CATALOGUE:
+                if rule.family != family or rule.level != "M":
+                    continue
+                for inst in rule.instances(doc):
+                    rel = inst.relation
+                    if not isinstance(rel, Equal) or len(rel.lhs) != 1 or rel.lhs[0].factor != 1.0:
+                        continue
+                    lhs = rel.lhs[0].ref
+                    key = cell_key(lhs)
+                    cells = [(cell_key(t.ref), t.factor) for t in rel.rhs]
+                    if key is None or key in derived or key[1] not in placed.get(key[0], ()):
+                        continue
+                    if any(c is None for c, _ in cells):
+                        continue
+                    if columns_only and any(t.ref.sheet != lhs.sheet or t.ref.column != lhs.column for t in rel.rhs):
+                        continue
+                    terms = tuple((c, f) for c, f in cells if c is not None)
+                    if terms and not _reaches(terms, key, derived):
+                        derived[key] = terms
+    for key, terms in derived.items():
+        plans[key[0]].derived[key] = terms
+
+
+def plan_document(doc: Document) -> dict[int, TablePlan]:
+    plans = {n: place(n, doc.table(n)) for n in LAYOUTS}
+    derive(doc, plans)
+    return plans
+
+
+def live_values(doc: Document, plans: dict[int, TablePlan]) -> dict[CellKey, float]:
+    """What every derived cell recomputes to on import, in Python."""
+    return recompute(doc, derivations(plans))
+
+
+def derivations(plans: dict[int, TablePlan]) -> dict[CellKey, Terms]:
+    derived: dict[CellKey, Terms] = {}
+    for p in plans.values():
+        derived.update(p.derived)
+    return derived
+
+
+def recompute(doc: Document, derived: dict[CellKey, Terms]) -> dict[CellKey, float]:
+    memo: dict[CellKey, float] = {}
+
+    def printed(k: CellKey) -> float:
+        t = doc.table(k[0])
+        r = t.row(k[1]) if t else None
+        return (r.get(k[2]) or 0.0) if r else 0.0
+
+    def value(k: CellKey) -> float:
+        if k in memo:
+            return memo[k]
+        terms = derived.get(k)
+        v = printed(k) if terms is None else sum(value(t) * f for t, f in terms)
+        memo[k] = v
+        return v
+
+    return {k: value(k) for k in derived}
+
+
+def leaf_counts(plans: dict[int, TablePlan]) -> dict[CellKey, int]:
+    """How many input cells each derived cell adds up, through every level: its 尾差
+    tolerance grows with them (a 合计 over 20 项 may be off by more than one cent)."""
+    derived = derivations(plans)
+    memo: dict[CellKey, int] = {}
+
+    def count(k: CellKey) -> int:
+        if k not in memo:
+            terms = derived.get(k)
+            memo[k] = 1 if terms is None else sum(count(t) for t, _ in terms)
+        return memo[k]
+
+    return {k: max(count(k), 1) for k in derived}

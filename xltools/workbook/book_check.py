@@ -1,0 +1,169 @@
+"""Check a workbook file again: its cells, read back, as the value source of the same rules."""
+from __future__ import annotations
+
+import math
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import openpyxl
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from xltools.evaluation.check import evaluate
+from xltools.evaluation.coverage import Coverage
+from xltools.workbook.engine import compute
+from xltools.workbook.engine.cache import lacks_values, sheet_parts
+from xltools.workbook.engine.xlsx_cells import parse_a1
+from xltools.evaluation.judged import live_of
+from xltools.core.findings import Finding
+from xltools.read.bounded import check_xlsx
+from xltools.read.errors import ReadError
+from xltools.workbook.readback import SheetValues
+from xltools.workbook.checksheet import FIRST, Col
+from xltools.workbook.sheets import CHECKS
+from xltools.workbook.structure import SHEET
+from xltools.rules import CATALOGUE
+from xltools.files.safe_write import OutputRefused, rotate_backups
+
+
+def grids_of(book: Workbook) -> dict[str, list[list[Any]]]:
+    """Every sheet's values as rows: what the Excel side hands the read-back too."""
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+
+
+def _checked(grids: dict[str, list[list[Any]]], source: str) -> dict[str, list[list[Any]]]:
+    """Refuse a number no workbook Excel wrote can hold, before the rules compute with it:
+    NaN or ±∞ (from a <v>1e400</v>; --json would print a bare NaN). A text longer than a
+    cell's 32,767 characters cannot reach here: openpyxl cuts it to that length as it loads."""
+    for title, rows in grids.items():
+        for r, row in enumerate(rows, start=1):
+            for c, v in enumerate(row, start=1):
+                if isinstance(v, float) and not math.isfinite(v):
+                    where = f"{title}!{get_column_letter(c)}{r}"
+                    raise ReadError(source, None, f"单元格 {where} 不是有限的数（{v}）", f"cell {where} is not a finite number ({v})")
+    return grids
+
+
+def open_workbook(path: Path) -> Workbook:
+    """The workbook at `path` with its cached values, within the limits; a file that is not a
+    readable workbook is a ReadError naming it."""
+    # Limits first: openpyxl would build every cell (and every cell of a merged range) it finds.
+    check_xlsx(path)
+    with _readable(path):
+        return openpyxl.load_workbook(path, data_only=True)
+    raise AssertionError("unreachable")  # _readable re-raises every exception as a ReadError
+
+
+def sheet_rows(path: Path, title: str) -> list[list[Any]] | None:
+    """One sheet's cached values as rows (None: no such sheet), as `open_workbook` would give
+    them, within the same limits and errors; only that sheet's XML is parsed (read-only mode:
+    a tenth of the time of loading every sheet of an imported seed)."""
+    check_xlsx(path)
+    with _readable(path):
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        try:
+            if title not in wb.sheetnames:
+                return None
+            return [list(r) for r in wb[title].iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    raise AssertionError("unreachable")
+
+
+@contextmanager
+def _readable(path: Path) -> Iterator[None]:
+    """What openpyxl raises on a file that is not a readable workbook, as a ReadError naming it."""
+    try:
+        yield
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ReadError(str(path), None, f"不是可读取的 Excel 工作簿（{type(exc).__name__}）",
+                        f"not a readable Excel workbook ({type(exc).__name__})") from exc
+    except Exception as exc:  # XML syntax, nesting, types openpyxl trips on: a damaged part
+        raise ReadError(str(path), None, f"Excel 工作簿已损坏，无法读取（{type(exc).__name__}）",
+                        f"the Excel workbook is damaged and cannot be read ({type(exc).__name__})") from exc
+
+
+def workbook_values(path: str | Path) -> SheetValues:
+    """The workbook at `path` as the rules' source of values (one read-back, `readback`). A
+    workbook whose formulas carry no computed values is computed first (the fast path, in
+    memory; the file is not changed): judged as it stands, its totals would all be blanks."""
+    p = Path(path)
+    grids = grids_of(open_workbook(p))
+    if lacks_values(p):
+        grids = _computed(p, grids)
+    return SheetValues(_checked(grids, str(p)), str(p))
+
+
+def _computed(path: Path, grids: dict[str, list[list[Any]]]) -> dict[str, list[list[Any]]]:
+    """`grids` with every formula cell's value as the fast path computes it."""
+    try:
+        values = compute([path], "formulas")[0]
+    except Exception as exc:  # a formula no engine here models: say so, never judge blanks
+        raise ReadError(str(path), None,
+                        "工作簿中的公式没有保存计算结果，也无法在这里重新计算"
+                        f"（{type(exc).__name__}）：请在 Excel、WPS 或 LibreOffice 中打开并保存后再核对",
+                        "the workbook's formulas carry no computed values and cannot be recalculated here "
+                        f"({type(exc).__name__}): open and save it in Excel, WPS or LibreOffice, then check it again") from exc
+    by_name = {name.upper(): name for name in grids}
+    for sheet, cells in values.items():
+        rows = grids.setdefault(by_name.get(sheet.upper(), sheet), [])
+        for ref, value in cells.items():
+            r, c = parse_a1(ref)
+            while len(rows) < r:
+                rows.append([])
+            row = rows[r - 1]
+            if len(row) < c:
+                row.extend([None] * (c - len(row)))
+            row[c - 1] = value
+    return grids
+
+
+def evaluate_workbook(path: str | Path) -> tuple[list[Finding], Coverage]:
+    """The workbook as it is now: its rows as the user left them, every figure live."""
+    values = workbook_values(path)
+    return evaluate(values.doc, CATALOGUE, values, live_of(values.doc))
+
+
+def check_workbook(path: str | Path) -> list[Finding]:
+    return evaluate_workbook(path)[0]
+
+
+def read_verdicts(path: str | Path) -> list[tuple[str, str, str]]:
+    """(rule id, subject, 结果) of each 校验 row, as the last recalculation left them."""
+    # Read-only: only 校验's XML is parsed (a third of the time of loading every sheet).
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        out = []
+        for row in wb[CHECKS].iter_rows(min_row=FIRST, max_col=max(Col), values_only=True):
+            if row[Col.RULE - 1] is None:
+                continue
+            out.append((str(row[Col.RULE - 1]), str(row[Col.SUBJECT - 1] or ""), str(row[Col.VERDICT - 1])))
+        return out
+    finally:
+        wb.close()
+
+
+def made_by_xltools(path: Path) -> bool:
+    """Whether the workbook holds the hidden structure sheet that `xltools import` writes."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            return SHEET in sheet_parts(z)
+    except Exception as exc:  # no workbook part, XML that does not parse: not a readable workbook
+        raise ReadError(str(path), None, f"不是可读取的 Excel 工作簿（{type(exc).__name__}）",
+                        f"not a readable Excel workbook ({type(exc).__name__})") from exc
+
+
+def guard_recalc(path: Path, *, force: bool) -> Path | None:
+    """Before `recalc` rewrites a workbook in place: within the limits, made by xltools (a
+    workbook of someone else's would have every formula's cached value rewritten: only with
+    `force`), and its current version kept as `.bak` like `import` does. Returns the backup."""
+    check_xlsx(path)
+    if not force and not made_by_xltools(path):
+        raise OutputRefused(path, "不是 xltools 生成的工作簿（没有隐藏表 _结构），未重新计算、未改动；"
+                                  "确需重新计算请加 --force（原文件先备份为 .bak）",
+                            "not a workbook xltools made (no hidden sheet _结构): not recalculated, not changed; "
+                            "use --force to recalculate it anyway (the file is first kept as .bak)")
+    return rotate_backups(path)

@@ -1,0 +1,248 @@
+"""Small writers shared by every sheet: text that stays text, styled header cells."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Iterable
+
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.fonts import Font
+from openpyxl.styles.proxy import StyleProxy
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, set_style, style_key, style_of
+from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
+
+
+def put_text(ws: Worksheet, row: int, col: int, text: str | None, *, code: bool = False) -> Cell | MergedCell:
+    """Text from a document goes in as a string, never as a formula (even "=…")."""
+    c = ws.cell(row, col)
+    if text is None or text == "":
+        return c
+    # A cell under a merge holds no value (openpyxl refuses one): text goes in a merge's first cell.
+    assert isinstance(c, Cell), f"{c.coordinate} is under a merged range"
+    c.value = str(text)
+    c.data_type = "s"
+    if code:
+        c.number_format = TEXT_FORMAT
+    c.font = BODY_FONT
+    return c
+
+
+def put_header(ws: Worksheet, row: int, col: int, text: str, *, last_row: int | None = None,
+               last_col: int | None = None) -> None:
+    put_text(ws, row, col, text)
+    last_row = last_row or row
+    last_col = last_col or col
+    for r in range(row, last_row + 1):
+        for c in range(col, last_col + 1):
+            cell = ws.cell(r, c)
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            cell.alignment = CENTER
+            cell.border = BOX
+    if last_row > row or last_col > col:
+        ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+
+
+def fit_to_width(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
+    """Print all columns on one page width (a wide sheet otherwise splits into strips)."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    fit_to_page(ws.sheet_properties)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    if title_rows:
+        ws.print_title_rows = title_rows
+    footer(ws)
+
+
+# ---- Sizes: what a text needs, at the narrower of the widths Excel and LibreOffice use ----
+# Excel gives a column of width w 7w pixels (Calibri 11's digit is 7 px) and keeps 5 px of
+# padding; LibreOffice is wider (its stand-in font's digit is wider). A CJK glyph is one em
+# in every font a reader has (Noto, YaHei, SimSun); a Latin letter or digit at most 0.6 em.
+PX_PER_UNIT = 7.0
+PADDING_PX = 5.0
+LINE_EM = 1.42  # Noto Sans CJK's line: ascender + descender + a little leading
+DEFAULT_ROW = 15.0
+WRAP_SLACK = 1.06  # a line breaks at a word or punctuation, not at the last glyph that fits
+
+
+def text_em(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" and ord(ch) > 0x2000 else 0.6 for ch in text)
+
+
+def _px(text: str, size: float, bold: bool) -> float:
+    return text_em(text) * size * 96 / 72 * (1.06 if bold else 1.0)
+
+
+def width_for(text: str, size: float = 10, bold: bool = False) -> float:
+    """The column width (Excel units) that shows the longest line of `text` unwrapped."""
+    longest = max((_px(line, size, bold) * WRAP_SLACK for line in text.split("\n")), default=0.0)
+    return round((longest + PADDING_PX + 4) / PX_PER_UNIT + 0.2, 1)
+
+
+def lines_for(text: str, width: float, size: float = 10, bold: bool = False) -> int:
+    """How many lines `text` wraps to in a column of `width` (Excel units). A little slack
+    for the wrap happening at a word or punctuation, not at the last glyph that fits."""
+    avail = max(width * PX_PER_UNIT - PADDING_PX - 4, 1.0)
+    return sum(max(1, math.ceil(_px(line, size, bold) * WRAP_SLACK / avail)) for line in text.split("\n"))
+
+
+def height_for(lines: int, size: float = 10) -> float:
+    return max(DEFAULT_ROW, round(lines * size * LINE_EM + 4, 1))
+
+
+def shown(value: object, number_format: str) -> str:
+    """A cell's value as a reader sees it (enough of Excel's number formats for sizing)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        fmt = number_format.split(";")[0]
+        m = re.match(r'^(#,##)?0(?:\.(0+))?(.*)$', fmt)
+        if not m:
+            return f"{value:g}"
+        decimals = len(m.group(2) or "")
+        body = f"{value:,.{decimals}f}" if m.group(1) else f"{value:.{decimals}f}"
+        return body + m.group(3).replace('"', "")
+    return str(value)
+
+
+def points(font: Font | StyleProxy) -> float:
+    """A font's size; a font without one is shown at Excel's default, 11 points. (`cell.font`
+    is openpyxl's proxy of the cell's Font.)"""
+    return float(font.sz or 11)
+
+
+def _font(cell: Cell | MergedCell) -> tuple[float, bool]:
+    f = cell.font
+    return points(f), bool(f.b)
+
+
+def merged_spans(ws: Worksheet) -> tuple[dict[tuple[int, int], tuple[int, int, int, int]], set[tuple[int, int]]]:
+    """Top-left (row, col) of each merged range → (min_row, min_col, max_row, max_col), and
+    the cells a merge covers (not its top-left)."""
+    tops: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for rng in ws.merged_cells.ranges:
+        tops[(rng.min_row, rng.min_col)] = (rng.min_row, rng.min_col, rng.max_row, rng.max_col)
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                if (r, c) != (rng.min_row, rng.min_col):
+                    covered.add((r, c))
+    return tops, covered
+
+
+def _indent(cell: Cell | MergedCell) -> float:
+    """Width units an indented cell loses (an indent level is about 10 px in Excel and LO)."""
+    level = cell.alignment.indent if cell.alignment is not None else 0
+    return float(level or 0) * 10 / PX_PER_UNIT
+
+
+def col_width(ws: Worksheet, col: int) -> float:
+    w = ws.column_dimensions[get_column_letter(col)].width
+    return float(w) if w else 8.43
+
+
+def fit_columns(ws: Worksheet, cols: dict[int, tuple[float, float]], first_row: int = 1,
+                samples: dict[int, list[str]] | None = None) -> None:
+    """Each column as wide as its widest unmerged cell (or `samples`, for formulas whose
+    value is not known when the sheet is written), within (least, most); past `most` the
+    text wraps (the cell must have wrap on)."""
+    tops, covered = merged_spans(ws)
+    need: dict[int, float] = {c: 0.0 for c in cols}
+    for row in ws.iter_rows(min_row=first_row):
+        for c in row:
+            if c.column not in cols or (c.row, c.column) in covered or (c.row, c.column) in tops:
+                continue
+            if isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f":
+                continue
+            text = shown(c.value, c.number_format)
+            if text:
+                size, bold = _font(c)
+                need[c.column] = max(need[c.column], width_for(text, size, bold) + _indent(c))
+    for col, texts in (samples or {}).items():
+        for t in texts:
+            need[col] = max(need.get(col, 0.0), width_for(t, bold=True))  # as wide as a bold total
+    for col, (least, most) in cols.items():
+        ws.column_dimensions[get_column_letter(col)].width = min(max(need[col], least), most)
+
+
+def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
+    """Row heights that show every line of every wrapped cell, merged cells included (a
+    merge over several rows grows its last row). Heights are written, not left to the
+    viewer: Excel does not re-measure a row when it opens a file."""
+    tops, covered = merged_spans(ws)
+    book = ws.parent
+    assert book is not None  # a sheet being laid out was made by its workbook
+    widths = {k: col_width(ws, k) for k in range(1, ws.max_column + 1)}
+    heights: dict[int, float] = {}
+    spans: list[tuple[int, int, float]] = []
+    for row in ws.iter_rows(min_row=first_row):
+        for c in row:
+            if c.value is None or (c.row, c.column) in covered:
+                continue
+            if c.data_type == "f":
+                continue
+            text = shown(c.value, c.number_format)
+            if not text:
+                continue
+            # The style's parts read by index: openpyxl's proxies cost a lot on 校验's rows.
+            font, align = font_and_alignment(book, c)
+            size, bold = points(font), bool(font.b)
+            span = tops.get((c.row, c.column))
+            last_col = span[3] if span else c.column
+            if align.wrap_text:
+                width = sum(widths.get(k, 8.43) for k in range(c.column, last_col + 1))
+                width -= float(align.indent or 0) * 10 / PX_PER_UNIT
+                lines = lines_for(text, width, size, bold)
+            else:
+                lines = text.count("\n") + 1
+            need = height_for(lines, size)
+            if span and span[2] > span[0]:
+                spans.append((span[0], span[2], need))
+            elif need > heights.get(c.row, DEFAULT_ROW):
+                heights[c.row] = need
+    for r, h in heights.items():
+        own = ws.row_dimensions[r].height
+        ws.row_dimensions[r].height = max(h, own or 0.0)
+    for top, bottom, need in spans:
+        have = sum(ws.row_dimensions[r].height or DEFAULT_ROW for r in range(top, bottom + 1))
+        if have < need:
+            ws.row_dimensions[bottom].height = (ws.row_dimensions[bottom].height or DEFAULT_ROW) + need - have
+
+
+def footer(ws: Worksheet) -> None:
+    """Every printed page names its sheet and its number, so loose pages can be put back
+    (and a test can tell which sheet a PDF page came from)."""
+    odd = ws.oddFooter
+    assert odd is not None  # HeaderFooter makes its oddFooter when built; nothing here clears it
+    odd.center.text = "&A　第 &P 页，共 &N 页"
+    odd.center.size = 8
+
+
+def restyle(cells: Iterable[Cell | MergedCell], **style: object) -> None:
+    """Set the same border/alignment/font on many cells (a merge's covered cells too: their
+    borders draw the merge's edges). openpyxl hashes a style object on every assignment (a
+    second per thousand rows of 校验); cells that start alike end alike, so each distinct
+    starting style is worked out once and the rest copy its result."""
+    done: dict[tuple[int, ...], StyleArray] = {}
+    for c in cells:
+        key = style_key(c)
+        if key is None:  # a cell never styled: styled one by one
+            for name, value in style.items():
+                setattr(c, name, value)
+            continue
+        result = done.get(key)
+        if result is None:
+            for name, value in style.items():
+                setattr(c, name, value)
+            done[key] = style_of(c)
+        else:
+            set_style(c, result)

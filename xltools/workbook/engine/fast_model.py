@@ -1,0 +1,264 @@
+"""The compile-once model of a workbook: every formula cell evaluated by its template's program,
+in topological order over the cell dependency graph, and kept for incremental recalculation.
+
+Cells of one elementwise template and one dependency level whose references are single cells
+run together, their inputs stacked as N×1 arrays (one call instead of N). `update` changes input
+cells and re-evaluates only the formula cells downstream of them.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+
+from xltools.workbook.engine.cache import Value, Values, write_cached
+from xltools.workbook.engine.graph import Readers, downstream, levels
+from xltools.workbook.engine.program import Program, compile_template
+from xltools.workbook.engine.scalar import scalar
+from xltools.workbook.engine.template import Ref, parse
+from xltools.workbook.engine.xlsx_cells import Book, Cell, NotModelled, a1, parse_a1, read_book, unescape
+
+BATCH_MIN = 4  # below this, stacking the inputs costs more than it saves
+MEMO_MAX = 64  # inputs of more cells than this are not looked up for reuse
+RANGE_CACHE_MIN = 32  # ranges of at least this many cells are gathered once and kept
+
+
+class FastModel:
+    """Built from a `Book`; raises `NotModelled` for what it does not model (the caller then
+    uses the package's full model). Compiles only: `calculate` evaluates."""
+
+    def __init__(self, book: Book) -> None:
+        import schedula as sh
+
+        self._empty = sh.EMPTY
+        self.sheets = book.sheets
+        self._sheet_index = {n.upper(): i for i, n in enumerate(book.sheets)}
+        self.values: dict[Cell, Any] = dict(book.constants)
+        self.cells: list[Cell] = list(book.formulas)
+        self._index = {c: i for i, c in enumerate(self.cells)}  # only to refuse writing a formula cell
+        programs: dict[str, Program] = {}
+        self._program: list[Program] = []
+        self._refs: list[tuple[Ref, ...]] = []
+        for (si, row, col), formula in book.formulas.items():
+            parsed = parse(formula, si, self._sheet_index)
+            prog = programs.get(parsed.key)
+            if prog is None:
+                prog = programs[parsed.key] = compile_template(parsed.key, parsed.placeholders)
+            self._program.append(prog)
+            self._refs.append(parsed.refs)
+        self.templates = len(programs)
+        self._memo: dict[Any, Any] = {}
+        self._readers: Readers | None = None
+        self._ranges: dict[Ref, np.ndarray] = {}
+        self._range_cells: defaultdict[Cell, list[Ref]] = defaultdict(list)
+        self._users, self._level = levels(self.cells, self._refs, self.name)
+        for c in self.cells:
+            self.values.pop(c, None)
+        self._escaped = self._unescape_read(book.escaped)
+
+    def _unescape_read(self, escaped: Mapping[Cell, str]) -> dict[Cell, str]:
+        """Put into `values` the escaped texts (`Book.escaped`) some reference covers;
+        returns the others, unescaped only if asked for by `value`."""
+        if not escaped:
+            return {}
+        by_sheet: defaultdict[int, list[Cell]] = defaultdict(list)
+        for cell in escaped:
+            by_sheet[cell[0]].append(cell)
+        read: set[Cell] = set()
+        for ref in {ref for refs in self._refs for ref in refs}:
+            on_sheet = by_sheet.get(ref.sheet)
+            if not on_sheet:
+                continue
+            h, w = ref.shape
+            if h * w <= len(on_sheet):
+                read.update(c for r in range(ref.r1, ref.r2 + 1) for c in
+                            ((ref.sheet, r, col) for col in range(ref.c1, ref.c2 + 1)) if c in escaped)
+            else:
+                read.update(c for c in on_sheet if ref.r1 <= c[1] <= ref.r2 and ref.c1 <= c[2] <= ref.c2)
+        for cell in read:
+            self.values[cell] = unescape(escaped[cell])
+        return {c: t for c, t in escaped.items() if c not in read}
+
+    @classmethod
+    def load(cls, path: Path) -> "FastModel":
+        return cls(read_book(Path(path)))
+
+    def prepare_updates(self) -> "FastModel":
+        """Build the index `update` uses (else built by the first update)."""
+        if self._readers is None:
+            self._readers = Readers(self._refs)
+        return self
+
+    # -- evaluation ----------------------------------------------------------------------
+
+    def name(self, cell: Cell) -> str:
+        return f"'{self.sheets[cell[0]]}'!{a1(cell[1], cell[2])}"
+
+    def _array(self, ref: Ref) -> np.ndarray:
+        get, empty, si = self.values.get, self._empty, ref.sheet
+        h, w = ref.shape
+        if h == w == 1:
+            out = np.empty((1, 1), object)
+            out[0, 0] = get((si, ref.r1, ref.c1), empty)
+            return out
+        cached = self._ranges.get(ref)
+        if cached is not None:
+            return cached.copy()  # the package's functions get their own array, as in its model
+        flat = np.empty(h * w, object)
+        flat[:] = [get((si, r, c), empty) for r in range(ref.r1, ref.r2 + 1) for c in range(ref.c1, ref.c2 + 1)]
+        out = flat.reshape(h, w)
+        if h * w >= RANGE_CACHE_MIN:
+            # Kept and patched by `_set`: after one changed input, a column total or the
+            # COUNTIF of 校验 would otherwise gather thousands of cells again.
+            self._ranges[ref] = out.copy()
+            for r in range(ref.r1, ref.r2 + 1):
+                for c in range(ref.c1, ref.c2 + 1):
+                    self._range_cells[(si, r, c)].append(ref)
+        return out
+
+    def _set(self, cell: Cell, value: Any) -> None:
+        if value is self._empty:
+            self.values.pop(cell, None)
+        else:
+            self.values[cell] = value
+        for ref in self._range_cells.get(cell, ()):
+            self._ranges[ref][cell[1] - ref.r1, cell[2] - ref.c1] = value
+
+    def _store(self, i: int, result: Any) -> None:
+        from formulas.functions import replace_empty  # the filter the full model puts on every cell
+
+        result = replace_empty(result)
+        if isinstance(result, np.ndarray):
+            if result.size != 1:
+                raise NotModelled(f"{self.name(self.cells[i])} gives a {result.shape} array")
+            result = result.ravel()[0]
+        self._check(i, result)
+        self._set(self.cells[i], result)
+
+    def _check(self, i: int, result: Any) -> None:
+        # An Excel error (#VALUE!) is a value; a schedula marker such as NONE ("no output")
+        # means the package's model would not have set the cell the way we do.
+        import schedula as sh
+        from formulas.tokens.operand import XlError
+
+        if isinstance(result, sh.Token) and not isinstance(result, XlError) and result is not self._empty:
+            raise NotModelled(f"{self.name(self.cells[i])} gives no value ({result})")
+
+    def _run_one(self, i: int) -> None:
+        # Many cells compute one template on the same inputs (the 校验 rows pull the same
+        # totals): the vetted functions are pure, so a result is reused for inputs equal in
+        # value and in type (True, 1 and 1.0 are equal keys in Python, not in Excel).
+        prog = self._program[i]
+        args = [self._array(r) for r in self._refs[i]]
+        if sum(a.size for a in args) > MEMO_MAX:  # a long column is seldom read twice alike
+            self._store(i, prog.run(args))
+            return
+        key: tuple[Any, ...] | None = (id(prog), tuple(tuple((type(x), x) for x in a.flat) for a in args))
+        try:
+            self._set(self.cells[i], self._memo[key])
+            return
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable input: no reuse
+            key = None
+        self._store(i, prog.run(args))
+        if key is not None:
+            self._memo[key] = self.values.get(self.cells[i], self._empty)
+
+    def _run_batch(self, prog: Program, group: list[int]) -> None:
+        from formulas.functions import replace_empty
+
+        get, empty = self.values.get, self._empty
+        rows: dict[tuple[Any, ...], int] = {}  # distinct inputs → row of the stacked arrays
+        where = []
+        for i in group:
+            key = tuple((type(v), v) for v in (get(r[:3], empty) for r in self._refs[i]))
+            where.append(rows.setdefault(key, len(rows)))
+        n, width = len(rows), len(self._refs[group[0]])
+        args = [np.empty((n, 1), object) for _ in range(width)]
+        for row, key in enumerate(rows):
+            for k in range(width):
+                args[k][row, 0] = key[k][1]
+        result = prog.run(args)
+        if not isinstance(result, np.ndarray) or result.shape != (n, 1):
+            # A constant template (no step reads the inputs) or a broadcasting surprise:
+            # run the cells one by one rather than guess.
+            for i in group:
+                self._run_one(i)
+            return
+        result = replace_empty(result)
+        for i, row in zip(group, where):
+            self._check(i, result[row, 0])
+            self._set(self.cells[i], result[row, 0])
+
+    def _batchable(self, i: int) -> bool:
+        return self._program[i].elementwise and bool(self._refs[i]) and all(r.shape == (1, 1) for r in self._refs[i])
+
+    def _evaluate(self, todo: Iterable[int]) -> None:
+        by_level: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for i in todo:
+            by_level[self._level[i]][id(self._program[i])].append(i)
+        for lvl in sorted(by_level):
+            for group in by_level[lvl].values():
+                prog = self._program[group[0]]
+                if len(group) >= BATCH_MIN and self._batchable(group[0]):
+                    self._run_batch(prog, group)
+                else:
+                    for i in group:
+                        self._run_one(i)
+
+    def calculate(self) -> "FastModel":
+        self._evaluate(range(len(self.cells)))
+        return self
+
+    def downstream(self, changed: Iterable[Cell]) -> list[int]:
+        """Formula cells that read any of `changed`, directly or through other formula cells."""
+        if self._readers is None:
+            self._readers = Readers(self._refs)
+        return downstream(self._readers.of(changed), self._users)
+
+    def update(self, changes: Mapping[tuple[str, str], Value]) -> list[tuple[str, str]]:
+        """Set input cells (sheet name, A1) to new values (None empties a cell) and re-evaluate
+        only what depends on them; returns the formula cells recomputed. Should a recomputed
+        cell raise `NotModelled`, the model is stale: recalculate the file instead."""
+        cells = []
+        for (sheet, ref), value in changes.items():
+            si = self._sheet_index.get(sheet.upper())
+            if si is None:
+                raise KeyError(f"no sheet {sheet!r}")
+            cell = (si, *parse_a1(ref))
+            if cell in self._index:
+                raise ValueError(f"{sheet}!{ref} holds a formula; change its inputs instead")
+            self._escaped.pop(cell, None)
+            if value is None:
+                self._set(cell, self._empty)
+            else:
+                self._set(cell, round(value, 15) if isinstance(value, float) else value)
+            cells.append(cell)
+        todo = self.downstream(cells)
+        self._evaluate(todo)
+        return [(self.sheets[self.cells[i][0]], a1(*self.cells[i][1:])) for i in todo]
+
+    def results(self) -> Values:
+        out: Values = {}
+        for cell in self.cells:
+            out.setdefault(self.sheets[cell[0]], {})[a1(cell[1], cell[2])] = _plain(self.values.get(cell))
+        return out
+
+    def write(self, path: Path) -> None:
+        """Store the current values as the cached values of `path`'s formula cells."""
+        write_cached(Path(path), self.results(), every=True)
+
+    def value(self, sheet: str, ref: str) -> Value:
+        cell = (self._sheet_index[sheet.upper()], *parse_a1(ref))
+        if cell in self._escaped:
+            return unescape(self._escaped[cell])
+        return _plain(self.values.get(cell))
+
+
+def _plain(v: Any) -> Value:
+    """A cell value as the cache writer and the tests see it (the same conversion the
+    full-model adapter applies)."""
+    return scalar(v)

@@ -1,0 +1,84 @@
+"""A formula's template: the formula with each reference replaced by a placeholder.
+
+Cells that differ only in where their references point share one template, so `formulas`
+parses and compiles it once. A placeholder keeps its reference's shape (range sizes matter to
+SUM and COUNTIF), and the same cell referenced twice gets the same placeholder, as `formulas`
+shares the sub-expression. Placeholders sit side by side on row 1 of an unnamed sheet, one
+column apart, so no two of them overlap.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from xltools.workbook.engine.xlsx_cells import NotModelled, col_letters, col_number
+
+# A string literal (kept as is) or a reference: optional sheet, a cell, optional ":cell".
+_TOKEN = re.compile(
+    r'"(?:[^"]|"")*"'
+    r"|(?<![\w.$])(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*)!)?"
+    r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]+)(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]+))?(?![\w(!:$])"
+)
+
+
+class Ref(NamedTuple):  # a tuple: thousands are made and hashed per workbook
+    """A rectangle on a sheet (index into the book's sheets); rows and columns 1-based."""
+    sheet: int
+    r1: int
+    c1: int
+    r2: int
+    c2: int
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.r2 - self.r1 + 1, self.c2 - self.c1 + 1
+
+
+@dataclass(frozen=True)
+class Parsed:
+    key: str  # the template, e.g. "=ROUND(SUM(A1:A3),2)"
+    refs: tuple[Ref, ...]  # the cell's own references, in placeholder order
+    placeholders: tuple[str, ...]  # "A1:A3", … as `formulas` names its inputs
+
+
+def _sheet_index(token: str, own: int, sheets: dict[str, int]) -> int:
+    name = token[1:-1].replace("''", "'") if token.startswith("'") else token
+    try:
+        return sheets[name.upper()]
+    except KeyError:
+        raise NotModelled(f"reference to a sheet not in the workbook: {name!r}") from None
+
+
+def parse(formula: str, own_sheet: int, sheets: dict[str, int]) -> Parsed:
+    """`sheets`: upper-cased sheet name → index (Excel compares sheet names without case)."""
+    refs: list[Ref] = []
+    names: list[str] = []
+    seen: dict[Ref, str] = {}
+    next_col = 1
+
+    def sub(m: re.Match[str]) -> str:
+        nonlocal next_col
+        sheet, a, r1, b, r2 = m.group("sheet", "c1", "r1", "c2", "r2")
+        if a is None:
+            return m.group(0)
+        si = own_sheet if sheet is None else _sheet_index(sheet, own_sheet, sheets)
+        if b is None:
+            r, c = int(r1), col_number(a.upper())
+            ref = Ref(si, r, c, r, c)
+        else:
+            ra, rb, ca, cb = int(r1), int(r2), col_number(a.upper()), col_number(b.upper())
+            ref = Ref(si, min(ra, rb), min(ca, cb), max(ra, rb), max(ca, cb))
+        if ref in seen:
+            return seen[ref]
+        h, w = ref.shape
+        first = f"{col_letters(next_col)}1"
+        name = first if (h, w) == (1, 1) else f"{first}:{col_letters(next_col + w - 1)}{h}"
+        next_col += w + 1
+        seen[ref] = name
+        refs.append(ref)
+        names.append(name)
+        return name
+
+    key = _TOKEN.sub(sub, formula)
+    return Parsed(key, tuple(refs), tuple(names))

@@ -1,0 +1,110 @@
+"""The few places xltools goes past openpyxl's typed surface, each typed here once.
+
+- A cell's style array (`cell._style`, the workbook's list indices of its font, fill, border,
+  …): copying it, or reading a font by index, skips openpyxl's style proxies and the hash of a
+  style object on every assignment. The renderer styles tens of thousands of cells the same
+  few ways; through the public attributes that was a large part of the time spent writing.
+- A sheet's charts (`ws._charts`): openpyxl has no public list of them; `add_chart` appends
+  there and the reader fills it.
+- A streamed (write-only) sheet's print and size settings: openpyxl gives one the same
+  attributes as a Worksheet (`Worksheet._setup`), but the stubs do not declare them.
+
+The rest of the package calls these functions, never the private attributes themselves
+(fast_styles.py, for the same speed, swaps a new workbook's style lists for its own).
+"""
+from __future__ import annotations
+
+from copy import copy
+from typing import Protocol, runtime_checkable
+
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.chart._chart import ChartBase
+from openpyxl.styles.alignment import Alignment
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.fonts import Font
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder, RowDimension
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.page import PageMargins, PrintPageSetup
+from openpyxl.worksheet.properties import WorksheetProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+# ---- Style arrays ----------------------------------------------------------------------
+# A StyleableObject's `_style` is None until its first style is set or read (openpyxl then
+# makes an all-zero array, the workbook's default style); a MergedCell gets one when made.
+# The stubs list the slot but not its type.
+
+
+def _array(cell: Cell | MergedCell) -> StyleArray | None:
+    array: StyleArray | None = cell._style  # type: ignore[union-attr]
+    return array
+
+
+def style_key(cell: Cell | MergedCell) -> tuple[int, ...] | None:
+    """The cell's style as indices into its workbook's style lists (equal keys, equal
+    styles), or None for a cell never styled."""
+    array = _array(cell)
+    return None if array is None else tuple(array)
+
+
+def style_of(cell: Cell | MergedCell) -> StyleArray:
+    """A copy of the cell's style array, to give other cells of the same workbook later."""
+    array = _array(cell)
+    return StyleArray() if array is None else copy(array)
+
+
+def set_style(cell: Cell | MergedCell, array: StyleArray) -> None:
+    """Give the cell a style taken by `style_of` from a cell of the same workbook."""
+    cell._style = copy(array)  # type: ignore[union-attr]
+
+
+def font_and_alignment(book: Workbook, cell: Cell | MergedCell) -> tuple[Font, Alignment]:
+    """The cell's font and alignment read from the workbook's lists by index, without the
+    proxies `cell.font` and `cell.alignment` build on every read."""
+    array = _array(cell)
+    if array is None:
+        array = StyleArray()
+    font: Font = book._fonts[array.fontId]  # type: ignore[attr-defined]
+    alignment: Alignment = book._alignments[array.alignmentId]  # type: ignore[attr-defined]
+    return font, alignment
+
+
+# ---- Charts ----------------------------------------------------------------------------
+
+
+def charts_of(ws: Worksheet) -> list[ChartBase]:
+    """The sheet's charts, as added by `add_chart` or read from a file."""
+    charts: list[ChartBase] = ws._charts  # type: ignore[attr-defined]
+    return charts
+
+
+# ---- Print settings --------------------------------------------------------------------
+
+
+def fit_to_page(properties: WorksheetProperties) -> None:
+    """Print scaled to the page setup's fitToWidth × fitToHeight pages."""
+    setup = properties.pageSetUpPr
+    # WorksheetProperties makes a PageSetupProperties when it is built; nothing here clears it.
+    assert setup is not None
+    setup.fitToPage = True
+
+
+@runtime_checkable
+class StreamedSheetSetup(Protocol):
+    """What a write-only sheet has of a Worksheet's settings (set by `Worksheet._setup`)."""
+    column_dimensions: DimensionHolder[str, ColumnDimension]
+    row_dimensions: DimensionHolder[int, RowDimension]
+    auto_filter: AutoFilter
+    page_setup: PrintPageSetup
+    page_margins: PageMargins
+    sheet_properties: WorksheetProperties
+
+
+def streamed_setup(ws: WriteOnlyWorksheet) -> StreamedSheetSetup:
+    """The streamed sheet's size and print settings, typed. They must be set before its first
+    row is written."""
+    if not isinstance(ws, StreamedSheetSetup):  # openpyxl changed what a write-only sheet has
+        raise TypeError("this openpyxl's write-only sheet lacks a Worksheet's settings")
+    return ws
+

@@ -1,0 +1,139 @@
+"""The 问题 sheet: what needs attention first, the 不符 then the 提示, each row live.
+
+Which rows: every 校验 instance that is 不符 or 提示 when the workbook is imported (judged as
+the workbook judges it, `evaluation`), most severe first. Each row's cells are references to
+its 校验 row, so an edit that settles a problem shows 通过 here at once. An edit can also make
+a new problem where the import found none; no formula of the vetted set can add a row for it,
+so row 3 counts, live, the 不符 and 提示 of 校验 that this sheet does not list (all of 校验's
+minus those of its own rows, which are a subset) and says so in red while there are any.
+
+The officer may type why a row is not a problem into its 说明 column (the last visible one);
+the hidden 编号 column beside it holds the finding's stable key, so that `xltools check
+BOOK.xlsx` reads each typed reason back as an explanation of that finding
+(`read_explanations`), as `xltools accept` records one in the file beside a document.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xltools.evaluation.accepted import Acceptance
+from xltools.evaluation.finding_keys import KeyNames, Numbering, instance_base
+from xltools.evaluation.judged import Live, LiveDocument, PrintedAt, Source
+from xltools.core.model import Document
+from xltools.rules.core import effective_level, judge
+from xltools.workbook.checksheet import FIRST as CHECK_FIRST, VERDICT_COL, CheckRow, Col, lay_out, put_link
+from xltools.workbook.cover import count_cell
+from xltools.workbook.cells import put_header, put_text
+from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
+from xltools.workbook.sheets import CHECKS, FLAG_FILL, LINK_FONT, NOTE_FONT, PASS_FILL, PROBLEMS, RED_FONT, TAIL_FILL, TITLE_FONT, WARN_FILL, quoted
+
+EXPLAIN_HEAD = "说明（已核实无误的，填写原因）"
+KEY_HEAD = "编号"
+HEADS = ("序号", "结果", "规则", "级别", "说明", "对象", "实际", "应为", "差额", "位置", "原文行", "校验行",
+         EXPLAIN_HEAD, KEY_HEAD)
+WIDTHS = (5, 7, 12, 5, 28, 40, 18, 18, 16, 22, 10, 8, 24, 12)  # 实际/应为/差额: 元 of ten digits, as 校验
+EXPLAIN_COL = HEADS.index(EXPLAIN_HEAD) + 1
+KEY_COL = HEADS.index(KEY_HEAD) + 1
+FIRST = 5
+RESULT_COL = "B"
+# 校验's columns copied into each row: (问题 column, 校验 column).
+_COPIED = ((3, Col.RULE), (4, Col.LEVEL), (5, Col.DESCRIPTION), (6, Col.SUBJECT), (7, Col.ACTUAL), (8, Col.EXPECTED),
+           (9, Col.DIFF), (11, Col.LINES))
+
+
+def at_import(doc: Document, checks: list[CheckRow], live: Live) -> list[tuple[CheckRow, str]]:
+    """The 校验 rows that are 不符 or 提示 as imported, 不符 first, each in 校验's order."""
+    source: Source = LiveDocument(doc, live)
+    found: list[tuple[CheckRow, str]] = []
+    for row in checks:
+        target = live.target(row.instance.relation)
+        view: Source = PrintedAt(source, target) if target is not None else source
+        if judge(row.instance.relation, view).status == "fail":
+            found.append((row, MISMATCH if effective_level(row.rule, row.instance) == "M" else ADVISORY))
+    return sorted(found, key=lambda t: (t[1] != MISMATCH, t[0].row))
+
+
+def write_problems(ws: Worksheet, checks_ws: Worksheet, doc: Document, checks: list[CheckRow], live: Live) -> None:
+    # 校验's totals are the cover's counts: each COUNTIF over 校验 once in the workbook.
+    errors, warnings = count_cell(MISMATCH), count_cell(ADVISORY)
+    found = at_import(doc, checks, live)
+    keys = finding_keys(doc, checks)
+    last = FIRST + max(len(found), 1) - 1
+    own = f"${RESULT_COL}${FIRST}:${RESULT_COL}${last}"
+    put_text(ws, 1, 1, "问题：需要处理的不符与提示（最严重的在前）").font = TITLE_FONT
+    ws.cell(2, 1).value = (f'="校验当前：不符 "&{errors}&" 条（必须更正），提示 "&{warnings}&" 条（需说明）。'
+                           f'本表列出导入时的 {len(found)} 条，结果随数据实时更新，已更正者显示“{PASSED}”。"')
+    ws.cell(2, 1).font = NOTE_FONT
+    unlisted = f'{errors}+{warnings}-COUNTIF({own},"{MISMATCH}")-COUNTIF({own},"{ADVISORY}")'
+    ws.cell(3, 1).value = (f'=IF({unlisted}>0,"另有 "&({unlisted})&" 条不符或提示是编辑后出现的，本表未列出：'
+                           f'请在“校验”表按“结果”列筛选。","")')
+    ws.cell(3, 1).font = RED_FONT
+    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(HEADS))
+    for i, h in enumerate(HEADS, start=1):
+        put_header(ws, FIRST - 1, i, h)
+    if not found:
+        put_text(ws, FIRST, 2, "导入时没有不符或提示。")
+        ws.merge_cells(start_row=FIRST, start_column=2, end_row=FIRST, end_column=len(HEADS))
+    for i, (row, _) in enumerate(found):
+        r = FIRST + i
+        ws.cell(r, 1).value = i + 1
+        ws.cell(r, 2).value = f"={quoted(CHECKS)}!{VERDICT_COL}{row.row}"
+        for col, src_col in _COPIED:
+            src = checks_ws.cell(row.row, src_col)
+            c = ws.cell(r, col)
+            if src.data_type == "f":
+                # The figure as 校验 computes it now (a formula returning "" stays blank).
+                c.value = f"={quoted(CHECKS)}!{src.coordinate}"
+            elif isinstance(src.value, str):
+                put_text(ws, r, col, src.value)
+            else:
+                c.value = src.value
+            c.number_format = src.number_format
+        link = checks_ws.cell(row.row, Col.PLACE)
+        if link.hyperlink is not None and link.value:
+            c = put_text(ws, r, 10, str(link.value))
+            c.hyperlink = Hyperlink(ref=c.coordinate, location=link.hyperlink.location, display=str(link.value))
+            c.font = LINK_FONT
+        put_link(ws, r, 12, CHECKS, f"A{row.row}", str(row.row - CHECK_FIRST + 1))
+        put_text(ws, r, KEY_COL, keys[row.row])
+    rng = f"{RESULT_COL}{FIRST}:{RESULT_COL}{last}"
+    for word, fill in ((MISMATCH, FLAG_FILL), (ADVISORY, WARN_FILL), (TAILED, TAIL_FILL), (PASSED, PASS_FILL)):
+        ws.conditional_formatting.add(rng, FormulaRule(formula=[f'{RESULT_COL}{FIRST}="{word}"'], fill=fill))
+    lay_out(ws, FIRST, last, WIDTHS, wrapped=(3, 5, 6, 7, 8, 10, 11, EXPLAIN_COL))
+    # The key is for the read-back, not for the reader: hidden, so neither screen nor print shows it.
+    ws.column_dimensions[chr(ord("A") + KEY_COL - 1)].hidden = True
+    ws.freeze_panes = f"C{FIRST}"
+    ws.auto_filter.ref = f"A{FIRST - 1}:{chr(ord('A') + len(HEADS) - 1)}{last}"
+
+
+
+def finding_keys(doc: Document, checks: list[CheckRow]) -> dict[int, str]:
+    """Each 校验 row's finding key, as `evaluation.check` gives the finding (same instances,
+    same order)."""
+    names, number = KeyNames(doc), Numbering()
+    return {row.row: number(instance_base(row.rule, row.instance, names)) for row in checks}
+
+
+def read_explanations(grids: dict[str, list[list[Any]]], source: str) -> list[Acceptance]:
+    """The reasons typed into the 问题 sheet's 说明 column, each for the finding its row's 编号
+    names. Columns are found by their headers: a column the officer inserted moves them."""
+    grid = grids.get(PROBLEMS) or []
+    if len(grid) < FIRST - 1:
+        return []
+    heads = [str(v).strip() if v is not None else "" for v in grid[FIRST - 2]]
+    if EXPLAIN_HEAD not in heads or KEY_HEAD not in heads:
+        return []  # a workbook made before the column existed
+    ei, ki = heads.index(EXPLAIN_HEAD), heads.index(KEY_HEAD)
+    out: list[Acceptance] = []
+    for r, row in enumerate(grid[FIRST - 1:], start=FIRST):
+        reason = row[ei] if ei < len(row) else None
+        key = row[ki] if ki < len(row) else None
+        if key is None or reason is None or not str(reason).strip():
+            continue
+        cell = f"{PROBLEMS}!{chr(ord('A') + ei)}{r}"
+        out.append(Acceptance(str(key).strip(), str(reason).strip(), origin=cell))
+    return out

@@ -1,0 +1,239 @@
+"""The 情况说明 and 绩效 sheets: each stated figure beside the table figure it restates."""
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xltools.core.model import Document
+from xltools.rules.core import Equal, Instance, Ref, Rule, ShareOf, refs_of
+from xltools.workbook.address import AddressMap, cell
+from xltools.workbook.cells import fit_columns, fit_rows, fit_to_width, put_header, put_text, restyle, shown
+from xltools.workbook.formulas import sum_expr
+from xltools.workbook.sheets import AMOUNT_FORMAT, BOLD_FONT, BOX, THIN, COUNT_FORMAT, DERIVED_FORMAT, NOTE_FONT, NARRATIVE, PERFORMANCE, TITLE_FONT, decimals_format
+
+PARTS = ("总额", "中央", "省级", "市县", "单位自筹", "其他")
+FIRST = 4
+PERF_FIRST = 5  # 绩效 has two header rows: 年度资金 / 实施期资金 over their parts
+YUAN_FORMAT = "#,##0"
+YUAN_CENTS_FORMAT = "#,##0.00"
+MIDDLE = Alignment(vertical="center")
+WRAPPED = Alignment(vertical="center", wrap_text=True)
+OPEN_BELOW = Border(left=THIN, right=THIN, top=THIN)
+OPEN_ABOVE = Border(left=THIN, right=THIN, bottom=THIN)
+
+
+def _boxed(ws: Worksheet, first: int, last: int, ncols: int, wrapped: tuple[int, ...]) -> None:
+    for col in range(1, ncols + 1):
+        cells = (ws.cell(r, col) for r in range(first, last + 1))
+        restyle(cells, border=BOX, alignment=WRAPPED if col in wrapped else MIDDLE)
+
+
+def _head_lines(ws: Worksheet, ncols: int) -> None:
+    """Title and note over the sheet's width, wrapped: nothing runs past the print area."""
+    for r in (1, 2):
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
+        ws.cell(r, 1).alignment = Alignment(vertical="center", wrap_text=True)
+
+
+def figure_format(kind: str, decimals: int) -> str:
+    """A narrative figure as what it is: a share or growth as a percent at the decimals the
+    document printed, a count as an integer, money with two decimals."""
+    if kind in ("share", "growth"):
+        return decimals_format(decimals, percent=True)
+    if kind == "count":
+        return COUNT_FORMAT
+    return AMOUNT_FORMAT
+
+
+def _hide_zero(fmt: str) -> str:
+    return f'{fmt};-{fmt};""'
+
+
+def place_narrative(doc: Document, amap: AddressMap) -> None:
+    for i, f in enumerate(doc.narrative.figures):
+        amap.other[Ref("narrative", f.key, "value")] = (NARRATIVE, cell(5, FIRST + i))
+
+
+def _restated(instances: list[tuple[Rule, Instance]], amap: AddressMap) -> dict[str, str]:
+    """Figure key → formula of the table figure it restates (from the rules' own relations)."""
+    out: dict[str, str] = {}
+    for _, inst in instances:
+        rel = inst.relation
+        if isinstance(rel, Equal):
+            for one, other in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
+                if len(one) == 1 and one[0].ref.sheet == "narrative" and all(t.ref.sheet != "narrative" for t in other):
+                    expr = sum_expr((amap.live(t.ref), t.factor) for t in other)
+                    out.setdefault(one[0].ref.row, f"=ROUND({expr},{rel.decimals})")
+        elif isinstance(rel, ShareOf) and rel.printed.sheet == "narrative":
+            part = sum_expr((amap.live(t.ref), t.factor) for t in rel.part)
+            base = sum_expr((amap.live(t.ref), t.factor) for t in rel.base)
+            out.setdefault(rel.printed.row, f'=IF(({base})=0,"",ROUND(({part})/({base})*100,{rel.decimals}))')
+    return out
+
+
+KIND_ZH = {"amount": "金额", "share": "占比", "growth": "增减率", "change": "增减额", "count": "个数", "base": "上年数"}
+
+
+def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]]) -> None:
+    put_text(ws, 1, 1, "预算情况说明中的数字（原文数）与表中对应数").font = TITLE_FONT
+    put_text(ws, 2, 1, "表中对应数由校验规则的同一关系生成；金额单位万元，占比与增幅为百分数。").font = NOTE_FONT
+    heads = ("键", "段", "类型", "主题", "原文数", "表中对应数", "差额", "原文行", "原文")
+    for i, h in enumerate(heads, start=1):
+        put_header(ws, 3, i, h)
+    restated = _restated(instances, amap)
+    for i, f in enumerate(doc.narrative.figures):
+        r = FIRST + i
+        put_text(ws, r, 1, f.key)
+        ws.cell(r, 2).value = f.section
+        put_text(ws, r, 3, KIND_ZH.get(f.kind, f.kind))
+        put_text(ws, r, 4, f.subject)
+        ws.cell(r, 5).value = f.value
+        ws.cell(r, 5).number_format = AMOUNT_FORMAT
+        fmt = figure_format(f.kind, f.decimals)
+        ws.cell(r, 5).number_format = fmt
+        ws.cell(r, 2).number_format = COUNT_FORMAT
+        if f.key in restated:
+            ws.cell(r, 6).value = restated[f.key]
+            ws.cell(r, 6).number_format = fmt
+            ws.cell(r, 7).value = f'=IF(ISNUMBER(F{r}),ROUND(E{r}-F{r},2),"")'
+            ws.cell(r, 7).number_format = _hide_zero(fmt)
+        ws.cell(r, 8).value = f.line
+        put_text(ws, r, 9, f.text)
+    last = FIRST + max(len(doc.narrative.figures), 1) - 1
+    _head_lines(ws, len(heads))
+    _boxed(ws, FIRST, last, len(heads), wrapped=(1, 4, 9))
+    for col, w in zip("BCH", (5, 7, 7)):
+        ws.column_dimensions[col].width = w
+    # 原文数, 表中对应数 and 差额 as wide as the figures the text prints (the other two are
+    # formulas: sized by the printed ones); a narrower column prints ###.
+    stated = [shown(ws.cell(r, 5).value, ws.cell(r, 5).number_format) for r in range(FIRST, last + 1)]
+    fit_columns(ws, {1: (8, 16), 4: (12, 24), 9: (40, 60), 5: (12, 20), 6: (12, 20), 7: (10, 20)}, FIRST,
+                {6: stated, 7: stated})
+    # The 键 ties a row to the document's structure (s1.f1): kept, but neither shown nor printed.
+    ws.column_dimensions["A"].hidden = True
+    fit_rows(ws)
+    ws.freeze_panes = "A4"
+    fit_to_width(ws, title_rows="3:3")
+    ws.print_area = f"A1:I{last}"
+
+
+# 绩效: two rows a project, 年度资金 over 实施期资金, their parts side by side: 14 columns
+# that print legibly on A4 landscape (one row with both would be 20 columns wide).
+P_KEY, P_NAME, P_LINE, P_KIND, P_PARTS, P_T12, P_T12_SUM, P_ANNUAL, P_DIFF = 1, 2, 3, 4, 5, 11, 12, 13, 14
+P_COLS = 14
+
+
+def _project_row(i: int) -> int:
+    return PERF_FIRST + 2 * i
+
+
+def place_performance(doc: Document, amap: AddressMap) -> None:
+    for i, p in enumerate(doc.projects):
+        r = _project_row(i)
+        for j, part in enumerate(PARTS):
+            amap.other[Ref("project", p.key, f"annual:{part}")] = (PERFORMANCE, cell(P_PARTS + j, r))
+            amap.other[Ref("project", p.key, f"period:{part}")] = (PERFORMANCE, cell(P_PARTS + j, r + 1))
+    if doc.overall is not None:
+        base = _overall_title(doc) + 2
+        for k, (side, values) in enumerate((("source", doc.overall.by_source), ("direction", doc.overall.by_direction))):
+            for j, key in enumerate(values):
+                amap.other[Ref("overall", side, key)] = (PERFORMANCE, cell(P_PARTS + j, base + 2 * k))
+
+
+def _overall_title(doc: Document) -> int:
+    """The row of the overall table's title, a blank row below the projects; each of its two
+    parts is a row of headers (its items) over a row of figures."""
+    return _project_row(max(len(doc.projects), 1)) + 1
+
+
+def _pairs(instances: list[tuple[Rule, Instance]]) -> dict[str, Ref]:
+    """Project key → the 表12 合计 cell a rule compares it with."""
+    out: dict[str, Ref] = {}
+    for _, inst in instances:
+        refs = refs_of(inst.relation)
+        projects = [r for r in refs if r.sheet == "project"]
+        t12 = [r for r in refs if r.sheet == "t12" and r.column == "合计"]
+        if len(t12) == 1:
+            for p in projects:
+                out.setdefault(p.row, t12[0])
+    return out
+
+
+def write_performance(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]]) -> None:
+    put_text(ws, 1, 1, "项目支出绩效目标表（元）与表12 对应项目（万元）").font = TITLE_FONT
+    put_text(ws, 2, 1, "年度资金与实施期资金为原文数（元）；表12 合计取自表12 当前数（随表12 变化）。").font = NOTE_FONT
+    top, bottom = PERF_FIRST - 2, PERF_FIRST - 1
+    for col, h in ((P_KEY, "键"), (P_NAME, "项目名称"), (P_LINE, "原文行"), (P_KIND, "资金")):
+        put_header(ws, top, col, h, last_row=bottom)
+    put_header(ws, top, P_PARTS, "绩效目标表资金（元）", last_col=P_PARTS + len(PARTS) - 1)
+    for j, part in enumerate(PARTS):
+        put_header(ws, bottom, P_PARTS + j, part)
+    put_header(ws, top, P_T12, "表12 对应项目（万元）", last_col=P_DIFF)
+    for col, h in ((P_T12, "项目名称"), (P_T12_SUM, "表12 合计"), (P_ANNUAL, "年度总额"), (P_DIFF, "差额")):
+        put_header(ws, bottom, col, h)
+    pairs = _pairs(instances)
+    t12 = doc.table(12)
+    total, t12_sum, annual = (get_column_letter(c) for c in (P_PARTS, P_T12_SUM, P_ANNUAL))
+    for i, p in enumerate(doc.projects):
+        r = _project_row(i)
+        put_text(ws, r, P_KEY, p.key)
+        put_text(ws, r, P_NAME, p.name)
+        ws.cell(r, P_LINE).value = p.line
+        put_text(ws, r, P_KIND, "年度")
+        put_text(ws, r + 1, P_KIND, "实施期")
+        # At the table's own decimals: 元 with cents where the table prints any (26,906,012.88
+        # is not 26,906,013), whole 元 where it prints none.
+        cents = any(v is not None and round(v, 2) != round(v) for v in (*p.annual.values(), *p.period.values()))
+        for j, part in enumerate(PARTS):
+            for rr, src in ((r, p.annual), (r + 1, p.period)):
+                ws.cell(rr, P_PARTS + j).value = src.get(part)
+                ws.cell(rr, P_PARTS + j).number_format = YUAN_CENTS_FORMAT if cents else YUAN_FORMAT
+        ref = pairs.get(p.key)
+        if ref is not None:
+            row = t12.row(ref.row) if t12 else None
+            put_text(ws, r, P_T12, row.name if row else None)
+            ws.cell(r, P_T12_SUM).value = "=" + sum_expr([(amap.live(ref), 1.0)])
+            ws.cell(r, P_T12_SUM).number_format = AMOUNT_FORMAT
+            ws.cell(r, P_DIFF).value = f"=ROUND({annual}{r}-{t12_sum}{r},2)"
+            ws.cell(r, P_DIFF).number_format = DERIVED_FORMAT
+        ws.cell(r, P_ANNUAL).value = f"=ROUND({total}{r}/10000,2)"
+        ws.cell(r, P_ANNUAL).number_format = AMOUNT_FORMAT
+    last = _project_row(max(len(doc.projects), 1)) - 1
+    _boxed(ws, PERF_FIRST, last, P_COLS, wrapped=(P_KEY, P_NAME, P_T12))
+    # A project's own cells read as one over its two rows, without a merge: a merged cell
+    # that a page break splits prints its text cut in two.
+    for i in range(len(doc.projects)):
+        r = _project_row(i)
+        for col in (P_KEY, P_NAME, P_LINE, P_T12, P_T12_SUM, P_ANNUAL, P_DIFF):
+            ws.cell(r, col).border = OPEN_BELOW
+            ws.cell(r + 1, col).border = OPEN_ABOVE
+    samples: dict[int, list[str]] = {c: ["00,000,000"] for c in range(P_PARTS, P_PARTS + len(PARTS))}
+    samples.update({c: ["00,000.00"] for c in (P_T12_SUM, P_ANNUAL, P_DIFF)})
+    if doc.overall is not None:
+        title = _overall_title(doc)
+        put_text(ws, title, 1, "整体支出绩效目标申报表（万元）").font = BOLD_FONT
+        ws.merge_cells(start_row=title, start_column=1, end_row=title, end_column=P_KIND)
+        for k, (label, values) in enumerate((("按来源", doc.overall.by_source), ("按用途", doc.overall.by_direction))):
+            head, r = title + 1 + 2 * k, title + 2 + 2 * k
+            put_header(ws, head, 1, label, last_col=P_KIND)
+            put_text(ws, r, 1, "金额（万元）")
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=P_KIND)
+            for j, key in enumerate(values):
+                put_header(ws, head, P_PARTS + j, key)
+                ws.cell(r, P_PARTS + j).value = values[key]
+                ws.cell(r, P_PARTS + j).number_format = AMOUNT_FORMAT
+            for col in range(1, P_PARTS + len(values)):
+                ws.cell(r, col).border = BOX
+                ws.cell(r, col).alignment = MIDDLE
+        last = title + 4
+    _head_lines(ws, P_COLS)
+    for col, w in ((P_LINE, 7), (P_KIND, 7)):
+        ws.column_dimensions[get_column_letter(col)].width = w
+    fit_columns(ws, {P_KEY: (5, 10), P_NAME: (16, 28), P_T12: (14, 24),
+                     **{c: (9, 22) for c in range(P_PARTS, P_PARTS + len(PARTS))},  # up to 9,999,999,999.99
+                     **{c: (9, 12) for c in (P_T12_SUM, P_ANNUAL, P_DIFF)}}, PERF_FIRST, samples)
+    fit_rows(ws)
+    ws.freeze_panes = f"{cell(P_PARTS, PERF_FIRST)}"
+    fit_to_width(ws, title_rows=f"{top}:{bottom}")
+    ws.print_area = f"A1:{cell(P_COLS, last)}"

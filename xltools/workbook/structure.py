@@ -1,0 +1,52 @@
+"""The document's structure (keys, names, lines) kept in a hidden sheet, so that a workbook
+can be checked again later: the amounts themselves are read back from the cells."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from xltools.core.model import Document, Figure, Narrative, OverallTable, ProjectTable, ReadNote, Row, Table
+
+SHEET = "_结构"
+_CHUNK = 30000  # a cell holds at most 32767 characters
+
+
+def to_json(doc: Document) -> str:
+    return json.dumps(dataclasses.asdict(doc), ensure_ascii=False)
+
+
+def from_json(text: str) -> Document:
+    d = json.loads(text)
+    tables: dict[int, Table | None] = {}
+    for k, t in d["tables"].items():
+        tables[int(k)] = None if t is None else Table(
+            t["number"], t["title"], t["line"], t["empty"],
+            tuple(Row(**{**r, "guessed": tuple(r.get("guessed", ()))}) for r in t["rows"]), t.get("label_line"))
+    n = d["narrative"]
+    narrative = Narrative(n["line"], tuple(Figure(**f) for f in n["figures"]),
+                          {int(k): tuple(v) for k, v in n["sections"].items()},
+                          tuple(tuple(c) for c in n["class_names"]))  # type: ignore[misc]
+    o = d.get("overall")
+    return Document(
+        source=d["source"], unit=d["unit"], kind=d["kind"], year=d["year"], currency=d["currency"],
+        tables=tables, narrative=narrative,
+        projects=tuple(ProjectTable(**p) for p in d["projects"]),
+        overall=OverallTable(**o) if o else None,
+        notes=tuple(ReadNote(**x) for x in d["notes"]),
+        announced=tuple((k, line) for k, line in d.get("announced", ())),
+    )
+
+
+def write(ws: Worksheet, doc: Document) -> None:
+    text = to_json(doc)
+    for i in range(0, max(len(text), 1), _CHUNK):
+        c = ws.cell(i // _CHUNK + 1, 1)
+        c.value = text[i:i + _CHUNK]
+        c.data_type = "s"
+    ws.sheet_state = "hidden"
+
+
+def read(ws: Worksheet) -> Document:
+    return from_json("".join(str(c.value or "") for (c,) in ws.iter_rows(min_col=1, max_col=1)))
