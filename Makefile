@@ -15,9 +15,10 @@ install: $(BIN)/xltools
 demo: install
 	$(BIN)/xltools demo demo
 
-# Calc recalculates the workbooks; Writer prints the tests' .docx to PDF (tests/docgen.py);
+# Calc recalculates the workbooks; Writer prints the tests' .docx to PDF (tests/docgen.py); Draw
+# opens the annotated PDF (tests/test_annotate.py);
 # python3-uno lets the suite keep one LibreOffice listening instead of starting one per file.
-LO_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui python3-uno fonts-noto-cjk poppler-utils
+LO_PACKAGES := libreoffice-calc-nogui libreoffice-writer-nogui libreoffice-draw-nogui python3-uno fonts-noto-cjk poppler-utils
 
 # Both cores (pytest-xdist): what several modules need is built once for the run (tests/built.py).
 # Bytecode kept between runs (__pycache__, ignored by git) even where PYTHONDONTWRITEBYTECODE is
@@ -31,13 +32,14 @@ test: install libreoffice
 libreoffice:
 	@if { command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; } && \
 	    { ! command -v dpkg >/dev/null 2>&1 || { { dpkg -s libreoffice-writer-nogui >/dev/null 2>&1 || \
-	      dpkg -s libreoffice-writer >/dev/null 2>&1; } && dpkg -s python3-uno >/dev/null 2>&1; }; }; then :; \
+	      dpkg -s libreoffice-writer >/dev/null 2>&1; } && { dpkg -s libreoffice-draw-nogui >/dev/null 2>&1 || \
+	      dpkg -s libreoffice-draw >/dev/null 2>&1; } && dpkg -s python3-uno >/dev/null 2>&1; }; }; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing LibreOffice for the workbook tests (apt-get install $(LO_PACKAGES))"; \
 		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(LO_PACKAGES) >/dev/null; \
 	else \
-		echo "LibreOffice (Calc, Writer and its Python bridge python3-uno) is not installed; the workbook and PDF tests use it. Install it, then run make test again:"; \
+		echo "LibreOffice (Calc, Writer, Draw and its Python bridge python3-uno) is not installed; the workbook and PDF tests use it. Install it, then run make test again:"; \
 		if command -v apt-get >/dev/null 2>&1; then echo "  sudo apt-get install -y --no-install-recommends $(LO_PACKAGES)"; \
 		elif command -v brew >/dev/null 2>&1; then echo "  brew install --cask libreoffice"; \
 		else echo "  install LibreOffice (https://www.libreoffice.org/download/) so that soffice is on PATH"; fi; \

@@ -365,6 +365,23 @@ def test_highlight_drawn_by_readers(built: dict[str, tuple[Path, Path]],
     assert reddish(Image.open(png), height) > 0.3
 
 
+def test_libreoffice_opens_the_annotated_copy(annotated: Callable[[str], tuple[Path, list[Finding]]],
+                                              tmp_path: Path) -> None:
+    """LibreOffice (Draw's PDF import) opens it and draws its first page: the list of findings,
+    the error's line in red."""
+    from PIL import Image
+
+    from xltools.workbook.engine.libreoffice_engine import convert
+
+    path, _ = annotated("000")
+    (png,) = convert([path], tmp_path, "png:draw_png_Export")
+    img = Image.open(png).convert("RGB")
+    raw = img.tobytes()
+    red = sum(1 for i in range(0, len(raw), 3) if raw[i] > 150 and raw[i] - raw[i + 1] > 60 and raw[i] - raw[i + 2] > 60)
+    dark = sum(1 for i in range(0, len(raw), 3) if max(raw[i:i + 3]) < 100)
+    assert img.width > 500 and red > 200 and dark > 2000, (img.size, red, dark)
+
+
 # -- One figure changed -------------------------------------------------------------------
 
 def test_a_changed_figure_is_marked_red(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
