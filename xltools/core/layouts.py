@@ -78,6 +78,16 @@ TableKind = Literal["coded", "summary", "economic", "fixed", "units", "projects"
 
 
 @dataclass(frozen=True)
+class ColumnSum:
+    """Each row's `total` column is the sum of its `parts` columns: the one declaration the
+    table's row rule (T{n}-ROW) and the reader's placement of a short row both follow."""
+
+    total: str
+    parts: tuple[str, ...]
+    description: str  # the row rule's, after "表{n} "
+
+
+@dataclass(frozen=True)
 class Layout:
     number: int
     title: str  # without the year prefix
@@ -91,10 +101,24 @@ class Layout:
     label_group: str = ""  # printed above the label columns (项目 over 科目编码 / 科目名称)
     # Fixed sums, (total row, the rows that add into it), besides those the kind implies.
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The sums across each row, at most one per side.
+    column_sums: tuple[ColumnSum, ...] = ()
+    sheet: str = ""  # the workbook's sheet name (Excel: at most 31 characters, no []:*?/\)
+    # A name too long for its cell may wrap onto a line of its own (tables_wrap joins it).
+    wraps: bool = False
 
     @property
     def columns(self) -> tuple[Column, ...]:
         return tuple(c for s in self.sides for c in s.columns)
+
+    def row_sum(self, side: int) -> tuple[int, tuple[int, ...]] | None:
+        """The column sum within side `side`, as positions among that side's columns
+        (total, parts); None when its rows carry no sum (表7, the income sides)."""
+        keys = [c.key for c in self.sides[side].columns]
+        for cs in self.column_sums:
+            if cs.total in keys:
+                return keys.index(cs.total), tuple(keys.index(p) for p in cs.parts)
+        return None
 
 
 def _cols(*keys: str, group: str = "") -> tuple[Column, ...]:
@@ -139,6 +163,8 @@ T10_SUMS = (
     ("合计", ("因公出国（境）费", "公务接待费", "公务用车购置及运行费")),
 )
 _SUMMARY_LABELS = (("项目",), ("科目编码", "项目"))
+_BP_SUM = (ColumnSum("合计", ("基本支出", "项目支出"), "每行合计等于基本支出加项目支出"),)
+_FUNDS_SUM = (ColumnSum("合计", FUND_TYPES, "每行合计等于三类拨款之和"),)
 _UNIT = (("单位名称",),)
 _PROJECT = (("项目名称",),)
 
@@ -146,36 +172,56 @@ LAYOUTS: dict[int, Layout] = {
     1: Layout(1, "预算收支总表", (
         Side("收入", _AMOUNT, T1_INCOME),
         Side("支出", _cols("合计", "当年预算安排", "上年结转安排"), CLASSES + T1_EXPENSE_TOTALS),
-    ), False, "收入总计", "金额", kind="summary", labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS),
+    ), False, "收入总计", "金额", kind="summary", labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS,
+        column_sums=(ColumnSum("合计", ("当年预算安排", "上年结转安排"), "各类支出合计等于当年预算安排加上年结转安排"),),
+        sheet="表1 收支总表"),
     2: Layout(2, "预算收入总表", (Side("", _cols("合计", *SOURCES, group="本年收入") + _cols("上年结转")),),
-              True, "合计", "合计", label_group="项目"),
+              True, "合计", "合计", label_group="项目",
+              column_sums=(ColumnSum("合计", SOURCES, "每行本年收入合计等于各项来源之和"),),
+              sheet="表2 收入总表", wraps=True),
     3: Layout(3, "预算支出总表", (Side("", _cols(*_KEYS_BP, group=YEAR_BUDGET)),), True, "合计", "合计",
-              label_group="项目"),
+              label_group="项目", column_sums=_BP_SUM,
+              sheet="表3 支出总表", wraps=True),
     4: Layout(4, "财政拨款收支总表", (
         Side("收入", _AMOUNT, T4_INCOME),
         Side("支出", _cols("小计", *FUND_TYPES), CLASSES + T1_EXPENSE_TOTALS),
-    ), False, "收入总计", "金额", kind="summary", labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS),
+    ), False, "收入总计", "金额", kind="summary", labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS,
+        column_sums=(ColumnSum("小计", FUND_TYPES, "各类支出小计等于三类拨款之和"),),
+        sheet="表4 财政拨款收支总表"),
     5: Layout(5, "一般公共预算支出预算表（不含上年结转）", (Side("", _cols(*_KEYS_BP, group=YEAR_BUDGET)),), True,
-              "合计", "合计", label_group="项目"),
+              "合计", "合计", label_group="项目", column_sums=_BP_SUM,
+              sheet="表5 一般公共预算支出", wraps=True),
     6: Layout(6, "一般公共预算安排基本支出分经济科目表（不含上年结转）",
               (Side("", _cols("合计", "人员经费", "公用经费", group=YEAR_BUDGET)),), False, "合计", "合计",
-              kind="economic", labels=(("部门预算经济科目", "政府预算经济科目"),)),
+              kind="economic", labels=(("部门预算经济科目", "政府预算经济科目"),),
+              column_sums=(ColumnSum("合计", ("人员经费", "公用经费"), "每行合计等于人员经费加公用经费"),),
+              sheet="表6 基本支出经济科目", wraps=True),
     7: Layout(7, "政府性基金预算收入表（不含上年结转）", (Side("", (Column("金额", "金额", "政府性基金收入预算"),)),),
-              True, "合计", "金额", label_group="项目"),
-    8: Layout(8, "政府性基金预算支出表（不含上年结转）", (Side("", _BASIC_PROJECT),), True, "合计", "合计"),
+              True, "合计", "金额", label_group="项目",
+              sheet="表7 政府性基金收入", wraps=True),
+    8: Layout(8, "政府性基金预算支出表（不含上年结转）", (Side("", _BASIC_PROJECT),), True, "合计", "合计",
+              column_sums=_BP_SUM,
+              sheet="表8 政府性基金支出", wraps=True),
     9: Layout(9, "国有资本经营预算收支预算表（不含上年结转）", (
         Side("收入", _AMOUNT),
         Side("支出", _BASIC_PROJECT),
-    ), True, "收入:合计", "金额", labels=(("科目编码", "科目名称"), ("科目编码", "科目名称"))),
+    ), True, "收入:合计", "金额", labels=(("科目编码", "科目名称"), ("科目编码", "科目名称")),
+        column_sums=(ColumnSum("合计", ("基本支出", "项目支出"), "每行支出合计等于基本支出加项目支出"),),
+        sheet="表9 国有资本经营收支"),
     10: Layout(10, "财政拨款安排“三公”经费支出预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET), T10_ROWS),),
-               False, "合计", "合计", kind="fixed", labels=(("项目",),), sums=T10_SUMS),
+               False, "合计", "合计", kind="fixed", labels=(("项目",),), sums=T10_SUMS, column_sums=_FUNDS_SUM,
+               sheet="表10 三公经费"),
     11: Layout(11, "财政拨款安排机关运行经费预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET)),), False,
-               "部门合计", "合计", kind="units", labels=_UNIT),
+               "部门合计", "合计", kind="units", labels=_UNIT, column_sums=_FUNDS_SUM,
+               sheet="表11 机关运行经费", wraps=True),
     12: Layout(12, "项目支出预算表（本年预算）", (Side("", _cols("合计") + _cols(*FUND_TYPES, group=YEAR_GRANT)
                                                   + _cols(*SOURCES[3:])),), False, "总计", "合计",
-               kind="projects", labels=_PROJECT),
+               kind="projects", labels=_PROJECT,
+               column_sums=(ColumnSum("合计", SOURCES, "每行合计等于各资金来源之和"),),
+               sheet="表12 项目支出本年", wraps=True),
     13: Layout(13, "项目支出预算表（上年结转）", (Side("", _cols("合计") + _cols(*FUND_TYPES, group=YEAR_GRANT)),), False,
-               "总计", "合计", kind="projects", labels=_PROJECT),
+               "总计", "合计", kind="projects", labels=_PROJECT, column_sums=_FUNDS_SUM,
+               sheet="表13 项目支出上年结转", wraps=True),
 }
 
 

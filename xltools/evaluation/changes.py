@@ -448,7 +448,7 @@ def figure_changes(old: Document, new: Document) -> list[Change]:
     """Every figure that differs, in the order of the document: the tables, the narrative, the
     绩效 tables."""
     out: list[Change] = []
-    for n in range(1, 14):
+    for n in LAYOUTS:
         out += table_changes(n, old.table(n), new.table(n))
     out += narrative_changes(old.narrative.figures, new.narrative.figures)
     out += overall_changes(old, new)

@@ -19,7 +19,6 @@ from xltools.rules.core import Instance, Outcome, Rule, Unchecked, refs_of
 from xltools.rules.performance import NO_PROJECTS
 
 FAMILY_ZH = {"table": "表内", "cross": "跨表", "narrative": "说明", "performance": "绩效", "prior": "上年"}
-_TABLES_OF_RULE = re.compile(r"T(\d{1,2})")
 _MISSING_TABLE = re.compile(r"未找到表(\d{1,2})")
 
 
@@ -76,7 +75,7 @@ def _why_none(rule: Rule, doc: Document) -> str | None:
     """Why a rule has no instance: a reason it could not be checked, or None when it simply
     does not apply (an empty table, a figure the narrative does not state)."""
     if rule.family in ("table", "cross"):
-        missing = [n for n in map(int, _TABLES_OF_RULE.findall(rule.id)) if doc.table(n) is None]
+        missing = [n for n in rule.tables if doc.table(n) is None]
         return f"未找到表{missing[0]}" if missing else None
     if rule.family == "narrative":
         return "未找到第三部分（预算情况说明）" if doc.narrative.line is None else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from xltools.core.layouts import LAYOUTS
 from xltools.read.performance_cells import norm, split_label
@@ -49,7 +50,14 @@ def norm_title(s: str) -> str:
     return s
 
 
-_TITLES: dict[str, int] = {norm_title(l.title): n for n, l in LAYOUTS.items()}
+def _titles() -> dict[str, int]:
+    """Each table's normalised title → its number, as `LAYOUTS` declares them now."""
+    return _titles_of(tuple((n, lay.title) for n, lay in LAYOUTS.items()))
+
+
+@lru_cache(maxsize=4)
+def _titles_of(titles: tuple[tuple[int, str], ...]) -> dict[str, int]:
+    return {norm_title(title): n for n, title in titles}
 
 
 def is_toc(line: Line) -> bool:
@@ -94,7 +102,7 @@ class Regions:
 def table_number(line: Line) -> int | None:
     if len(line.filled) != 1 or is_toc(line):
         return None
-    return _TITLES.get(norm_title(line.filled[0]))
+    return _titles().get(norm_title(line.filled[0]))
 
 
 def label_number(line: Line) -> int | None:
@@ -277,11 +285,11 @@ def find_regions(lines: list[Line]) -> Regions:
         p = _part(ln)
         if p is not None and p not in parts:
             parts[p] = ln.no
-        n = _TITLES.get(norm_title(ln.filled[0])) if len(ln.filled) == 1 else None
+        n = _titles().get(norm_title(ln.filled[0])) if len(ln.filled) == 1 else None
         if n is not None and not any(m == n for m, _ in titles):
             titles.append((n, ln.no))
         k = label_number(ln)
-        if k is not None and k not in labels and 1 <= k <= 13:
+        if k is not None and k not in labels and k in LAYOUTS:
             labels[k] = ln.no
     part3 = parts.get(3)
     part4 = parts.get(4, end)

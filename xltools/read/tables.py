@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from xltools.core.layouts import CLASS_NAMES, LAYOUTS, T10_ROWS, adds_into, code_level, column_keys
+from xltools.core.layouts import CLASS_NAMES, LAYOUTS, adds_into, code_level, column_keys
 from xltools.core.model import ReadNote, RowKind, Table
 from xltools.read.regions import Regions, label_number
 from xltools.read.tables_cells import is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text, is_total_label, norm_label, norm_name, says_empty, squash, tokens
@@ -19,12 +19,10 @@ from xltools.read.text import Line
 
 
 def _identity(n: int) -> Identity | None:
-    """Each row's own sum: 合计 (the first column) = the columns that make it up."""
-    cols = column_keys(n)
-    if len(LAYOUTS[n].sides) == 2 or len(cols) == 1:
-        return None  # two-sided tables carry theirs per side; 表7 has one column
-    parts = tuple(i for i, c in enumerate(cols) if i > 0 and c != "上年结转")
-    return (0, parts)
+    """Each row's own sum, as the layout declares it (`Layout.column_sums`)."""
+    if len(LAYOUTS[n].sides) == 2:
+        return None  # two-sided tables carry theirs per side (tables_sides)
+    return LAYOUTS[n].row_sum(0)
 
 
 @dataclass
@@ -135,10 +133,10 @@ class _Reader:
         n = self.number
         kind = LAYOUTS[n].kind
         if kind == "fixed":
-            key = t10_key(name)
+            key = fixed_key(n, name)
             if key is None:
                 return None
-            fixed: RowKind = "total" if key == "合计" else "fixed"
+            fixed: RowKind = "total" if key == LAYOUTS[n].total_key else "fixed"
             return [Draft(key, name, line, self.columns, printed, cands, None, fixed, 0 if fixed == "total" else 1,
                           extra=extra)]
         if kind == "units":
@@ -153,19 +151,25 @@ class _Reader:
                       extra=extra)]
 
 
+# Shorter wordings of 表10's rows that units print.
 _T10_ALIASES = (("出国", "因公出国（境）费"), ("接待", "公务接待费"), ("购置及运行", "公务用车购置及运行费"),
                 ("运行维护", "公务用车运行维护费"), ("购置费", "公务用车购置费"), ("运行费", "公务用车运行维护费"))
-_T10_EXACT = {norm_label(label): key for key, label in T10_ROWS} | {norm_label(key): key for key, _ in T10_ROWS}
 
 
-def t10_key(label: str) -> str | None:
+def fixed_key(n: int, label: str) -> str | None:
+    """The fixed row of table `n` a printed label names (its printed label or its key, any
+    total label for its total row, a shorter wording of 表10's); None when it names none."""
+    lay = LAYOUTS[n]
+    rows = lay.sides[0].fixed_rows
     t = norm_label(label)
-    if t in _T10_EXACT:
-        return _T10_EXACT[t]
+    exact = {norm_label(printed): key for key, printed in rows} | {norm_label(key): key for key, _ in rows}
+    if t in exact:
+        return exact[t]
     if is_total_label(t):
-        return "合计"
+        return lay.total_key
+    keys = {key for key, _ in rows}
     for word, key in _T10_ALIASES:
-        if word in t:
+        if key in keys and word in t:
             return key
     return None
 
@@ -246,9 +250,6 @@ def _skip(ln: Line, filled: tuple[str, ...], started: bool) -> bool:
     return is_header(filled, started) or is_column_numbers(filled)
 
 
-_WRAPPABLE = frozenset({2, 3, 5, 6, 7, 8, 11, 12, 13})
-
-
 @dataclass
 class _Parsed:
     """One table as read line by line, before its wrapped names and placements are settled."""
@@ -300,7 +301,7 @@ def _parse_table(n: int, lines: list[Line], span: tuple[int, int], label_line: i
         last_no = ln.no
         # Above the first row a piece can only be the head of 表12/13's grand-total row (named
         # after the department); elsewhere it would be an unrecognised header.
-        if n in _WRAPPABLE and (reader.drafts or LAYOUTS[n].kind == "projects") and is_piece([c for c in cells if c]):
+        if LAYOUTS[n].wraps and (reader.drafts or LAYOUTS[n].kind == "projects") and is_piece([c for c in cells if c]):
             w = Wrap(n, norm_name(next(c for c in cells if c)), ln.no, reader.drafts[-1] if reader.drafts else None,
                      None, gap)
             if pending:

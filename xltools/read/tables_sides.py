@@ -12,7 +12,7 @@ from functools import cache
 from xltools.core.layouts import CLASSES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, code_level
 from xltools.core.model import ReadNote, RowKind
 from xltools.read.tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
-from xltools.read.tables_place import Draft, Identity, place
+from xltools.read.tables_place import Draft, place
 
 _CLASS_BY_NAME = {norm_label(n): c for c, n in CLASSES}
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -173,7 +173,7 @@ def read_t1_t4(number: int, state: SideState, line: int, cells: list[str],
     sides = LAYOUTS[number].sides
     income_cols = tuple(c.key for c in sides[0].columns)
     expense_cols = tuple(c.key for c in sides[1].columns)
-    expense_id: Identity = (0, tuple(range(1, len(expense_cols))))
+    income_id, expense_id = LAYOUTS[number].row_sum(0), LAYOUTS[number].row_sum(1)
     out: list[Draft] = []
     stray: list[str] = []
     i = 0
@@ -195,7 +195,7 @@ def read_t1_t4(number: int, state: SideState, line: int, cells: list[str],
             continue
         side, key, kind, code = found
         cols = income_cols if side == "收入" else expense_cols
-        printed, cands, extra = place(cells[i + 1:j], cols, None if side == "收入" else expense_id)
+        printed, cands, extra = place(cells[i + 1:j], cols, income_id if side == "收入" else expense_id)
         name = strip_ordinal(norm_name(c))
         level = {"class": 1, "total": 0}.get(kind, 1)
         out.append(Draft(key, name, line, cols, printed, cands, code, kind, level, extra=extra))
@@ -246,7 +246,7 @@ def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] |
         elif rest and is_total_label(rest[0]):
             rest = rest[1:]
         cols = income_cols if side == "收入" else expense_cols
-        identity = None if side == "收入" else (0, (1, 2))
+        identity = LAYOUTS[9].row_sum(0 if side == "收入" else 1)
         printed, cands, extra = place(rest, cols, identity)
         prefix = T9_INCOME_PREFIX if side == "收入" else ""
         if is_total_label(label):

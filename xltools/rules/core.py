@@ -144,6 +144,17 @@ class Rule:
     family: Family
     description: str
     instances: Callable[[Document], Iterable[Instance]] = field(compare=False, repr=False)
+    # The tables the rule reads, as data (never parsed from its id): `tables` those it
+    # cannot be checked without, in the order it names them (the coverage ledger says
+    # "未找到表n" for the first one missing); `also_reads` those it reads where they were
+    # printed (表2/3/5 for the 类 it knows).
+    tables: tuple[int, ...] = ()
+    also_reads: tuple[int, ...] = ()
+
+    @property
+    def reads(self) -> frozenset[int]:
+        """Every table whose cells the rule's instances may relate."""
+        return frozenset(self.tables + self.also_reads)
 
 
 def effective_level(rule: Rule, inst: Instance) -> Level:

@@ -117,10 +117,13 @@ def _norm(s: str) -> str:
     return s.replace("(", "（").replace(")", "）")
 
 
+_NAMED_TABLES = (1, 2, 3, 4, 5, 7, 8, 9)  # the tables that print a code beside its name
+
+
 def _code_names(doc: Document) -> Iterator[Instance]:
     """The same code carries the same name everywhere in the document."""
     seen: dict[str, dict[str, list[tuple[int, int, str]]]] = defaultdict(lambda: defaultdict(list))
-    for n in (1, 2, 3, 4, 5, 7, 8, 9):
+    for n in _NAMED_TABLES:
         t = doc.table(n)
         if t is None:
             continue
@@ -177,49 +180,51 @@ def _value(doc: Document, ref: Ref) -> float | None:
     return r.get(ref.column) if r is not None else None
 
 
-def _m(id: str, description: str, gen: Gen) -> Rule:
-    return Rule(id, "M", "cross", description, gen)
+def _m(id: str, tables: tuple[int, ...], description: str, gen: Gen, also_reads: tuple[int, ...] = ()) -> Rule:
+    """A mandatory rule across `tables` (each needed to check it), reading `also_reads` where printed."""
+    return Rule(id, "M", "cross", description, gen, tables, also_reads)
 
 
-def _a(id: str, description: str, gen: Gen) -> Rule:
-    return Rule(id, "A", "cross", description, gen)
+def _a(id: str, tables: tuple[int, ...], description: str, gen: Gen, also_reads: tuple[int, ...] = ()) -> Rule:
+    return Rule(id, "A", "cross", description, gen, tables, also_reads)
 
 
 RULES: tuple[Rule, ...] = (
-    _m("X-T1-T2-INCOME", "表1 各项收入及上年结转等于表2 合计行",
+    _m("X-T1-T2-INCOME", (1, 2), "表1 各项收入及上年结转等于表2 合计行",
        _pairs((1, 2), tuple((cell(1, s, "金额"), (cell(2, "合计", s),), f"{s}：表1 = 表2 合计行") for s in SOURCES)
               + ((cell(1, "上年结转", "金额"), (cell(2, "合计", "上年结转"),), "上年结转：表1 = 表2 合计行"),))),
-    _m("X-T1-T3-TOTAL", "表1 支出总计等于表3 合计",
+    _m("X-T1-T3-TOTAL", (1, 3), "表1 支出总计等于表3 合计",
        _pairs((1, 3), ((cell(1, "支出总计", "合计"), (cell(3, "合计", "合计"),), "表1 支出总计 = 表3 合计"),))),
-    _m("X-T1-CLASS", "表1 各类支出等于表3 同类合计，其当年预算安排、上年结转安排等于表2 同类", _t1_classes),
-    _m("X-T3-T2", "表3 各科目合计等于表2 本年收入合计加上年结转", _by_code(3, "合计", 2, ("合计", "上年结转"))),
-    _m("X-T5-T2", "表5 各科目合计等于表2 一般公共预算", _by_code(5, "合计", 2, ("一般公共预算",))),
-    _m("X-T5-T6", "表5 基本支出合计等于表6 合计",
+    _m("X-T1-CLASS", (1, 2, 3), "表1 各类支出等于表3 同类合计，其当年预算安排、上年结转安排等于表2 同类", _t1_classes),
+    _m("X-T3-T2", (3, 2), "表3 各科目合计等于表2 本年收入合计加上年结转", _by_code(3, "合计", 2, ("合计", "上年结转"))),
+    _m("X-T5-T2", (5, 2), "表5 各科目合计等于表2 一般公共预算", _by_code(5, "合计", 2, ("一般公共预算",))),
+    _m("X-T5-T6", (5, 6), "表5 基本支出合计等于表6 合计",
        _pairs((5, 6), ((cell(5, "合计", "基本支出"), (cell(6, "合计", "合计"),), "表5 基本支出 = 表6 合计"),))),
-    _m("X-T4-T2", "表4 各类收入等于表2 合计行同一来源，各类支出等于其收入加结转", _t4_types),
-    _m("X-T8-T2", "表8 各科目合计等于表2 政府性基金预算", _by_code(8, "合计", 2, ("政府性基金预算",))),
-    _m("X-T9-T2", "表9 各科目合计等于表2 国有资本经营预算", _by_code(9, "合计", 2, ("国有资本经营预算",))),
-    _m("X-T12-FUNDS", "表12 各财政拨款列等于表5/表8/表9 项目支出",
+    _m("X-T4-T2", (4, 2), "表4 各类收入等于表2 合计行同一来源，各类支出等于其收入加结转", _t4_types),
+    _m("X-T8-T2", (8, 2), "表8 各科目合计等于表2 政府性基金预算", _by_code(8, "合计", 2, ("政府性基金预算",))),
+    _m("X-T9-T2", (9, 2), "表9 各科目合计等于表2 国有资本经营预算", _by_code(9, "合计", 2, ("国有资本经营预算",))),
+    _m("X-T12-FUNDS", (12, 5, 8, 9), "表12 各财政拨款列等于表5/表8/表9 项目支出",
        _pairs((5, 8, 9, 12), (
            (cell(12, "总计", "一般公共预算"), (cell(5, "合计", "项目支出"),), "表12 一般公共预算 = 表5 项目支出"),
            (cell(12, "总计", "政府性基金预算"), (cell(8, "合计", "项目支出"),), "表12 政府性基金预算 = 表8 项目支出"),
            (cell(12, "总计", "国有资本经营预算"), (cell(9, "合计", "项目支出"),), "表12 国有资本经营预算 = 表9 项目支出"),
        ))),
-    _m("X-T12-T13-T3", "表12 合计加表13 合计等于表3 项目支出", _t12_t13_projects),
-    _m("X-CLASS-KNOWN", "表2/表3/表5 的每个类都在表1/表4 的30个类之中", _classes_known),
-    _a("X-T13-T1", "表13 合计通常等于表1 上年结转",
+    _m("X-T12-T13-T3", (12, 13, 3), "表12 合计加表13 合计等于表3 项目支出", _t12_t13_projects),
+    _m("X-CLASS-KNOWN", (), "表2/表3/表5 的每个类都在表1/表4 的30个类之中", _classes_known, also_reads=(2, 3, 5)),
+    _a("X-T13-T1", (13, 1), "表13 合计通常等于表1 上年结转",
        _pairs((1, 13), ((cell(13, "总计", "合计"), (cell(1, "上年结转", "金额"),), "表13 合计 = 表1 上年结转"),))),
-    _a("X-T6-T10-RECEPTION", "表6 公务接待费不超过表10 公务接待费",
+    _a("X-T6-T10-RECEPTION", (6, 10), "表6 公务接待费不超过表10 公务接待费",
        _at_most(6, "公务接待费", "合计", 10, "公务接待费", "合计", "表6 公务接待费 ≤ 表10 公务接待费")),
-    _a("X-T6-T10-CAR", "表6 公务用车运行维护费不超过表10 ②公务用车运行维护费",
+    _a("X-T6-T10-CAR", (6, 10), "表6 公务用车运行维护费不超过表10 ②公务用车运行维护费",
        _at_most(6, "公务用车运行维护费", "合计", 10, "公务用车运行维护费", "合计", "表6 公务用车运行维护费 ≤ 表10 ②运行维护费")),
-    _a("X-T11-T6", "表11 机关运行经费合计不超过表6 公用经费",
+    _a("X-T11-T6", (11, 6), "表11 机关运行经费合计不超过表6 公用经费",
        lambda doc: (Instance(AtMost(terms(cell(11, "部门合计", "合计")), terms(cell(6, "合计", "公用经费"))),
                              "表11 合计 ≤ 表6 公用经费") for _ in [0] if present(doc, 6, 11))),
-    _a("X-CODE-NAME", "同一科目编码在全文中名称一致", _code_names),
-    _a("X-T12-T2-SOURCE", "表12 各资金来源不超过表2 合计行同一来源",
+    _a("X-CODE-NAME", (), "同一科目编码在全文中名称一致", _code_names, also_reads=_NAMED_TABLES),
+    _a("X-T12-T2-SOURCE", (12, 2), "表12 各资金来源不超过表2 合计行同一来源",
        lambda doc: (Instance(AtMost(terms(cell(12, "总计", s)), terms(cell(2, "合计", s))),
                              f"{s}：表12 总计 ≤ 表2 合计行") for s in SOURCES if present(doc, 2, 12))),
-    _a("X-T7-FUND", "表1/表2/表4 有政府性基金收入且表8 有支出时，表7 列出政府性基金收入", _t7_empty),
+    _a("X-T7-FUND", (7, 8), "表1/表2/表4 有政府性基金收入且表8 有支出时，表7 列出政府性基金收入", _t7_empty,
+       also_reads=(1, 2, 4)),
 )
 

@@ -8,7 +8,7 @@ from xltools.core.model import Document, Figure
 from xltools.rules.common import money, numeral
 from xltools.core.comparisons import under_half_cent
 from xltools.rules.core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
-from xltools.rules.narrative_map import Cell, cells_for, has_value, missing_tables, nref, partner, present, previous, refs, share_base
+from xltools.rules.narrative_map import Cell, cells_for, has_value, missing_tables, nref, partner, present, previous, refs, share_base, TABLES
 
 def shown(f: Figure) -> str:
     """A figure as the text printed it: its decimals, every digit."""
@@ -230,13 +230,16 @@ def _norm(s: str) -> str:
     return "".join(s.split()).replace("(", "（").replace(")", "）")
 
 
+_CLASS_TABLES = (1, 2, 3, 4, 5)  # the tables whose 类 rows name a class
+
+
 def _class_names(doc: Document) -> Iterator[Instance]:
     spans = doc.narrative.sections.items()
     for code, name, line in doc.narrative.class_names:
         # Keyed by its section: a quotation added in another section leaves this one's key.
         sec = next((numeral(n) for n, (first, last) in spans if first <= line <= last), "")
         allowed = {CLASS_NAMES[code]} if code in CLASS_NAMES else set()
-        for n in (1, 2, 3, 4, 5):
+        for n in _CLASS_TABLES:
             t = doc.table(n)
             row = t.row(code) if t and code else None
             if row is not None and row.name:
@@ -320,16 +323,17 @@ def _parts(doc: Document) -> Iterator[Instance]:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("N-AMOUNT", "M", "narrative", "说明所述金额与报表一致", _amounts),
-    Rule("N-SHARE", "M", "narrative", "说明所述占比 = 金额 / 基数", _shares),
-    Rule("N-GROWTH", "M", "narrative", "说明所述增减率 = 增减额 / 上年数（增减用词与正负一致，上年为零不得有增减率）", _growth),
-    Rule("N-BASE", "M", "narrative", "说明所述上年数 + 增减额 = 本年数", _bases),
-    Rule("N-SANGONG", "M", "narrative", "说明所述“三公”经费与表10一致", _sangong),
+    Rule("N-AMOUNT", "M", "narrative", "说明所述金额与报表一致", _amounts, also_reads=TABLES),
+    Rule("N-SHARE", "M", "narrative", "说明所述占比 = 金额 / 基数", _shares, also_reads=TABLES),
+    Rule("N-GROWTH", "M", "narrative", "说明所述增减率 = 增减额 / 上年数（增减用词与正负一致，上年为零不得有增减率）", _growth, also_reads=TABLES),
+    Rule("N-BASE", "M", "narrative", "说明所述上年数 + 增减额 = 本年数", _bases, also_reads=TABLES),
+    Rule("N-SANGONG", "M", "narrative", "说明所述“三公”经费与表10一致", _sangong, also_reads=(10,)),
     Rule("N-SANGONG-CHANGE", "M", "narrative", "“三公”经费各项增减额之和 = 合计增减额", _sangong_changes),
-    Rule("N-OPERATING", "M", "narrative", "说明所述机关运行经费与表11一致", _operating),
+    Rule("N-OPERATING", "M", "narrative", "说明所述机关运行经费与表11一致", _operating, also_reads=(11,)),
     Rule("N-PROCUREMENT", "M", "narrative", "政府采购预算总额 = 货物 + 工程 + 服务", _procurement),
     Rule("N-PERF-SUM", "M", "narrative", "绩效目标管理的项目个数、金额 = 其他运转类 + 特定目标类", _performance_sums),
-    Rule("N-PERF-T12", "A", "narrative", "纳入绩效目标管理的项目金额 = 表12 合计", _performance_t12),
-    Rule("N-CLASS-NAME", "A", "narrative", "说明所称功能分类类名与报表一致", _class_names),
-    Rule("N-PART-MISSING", "A", "narrative", "报表列有数据的部分，说明应有相应段落并能读出", _parts),
+    Rule("N-PERF-T12", "A", "narrative", "纳入绩效目标管理的项目金额 = 表12 合计", _performance_t12, also_reads=(12,)),
+    Rule("N-CLASS-NAME", "A", "narrative", "说明所称功能分类类名与报表一致", _class_names, also_reads=_CLASS_TABLES),
+    Rule("N-PART-MISSING", "A", "narrative", "报表列有数据的部分，说明应有相应段落并能读出", _parts,
+         also_reads=tuple(sorted({n for _, n, _ in _SECTION_TABLES}))),
 )

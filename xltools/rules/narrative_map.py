@@ -64,6 +64,11 @@ _NAMED_BASES: tuple[tuple[re.Pattern[str], tuple[Cell, ...]], ...] = tuple((re.c
 ))
 
 
+# Every table a narrative figure is compared with (its restated cells and share bases).
+TABLES: tuple[int, ...] = tuple(sorted({int(sheet[1:]) for cells in list(_FIXED.values()) + [c for _, c in _NAMED_BASES]
+                                        for sheet, _, _ in cells} | {4, 5}))  # | the 类 of 表4/表5 (`cells_for`)
+
+
 def share_base(subject: str, named: str | None = None) -> tuple[Cell, ...]:
     """DOMAIN.md: 收入 shares over 收入总计, 支出 over 表3 合计, 一般公共预算 structure over 表5 合计;
     a base the sentence names ("占本年收入的") wins; () when the base is not identified."""

@@ -38,9 +38,8 @@ def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index, set[int]
     relations: Judged = []
     index: Index = {}
     advisory: set[int] = set()
-    own = tuple(f"T{n}-" for n in tables)  # a table rule's id names its table (rules/tables.py)
     for rule in CATALOGUE:
-        if not (rule.family == "cross" or (rule.level == "M" and rule.family == "table" and rule.id.startswith(own))):
+        if not (rule.family == "cross" or (rule.level == "M" and rule.family == "table" and rule.reads & tables)):
             continue
         for inst in rule.instances(doc):
             if isinstance(inst.relation, Verdict):

@@ -302,6 +302,8 @@ def _none(doc: Document) -> Iterator[Instance]:
     return iter(())
 
 
+# They read this year's narrative and last year's tables, none of this document's tables:
+# no `tables` declared.
 RULES: tuple[Rule, ...] = (
     Rule("PY-UNIT", "A", "prior", "上年公开与本年为同一单位、同一口径（单位名称、部门/单位、所属单位、相邻年度）", _none),
     Rule("PY-TOTAL", "M", "prior", "说明所述上年数（本年数 − 增减额，或所列上年数）与上年公开一致：收支总计、一般公共预算等", _none),

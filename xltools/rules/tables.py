@@ -3,22 +3,23 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from xltools.core.layouts import CLASS_TOTAL, FUND_TYPES, LAYOUTS, SOURCES, parts_of
-from xltools.core.model import Document, Row
+from xltools.core.layouts import CLASS_TOTAL, FUND_TYPES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, T10_SUMS, column_keys, parts_of
+from xltools.core.model import Document
 from xltools.rules.common import cell, cells, coded_rows, label, present, table
 from xltools.rules.core import Equal, Instance, Rule, terms
 
 Gen = Callable[[Document], Iterable[Instance]]
 
 
-def _row_sum(n: int, total: str, parts: tuple[str, ...], keep: Callable[[Row], bool] = lambda r: True) -> Gen:
-    """Each row's `total` column equals the sum of its `parts` columns."""
+def _row_sum(n: int, total: str, parts: tuple[str, ...]) -> Gen:
+    """Each row that has the `total` column (not 表9's income rows) equals the sum of its
+    `parts` columns."""
 
     def gen(doc: Document) -> Iterator[Instance]:
         if not present(doc, n):
             return
         for r in table(doc, n).rows:
-            if keep(r) and total in r.amounts:
+            if total in r.amounts:
                 yield Instance(
                     Equal(terms(cell(n, r.key, total)), tuple(t for p in parts for t in terms(cell(n, r.key, p)))),
                     f"{label(n, r)}：{total} = {' + '.join(parts)}",
@@ -128,99 +129,119 @@ def _projects_sum(n: int, columns: tuple[str, ...]) -> Gen:
     return gen
 
 
-def _t6_total(doc: Document) -> Iterator[Instance]:
-    if not present(doc, 6):
-        return
-    t = table(doc, 6)
-    classes = parts_of(6, t.rows).get("合计", [])
-    if t.row("合计") is None or not classes:
-        return
-    for col in ("合计", "人员经费", "公用经费"):
-        yield Instance(Equal(terms(cell(6, "合计", col)), cells(6, classes, col)), f"表6 合计 = Σ 类款（{col}）")
+def _economic_total(n: int, columns: tuple[str, ...]) -> Gen:
+    """表6: 合计 = Σ the 类 rows (their 经济科目 lines add into the 类, `_children_sum`)."""
+
+    def gen(doc: Document) -> Iterator[Instance]:
+        if not present(doc, n):
+            return
+        t = table(doc, n)
+        total = LAYOUTS[n].total_key
+        classes = parts_of(n, t.rows).get(total, [])
+        if t.row(total) is None or not classes:
+            return
+        for col in columns:
+            yield Instance(Equal(terms(cell(n, total, col)), cells(n, classes, col)), f"表{n} 合计 = Σ 类款（{col}）")
+
+    return gen
 
 
-_T1_EXP = ("合计", "当年预算安排", "上年结转安排")
-_T4_EXP = ("小计", *FUND_TYPES)
-_BP = ("合计", "基本支出", "项目支出")
-_FUNDS = ("合计", *FUND_TYPES)
-_T12 = ("合计", *SOURCES)
+def _rule(n: int, id: str, description: str, gen: Gen) -> Rule:
+    """A rule inside table `n`: it reads that table only."""
+    return Rule(id, "M", "table", description, gen, tables=(n,))
 
 
-def _is_expense(r: Row) -> bool:
-    return not r.key.startswith("收入:") and r.key not in ("收入总计",)
+# Identities between fixed cells that only 表1 and 表4 state; every other rule inside a
+# table is generated from its layout (`table_rules`).
+_FIXED_IDENTITIES: dict[int, tuple[Rule, ...]] = {
+    1: (
+        _rule(1, "T1-INCOME-SUM", "表1 本年收入合计等于五项收入之和",
+              _equal(1, (("本年收入合计", "金额"),), tuple((s, "金额") for s in SOURCES), "表1 本年收入合计 = Σ 五项收入")),
+        _rule(1, "T1-INCOME-TOTAL", "表1 收入总计等于本年收入合计加上年结转",
+              _equal(1, (("收入总计", "金额"),), (("本年收入合计", "金额"), ("上年结转", "金额")),
+                     "表1 收入总计 = 本年收入合计 + 上年结转")),
+        _rule(1, "T1-BALANCE", "表1 收入总计等于支出总计",
+              _equal(1, (("收入总计", "金额"),), (("支出总计", "合计"),), "表1 收入总计 = 支出总计")),
+    ),
+    4: (
+        _rule(4, "T4-INCOME-SUM", "表4 本年收入合计等于三类财政拨款收入之和",
+              _equal(4, (("本年收入合计", "金额"),), tuple((s, "金额") for s in FUND_TYPES), "表4 本年收入合计 = Σ 三类拨款")),
+        _rule(4, "T4-CARRY-SUM", "表4 上年财政拨款结转等于三类结转之和",
+              _equal(4, (("上年财政拨款结转", "金额"),), tuple((f"结转:{s}", "金额") for s in FUND_TYPES),
+                     "表4 上年财政拨款结转 = Σ 三类结转")),
+        _rule(4, "T4-INCOME-TOTAL", "表4 收入总计等于本年收入合计加上年财政拨款结转",
+              _equal(4, (("收入总计", "金额"),), (("本年收入合计", "金额"), ("上年财政拨款结转", "金额")),
+                     "表4 收入总计 = 本年收入合计 + 上年财政拨款结转")),
+        _rule(4, "T4-BALANCE", "表4 收入总计等于支出总计",
+              _equal(4, (("收入总计", "金额"),), (("支出总计", "小计"),), "表4 收入总计 = 支出总计")),
+    ),
+}
+
+# The id of a fixed sum's rule (`Layout.sums`), by its total row, after "T{n}-"; a sum not
+# listed is "SUM-" and its total row.
+_SUM_IDS: dict[str, str] = {"支出总计": "EXP-TOTAL", "公务用车购置及运行费": "CAR", "合计": "TOTAL"}
+# Its description and subject, after "表{n} ", where they are not worded from its rows
+# ("合计等于会议费、培训费之和", "合计 = 会议费 + 培训费").
+_SUM_TEXT: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {
+    ("支出总计", (CLASS_TOTAL, "年终结转")): ("支出总计等于本年支出合计加年终结转", "支出总计 = 本年支出合计 + 年终结转"),
+    T10_SUMS[0]: ("公务用车购置及运行费等于①购置费加②运行维护费", "公务用车购置及运行费 = ① + ②"),
+    T10_SUMS[1]: ("合计等于三项经费之和", "合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费"),
+}
+# Wording kept from before the rules were generated, where it differs from its kind's.
+_WORDING: dict[str, str] = {"T7-HIER": "表7 收入科目层级汇总"}
+_HIER = "科目层级汇总（类 = Σ款，款 = Σ项，合计 = Σ类）"
 
 
-def _rule(id: str, description: str, gen: Gen) -> Rule:
-    return Rule(id, "M", "table", description, gen)
+def _side_columns(n: int, side: int) -> tuple[str, ...]:
+    return tuple(c.key for c in LAYOUTS[n].sides[side].columns)
 
 
-RULES: tuple[Rule, ...] = (
-    # 表1
-    _rule("T1-INCOME-SUM", "表1 本年收入合计等于五项收入之和",
-          _equal(1, (("本年收入合计", "金额"),), tuple((s, "金额") for s in SOURCES), "表1 本年收入合计 = Σ 五项收入")),
-    _rule("T1-INCOME-TOTAL", "表1 收入总计等于本年收入合计加上年结转",
-          _equal(1, (("收入总计", "金额"),), (("本年收入合计", "金额"), ("上年结转", "金额")),
-                 "表1 收入总计 = 本年收入合计 + 上年结转")),
-    _rule("T1-BALANCE", "表1 收入总计等于支出总计",
-          _equal(1, (("收入总计", "金额"),), (("支出总计", "合计"),), "表1 收入总计 = 支出总计")),
-    _rule("T1-ROW", "表1 各类支出合计等于当年预算安排加上年结转安排",
-          _row_sum(1, "合计", ("当年预算安排", "上年结转安排"), lambda r: "合计" in r.amounts)),
-    _rule("T1-CLASSES", "表1 本年支出合计等于各类支出之和", _classes_sum(1, _T1_EXP)),
-    _rule("T1-EXP-TOTAL", "表1 支出总计等于本年支出合计加年终结转",
-          _declared(1, "支出总计", _T1_EXP, "表1 支出总计 = 本年支出合计 + 年终结转")),
-    # 表2
-    _rule("T2-ROW", "表2 每行本年收入合计等于各项来源之和", _row_sum(2, "合计", SOURCES)),
-    _rule("T2-HIER", "表2 科目层级汇总（类 = Σ款，款 = Σ项，合计 = Σ类）", _hierarchy(2, ("合计", *SOURCES, "上年结转"))),
-    # 表3
-    _rule("T3-ROW", "表3 每行合计等于基本支出加项目支出", _row_sum(3, "合计", ("基本支出", "项目支出"))),
-    _rule("T3-HIER", "表3 科目层级汇总（类 = Σ款，款 = Σ项，合计 = Σ类）", _hierarchy(3, _BP)),
-    # 表4
-    _rule("T4-INCOME-SUM", "表4 本年收入合计等于三类财政拨款收入之和",
-          _equal(4, (("本年收入合计", "金额"),), tuple((s, "金额") for s in FUND_TYPES), "表4 本年收入合计 = Σ 三类拨款")),
-    _rule("T4-CARRY-SUM", "表4 上年财政拨款结转等于三类结转之和",
-          _equal(4, (("上年财政拨款结转", "金额"),), tuple((f"结转:{s}", "金额") for s in FUND_TYPES),
-                 "表4 上年财政拨款结转 = Σ 三类结转")),
-    _rule("T4-INCOME-TOTAL", "表4 收入总计等于本年收入合计加上年财政拨款结转",
-          _equal(4, (("收入总计", "金额"),), (("本年收入合计", "金额"), ("上年财政拨款结转", "金额")),
-                 "表4 收入总计 = 本年收入合计 + 上年财政拨款结转")),
-    _rule("T4-BALANCE", "表4 收入总计等于支出总计",
-          _equal(4, (("收入总计", "金额"),), (("支出总计", "小计"),), "表4 收入总计 = 支出总计")),
-    _rule("T4-ROW", "表4 各类支出小计等于三类拨款之和",
-          _row_sum(4, "小计", FUND_TYPES, lambda r: "小计" in r.amounts)),
-    _rule("T4-CLASSES", "表4 本年支出合计等于各类支出之和", _classes_sum(4, _T4_EXP)),
-    _rule("T4-EXP-TOTAL", "表4 支出总计等于本年支出合计加年终结转",
-          _declared(4, "支出总计", _T4_EXP, "表4 支出总计 = 本年支出合计 + 年终结转")),
-    # 表5
-    _rule("T5-ROW", "表5 每行合计等于基本支出加项目支出", _row_sum(5, "合计", ("基本支出", "项目支出"))),
-    _rule("T5-HIER", "表5 科目层级汇总（类 = Σ款，款 = Σ项，合计 = Σ类）", _hierarchy(5, _BP)),
-    # 表6
-    _rule("T6-ROW", "表6 每行合计等于人员经费加公用经费", _row_sum(6, "合计", ("人员经费", "公用经费"))),
-    _rule("T6-CLASS", "表6 各类款等于其下经济科目之和", _children_sum(6, ("合计", "人员经费", "公用经费"))),
-    _rule("T6-TOTAL", "表6 合计等于各类款之和", _t6_total),
-    # 表7
-    _rule("T7-HIER", "表7 收入科目层级汇总", _hierarchy(7, ("金额",))),
-    # 表8
-    _rule("T8-ROW", "表8 每行合计等于基本支出加项目支出", _row_sum(8, "合计", ("基本支出", "项目支出"))),
-    _rule("T8-HIER", "表8 科目层级汇总（类 = Σ款，款 = Σ项，合计 = Σ类）", _hierarchy(8, _BP)),
-    # 表9
-    _rule("T9-ROW", "表9 每行支出合计等于基本支出加项目支出",
-          _row_sum(9, "合计", ("基本支出", "项目支出"), _is_expense)),
-    _rule("T9-HIER", "表9 支出科目层级汇总", _hierarchy(9, _BP)),
-    _rule("T9-INCOME-HIER", "表9 收入科目层级汇总", _hierarchy(9, ("金额",), prefix="收入:")),
-    # 表10
-    _rule("T10-ROW", "表10 每行合计等于三类拨款之和", _row_sum(10, "合计", FUND_TYPES)),
-    _rule("T10-CAR", "表10 公务用车购置及运行费等于①购置费加②运行维护费",
-          _declared(10, "公务用车购置及运行费", _FUNDS, "表10 公务用车购置及运行费 = ① + ②")),
-    _rule("T10-TOTAL", "表10 合计等于三项经费之和",
-          _declared(10, "合计", _FUNDS, "表10 合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费")),
-    # 表11
-    _rule("T11-ROW", "表11 每行合计等于三类拨款之和", _row_sum(11, "合计", FUND_TYPES)),
-    _rule("T11-UNITS", "表11 部门合计等于各单位之和", _children_sum(11, _FUNDS)),
-    # 表12 / 表13
-    _rule("T12-ROW", "表12 每行合计等于各资金来源之和", _row_sum(12, "合计", SOURCES)),
-    _rule("T12-UNITS", "表12 总计与各单位小计等于其下各行之和", _children_sum(12, _T12)),
-    _rule("T12-PROJECTS", "表12 总计等于全部项目之和", _projects_sum(12, _T12)),
-    _rule("T13-ROW", "表13 每行合计等于三类拨款之和", _row_sum(13, "合计", FUND_TYPES)),
-    _rule("T13-UNITS", "表13 总计与各单位小计等于其下各行之和", _children_sum(13, _FUNDS)),
-    _rule("T13-PROJECTS", "表13 总计等于全部项目之和", _projects_sum(13, _FUNDS)),
-)
+def _row_rules(n: int) -> Iterator[Rule]:
+    for cs in LAYOUTS[n].column_sums:
+        yield _rule(n, f"T{n}-ROW", f"表{n} {cs.description}", _row_sum(n, cs.total, cs.parts))
+
+
+def _structure_rules(n: int) -> Iterator[Rule]:
+    """How the rows of a table of this kind add into each other (`layouts.adds_into`)."""
+    lay = LAYOUTS[n]
+    every = column_keys(n)
+
+    def rule(suffix: str, description: str, gen: Gen) -> Rule:
+        id = f"T{n}-{suffix}"
+        return _rule(n, id, _WORDING.get(id, f"表{n} {description}"), gen)
+
+    if lay.kind == "coded" and len(lay.sides) == 1:
+        yield rule("HIER", _HIER, _hierarchy(n, every))
+    elif lay.kind == "coded":  # income and expenditure side by side, the income rows under "收入:"
+        yield rule("HIER", "支出科目层级汇总", _hierarchy(n, _side_columns(n, 1)))
+        yield rule("INCOME-HIER", "收入科目层级汇总", _hierarchy(n, _side_columns(n, 0), prefix=T9_INCOME_PREFIX))
+    elif lay.kind == "summary":
+        yield rule("CLASSES", f"{CLASS_TOTAL}等于各类支出之和", _classes_sum(n, _side_columns(n, 1)))
+    elif lay.kind == "economic":
+        yield rule("CLASS", "各类款等于其下经济科目之和", _children_sum(n, every))
+        yield rule("TOTAL", "合计等于各类款之和", _economic_total(n, every))
+    elif lay.kind == "units":
+        yield rule("UNITS", "部门合计等于各单位之和", _children_sum(n, every))
+    elif lay.kind == "projects":
+        yield rule("UNITS", "总计与各单位小计等于其下各行之和", _children_sum(n, every))
+        yield rule("PROJECTS", "总计等于全部项目之和", _projects_sum(n, every))
+
+
+def _sum_rules(n: int) -> Iterator[Rule]:
+    """The fixed sums the layout declares, in the columns of the side that holds them."""
+    lay = LAYOUTS[n]
+    for total, parts in lay.sums:
+        side = next(i for i, s in enumerate(lay.sides) if total in dict(s.fixed_rows))
+        suffix = _SUM_IDS.get(total, f"SUM-{total}")
+        description, subject = _SUM_TEXT.get((total, parts), (f"{total}等于{'、'.join(parts)}之和",
+                                                              f"{total} = {' + '.join(parts)}"))
+        yield _rule(n, f"T{n}-{suffix}", f"表{n} {description}",
+                    _declared(n, total, _side_columns(n, side), f"表{n} {subject}"))
+
+
+def table_rules() -> tuple[Rule, ...]:
+    """The rules inside each table of `LAYOUTS`, table by table: its fixed identities, its
+    row sums, how its rows add up by its kind, its fixed sums."""
+    return tuple(r for n in LAYOUTS for r in (*_FIXED_IDENTITIES.get(n, ()), *_row_rules(n), *_structure_rules(n),
+                                               *_sum_rules(n)))
+

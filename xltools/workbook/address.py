@@ -17,9 +17,6 @@ from xltools.rules.core import Ref
 from xltools.evaluation.plan import CellKey, TablePlan
 from xltools.workbook.sheets import TABLE_SHEETS, quoted
 
-# Views of the layouts' label declarations, as the sheets print them.
-LABELS: dict[int, tuple[tuple[str, ...], ...]] = {n: lay.labels for n, lay in LAYOUTS.items()}
-LABEL_GROUPS: dict[int, str] = {n: lay.label_group for n, lay in LAYOUTS.items() if lay.label_group}
 HEADER_ROWS = 2
 ADDED_ROWS = 100  # rows below a table that a SUMIFS by code still reads (rows an officer adds)
 FIRST_HEADER_ROW = 4
@@ -68,7 +65,7 @@ def grid_for(plan: TablePlan) -> SheetGrid:
     first = FIRST_HEADER_ROW + HEADER_ROWS + (1 if LAYOUTS[n].kind == "projects" else 0)
     col = 1
     sides: list[SideGrid] = []
-    for (side, _), side_lay, labels in zip(plan.sides, LAYOUTS[n].sides, LABELS[n]):
+    for (side, _), side_lay, labels in zip(plan.sides, LAYOUTS[n].sides, LAYOUTS[n].labels):
         label_cols = tuple(range(col, col + len(labels)))
         col += len(labels)
         amounts = {c.key: col + i for i, c in enumerate(side_lay.columns)}

@@ -2,27 +2,30 @@
 from __future__ import annotations
 
 import re
+from typing import Iterator, Mapping
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from xltools.core.layouts import LAYOUTS
 from xltools.workbook.draft import SHEET as DRAFT_SHEET
 
+
+class _TableSheets(Mapping[int, str]):
+    """Table number → its sheet's name, as each layout declares it (`Layout.sheet`): a view,
+    so a table declared later has its sheet too."""
+
+    def __getitem__(self, n: int) -> str:
+        return LAYOUTS[n].sheet
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(LAYOUTS)
+
+    def __len__(self) -> int:
+        return len(LAYOUTS)
+
+
+TABLE_SHEETS: Mapping[int, str] = _TableSheets()
 # Short Chinese names: Excel allows 31 characters and forbids []:*?/\ in sheet names.
-TABLE_SHEETS: dict[int, str] = {
-    1: "表1 收支总表",
-    2: "表2 收入总表",
-    3: "表3 支出总表",
-    4: "表4 财政拨款收支总表",
-    5: "表5 一般公共预算支出",
-    6: "表6 基本支出经济科目",
-    7: "表7 政府性基金收入",
-    8: "表8 政府性基金支出",
-    9: "表9 国有资本经营收支",
-    10: "表10 三公经费",
-    11: "表11 机关运行经费",
-    12: "表12 项目支出本年",
-    13: "表13 项目支出上年结转",
-}
 COVER = "封面"
 NARRATIVE = "情况说明"
 DRAFT = DRAFT_SHEET  # the 第三部分 drafted from the live figures (draft_sheet.py; named in draft.py)

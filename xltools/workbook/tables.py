@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xltools.core.layouts import LAYOUTS, group_header
 from xltools.core.model import Document
 from xltools.rules.core import tail_tolerance
-from xltools.workbook.address import FIRST_HEADER_ROW, HEADER_ROWS, LABEL_GROUPS, LABELS, AddressMap, SheetGrid, cell
+from xltools.workbook.address import FIRST_HEADER_ROW, HEADER_ROWS, AddressMap, SheetGrid, cell
 from xltools.workbook.cells import (col_width, fit_columns, fit_rows, footer, points, put_header, put_text, shown,
                                     width_for)
 from xltools.workbook.openpyxl_internals import fit_to_page
@@ -40,7 +40,7 @@ def _headers(ws: Worksheet, plan: TablePlan, grid: SheetGrid, year: int | None, 
     n = plan.number
     top, bottom = FIRST_HEADER_ROW, FIRST_HEADER_ROW + HEADER_ROWS - 1
     two_sided = len(grid.sides) > 1
-    for side, labels in zip(grid.sides, LABELS[n]):
+    for side, labels in zip(grid.sides, LAYOUTS[n].labels):
         if two_sided:
             first = min(side.label_cols)
             put_header(ws, top, first + at, side.name, last_col=max(side.amount_cols.values()) + at)
@@ -49,7 +49,7 @@ def _headers(ws: Worksheet, plan: TablePlan, grid: SheetGrid, year: int | None, 
             for key, col in side.amount_cols.items():
                 put_header(ws, bottom, col + at, broken(key))
             continue
-        group = LABEL_GROUPS.get(n, "")
+        group = LAYOUTS[n].label_group
         if group:
             put_header(ws, top, min(side.label_cols) + at, group, last_col=max(side.label_cols) + at)
         for col, label in zip(side.label_cols, labels):
@@ -276,7 +276,7 @@ def _page(ws: Worksheet, grid: SheetGrid, figures: dict[int, list[str]], importe
     kind = LAYOUTS[n].kind
     names = (16, 34) if kind in ("units", "projects") else (12, 30)
     cols: dict[int, tuple[float, float]] = {}
-    for s, labels in zip(grid.sides, LABELS[n]):
+    for s, labels in zip(grid.sides, LAYOUTS[n].labels):
         for i, (col, label) in enumerate(zip(s.label_cols, labels)):
             coded = len(s.label_cols) == 2 and kind != "economic" and i == 0
             cols[col] = (7, 12) if coded else (10, 24) if kind == "economic" else names
