@@ -1,0 +1,50 @@
+"""What the suite keeps between runs (tests/built.py `kept`) is used only for the very inputs it
+was computed from: the full model's reference values are keyed by every part of the workbook
+but its timestamps, so a changed cell computes afresh."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import built
+from book_files import with_inputs
+from conftest import full_model_key
+
+
+def test_kept_is_built_once_per_key_and_again_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(built, "KEPT", tmp_path / "kept")
+    monkeypatch.delenv("XLT_TESTS_FRESH", raising=False)
+    calls: list[str] = []
+
+    def build(tag: str) -> dict[str, float]:
+        calls.append(tag)
+        return {"A1": 1.5}
+
+    assert built.kept("x", "k1", lambda: build("first")) == {"A1": 1.5}
+    assert built.kept("x", "k1", lambda: build("second")) == {"A1": 1.5}
+    assert calls == ["first"]  # kept: not built again
+    assert built.kept("x", "k2", lambda: build("other key")) == {"A1": 1.5} and calls[-1] == "other key"
+    (tmp_path / "kept" / "x-k1.pickle").write_bytes(b"torn")
+    built.kept("x", "k1", lambda: build("after a torn file"))
+    monkeypatch.setenv("XLT_TESTS_FRESH", "1")
+    built.kept("x", "k1", lambda: build("fresh"))
+    assert calls == ["first", "other key", "after a torn file", "fresh"]
+
+
+def test_the_full_models_key_follows_every_cell_but_not_the_timestamps(seed_workbooks: dict[str, Path],
+                                                                       tmp_path: Path) -> None:
+    book = seed_workbooks["000"]
+    key = full_model_key(book)
+    stamped = tmp_path / "stamped.xlsx"
+    with zipfile.ZipFile(book) as z, zipfile.ZipFile(stamped, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = data.replace(b"<dcterms:modified", b"<!-- saved again --><dcterms:modified")
+            out.writestr(info, data)
+    assert full_model_key(stamped) == key
+    # 表2's 一般公共预算 of 2010101 (行政运行): one input, one new key.
+    changed = with_inputs(book, tmp_path / "changed.xlsx", {("表2 收入总表", "D9"): 6.01})
+    assert full_model_key(changed) != key
