@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.formula import ArrayFormula
 
+from xltools.workbook.problems_live import INDEX_SHEET
 from xltools.cli.main import main
 from xltools.workbook.engine import FastModel, compute, compute_described, load_model
 from xltools.workbook.engine.xlsx_cells import read_book
@@ -110,7 +111,10 @@ def test_incremental_recalc_recomputes_only_downstream_cells_and_equals_a_full_r
     # Downstream only: 表2's own sums, what restates 表2 (表1, whose 类 rows look up 表2's whole
     # code column, 表4, the narrative, 校验, the cover), never a table that does not read 表2.
     assert not {s for s, _ in changed} & {TABLE_SHEETS[n] for n in (3, 5, 6, 7, 8, 10, 11, 12, 13)}
-    assert 10 < len(changed) < len(model.cells) / 10
+    # Besides: the running counts of 不符 and 提示 beside 校验 (its index sheet) and the live rows
+    # of 问题, which read every verdict (workbook/problems_live.py); recomputed only when asked for.
+    own = [(s, c) for s, c in changed if s not in ("问题", INDEX_SHEET)]
+    assert 10 < len(own) < len(model.cells) / 10
     assert model.value("表2 收入总表", "D8") == pytest.approx(2000.0 + 639.03)
 
     book = read_book(path)
@@ -133,3 +137,50 @@ def test_scipy_is_not_loaded_by_a_fast_recalc(tmp_path: Path) -> None:
             "print('scipy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[0].startswith("formulas fast path") and out.splitlines()[1] == "False"
+
+
+# LOOKUP as the live 问题 list uses it (workbook/problems_live.py), and the cases the fast
+# path's numeric search hands back to the package: ties, below the first, a text lookup value,
+# empty and text results, an unsorted vector, text in the vector, a lookup without a result vector.
+LOOKUPS = {
+    "A1": 0, "A2": 1, "A3": 1, "A4": 2, "A5": 2, "A6": 5,
+    "B1": "零", "B2": "一", "B3": None, "B4": 2.5, "B5": "五", "B6": 6,
+    "C1": 3, "C2": 1, "C3": 2, "C4": "x", "C5": 4, "C6": 0,
+    "D1": "=LOOKUP(1.5,A1:A6,B1:B6)", "D2": "=LOOKUP(0.5,A1:A5,B2:B6)", "D3": "=LOOKUP(2,A1:A6,B1:B6)",
+    "D4": "=LOOKUP(-1,A1:A6,B1:B6)", "D5": '=LOOKUP("",A1:A6,B1:B6)', "D6": "=LOOKUP(9,A1:A6,B1:B6)",
+    "D7": "=LOOKUP(2,C1:C6,B1:B6)", "D8": "=LOOKUP(3,A1:A6)", "D9": '=IF(A1=0,"",LOOKUP(A1,A2:A6,B2:B6)&"")',
+    "D10": "=LOOKUP(5,A1:A6,C1:C6)", "D11": '=IF(LOOKUP(1.5,A3:A4,B3:B4)&""="","",LOOKUP(1.5,A3:A4,B3:B4))',
+    "D12": "=LOOKUP(0.5,A1:A6,B1:B6)",
+}
+
+
+def test_lookup_on_the_fast_path_equals_the_full_model_and_libreoffice(tmp_path: Path) -> None:
+    path = _book(tmp_path / "lookup.xlsx", LOOKUPS)
+    (fast, how), = compute_described([path], "formulas")
+    assert how.startswith("formulas fast path")
+    assert disagreements(fast, compute([path], "formulas-full")[0]) == []
+    s = fast["S"]
+    assert (s["D2"], s["D6"], s["D9"], s["D12"]) == ("一", 6, "", "零")
+    assert s["D10"] == 0 and s["D11"] == ""  # an empty result cell: 0, and "" where the list asks
+    lo = compute([path], "libreoffice")[0]["S"]
+    # Not the ties (D1, D3, D8): which one a binary search finds is each engine's own; the live
+    # list never asks for a tie (its lookup vectors increase strictly).
+    for a1 in ("D2", "D6", "D10", "D11", "D12"):
+        assert lo.get(a1) == s[a1] or (lo.get(a1) is None and s[a1] == ""), (a1, lo.get(a1), s[a1])
+    assert isinstance(s["D4"], str) and s["D4"].startswith("#N/A") and isinstance(s["D5"], str)
+
+
+def test_an_update_recomputes_when_asked_and_only_what_moved(seed_workbooks: dict[str, Path],
+                                                            seed_models: dict[str, FastModel]) -> None:
+    model = load_model(seed_workbooks["001"])
+    verdicts = {f"K{r}": model.value("校验", f"K{r}") for r in range(4, 400)}
+    old = model.value("表2 收入总表", "D9")
+    model.update({("表2 收入总表", "D9"): 1.0})
+    moved = {a1: model.value("校验", a1) for a1 in verdicts}  # the levels below each, not the rest
+    assert sum(v != verdicts[a1] for a1, v in moved.items()) > 3
+    edited = FastModel.load(seed_workbooks["001"])
+    edited.values[(edited.sheets.index("表2 收入总表"), 9, 4)] = 1.0
+    assert disagreements(model.results(), edited.calculate().results()) == []
+    model.update({("表2 收入总表", "D9"): old})
+    assert disagreements(model.results(), seed_models["001"].results()) == []
+    assert {a1: model.value("校验", a1) for a1 in verdicts} == verdicts

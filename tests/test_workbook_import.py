@@ -14,6 +14,7 @@ from xltools.workbook.import_file import import_document
 from xltools.workbook.book_check import read_verdicts
 
 from test_workbook_formulas import RULES, expected_verdicts, small_document
+from xltools.evaluation.judged import live_of
 
 
 def test_import_refuses_existing_file_then_keeps_a_backup(tmp_path: Path) -> None:
@@ -40,9 +41,13 @@ def test_recomputed_figure_off_its_printed_value_gets_a_note() -> None:
     assert c9 is not None and c9.value == "=SUM(C10)"
     assert "原表数 40.00" in notes["C9"] and "40.01" not in notes["C9"]  # nothing to go stale
     assert "C7" not in notes
-    # … and it turns red when it is off by more than the 尾差 of its four terms (C7:C10 against 原表数 M7:M10).
+    # … and it turns red beyond the 尾差 of the cells it adds directly (issue 24): 208 over its one
+    # 款, 0.01; 表2's 合计 over its 类 carries 208's printed cent (C6-0.01), so that it is judged
+    # at 100.00 as printed, not marked for a cent that is 208's own.
     red = [area for cf in ws.conditionals if cf.fill == "#FF9999" for area in cf.areas()]
-    assert ("C7:C10", "ABS(ROUND(ROUND(C7,2)-ROUND(M7,2),2))>0.025+1E-9") in red
+    assert ("C9", "ABS(ROUND(ROUND(C9,2)-ROUND(M9,2),2))>0.01+1E-9") in red
+    assert ("C6", "ABS(ROUND(ROUND((C6-0.01),2)-ROUND(M6,2),2))>0.01+1E-9") in red
+    assert "C6" not in notes
 
 
 def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path: Path) -> None:
@@ -66,15 +71,16 @@ def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path
     assert v["表1 收支总表"]["B6"].value == pytest.approx(110.0)  # 表1 一般公共预算 from 表2
     assert v["表1 收支总表"]["B38"].value == pytest.approx(120.0)  # 表1 收入总计
     after = dict((rid, verdict) for rid, _, verdict in read_verdicts(path))
-    # Judged on live figures: 表3 合计 110.00 against 表2's live 合计, 100.01 before the edit
-    # and 110.00 after it; a row's 合计 against its own parts holds, both sides live.
-    assert (before["T-EQ-FAIL"], after["T-EQ-FAIL"]) == ("不符", "通过")
+    # Each identity on its own terms (issue 24): 表3 合计 110.00 against 表2's 合计 as printed,
+    # 100.00, before the edit; after it 100.00 + the edit's 9.99 (20805: 40.01 → 50) = 109.99,
+    # a 尾差 (the cent 表2 prints off its 类 stays 表2's); a row's 合计 against its parts holds.
+    assert (before["T-EQ-FAIL"], after["T-EQ-FAIL"]) == ("不符", "尾差")
     assert after["T-EQ-ROW"] == "通过"
     edited = small_document()
     t2 = edited.tables[2]
     rows = tuple(replace(r, amounts={**r.amounts, "一般公共预算": 50.0}) if r.key == "20805" else r for r in t2.rows)
     edited = replace(edited, tables={**edited.tables, 2: replace(t2, rows=rows)})
-    assert list(after.items()) == expected_verdicts(edited)
+    assert list(after.items()) == expected_verdicts(edited, live_of(small_document()))
     assert v["封面"]["B10"].value == sum(1 for x in after.values() if x == "不符")
     recalc(path)  # the incremental result is the file's full recalculation
     assert dict((rid, verdict) for rid, _, verdict in read_verdicts(path)) == after

@@ -22,6 +22,7 @@ from xltools.excel import buttons
 from xltools.excel.actions import evaluate_open
 from xltools.core.findings import Finding
 from xltools.core.model import Document
+from xltools.evaluation.judged import live_of
 from xltools.evaluation.plan import derivations, plan_document
 from xltools.workbook.address import AddressMap, grid_for
 from xltools.workbook.book_check import check_workbook, grids_of, read_verdicts
@@ -85,7 +86,7 @@ def books(seed_workbooks: dict[str, Path], docs: dict[str, Document],
 def test_every_dependent_verdict_follows_the_edit(books: dict[tuple[int, str], Path], docs: dict[str, Document],
                                                   n: int, engine: str) -> None:
     doc = docs[SEED]
-    before, after = python_verdicts(doc), python_verdicts(edited(doc, n))
+    before, after = python_verdicts(doc), python_verdicts(edited(doc, n), live_of(doc))
     changed = {(rid, subject) for (rid, subject, a), (_, _, b) in zip(before, after) if a != b}
     cross = EDITS[n][2]
     assert any(rid == cross for rid, _ in changed), (n, sorted(changed)[:5])
@@ -100,7 +101,7 @@ def test_check_book_and_buttons_find_what_the_live_evaluation_finds(books: dict[
                                                                     tmp_path: Path) -> None:
     path = books[(n, "libreoffice")]
     cli = check_workbook(path)
-    assert _shape(cli) == _shape(live_findings(edited(docs[SEED], n)))
+    assert _shape(cli) == _shape(live_findings(edited(docs[SEED], n), live_of(docs[SEED])))
     cross = [f for f in cli if f.rule == EDITS[n][2] and f.severity == "error"]
     assert cross and all(w.sheet and w.cell for w in cross[0].where if w.sheet is not None)
     assert any(w.sheet for w in cross[0].where)

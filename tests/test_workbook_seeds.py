@@ -16,7 +16,7 @@ from xltools.core.model import Document
 from xltools.evaluation.plan import leaf_counts, live_values, plan_document
 from xltools.workbook.book_check import check_workbook, read_verdicts
 from xltools.rules import CATALOGUE
-from xltools.evaluation.judged import LiveDocument, judged, live_of
+from xltools.evaluation.judged import Live, LiveDocument, judged, live_of
 from xltools.core.findings import Finding
 from xltools.rules.core import effective_level, tail_tolerance
 
@@ -30,16 +30,18 @@ def books(seed_books: dict[tuple[str, str], Path]) -> dict[tuple[str, str], Path
     return seed_books
 
 
-def python_verdicts(doc: Document) -> list[tuple[str, str, str]]:
-    """Each instance as the workbook judges it on import: live figures (`evaluation`)."""
-    live = live_of(doc)
+def python_verdicts(doc: Document, live: Live | None = None) -> list[tuple[str, str, str]]:
+    """Each instance as the workbook judges it on import: live figures (`evaluation`). An
+    edited document is judged with `live` of the document as imported: the workbook's offsets
+    (each derived figure's printed 尾差) are constants written at import."""
+    live = live or live_of(doc)
     return [(j.rule.id, j.instance.subject,
              WORD.get(j.outcome.status, "不符" if effective_level(j.rule, j.instance) == "M" else "提示"))
             for j in judged(CATALOGUE, doc, LiveDocument(doc, live), live)]
 
 
-def live_findings(doc: Document) -> list[Finding]:
-    live = live_of(doc)
+def live_findings(doc: Document, live: Live | None = None) -> list[Finding]:
+    live = live or live_of(doc)
     return check(doc, CATALOGUE, LiveDocument(doc, live), live)
 
 

@@ -4,19 +4,22 @@ the document as its workbook recomputes it, or a workbook's own cells.
 Two ways to judge. *As printed* (a text): every figure as the document printed it. *Live*
 (a workbook): every figure as it is now, after the officer's edits; each derived cell's
 own identity (the one that makes it a formula, see `plan.derive`) compares its printed
-figure (原表数) with that recomputation, so a printed total off its parts is still found,
-once. A live sum carries the rounding of every input it adds up, so its 尾差 tolerance
-counts those inputs (`plan.leaf_counts`), as the sheet's own cell flags do.
+figure (原表数) with its direct parts. Each identity is judged on its own terms: a derived
+figure counts as its recomputation plus the document's own 尾差 under it (`plan.offsets`),
+which is the printed figure until an input changes and then moves by that change; the
+tolerance is the identity's own (the cells it adds directly). So an untouched workbook finds
+what `check` finds on its text, and an edit shows undiluted at every identity above it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Iterable, Iterator, Protocol
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Protocol
 
 from xltools.core.findings import Where
 from xltools.core.model import Document
-from xltools.evaluation.plan import CellKey, Terms as CellTerms, cell_key, derivations, leaf_counts, plan_document, recompute
-from xltools.rules.core import AtMost, Equal, Instance, Outcome, Ref, Relation, Rule, Terms, judge, rule_instances, tail_tolerance
+from xltools.evaluation.plan import (CellKey, TablePlan, Terms as CellTerms, cell_key, derivations, leaf_counts, offsets, plan_document,
+                                     recompute)
+from xltools.rules.core import Instance, Outcome, Equal, Ref, Relation, Rule, judge, rule_instances
 from xltools.rules.resolve import DocumentValues
 
 
@@ -32,10 +35,12 @@ class Source(Protocol):
 
 @dataclass(frozen=True)
 class Live:
-    """What a workbook's formulas are: which cell is derived from which, over how many inputs."""
+    """What a workbook's formulas are: which cell is derived from which, over how many inputs,
+    and how far each printed derived figure is from its recomputation (`plan.offsets`)."""
 
     derived: dict[CellKey, CellTerms]
     leaves: dict[CellKey, int]
+    offsets: dict[CellKey, float] = field(default_factory=dict)
 
     def target(self, rel: Relation) -> Ref | None:
         """The derived cell whose own identity `rel` is: judged printed against recomputed."""
@@ -48,31 +53,61 @@ class Live:
         rhs = tuple((cell_key(t.ref), t.factor) for t in rel.rhs)
         return rel.lhs[0].ref if rhs == terms else None
 
-    def _cells(self, ts: Terms, printed: Ref | None) -> int:
-        n = 0
-        for t in ts:
-            key = cell_key(t.ref)
-            n += 1 if t.ref == printed or key is None else self.leaves.get(key, 1)
-        return n
-
     def prepare(self, inst: Instance) -> tuple[Instance, Ref | None]:
         """An instance as a workbook judges it, and the derived cell read as printed in it:
-        what `judged` evaluates and the 校验 sheet writes as formulas, alike."""
-        return replace(inst, relation=self.relation(inst.relation)), self.target(inst.relation)
+        what `judged` evaluates and the 校验 sheet writes as formulas, alike. The relation is
+        the document's own, its tolerance too (the cells it adds directly)."""
+        return inst, self.target(inst.relation)
 
-    def relation(self, rel: Relation) -> Relation:
-        """`rel` with the tolerance of live sums (every input they add), unless it has its own."""
-        if isinstance(rel, (Equal, AtMost)) and rel.tolerance is None:
-            target = self.target(rel)
-            cells = max(self._cells(rel.lhs, target), self._cells(rel.rhs, target))
-            if cells > max(len(rel.lhs), len(rel.rhs)):
-                return replace(rel, tolerance=tail_tolerance(cells))
-        return rel
+    def offset(self, target: Ref | None) -> Callable[[Ref], float]:
+        """What a 校验 row adds to each figure it reads live: the derived cell's offset, none
+        for the cell read as printed (`target`) or for an input."""
+        def of(ref: Ref) -> float:
+            key = cell_key(ref)
+            return 0.0 if ref == target or key is None else self.offsets.get(key, 0.0)
+        return of
+
+    def view(self, source: Source) -> Source:
+        """`source` as the workbook judges it: a workbook's cells (a source that knows each
+        cell's 原表数, `original`) with each derived figure anchored at its printed value."""
+        original = getattr(source, "original", None)
+        if original is None or isinstance(source, (Anchored, LiveDocument)):
+            return source
+        return Anchored(source, offsets(self.derived, lambda k: original(k) or 0.0))
 
 
 def live_of(doc: Document) -> Live:
-    plans = plan_document(doc)
-    return Live(derivations(plans), leaf_counts(plans))
+    return live_for(doc, plan_document(doc))
+
+
+def live_for(doc: Document, plans: dict[int, TablePlan]) -> Live:
+    derived = derivations(plans)
+    return Live(derived, leaf_counts(plans), offsets(derived, _printed_in(doc)))
+
+
+def _printed_in(doc: Document) -> Callable[[CellKey], float]:
+    values = DocumentValues(doc)
+    return lambda k: values.value(Ref.in_table(*k)) or 0.0
+
+
+class Anchored:
+    """A workbook's cells with each derived figure read as its value plus its offset."""
+
+    def __init__(self, source: Source, offsets: dict[CellKey, float]) -> None:
+        self.source = source
+        self.offsets = offsets
+
+    def value(self, ref: Ref) -> float | None:
+        v = self.source.value(ref)
+        key = cell_key(ref)
+        c = self.offsets.get(key, 0.0) if key is not None else 0.0
+        return v if c == 0.0 else (v or 0.0) + c
+
+    def printed(self, ref: Ref) -> float | None:
+        return self.source.printed(ref)
+
+    def where(self, ref: Ref) -> Where | None:
+        return self.source.where(ref)
 
 
 class PrintedAt:
@@ -98,11 +133,13 @@ class LiveDocument:
     def __init__(self, doc: Document, live: Live) -> None:
         self._printed = DocumentValues(doc)
         self._live = recompute(doc, live.derived)
+        self._offsets = live.offsets
 
     def value(self, ref: Ref) -> float | None:
+        """A derived figure as a 校验 row reads it: its recomputation plus its offset."""
         key = cell_key(ref)
         if key is not None and key in self._live:
-            return self._live[key]
+            return self._live[key] + self._offsets.get(key, 0.0)
         return self._printed.value(ref)
 
     def printed(self, ref: Ref) -> float | None:
@@ -115,7 +152,7 @@ class LiveDocument:
 @dataclass(frozen=True)
 class Judged:
     rule: Rule
-    instance: Instance  # as judged: a live evaluation widens a sum's tolerance
+    instance: Instance
     outcome: Outcome
     values: Source  # the view it was judged on, for the places a finding names
 
@@ -125,6 +162,8 @@ def judged(rules: Iterable[Rule], doc: Document, source: Source | None = None,
     """Every instance of `rules` on `doc`, judged on `source` (the document as printed by
     default); with `live`, the way the workbook judges it."""
     values: Source = source if source is not None else DocumentValues(doc)
+    if live is not None:
+        values = live.view(values)
     for rule, inst in rule_instances(rules, doc):
         view: Source = values
         if live is not None:

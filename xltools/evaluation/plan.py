@@ -9,6 +9,7 @@ printed figure beside it as 原表数.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 from xltools.core.layouts import LAYOUTS, T9_INCOME_PREFIX
 from xltools.core.model import Document, Row, Table
@@ -171,27 +172,48 @@ def derivations(plans: dict[int, TablePlan]) -> dict[CellKey, Terms]:
 
 
 def recompute(doc: Document, derived: dict[CellKey, Terms]) -> dict[CellKey, float]:
-    memo: dict[CellKey, float] = {}
-
     def printed(k: CellKey) -> float:
         t = doc.table(k[0])
         r = t.row(k[1]) if t else None
         return (r.get(k[2]) or 0.0) if r else 0.0
 
+    return recompute_over(printed, derived)
+
+
+def recompute_over(inputs: Callable[[CellKey], float], derived: dict[CellKey, Terms]) -> dict[CellKey, float]:
+    """Every derived cell's recomputation, each other cell read from `inputs`."""
+    memo: dict[CellKey, float] = {}
+
     def value(k: CellKey) -> float:
         if k in memo:
             return memo[k]
         terms = derived.get(k)
-        v = printed(k) if terms is None else sum(value(t) * f for t, f in terms)
+        v = inputs(k) if terms is None else sum(value(t) * f for t, f in terms)
         memo[k] = v
         return v
 
     return {k: value(k) for k in derived}
 
 
+def offsets(derived: dict[CellKey, Terms], printed: Callable[[CellKey], float]) -> dict[CellKey, float]:
+    """How far each derived cell's printed figure is from its recomputation over the printed
+    figures (the document's own 尾差, e.g. a 合计 a cent off its 类): a workbook judges a
+    derived cell as its recomputation plus this constant, which is its printed figure until
+    an input changes and then moves by exactly that change. So an untouched workbook judges
+    the figures the document prints (as `check` does), and an edit reaches every identity
+    above it undiluted by the rounding of the cells it passes through. Zero offsets are left out."""
+    out: dict[CellKey, float] = {}
+    for k, v in recompute_over(printed, derived).items():
+        c = round(printed(k) - v, 6)  # printed figures are cents: the rest is binary noise
+        if c != 0:
+            out[k] = c
+    return out
+
+
 def leaf_counts(plans: dict[int, TablePlan]) -> dict[CellKey, int]:
-    """How many input cells each derived cell adds up, through every level: its 尾差
-    tolerance grows with them (a 合计 over 20 项 may be off by more than one cent)."""
+    """How many input cells each derived cell adds up, through every level: how far its
+    recomputation may drift from its printed figure (a 合计 over 20 项 may be off by more than
+    one cent). Verdicts never use it: each identity has its own tolerance (`offsets`)."""
     derived = derivations(plans)
     memo: dict[CellKey, int] = {}
 

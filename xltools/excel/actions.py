@@ -21,12 +21,13 @@ from xltools.rules import CATALOGUE
 from xltools.excel.messages import UserError
 from xltools.workbook.readback import Grid, SheetValues, read_back
 from xltools.workbook.checksheet import FIRST as FIRST_CHECK_ROW, Col
+from xltools.workbook.problems_live import INDEX_SHEET
 
 
 PASTE_SHEET = "导入"
 FLAG_SHEET = "_标记"
 XLTOOLS_SHEETS = frozenset({COVER, NARRATIVE, DRAFT, PERFORMANCE, PROBLEMS, CHECKS, CHARTS, CODES, structure.SHEET, FLAG_SHEET,
-                            *TABLE_SHEETS.values()})
+                            INDEX_SHEET, *TABLE_SHEETS.values()})
 ERROR_COLOUR, WARNING_COLOUR = "#FF9999", "#FFE699"
 
 

@@ -17,8 +17,8 @@ from xltools.workbook.checksheet import CheckRow, write_checks
 from xltools.workbook.cover import write_charts, write_codes, write_cover
 from xltools.workbook.draft_sheet import write_draft
 from xltools.workbook.statements import place_narrative, place_performance, write_narrative, write_performance
-from xltools.evaluation.judged import Live
-from xltools.evaluation.plan import derivations, leaf_counts, live_values, plan_document
+from xltools.evaluation.judged import live_for
+from xltools.evaluation.plan import live_values, plan_document
 from xltools.workbook.problems import write_problems
 from xltools.workbook.sheets import CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS, valid_sheet_name
 from xltools.workbook.tables import write_table
@@ -39,7 +39,6 @@ def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
     place_performance(doc, amap)
     instances: list[tuple[Rule, Instance]] = list(rule_instances(rules, doc))
     live = live_values(doc, plans)
-    leaves = leaf_counts(plans)
 
     wb = new_workbook()
     cover = wb.active
@@ -49,12 +48,12 @@ def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
     names = [PROBLEMS] + [TABLE_SHEETS[n] for n in sorted(plans)] + [NARRATIVE, DRAFT, PERFORMANCE, CHECKS, CHARTS,
                                                                     CODES]
     sheets = {name: wb.create_sheet(valid_sheet_name(name)) for name in names}
+    judging = live_for(doc, plans)
     for n, plan in sorted(plans.items()):
-        write_table(sheets[TABLE_SHEETS[n]], doc, plan, grids[n], amap, live, leaves)
+        write_table(sheets[TABLE_SHEETS[n]], doc, plan, grids[n], amap, live, judging.offsets)
     write_narrative(sheets[NARRATIVE], doc, amap, instances)
     write_draft(sheets[DRAFT], doc, amap, instances)
     write_performance(sheets[PERFORMANCE], doc, amap, instances)
-    judging = Live(derivations(plans), leaves)
     checks, last = write_checks(sheets[CHECKS], doc, amap, instances, judging)
     write_problems(sheets[PROBLEMS], sheets[CHECKS], doc, checks, judging)
     write_charts(sheets[CHARTS], doc, plans, amap)

@@ -101,7 +101,7 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
         # Judged as `evaluation.judged` judges a workbook: live figures, live tolerance.
         inst, target = live.prepare(inst)
         address = amap.judging(target)
-        f = formula(inst.relation, address, cells, effective_level(rule, inst))
+        f = formula(inst.relation, address, cells, effective_level(rule, inst), live.offset(target))
         ws.cell(r, Col.NUMBER).value = r - FIRST + 1
         put_text(ws, r, Col.RULE, rule.id)
         put_text(ws, r, Col.LEVEL, rule.level)
@@ -194,7 +194,10 @@ def number_format(rel: Relation, col: int, value: object) -> str:
     """实际/应为/差额 as what they are: a share at the decimals the document printed it with
     (as a percent), a count as an integer, money with two decimals."""
     if isinstance(rel, (ShareOf, GrowthOf)):
-        return decimals_format(rel.decimals, percent=True) if col in _COMPARED else AMOUNT_FORMAT
+        if col not in _COMPARED:
+            return AMOUNT_FORMAT
+        # 应为 and 差额 as check reports them: two decimals at least (7.79% against "0%").
+        return decimals_format(rel.decimals if col == Col.ACTUAL else max(rel.decimals, 2), percent=True)
     if isinstance(rel, Equal) and col in _COMPARED:
         return decimals_format(rel.decimals)
     if isinstance(rel, Verdict) and isinstance(value, int) and not isinstance(value, bool):

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from xltools.rules.core import AtMost, Equal, GrowthOf, Ref, Relation, ShareOf, Terms, Unchecked, Verdict, tolerance_of
+from xltools.rules.core import AtMost, Equal, GrowthOf, Ref, Relation, ShareOf, Term, Terms, Unchecked, Verdict, tolerance_of
 from xltools.core.comparisons import (at_most_excel, equal_excel, number, percent_excel, rounded_excel, share_slack_excel,
                                       under_half_cent_excel)
 from xltools.core.verdicts import NOT_CHECKED, PASSED, words
@@ -99,15 +99,33 @@ def sum_expr(terms: Iterable[tuple[Place | None, float]], here: str | None = Non
     return "".join(parts).lstrip("+") or "0"
 
 
-def _terms(ts: Terms, address: Address) -> str:
-    return sum_expr((address(t.ref), t.factor) for t in ts)
+Offset = Callable[[Ref], float]
 
 
-def _one(ref: Ref, address: Address) -> str:
-    return sum_expr([(address(ref), 1.0)])
+def _none(ref: Ref) -> float:
+    return 0.0
 
 
-def formula(rel: Relation, address: Address, cells: RowCells, level: str) -> CheckFormulas:
+def _terms(ts: Terms, address: Address, offset: Offset = _none) -> str:
+    """Σ factor × cell, plus the constant the cells' offsets add (`plan.offsets`), in
+    brackets then: the sum is also divided and subtracted."""
+    expr = sum_expr((address(t.ref), t.factor) for t in ts)
+    c = round(sum(offset(t.ref) * t.factor for t in ts), 6)
+    if c == 0:
+        return expr
+    k = number(abs(c))
+    if expr == "0":
+        return f"(-{k})" if c < 0 else k
+    return f"({expr}{'-' if c < 0 else '+'}{k})"
+
+
+def _one(ref: Ref, address: Address, offset: Offset = _none) -> str:
+    return _terms((Term(ref),), address, offset)
+
+
+def formula(rel: Relation, address: Address, cells: RowCells, level: str, offset: Offset = _none) -> CheckFormulas:
+    """`offset`: what each figure read live adds, so that the row judges the figures the
+    document printed until an input changes (`evaluation.judged.Live.offset`)."""
     said = words(level)
     a, e, d, t, b = cells.actual, cells.expected, cells.diff, cells.tolerance, cells.base
     if isinstance(rel, Verdict):
@@ -117,34 +135,47 @@ def formula(rel: Relation, address: Address, cells: RowCells, level: str) -> Che
         return CheckFormulas(None, None, None, None, None, NOT_CHECKED)
     if isinstance(rel, Equal):
         return CheckFormulas(
-            f"=ROUND({_terms(rel.lhs, address)},{rel.decimals})",
-            f"=ROUND({_terms(rel.rhs, address)},{rel.decimals})",
+            f"=ROUND({_terms(rel.lhs, address, offset)},{rel.decimals})",
+            f"=ROUND({_terms(rel.rhs, address, offset)},{rel.decimals})",
             f"=ROUND({a}-{e},2)", tolerance_of(rel), None, "=" + equal_excel(d, t, said))
     if isinstance(rel, AtMost):
         return CheckFormulas(
-            f"=ROUND({_terms(rel.lhs, address)},2)", f"=ROUND({_terms(rel.rhs, address)},2)",
+            f"=ROUND({_terms(rel.lhs, address, offset)},2)", f"=ROUND({_terms(rel.rhs, address, offset)},2)",
             f"=ROUND({a}-{e},2)", tolerance_of(rel), None, "=" + at_most_excel(d, t, said))
     if isinstance(rel, ShareOf):
         zero = f"{b}=0"
-        part = _terms(rel.part, address)
+        part = _terms(rel.part, address, offset)
+        ratio = f"{part}/{b}*100"
         return CheckFormulas(
-            f"={_one(rel.printed, address)}",
-            f'=IF({zero},"",{rounded_excel(f"{part}/{b}*100", rel.decimals)})',
-            f'=IF({zero},"",ROUND({a}-{e},{rel.decimals + 2}))', None,
-            f"={_terms(rel.base, address)}",
+            f"={_one(rel.printed, address, offset)}",
+            f'=IF({zero},"",{rounded_excel(ratio, _shown(rel.decimals))})',
+            f'=IF({zero},"",ROUND({a}-{e},{_shown(rel.decimals) + 2}))', None,
+            f"={_terms(rel.base, address, offset)}",
             f'=IF({zero},IF({a}=0,"{PASSED}","{said[2]}"),'
-            f'{percent_excel(d, rel.decimals, a, part, b, share_slack_excel(part, b, len(rel.part), len(rel.base)), said)})')
+            f'{percent_excel(_off(a, ratio, rel.decimals), rel.decimals, a, part, b, share_slack_excel(part, b, len(rel.part), len(rel.base)), said)})')
     if isinstance(rel, GrowthOf):
         zero = under_half_cent_excel(b)
-        change = _one(rel.change, address)
+        change = _one(rel.change, address, offset)
+        ratio = f"{change}/{b}*100"
         slack = share_slack_excel(change, b, 1, len(rel.current) + 1)
         return CheckFormulas(
-            f"={_one(rel.printed, address)}",
-            f'=IF({zero},"",{rounded_excel(f"{change}/{b}*100", rel.decimals)})',
-            f'=IF({zero},"",ROUND({a}-{e},{rel.decimals + 2}))', None,
-            f"=ROUND({_terms(rel.current, address)}-{change},2)",
-            f'=IF({zero},"{said[2]}",{percent_excel(d, rel.decimals, a, change, b, slack, said)})')
+            f"={_one(rel.printed, address, offset)}",
+            f'=IF({zero},"",{rounded_excel(ratio, _shown(rel.decimals))})',
+            f'=IF({zero},"",ROUND({a}-{e},{_shown(rel.decimals) + 2}))', None,
+            f"=ROUND({_terms(rel.current, address, offset)}-{change},2)",
+            f'=IF({zero},"{said[2]}",{percent_excel(_off(a, ratio, rel.decimals), rel.decimals, a, change, b, slack, said)})')
     raise TypeError(f"unknown relation {rel!r}")
+
+
+def _shown(decimals: int) -> int:
+    """A percentage's 应为 and 差额 at two decimals at least, as `check` reports them ("占0%"
+    against 7.79%, not 8%); the verdict still judges it at its printed decimals (`_off`)."""
+    return max(decimals, 2)
+
+
+def _off(printed: str, ratio: str, decimals: int) -> str:
+    """The printed percentage minus the exact one rounded to the printed decimals."""
+    return f"ROUND({printed}-{rounded_excel(ratio, decimals)},{decimals + 2})"
 
 
 def _const(v: float | str | None) -> float | str | None:

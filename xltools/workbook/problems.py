@@ -1,14 +1,13 @@
 """The 问题 sheet: what needs attention first, the 不符 then the 提示, each row live.
 
-Which rows: every 校验 instance that is 不符 or 提示 when the workbook is imported (judged as
-the workbook judges it, `evaluation`), most severe first. Each row's cells are references to
-its 校验 row, so an edit that settles a problem shows 通过 here at once. An edit can also make
-a new problem where the import found none; no formula of the vetted set can add a row for it,
-so row 3 counts, live, the 不符 and 提示 of 校验 that this sheet does not list (all of 校验's
-minus those of its own rows, which are a subset) and says so in red while there are any.
+Which rows: first every 校验 instance that is 不符 or 提示 when the workbook is imported (judged
+as the workbook judges it, `evaluation`), most severe first, as fixed rows. Each row's cells are
+references to its 校验 row, so an edit that settles a problem shows 通过 here at once. Below
+them, formula rows list every other 不符 and 提示 of 校验, 不符 first, as the last
+recalculation judged them: the problems an edit made (problems_live.py). Row 3 counts those.
 
 The officer may type why a row is not a problem into its 说明 column (the last visible one);
-the hidden 编号 column beside it holds the finding's stable key, so that `xltools check
+the hidden 编号 column beside it holds the finding's stable key (a live row looks it up), so that `xltools check
 BOOK.xlsx` reads each typed reason back as an explanation of that finding
 (`read_explanations`), as `xltools accept` records one in the file beside a document.
 """
@@ -27,6 +26,7 @@ from xltools.core.model import Document
 from xltools.rules.core import effective_level, judge
 from xltools.workbook.checksheet import FIRST as CHECK_FIRST, VERDICT_COL, CheckRow, Col, lay_out, put_link
 from xltools.workbook.cover import count_cell
+from xltools.workbook.problems_live import CAP, INDEX_SHEET, heading, number_checks, write_live_rows
 from xltools.workbook.cells import put_header, put_text
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.workbook.sheets import CHECKS, FLAG_FILL, LINK_FONT, NOTE_FONT, PASS_FILL, PROBLEMS, RED_FONT, TAIL_FILL, TITLE_FONT, WARN_FILL, quoted
@@ -63,14 +63,22 @@ def write_problems(ws: Worksheet, checks_ws: Worksheet, doc: Document, checks: l
     found = at_import(doc, checks, live)
     keys = finding_keys(doc, checks)
     last = FIRST + max(len(found), 1) - 1
-    own = f"${RESULT_COL}${FIRST}:${RESULT_COL}${last}"
     put_text(ws, 1, 1, "问题：需要处理的不符与提示（最严重的在前）").font = TITLE_FONT
+    book = checks_ws.parent
+    assert book is not None  # a sheet openpyxl made belongs to its workbook
+    counts = number_checks(book.create_sheet(INDEX_SHEET), checks, {row.row for row, _ in found}, keys) if checks else None
+    live_rows = 0 if counts is None else min(CAP, len(checks) - len(found))
+    live_first = last + 2  # below the fixed rows and the live list's heading
     ws.cell(2, 1).value = (f'="校验当前：不符 "&{errors}&" 条（必须更正），提示 "&{warnings}&" 条（需说明）。'
-                           f'本表列出导入时的 {len(found)} 条，结果随数据实时更新，已更正者显示“{PASSED}”。"')
+                           f'本表先列导入时的 {len(found)} 条，已更正者显示“{PASSED}”；再列编辑后出现的。'
+                           f'均随数据实时更新（编辑后请重新计算）。"')
     ws.cell(2, 1).font = NOTE_FONT
-    unlisted = f'{errors}+{warnings}-COUNTIF({own},"{MISMATCH}")-COUNTIF({own},"{ADVISORY}")'
-    ws.cell(3, 1).value = (f'=IF({unlisted}>0,"另有 "&({unlisted})&" 条不符或提示是编辑后出现的，本表未列出：'
-                           f'请在“校验”表按“结果”列筛选。","")')
+    if counts is not None:
+        unlisted = counts.unlisted
+        more = (f'&IF({unlisted}>{live_rows},"；其中 "&({unlisted}-{live_rows})&" 条超出本表，请在“校验”表按“结果”列筛选","")'
+                if live_rows < len(checks) - len(found) else "")
+        ws.cell(3, 1).value = (f'=IF({unlisted}>0,"编辑后出现 "&{unlisted}&" 条不符或提示，列于第 {live_first} 行起"'
+                               f'{more}&"。","")')
     ws.cell(3, 1).font = RED_FONT
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=len(HEADS))
     for i, h in enumerate(HEADS, start=1):
@@ -104,8 +112,18 @@ def write_problems(ws: Worksheet, checks_ws: Worksheet, doc: Document, checks: l
     for word, fill in ((MISMATCH, FLAG_FILL), (ADVISORY, WARN_FILL), (TAILED, TAIL_FILL), (PASSED, PASS_FILL)):
         ws.conditional_formatting.add(rng, FormulaRule(formula=[f'{RESULT_COL}{FIRST}="{word}"'], fill=fill))
     lay_out(ws, FIRST, last, WIDTHS, wrapped=(3, 5, 6, 7, 8, 10, 11, EXPLAIN_COL))
+    if counts is not None and live_rows:
+        heading(ws, live_first - 1, len(HEADS))
+        write_live_rows(ws, counts, live_first, live_rows, number_from=len(found), check_col=12, key_col=KEY_COL,
+                        seq_col=len(HEADS) + 1, ncols=len(HEADS))
+        rng_live = f"{RESULT_COL}{live_first}:{RESULT_COL}{live_first + live_rows - 1}"
+        for word, fill in ((MISMATCH, FLAG_FILL), (ADVISORY, WARN_FILL)):
+            ws.conditional_formatting.add(rng_live, FormulaRule(formula=[f'{RESULT_COL}{live_first}="{word}"'], fill=fill))
     # The key is for the read-back, not for the reader: hidden, so neither screen nor print shows it.
     ws.column_dimensions[chr(ord("A") + KEY_COL - 1)].hidden = True
+    # The visible columns only: the hidden ones hold the key and the live list's helpers.
+    end = live_first + live_rows - 1 if live_rows else last
+    ws.print_area = f"A1:{chr(ord('A') + EXPLAIN_COL - 1)}{end}"
     ws.freeze_panes = f"C{FIRST}"
     ws.auto_filter.ref = f"A{FIRST - 1}:{chr(ord('A') + len(HEADS) - 1)}{last}"
 
@@ -132,7 +150,7 @@ def read_explanations(grids: dict[str, list[list[Any]]], source: str) -> list[Ac
     for r, row in enumerate(grid[FIRST - 1:], start=FIRST):
         reason = row[ei] if ei < len(row) else None
         key = row[ki] if ki < len(row) else None
-        if key is None or reason is None or not str(reason).strip():
+        if key is None or not str(key).strip() or reason is None or not str(reason).strip():
             continue
         cell = f"{PROBLEMS}!{chr(ord('A') + ei)}{r}"
         out.append(Acceptance(str(key).strip(), str(reason).strip(), origin=cell))

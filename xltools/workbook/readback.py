@@ -16,7 +16,7 @@ from typing import Any
 from xltools.core.findings import Where
 from xltools.core.layouts import LAYOUTS, T9_INCOME_PREFIX, code_level
 from xltools.core.model import Amount, Document, Row, Table
-from xltools.evaluation.plan import cell_key, derivations, place, plan_document
+from xltools.evaluation.plan import CellKey, cell_key, derivations, place, plan_document
 from xltools.read.errors import ReadError
 from xltools.workbook import structure
 from xltools.workbook.address import AddressMap, cell, grid_for
@@ -207,6 +207,13 @@ class SheetValues:
                 if orig is not None:
                     return orig
         return self.value(ref)
+
+    def original(self, key: CellKey) -> float | None:
+        """A table cell's figure in the 原表数 block (input or derived alike): what the document
+        printed before any edit; None where the block is empty (a row added, a template)."""
+        row = self.positions.get((key[0], key[1]))
+        col = self._sheets[key[0]].orig_cols.get(key[2]) if key[0] in self._sheets else None
+        return self._at((TABLE_SHEETS[key[0]], cell(col, row))) if row and col else None
 
     def where(self, ref: Ref) -> Where | None:
         src = self._lines.where(ref)

@@ -17,7 +17,7 @@ from xltools.workbook.address import FIRST_HEADER_ROW, HEADER_ROWS, AddressMap, 
 from xltools.workbook.cells import (col_width, fit_columns, fit_rows, footer, points, put_header, put_text, shown,
                                     width_for)
 from xltools.workbook.openpyxl_internals import fit_to_page
-from xltools.core.comparisons import beyond_excel, difference, difference_excel, differs_excel, equal_status
+from xltools.core.comparisons import beyond_excel, difference, difference_excel, differs_excel, equal_status, number
 from xltools.core.verdicts import Status
 from xltools.workbook.formulas import sum_expr
 from xltools.evaluation.plan import CellKey, TablePlan
@@ -163,7 +163,10 @@ def has_printed(doc: Document) -> bool:
 
 
 def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, amap: AddressMap,
-                live: dict[CellKey, float], leaves: dict[CellKey, int]) -> None:
+                live: dict[CellKey, float], offsets: dict[CellKey, float] | None = None) -> None:
+    """`offsets`: each derived cell's printed 尾差 (`plan.offsets`). A recomputed figure is
+    marked by its own identity only, as 校验 judges it: its 原表数 against its direct parts
+    (their printed figures until an input changes), with the tolerance of those parts."""
     n = plan.number
     imported = has_printed(doc)
     missing = "原文缺少此表。" if plan.table is None else "注：本表无数据。" if plan.table.empty else ""
@@ -172,7 +175,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
     _headers(ws, plan, grid, doc.year)
     _headers(ws, plan, grid, doc.year, grid.orig_offset)
     widths: dict[int, list[str]] = defaultdict(list)  # column → the figures it shows, for its width
-    flags: dict[tuple[int, float], list[int]] = defaultdict(list)
+    flags: dict[tuple[int, float, float], list[int]] = defaultdict(list)
     for (side_name, rows), side, pos in zip(plan.sides, grid.sides, grid.side_rows):
         for p in rows:
             r = pos[p.key]
@@ -222,9 +225,12 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                             expr = ("" if expr == "0" else expr + "+") + (sumifs if f == 1 else f"{sumifs}*{f:g}")
                     c.value = 0 if expr == "0" else "=" + expr  # no cell to add up: a constant
                     c.number_format = DERIVED_FORMAT
-                    tol = tail_tolerance(leaves[ck])
-                    flags[(col, tol)].append(r)
-                    now = live.get(ck, 0.0)
+                    tol = tail_tolerance(len(terms))
+                    # The parts' own 尾差 under them, so that a cent deep in 表2 marks 表2's
+                    # sum, not every figure above it.
+                    below = round(sum(f * (offsets or {}).get(t, 0.0) for t, f in terms), 6)
+                    flags[(col, tol, below)].append(r)
+                    now = live.get(ck, 0.0) + below
                     if equal_status(difference(now, printed or 0.0), tol) != Status.PASS:
                         # Only the printed figure, which no recalculation changes: the
                         # recomputation is the cell itself, its verdict the cell's colour.
@@ -246,13 +252,15 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
     _page(ws, grid, widths, imported, _title(doc, plan), _unit_name(doc), missing or PRINTED_NOTE)
 
 
-def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float], list[int]]) -> None:
+def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float], list[int]]) -> None:
     """A recomputed figure that differs from its 原表数: red beyond tolerance, yellow within,
     on the formula and on the printed figure alike."""
     orig_of = {grid.main_col(k): c for k, c in grid.orig_cols.items()}
-    for (col, tol), rows in sorted(flags.items()):
+    for (col, tol, below), rows in sorted(flags.items()):
         rows.sort()
         a, o = cell(col, rows[0]), cell(orig_of[col], rows[0])
+        if below:
+            a = f"({a}{'+' if below > 0 else '-'}{number(abs(below))})"
         diff = difference_excel(a, o)
         beyond, tail = beyond_excel(diff, tol), differs_excel(diff)
         sqref = " ".join(cell(col, r) for r in rows)

@@ -7,6 +7,7 @@ cells and re-evaluates only the formula cells downstream of them.
 """
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -51,6 +52,10 @@ class FastModel:
         self.templates = len(programs)
         self._memo: dict[Any, Any] = {}
         self._readers: Readers | None = None
+        # What `update` left to recompute, and what it changed: evaluated when a value is asked
+        # for, and then only the levels below the cell asked (see `_flush`).
+        self._pending: defaultdict[int, set[int]] = defaultdict(set)  # level → cells
+        self._changed: Changed | None = None
         self._ranges: dict[Ref, np.ndarray] = {}
         self._range_cells: defaultdict[Cell, list[Ref]] = defaultdict(list)
         self._users, self._level = levels(self.cells, self._refs, self.name)
@@ -196,18 +201,39 @@ class FastModel:
     def _batchable(self, i: int) -> bool:
         return self._program[i].elementwise and bool(self._refs[i]) and all(r.shape == (1, 1) for r in self._refs[i])
 
-    def _evaluate(self, todo: Iterable[int]) -> None:
+    def _evaluate(self, todo: Iterable[int], changed: "Changed | None" = None) -> None:
+        """`changed`: the cells an update set. Then a cell none of whose references covers a
+        changed cell is not run again (the vetted functions are pure), and a cell whose value
+        stays the same changes nothing below it: a list that reads all of 校验 (the live 问题
+        rows) reruns only where a verdict or figure it reads moved."""
         by_level: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i in todo:
             by_level[self._level[i]][id(self._program[i])].append(i)
         for lvl in sorted(by_level):
             for group in by_level[lvl].values():
-                prog = self._program[group[0]]
-                if len(group) >= BATCH_MIN and self._batchable(group[0]):
-                    self._run_batch(prog, group)
-                else:
-                    for i in group:
-                        self._run_one(i)
+                if changed is not None:
+                    group = [i for i in group if self._reads_any(i, changed)]
+                    if not group:
+                        continue
+                    before = [self.values.get(self.cells[i], self._empty) for i in group]
+                self._run_group(group)
+                if changed is not None:
+                    for i, old in zip(group, before):
+                        new = self.values.get(self.cells[i], self._empty)
+                        if not _same(old, new):
+                            changed.add(self.cells[i])
+
+    def _reads_any(self, i: int, changed: "Changed") -> bool:
+        return any(changed.covers(ref) for ref in self._refs[i])
+
+    def _run_group(self, group: list[int]) -> None:
+        """Cells of one template and one level: stacked when they can be, else one by one."""
+        prog = self._program[group[0]]
+        if len(group) >= BATCH_MIN and self._batchable(group[0]):
+            self._run_batch(prog, group)
+        else:
+            for i in group:
+                self._run_one(i)
 
     def calculate(self) -> "FastModel":
         self._evaluate(range(len(self.cells)))
@@ -220,9 +246,10 @@ class FastModel:
         return downstream(self._readers.of(changed), self._users)
 
     def update(self, changes: Mapping[tuple[str, str], Value]) -> list[tuple[str, str]]:
-        """Set input cells (sheet name, A1) to new values (None empties a cell) and re-evaluate
-        only what depends on them; returns the formula cells recomputed. Should a recomputed
-        cell raise `NotModelled`, the model is stale: recalculate the file instead."""
+        """Set input cells (sheet name, A1) to new values (None empties a cell); only what
+        depends on them is re-evaluated, when a value is next asked for (`value`, `results`,
+        `write`). Returns the formula cells to recompute. Should a recomputed cell raise
+        `NotModelled`, the model is stale: recalculate the file instead."""
         cells = []
         for (sheet, ref), value in changes.items():
             si = self._sheet_index.get(sheet.upper())
@@ -238,10 +265,31 @@ class FastModel:
                 self._set(cell, round(value, 15) if isinstance(value, float) else value)
             cells.append(cell)
         todo = self.downstream(cells)
-        self._evaluate(todo)
+        if self._changed is None:
+            self._changed = Changed(cells)
+        else:
+            for cell in cells:
+                self._changed.add(cell)
+        for i in todo:
+            self._pending[self._level[i]].add(i)
         return [(self.sheets[self.cells[i][0]], a1(*self.cells[i][1:])) for i in todo]
 
+    def _flush(self, level: int | None = None) -> None:
+        """Recompute what updates left pending, up to `level` (None: all). A cell reads only
+        cells of lower levels, so the levels up to a cell's own give its value; a long list
+        that reads all of 校验 (the live 问题 rows, at the deepest levels) waits until the
+        whole workbook is asked for (`results`, `write`)."""
+        levels = [lvl for lvl in self._pending if level is None or lvl <= level]
+        if not levels:
+            return
+        todo = [i for lvl in levels for i in self._pending.pop(lvl)]
+        assert self._changed is not None
+        self._evaluate(todo, self._changed)
+        if not self._pending:
+            self._changed = None
+
     def results(self) -> Values:
+        self._flush()
         out: Values = {}
         for cell in self.cells:
             out.setdefault(self.sheets[cell[0]], {})[a1(cell[1], cell[2])] = _plain(self.values.get(cell))
@@ -255,7 +303,47 @@ class FastModel:
         cell = (self._sheet_index[sheet.upper()], *parse_a1(ref))
         if cell in self._escaped:
             return unescape(self._escaped[cell])
+        i = self._index.get(cell)
+        if i is not None:
+            self._flush(self._level[i])
         return _plain(self.values.get(cell))
+
+
+class Changed:
+    """The cells an update changed so far, by sheet and column: a reference over a column of
+    校验 asks only that column's changed rows."""
+
+    def __init__(self, cells: Iterable[Cell]) -> None:
+        self._rows: defaultdict[tuple[int, int], list[int]] = defaultdict(list)  # sorted
+        for c in cells:
+            self.add(c)
+
+    def add(self, cell: Cell) -> None:
+        rows = self._rows[(cell[0], cell[2])]
+        k = bisect.bisect_left(rows, cell[1])
+        if k == len(rows) or rows[k] != cell[1]:
+            rows.insert(k, cell[1])
+
+    def covers(self, ref: Ref) -> bool:
+        for col in range(ref.c1, ref.c2 + 1):
+            rows = self._rows.get((ref.sheet, col))
+            if rows:
+                k = bisect.bisect_left(rows, ref.r1)
+                if k < len(rows) and rows[k] <= ref.r2:
+                    return True
+        return False
+
+
+def _same(a: Any, b: Any) -> bool:
+    """The same cell value: equal and of one type (1, 1.0 and True differ in Excel)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    try:
+        return bool(a == b)
+    except Exception:  # an array or an object without equality: assume it changed
+        return False
 
 
 def _plain(v: Any) -> Value:

@@ -39,8 +39,19 @@ def levels(cells: Sequence[Cell], refs: Sequence[tuple[Ref, ...]],
         by_sheet[si].append(i)
     users: list[list[int]] = [[] for _ in cells]
     waiting = [0] * len(cells)
+    # A range many cells read (校验's columns, looked up by each row of 问题) is resolved once.
+    ranges: dict[Ref, tuple[int, ...]] = {}
+
+    def reads_of(ref: Ref) -> Iterable[int]:
+        if ref.shape == (1, 1):
+            return _reads(ref, index, by_sheet, cells)
+        got = ranges.get(ref)
+        if got is None:
+            got = ranges[ref] = tuple(_reads(ref, index, by_sheet, cells))
+        return got
+
     for i, own in enumerate(refs):
-        reads = {j for ref in own for j in _reads(ref, index, by_sheet, cells)}
+        reads = {j for ref in own for j in reads_of(ref)}
         if i in reads:
             raise NotModelled(f"a cycle: {name(cells[i])} reads itself")
         for j in reads:
