@@ -128,19 +128,23 @@ def seed_books(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPat
                ) -> dict[tuple[str, str], Path]:
     """(seed, "formulas") → the workbook with the fast path's values cached; (seed,
     "libreoffice") → a copy recalculated by LibreOffice."""
-    from xltools.workbook.engine import recalc_many
-
     _soffice_or_exit()
 
-    def build(d: Path) -> dict[tuple[str, str], Path]:
-        out: dict[tuple[str, str], Path] = {}
-        for key, path in seed_workbooks.items():
-            out[(key, "formulas")] = Path(shutil.copy(path, d / f"{key}.xlsx"))
-            FastModel.load(path).calculate().write(out[(key, "formulas")])
-            out[(key, "libreoffice")] = Path(shutil.copy(path, d / f"{key}_lo.xlsx"))
-        recalc_many([out[(k, "libreoffice")] for k in seed_workbooks], "libreoffice")
-        return out
-    return once(tmp_path_factory, "seed-books", build)
+    return once(tmp_path_factory, "seed-books", lambda d: both_engines(seed_workbooks, d))
+
+
+def both_engines(plain: dict[str, Path], d: Path) -> dict[tuple[str, str], Path]:
+    """(name, "formulas") → a copy of each workbook with the fast path's values cached;
+    (name, "libreoffice") → a copy recalculated by LibreOffice (one conversion for all)."""
+    from xltools.workbook.engine import recalc_many
+
+    out: dict[tuple[str, str], Path] = {}
+    for key, path in plain.items():
+        out[(key, "formulas")] = Path(shutil.copy(path, d / f"{key}.xlsx"))
+        FastModel.load(path).calculate().write(out[(key, "formulas")])
+        out[(key, "libreoffice")] = Path(shutil.copy(path, d / f"{key}_lo.xlsx"))
+    recalc_many([out[(k, "libreoffice")] for k in plain], "libreoffice")
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,6 @@ so that no edit hides as 尾差 behind the rounding of the cells it passes throu
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
@@ -16,7 +15,7 @@ import pytest
 
 from book_files import with_inputs
 from built import once
-from conftest import SEED_PATHS
+from conftest import SEED_PATHS, both_engines
 from xltools.cli.main import main
 from xltools.core.model import Document
 from xltools.core.verdicts import NOT_CHECKED, words
@@ -139,15 +138,10 @@ def test_seed_000_keeps_its_printed_figures_where_table_2_is_a_cent_off() -> Non
 @pytest.fixture(scope="module")
 def form_books(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
     def build(d: Path) -> dict[tuple[str, str], Path]:
-        out: dict[tuple[str, str], Path] = {}
-        for name in BUILT_FORMS:
-            src = next(p for p in FORMS if p.stem == name)
-            plain = import_document(read_document(src), d / f"{name}.xlsx", recalc=None)
-            out[(name, "formulas")] = Path(shutil.copy(plain, d / f"{name}_fast.xlsx"))
-            FastModel.load(plain).calculate().write(out[(name, "formulas")])
-            out[(name, "libreoffice")] = Path(shutil.copy(plain, d / f"{name}_lo.xlsx"))
-        recalc_many([out[(n, "libreoffice")] for n in BUILT_FORMS], "libreoffice")
-        return out
+        (d / "plain").mkdir()
+        plain = {name: import_document(read_document(next(p for p in FORMS if p.stem == name)),
+                                       d / "plain" / f"{name}.xlsx", recalc=None) for name in BUILT_FORMS}
+        return both_engines(plain, d)
     return once(tmp_path_factory, "one-story-forms", build)
 
 
