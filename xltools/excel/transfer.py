@@ -13,7 +13,7 @@ The page setup beyond the print area (orientation, fit to width, margins, footer
 rows, page breaks) has no engine-neutral call: it is set through desktop Excel's own object
 model (`page_setup_calls`, on Windows), and is not carried by the remote engine.
 Not carried, because no engine-neutral xlwings call sets them: a conditional format's
-number format (the printed figure's △/▲ marks; its fill still shows), underlined links,
+number format (none is written today; its fill would still show), underlined links,
 auto-filters and chart data labels. A file written by `xltools import` has them all.
 """
 from __future__ import annotations
