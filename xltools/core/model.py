@@ -35,9 +35,18 @@ class Row:
     # Columns whose amount the reader placed by a guess: another placement fitted the
     # document's arithmetic equally well, so a finding resting on them is not certain.
     guessed: tuple[str, ...] = ()
+    # A workbook read back after the officer's edits: the figures the document printed where
+    # the cells now hold others (the 原表数 block keeps them), None for a row the officer added.
+    # What the document's own 尾差 are measured on, so that an edit is never taken for one.
+    # Empty for a document read from its text.
+    printed: Mapping[str, Amount] = field(default_factory=dict)
 
     def get(self, column: str) -> Amount:
         return self.amounts.get(column)
+
+    def as_printed(self, column: str) -> Amount:
+        """The figure the document printed in `column` (`get` where nothing was edited)."""
+        return self.printed[column] if column in self.printed else self.amounts.get(column)
 
 
 @dataclass(frozen=True)

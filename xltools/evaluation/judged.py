@@ -86,8 +86,12 @@ def live_for(doc: Document, plans: dict[int, TablePlan]) -> Live:
 
 
 def _printed_in(doc: Document) -> Callable[[CellKey], float]:
-    values = DocumentValues(doc)
-    return lambda k: values.value(Ref.in_table(*k)) or 0.0
+    """Each cell as the document printed it, an officer's edit undone (`Row.as_printed`)."""
+    def printed(k: CellKey) -> float:
+        t = doc.table(k[0])
+        r = t.row(k[1]) if t else None
+        return (r.as_printed(k[2]) or 0.0) if r else 0.0
+    return printed
 
 
 class Anchored:

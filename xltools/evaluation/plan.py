@@ -85,15 +85,18 @@ def place(n: int, table: Table | None) -> TablePlan:
             inc.insert(0, Row(T9_INCOME_PREFIX + "合计", "合计", {}, 0, kind="total"))
         if not any(r.key == "合计" for r in exp):
             exp.insert(0, Row("合计", "合计", {}, 0, kind="total"))
-        return TablePlan(n, table, [("收入", _free(inc)), ("支出", _free(exp))])
+        return TablePlan(n, table, [("收入", _lacking(_free(inc), table)), ("支出", _lacking(_free(exp), table))])
     free = list(rows)
     total = lay.total_key
     if not any(r.key == total for r in free):
         free.insert(0, Row(total, "合计" if total != "总计" else "总计", {}, 0, kind="total"))
-    placed = _free(free)
-    # A placeholder total row has no source line: keep it, but as a row the document lacks.
-    placed = [p if (table and table.row(p.key)) else Placed(p.key, p.code, p.name, p.level, None) for p in placed]
-    return TablePlan(n, table, [("", placed)])
+    return TablePlan(n, table, [("", _lacking(_free(free), table))])
+
+
+def _lacking(placed: list[Placed], table: Table | None) -> list[Placed]:
+    """A placeholder total row has no source line: keep it, but as a row the document lacks
+    (a workbook read back then lacks it too while it stays blank)."""
+    return [p if (table and table.row(p.key)) else Placed(p.key, p.code, p.name, p.level, None) for p in placed]
 
 
 # Families whose mandatory identities give derived cells, in priority order: a table's own

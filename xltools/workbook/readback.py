@@ -115,16 +115,20 @@ def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions) ->
                 last_parent = row.key
             positions[(n, row.key)] = r
             orig = {k: _amount(_cell(grid, r, g.orig_cols[k])) for k in side.amount_cols if k in g.orig_cols}
-            rows.append(dataclasses.replace(row, amounts={**amounts, **{f"原:{k}": v for k, v in orig.items()}}))
+            # Every 原表数 for now: `_settle` keeps those that differ from the cells.
+            rows.append(dataclasses.replace(row, amounts=amounts, printed=orig))
     if base is None and not rows:
         return None
-    has = any(v is not None for row in rows for k, v in row.amounts.items() if not k.startswith("原:"))
+    has = any(v is not None for row in rows for v in row.amounts.values())
     return Table(n, base.title if base else "", base.line if base else 0,
                  bool(base.empty if base else True) and not has, tuple(rows), base.label_line if base else None)
 
 
 def _settle(doc: Document) -> Document:
-    """Derived cells keep the figure the text printed (their 原表数); inputs are as typed."""
+    """Derived cells keep the figure the text printed (their 原表数); inputs are as typed, with
+    the figure the document printed beside them where the officer changed it (None for a row
+    the officer added), so that a workbook built again from this document still tells the edit
+    from the document's own 尾差. A table with no 原表数 at all (filled by hand) has no edits."""
     plans = plan_document(doc)
     derived = {k for p in plans.values() for k in p.derived}
     tables: dict[int, Table | None] = {}
@@ -132,14 +136,18 @@ def _settle(doc: Document) -> Document:
         if t is None:
             tables[n] = None
             continue
+        imported = any(v is not None for row in t.rows for v in row.printed.values())
         rows = []
         for row in t.rows:
-            amounts: dict[str, Amount] = {}
+            amounts: dict[str, Amount] = dict(row.amounts)
+            printed: dict[str, Amount] = {}
             for k, v in row.amounts.items():
-                if k.startswith("原:"):
-                    continue
-                amounts[k] = row.amounts.get(f"原:{k}") if (n, row.key, k) in derived else v
-            rows.append(dataclasses.replace(row, amounts=amounts))
+                orig = row.printed.get(k)
+                if (n, row.key, k) in derived:
+                    amounts[k] = orig
+                elif imported and orig != v:
+                    printed[k] = orig
+            rows.append(dataclasses.replace(row, amounts=amounts, printed=printed))
         tables[n] = dataclasses.replace(t, rows=tuple(rows))
     return dataclasses.replace(doc, tables=tables)
 

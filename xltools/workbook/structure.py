@@ -14,7 +14,12 @@ _CHUNK = 30000  # a cell holds at most 32767 characters
 
 
 def to_json(doc: Document) -> str:
-    return json.dumps(dataclasses.asdict(doc), ensure_ascii=False)
+    d = dataclasses.asdict(doc)
+    for t in d["tables"].values():
+        for r in t["rows"] if t else ():
+            # What the document printed is kept in the 原表数 block, and read back from there.
+            del r["printed"]
+    return json.dumps(d, ensure_ascii=False)
 
 
 def from_json(text: str) -> Document:

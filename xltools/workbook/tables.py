@@ -240,7 +240,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                     c.number_format = AMOUNT_FORMAT
                 oc = grid.orig_cols[key]
                 o = ws.cell(r, oc)
-                o.value = printed
+                o.value = p.row.as_printed(key) if p.row else None
                 o.number_format = AMOUNT_FORMAT
                 o.border = BOX
                 o.font = font
