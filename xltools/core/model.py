@@ -100,11 +100,25 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Prose:
+    """A narrative section's words as the reader read them, kept so that the 说明草稿 can quote
+    the document's paragraphs and reasons without the file: its heading line, its lines joined
+    (`text`), where each line starts in it, and where each figure is printed in it."""
+
+    heading: str
+    text: str
+    starts: tuple[int, ...] = ()
+    spans: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # figure key -> (start, end)
+
+
+@dataclass(frozen=True)
 class Narrative:
     line: int | None
     figures: tuple[Figure, ...] = ()
     sections: Mapping[int, tuple[int, int]] = field(default_factory=dict)  # n -> (first, last line)
     class_names: tuple[tuple[str, str, int], ...] = ()  # (code or "", quoted 类 name, line)
+    title: str = ""  # the 第三部分 heading line, as printed
+    prose: Mapping[int, Prose] = field(default_factory=dict)  # n -> the section's words
 
     def figure(self, key: str) -> Figure | None:
         return self._by_key.get(key)

@@ -4,15 +4,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from xltools.core.model import Figure, FigureKind, Narrative
-from xltools.read.narrative_labels import class_label, looks_like_class, resolve_class, subject_for, tidy, HEADS
+from xltools.core.model import Figure, FigureKind, Narrative, Prose
+from xltools.core.narrative_subjects import changing_sections, class_family, said_none
+from xltools.read.narrative_labels import class_label, heads_in, looks_like_class, resolve_class, subject_for, tidy
 from xltools.read.narrative_stream import NUMBER, Piece, Stream, find_sections, narrative_end, parse_number, section_stream, unit_of
 from xltools.read.regions import Regions
 from xltools.read.text import Line
 
 _DELIM = re.compile(r"[，,；;。：:、]")
 _SENTENCE = re.compile(r"[。；;]")
-# The words a narrative states a change with (the draft reads the same list).
+# The words a narrative states a change with.
 CHANGE_WORDS = ("增加", "减少", "增长", "下降", "降低", "上升", "增幅", "降幅", "增长率", "下降率", "压减", "缩减", "减幅")
 _CHANGE = re.compile("(" + "|".join(CHANGE_WORDS) + ")[了为约]?$")
 _DOWN = ("减少", "下降", "降低", "降幅", "下降率", "压减", "缩减", "减幅")
@@ -53,13 +54,17 @@ class _Scan:
     overall_counts: int = 0
     year: int | None = None  # the budget year (the 第三部分 heading's)
     reason: bool = False  # inside a "主要原因是…" clause
+    number_end: int = 0  # where the number being read ends, with its unit
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)  # figure key -> where it is printed
 
     def add(self, kind: FigureKind, subject: str, value: float, decimals: int, at: int,
-            pieces: tuple[Piece, ...] = (), word: str | None = None) -> Figure:
+            pieces: tuple[Piece, ...] = (), word: str | None = None, end: int | None = None) -> Figure:
         line, _ = self.stream.where(at)
         key = f"s{self.section}.f{len(self.figures) + 1}"
         f = Figure(key, self.section, kind, subject, value, decimals, line, _snippet(self.stream.text, at), word)
         self.figures.append((f, pieces))
+        # A printed number spans its digits and unit; a figure taken from words ("持平"), its word.
+        self.spans[key] = (at, end if end is not None else self.number_end if pieces else at + len(word or ""))
         if kind == "amount":
             self.last = f
         return f
@@ -124,8 +129,9 @@ def _performance(sc: _Scan, gap: str, clause: str, unit: str) -> str:
 
 
 def _same_as_last_year(sc: _Scan, gap: str, gap_start: int) -> None:
-    """"与上年预算数相同": a change of zero for the amount just stated."""
-    if sc.last is None or sc.section not in (1, 5, 7, 8):
+    """"与上年预算数相同": a change of zero for the amount just stated, in a section whose subjects
+    state their changes (those with a change wording)."""
+    if sc.last is None or sc.section not in changing_sections():
         return
     first = _SENTENCE.split(gap, 1)[0]
     m = _SAME.search(first)
@@ -191,14 +197,14 @@ def _scan_section(sc: _Scan) -> None:
         if _SENTENCE.search(gap):
             sc.listing = False
             sc.counts_in_sentence = 0
-        if sc.section in (4, 5) and _LIST.search(gap):
+        if class_family(sc.section) is not None and _LIST.search(gap):
             sc.listing = True
         clause = _clause(gap)
         raw, unit = m.group(1), unit_of(m.group(2))
         value, decimals = parse_number(raw)
         pieces = sc.stream.pieces(m.start(1), m.end(1))
         at = m.start(1)
-        prev_end = m.end()
+        prev_end = sc.number_end = m.end()
         if sc.section != 10:
             _reason_state(sc, gap)
             if sc.reason:
@@ -238,15 +244,15 @@ def _scan_section(sc: _Scan) -> None:
             continue
         subj = _amount_subject(sc, clause, at)
         sc.add("amount", subj, value, decimals, at, pieces)
-        if sc.section in HEADS and subj in HEADS[sc.section]:
+        if subj in heads_in(sc.section):
             sc.head = subj
     _same_as_last_year(sc, text[prev_end:], prev_end)
     _zero_base(sc, text[prev_end:], prev_end)
-    if sc.section in (7, 8) and not any(f.kind == "amount" for f, _ in sc.figures):
+    zero = said_none(sc.section)
+    if zero is not None and not any(f.kind == "amount" for f, _ in sc.figures):
         m2 = _NONE.search(text)
         if m2:
-            subj = "三公:合计" if sc.section == 7 else "机关运行经费"
-            sc.add("amount", subj, 0.0, 2, m2.start(), word="无")
+            sc.add("amount", zero, 0.0, 2, m2.start(), word="无", end=m2.end())
 
 
 def _share_of(label: str) -> str | None:
@@ -261,20 +267,20 @@ def _share_of(label: str) -> str | None:
 def _change_target(sc: _Scan, kind: str) -> str | None:
     if kind == "growth" and sc.figures and sc.figures[-1][0].kind in ("change", "base"):
         return sc.figures[-1][0].subject
-    if sc.section in HEADS and sc.head:
+    if sc.head and heads_in(sc.section):
         return sc.head
     return sc.last.subject if sc.last else None
 
 
 def _amount_subject(sc: _Scan, clause: str, at: int) -> str:
-    if sc.section in (4, 5):
+    family = class_family(sc.section)
+    if family is not None:
         name = class_label(clause)
         if looks_like_class(name) and (sc.listing or (resolve_class(name) and subject_for(sc.section, clause) is None)):
             code = resolve_class(name)
             line, _ = sc.stream.where(at)
             sc.classes.append((code, name, line))
-            prefix = "财政拨款" if sc.section == 4 else "一般公共预算"
-            return f"{prefix}:类:{code or name}"
+            return family.prefix + (code or name)
     first = not any(f.kind == "amount" for f, _ in sc.figures)
     subj = subject_for(sc.section, clause, sc.head, first)
     return subj or f"其他:{tidy(clause)[-12:]}"
@@ -292,6 +298,7 @@ def scan_narrative(lines: list[Line], regions: Regions) -> tuple[Narrative, dict
     figures: list[Figure] = []
     pieces: dict[str, tuple[Piece, ...]] = {}
     classes: list[tuple[str, str, int]] = []
+    prose: dict[int, Prose] = {}
     for n, (start, last) in sections.items():
         sc = _Scan(n, section_stream(lines, start + 1, last), year=year)
         _scan_section(sc)
@@ -299,7 +306,9 @@ def scan_narrative(lines: list[Line], regions: Regions) -> tuple[Narrative, dict
             figures.append(f)
             pieces[f.key] = p
         classes.extend(sc.classes)
-    return Narrative(first, tuple(figures), sections, tuple(classes)), pieces
+        prose[n] = Prose(lines[start - 1].text.strip(), sc.stream.text, sc.stream.offsets, sc.spans)
+    title = lines[first - 1].text.strip() if first <= len(lines) else ""
+    return Narrative(first, tuple(figures), sections, tuple(classes), title, prose), pieces
 
 
 def read_narrative(lines: list[Line], regions: Regions) -> Narrative:

@@ -5,10 +5,11 @@ from typing import Iterator
 
 from xltools.core.layouts import CLASS_NAMES, LAYOUTS
 from xltools.core.model import Document, Figure
+from xltools.core.narrative_subjects import AmountRule, SUBJECTS
 from xltools.rules.common import money, numeral
 from xltools.core.comparisons import under_half_cent
 from xltools.rules.core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
-from xltools.rules.narrative_map import Cell, cells_for, has_value, missing_tables, nref, partner, present, previous, refs, share_base, TABLES
+from xltools.rules.narrative_map import Cell, amount_rule, cells_for, has_value, missing_tables, nref, partner, present, previous, refs, share_base, TABLES
 
 def shown(f: Figure) -> str:
     """A figure as the text printed it: its decimals, every digit."""
@@ -53,13 +54,16 @@ def _restate(doc: Document, f: Figure) -> Instance | None:
     return Instance(Equal((Term(nref(f)),), tuple(Term(r) for r in refs(cells)), decimals=figure_decimals(f)), _where(f))
 
 
-def _amounts(doc: Document) -> Iterator[Instance]:
+def _restated(doc: Document, rule: AmountRule) -> Iterator[Instance]:
     for f in _figs(doc, "amount"):
-        if f.subject.startswith(("三公:", "机关运行经费")):
-            continue
-        inst = _restate(doc, f)
-        if inst:
-            yield inst
+        if amount_rule(f.subject) == rule:
+            inst = _restate(doc, f)
+            if inst:
+                yield inst
+
+
+def _amounts(doc: Document) -> Iterator[Instance]:
+    return _restated(doc, "N-AMOUNT")
 
 
 def _shares(doc: Document) -> Iterator[Instance]:
@@ -163,10 +167,7 @@ def _bases(doc: Document) -> Iterator[Instance]:
 
 
 def _sangong(doc: Document) -> Iterator[Instance]:
-    for f in _figs(doc, "amount", "三公:"):
-        inst = _restate(doc, f)
-        if inst:
-            yield inst
+    return _restated(doc, "N-SANGONG")
 
 
 def _sangong_changes(doc: Document) -> Iterator[Instance]:
@@ -185,13 +186,9 @@ def _sangong_changes(doc: Document) -> Iterator[Instance]:
 
 
 def _operating(doc: Document) -> Iterator[Instance]:
-    figs = list(_figs(doc, "amount", "机关运行经费"))
-    for f in figs:
-        inst = _restate(doc, f)
-        if inst:
-            yield inst
     # A section 八 read with no amount while 表11 has one is N-PART-MISSING's (a warning):
     # the reader may have missed a phrasing, so it is not certain.
+    return _restated(doc, "N-OPERATING")
 
 
 def _procurement(doc: Document) -> Iterator[Instance]:
@@ -273,10 +270,9 @@ def _has_amounts(doc: Document, n: int) -> bool:
 
 def _section_figures(doc: Document, section: int) -> list[Figure]:
     figs = doc.narrative.figures
-    if section == 7:  # wherever the 三公 sentence stands
-        return [f for f in figs if f.subject.startswith("三公:")]
-    if section == 8:
-        return [f for f in figs if f.subject == "机关运行经费"]
+    own = {s.key for s in SUBJECTS.values() if s.anywhere and s.section == section}
+    if own:  # wherever the 三公 (机关运行经费) sentence stands
+        return [f for f in figs if f.subject in own]
     return [f for f in figs if f.section == section and not f.subject.startswith("其他:")]
 
 

@@ -1,54 +1,28 @@
-"""Where each narrative subject is printed in the tables, and what its shares are over."""
+"""Where each narrative subject is printed in the tables, and what its shares are over: the
+subjects' own records (`core.narrative_subjects`), and the bases a sentence may name."""
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
-from xltools.core.layouts import FUND_TYPES, SOURCES, T10_ROWS
 from xltools.core.model import Document, Figure
+from xltools.core.narrative_subjects import AmountRule, Cell, all_cells, cells_of, subject
 from xltools.rules.core import Ref
 
-Cell = tuple[str, str, str]  # (sheet, row key, column key)
-
-_FIXED: dict[str, tuple[Cell, ...]] = {
-    "收入总计": (("t1", "收入总计", "金额"),),
-    "本年收入": (("t1", "本年收入合计", "金额"),),
-    "上年结转": (("t1", "上年结转", "金额"),),
-    "支出总计": (("t1", "支出总计", "合计"),),
-    "本年支出": (("t1", "支出总计", "当年预算安排"),),
-    "支出:上年结转": (("t1", "支出总计", "上年结转安排"),),
-    "支出:合计": (("t3", "合计", "合计"),),
-    "支出:基本支出": (("t3", "合计", "基本支出"),),
-    "支出:项目支出": (("t3", "合计", "项目支出"),),
-    "财政拨款:收入总计": (("t4", "收入总计", "金额"),),
-    "财政拨款:本年收入": (("t4", "本年收入合计", "金额"),),
-    "财政拨款:上年结转": (("t4", "上年财政拨款结转", "金额"),),
-    "一般公共预算:当年支出": (("t5", "合计", "合计"),),
-    "一般公共预算:基本支出": (("t5", "合计", "基本支出"),),
-    "基本支出:人员经费": (("t6", "合计", "人员经费"),),
-    "基本支出:公用经费": (("t6", "合计", "公用经费"),),
-    "机关运行经费": (("t11", "部门合计", "合计"),),
-}
-for _s in SOURCES:
-    _FIXED[f"收入:{_s}"] = (("t1", _s, "金额"),)
-for _t in FUND_TYPES:
-    # The 财政拨款 of a type, as section 四 states it, includes its carry-over.
-    _FIXED[f"财政拨款:{_t}"] = (("t4", _t, "金额"), ("t4", f"结转:{_t}", "金额"))
-
-SANGONG_ITEMS = tuple(k for k, _ in T10_ROWS if k != "合计")
-for _i in SANGONG_ITEMS + ("合计",):
-    _FIXED[f"三公:{_i}"] = (("t10", _i, "合计"),)
+__all__ = ["Cell", "TABLES", "amount_rule", "cells_for", "has_value", "missing_tables", "nref", "partner", "present",
+           "previous", "refs", "share_base"]
 
 
-def cells_for(subject: str) -> tuple[Cell, ...]:
-    if subject in _FIXED:
-        return _FIXED[subject]
-    for prefix, sheet, column in (("财政拨款:类:", "t4", "小计"), ("一般公共预算:类:", "t5", "合计")):
-        if subject.startswith(prefix):
-            code = subject[len(prefix):]
-            return ((sheet, code, column),) if code.isdigit() else ()
-    return ()
+def cells_for(subject_key: str) -> tuple[Cell, ...]:
+    """The table cells a figure of this subject restates (`core.narrative_subjects`)."""
+    return cells_of(subject_key)
+
+
+def amount_rule(subject_key: str) -> AmountRule:
+    """The N- rule that compares an amount of this subject with its cells (its record's)."""
+    s = subject(subject_key)
+    return s.rule if s is not None else "N-AMOUNT"
 
 
 # A base a share names ("占本年收入的"), matched whole: a name not listed here is a base the
@@ -65,29 +39,21 @@ _NAMED_BASES: tuple[tuple[re.Pattern[str], tuple[Cell, ...]], ...] = tuple((re.c
 
 
 # Every table a narrative figure is compared with (its restated cells and share bases).
-TABLES: tuple[int, ...] = tuple(sorted({int(sheet[1:]) for cells in list(_FIXED.values()) + [c for _, c in _NAMED_BASES]
-                                        for sheet, _, _ in cells} | {4, 5}))  # | the 类 of 表4/表5 (`cells_for`)
+TABLES: tuple[int, ...] = tuple(sorted({int(sheet[1:]) for sheet, _, _ in all_cells()}
+                                       | {int(sheet[1:]) for _, cells in _NAMED_BASES for sheet, _, _ in cells}))
 
 
-def share_base(subject: str, named: str | None = None) -> tuple[Cell, ...]:
-    """DOMAIN.md: 收入 shares over 收入总计, 支出 over 表3 合计, 一般公共预算 structure over 表5 合计;
-    a base the sentence names ("占本年收入的") wins; () when the base is not identified."""
+def share_base(subject_key: str, named: str | None = None) -> tuple[Cell, ...]:
+    """DOMAIN.md: 收入 shares over 收入总计, 支出 over 表3 合计, 一般公共预算 structure over 表5 合计
+    (each subject's own `share_base`); a base the sentence names ("占本年收入的") wins; () when
+    the base is not identified."""
     if named:
         for pat, cells in _NAMED_BASES:
             if pat.match(named):
                 return cells
         return ()
-    if subject.startswith("收入:") or subject in ("上年结转", "本年收入"):
-        return (("t1", "收入总计", "金额"),)
-    if subject.startswith("支出:"):
-        return (("t3", "合计", "合计"),)
-    if subject.startswith("一般公共预算:类:"):
-        return (("t5", "合计", "合计"),)
-    if subject.startswith("财政拨款:类:"):
-        return (("t4", "支出总计", "小计"),)
-    if subject.startswith("三公:") and subject != "三公:合计":
-        return (("t10", "合计", "合计"),)
-    return ()
+    s = subject(subject_key)
+    return s.share_base if s else ()
 
 
 def missing_tables(doc: Document, cells: tuple[Cell, ...]) -> list[int]:

@@ -24,17 +24,17 @@ from typing import Callable, Iterable, Iterator
 from xltools.core.findings import Where
 from xltools.core.layouts import CLASS_NAMES
 from xltools.core.model import Document, Figure, Table
+from xltools.core.narrative_subjects import AmountRule
 from xltools.core.tolerance import tail_tolerance
 from xltools.rules.common import numeral
 from xltools.rules.core import Equal, Instance, Ref, Rule, Term, Terms, Unchecked, Verdict
-from xltools.rules.narrative_map import cells_for, has_value, nref, partner, present, previous, refs
+from xltools.rules.narrative_map import amount_rule, cells_for, has_value, nref, partner, present, previous, refs
 from xltools.rules.resolve import DocumentValues
 
 PRIOR = "prior."  # before a sheet name: the cell is last year's
 
-# The subjects of PY-OPERATING and PY-SANGONG; every other one is PY-TOTAL's.
-_OPERATING = "机关运行经费"
-_SANGONG = "三公:"
+# The subjects of PY-OPERATING and PY-SANGONG (their records' `rule`); every other one is PY-TOTAL's.
+_PY_OF: dict[AmountRule, str] = {"N-AMOUNT": "PY-TOTAL", "N-SANGONG": "PY-SANGONG", "N-OPERATING": "PY-OPERATING"}
 
 
 def prior_ref(ref: Ref) -> Ref:
@@ -240,11 +240,8 @@ def statements(doc: Document) -> Iterator[Statement | tuple[Figure, str]]:
 
 
 def _group(subject: str) -> str:
-    if subject.startswith(_SANGONG):
-        return "PY-SANGONG"
-    if subject == _OPERATING:
-        return "PY-OPERATING"
-    return "PY-TOTAL"
+    """The PY- rule of a subject: the one after the N- rule that compares its amount."""
+    return _PY_OF[amount_rule(subject)]
 
 
 def where_said(f: Figure) -> str:

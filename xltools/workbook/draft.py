@@ -19,14 +19,21 @@ Tags, in braces:
   {整体:S}                         the 整体绩效 figure S over 表3 or 表5, as the document counts it
   {类列表:K}                       the 类 with an amount, K = 财政拨款 (表4) or 一般公共预算 (表5)
   {经济列表:K}                     the 表6 lines with an amount in column K (人员经费/公用经费)
+
+A narrative subject no paragraph states may carry a sentence of its own in its record
+(`core.narrative_subjects.Subject.sentence`, its tags without the subject: {金额}, {占比}, …):
+`paras` adds it as a paragraph at the end of its section. Each subject's change wording
+(`CHANGES`) and label (`subject_label`) are its record's too.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Literal, Sequence
+from typing import Any, Iterator, Literal, Mapping, Sequence
 
+from xltools.core.narrative_subjects import SUBJECTS, spoken, subject as declared
+from xltools.rules.common import numeral
 from xltools.rules.narrative_map import Cell, cells_for
 
 ParaKind = Literal["title", "heading", "subheading", "body"]
@@ -60,22 +67,27 @@ MISSING = "【待填】"
 MISSING_BASE = "【待填上年数】"
 REASON = "，主要原因是"
 
-_SANGONG_ITEMS = ("三公:因公出国（境）费", "三公:公务接待费", "三公:公务用车购置费", "三公:公务用车运行维护费")
-# Subject → (style, the subjects whose last-year amounts add up to its own, or () when its
-# last-year amount is an input). The 三公 total and the 公务用车 pair follow from the items, so
-# the item changes always add up to the total change (rule N-SANGONG-CHANGE).
-CHANGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "收入总计": ("年度", ()),
-    "支出总计": ("年度", ()),
-    "一般公共预算:当年支出": ("年度", ()),
-    "三公:合计": ("三公合计", _SANGONG_ITEMS),
-    "三公:因公出国（境）费": ("三公项", ()),
-    "三公:公务接待费": ("三公项", ()),
-    "三公:公务用车购置及运行费": ("三公项", ("三公:公务用车购置费", "三公:公务用车运行维护费")),
-    "三公:公务用车购置费": ("三公项", ()),
-    "三公:公务用车运行维护费": ("三公项", ()),
-    "机关运行经费": ("机关", ()),
-}
+
+class _Changes(Mapping[str, tuple[str, tuple[str, ...]]]):
+    """Subject → (style, the subjects whose last-year amounts add up to its own, or () when its
+    last-year amount is an input): each subject's record (`change`, `change_parts`). The 三公
+    total and the 公务用车 pair follow from the items, so the item changes always add up to the
+    total change (rule N-SANGONG-CHANGE)."""
+
+    def __getitem__(self, key: str) -> tuple[str, tuple[str, ...]]:
+        s = declared(key)
+        if s is None or s.change is None:
+            raise KeyError(key)
+        return s.change, s.change_parts
+
+    def __iter__(self) -> Iterator[str]:
+        return (s.key for s in SUBJECTS.values() if s.change is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+CHANGES: Mapping[str, tuple[str, tuple[str, ...]]] = _Changes()
 # A total the narrative states over typed parts: always their sum (rules N-PROCUREMENT, N-PERF-SUM).
 SUMS: dict[str, tuple[str, ...]] = {
     "政府采购:总额": ("政府采购:货物", "政府采购:工程", "政府采购:服务"),
@@ -227,18 +239,37 @@ def pieces(text: str) -> list[str | tuple[str, str]]:
     return out
 
 
-_NAMES = {"三公:合计": "“三公”经费", "收入总计": "收入总计", "支出总计": "支出总计",
-          "一般公共预算:当年支出": "一般公共预算当年支出", "机关运行经费": "机关运行经费"}
-
-
 def subject_label(subject: str) -> str:
-    """A subject as an officer reads it: "绩效:纳入:其他运转类:个数" → 纳入·其他运转类·个数."""
-    if subject in _NAMES:
-        return _NAMES[subject]
-    parts = subject.split(":")
-    if parts[0] in ("三公", "政府采购", "绩效", "收入", "支出", "基本支出"):
-        parts = parts[1:] if parts[0] in ("三公", "绩效", "基本支出") else parts
-    return "·".join(parts)
+    """A subject as an officer reads it (its record's name): "绩效:纳入:其他运转类:个数" →
+    纳入·其他运转类·个数."""
+    s = declared(subject)
+    return s.label if s is not None else spoken(subject)
+
+
+_OWN_TAG = re.compile(r"\{(金额|占比|变动|原因)\}")
+
+
+def paras() -> tuple[Para, ...]:
+    """`PARAS`, and after each section's last paragraph a paragraph for each declared subject of
+    that section that has a sentence of its own (`Subject.sentence`) and no paragraph states."""
+    stated = {arg for p in PARAS for _, arg in tags(p.text)}
+    extra: dict[int, list[Para]] = {}
+    for s in SUBJECTS.values():
+        if s.sentence is None or s.key in stated:
+            continue
+        own = extra.setdefault(s.section, [])
+        n = sum(1 for p in PARAS if p.section == s.section and p.kind == "body") + len(own) + 1
+        text = _OWN_TAG.sub(lambda m: "{" + m.group(1) + ":" + s.key + "}", s.sentence)
+        own.append(Para(f"{numeral(s.section)}.{n}", "body", s.section, text))
+    if not extra:
+        return PARAS
+    out: list[Para] = []
+    for i, p in enumerate(PARAS):
+        out.append(p)
+        last = i + 1 == len(PARAS) or PARAS[i + 1].section != p.section
+        if last:
+            out.extend(extra.pop(p.section, ()))
+    return tuple(out)
 
 
 def inputs_of(para: Para) -> list[Input]:
@@ -283,7 +314,7 @@ def layout() -> list[Placed]:
     the .docx writer finds every paragraph of any workbook without reading anything else."""
     out: list[Placed] = []
     row = FIRST_ROW
-    for p in PARAS:
+    for p in paras():
         ins = inputs_of(p)
         out.append(Placed(p, row, tuple((i, row + k) for k, i in enumerate(ins))))
         row += max(1, len(ins))

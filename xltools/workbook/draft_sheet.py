@@ -20,6 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xltools.workbook import draft as D
 from xltools.core.layouts import CLASS_NAMES
 from xltools.core.model import Document, Figure
+from xltools.core.narrative_subjects import home
 from xltools.evaluation.plan import CellKey, leaf_counts, live_values
 from xltools.core.tolerance import tail_tolerance
 from xltools.rules.core import Equal, GrowthOf, Instance, Ref, Relation, Rule, ShareOf, Term, Terms, Verdict
@@ -49,7 +50,6 @@ C_ACTUAL, C_EXPECTED, C_DIFF, C_TOL, C_BASE, C_VERDICT, C_LINE, C_FIG, C_COUNT, 
 READABLE_NOTE = Font(name=NOTE_FONT.name, size=10, color=NOTE_FONT.color)
 WIDTHS = dict(zip("ABCDEFGHIJKLMNOPQRS", (6, 50, 42, 22, 26, 36, 20, 12, 12, 10, 8, 12, 8, 8, 10, 6, 30, 14, 10)))
 UNITS = {"amount": "万元", "base": "万元", "change": "万元", "share": "%", "growth": "%", "count": "个"}
-KIND_ZH = {"amount": "", "base": "上年", "change": "增减额", "share": "占比", "growth": "增减率", "count": ""}
 
 
 @dataclass
@@ -146,7 +146,7 @@ class _Builder:
 
     def collect(self) -> None:
         for tag, label in (("年", "预算年度"), ("上年", "上一年度"), ("单位", "单位名称"), ("类别", "部门/单位")):
-            self.cover[tag] = self.add(Slot(f"封面:{tag}", D.PARAS[0], "cover", tag, label, "cover"))
+            self.cover[tag] = self.add(Slot(f"封面:{tag}", D.paras()[0], "cover", tag, label, "cover"))
         for placed in self.placed:
             p = placed.para
             for tag, arg in D.tags(p.text):
@@ -178,10 +178,11 @@ class _Builder:
             prefix, _ = D.LISTS[arg]
             for code in CLASS_NAMES:
                 subject = prefix + code
-                self.add(Slot(f"{p.key}|类:{code}", p, "amount", subject, CLASS_NAMES[code], "table",
+                name = D.subject_label(subject)
+                self.add(Slot(f"{p.key}|类:{code}", p, "amount", subject, name, "table",
                               cells=cells_for(subject), list_of=arg))
                 if arg == "一般公共预算":
-                    self.add(Slot(f"{p.key}|占比:类:{code}", p, "share", subject, CLASS_NAMES[code] + "占比", "share",
+                    self.add(Slot(f"{p.key}|占比:类:{code}", p, "share", subject, name + "占比", "share",
                                   cells=cells_for(subject)))
         elif tag == "经济列表":
             for name6, keys in self.economic_lines():
@@ -216,7 +217,7 @@ class _Builder:
             for f in self.doc.narrative.figures:
                 if f.key in used or f.kind != s.kind or f.subject != s.subject:
                     continue
-                if _pool(f.subject, f.section) != _pool(s.subject, s.para.section):
+                if home(f.subject, f.section) != home(s.subject, s.para.section):
                     continue
                 s.figure = f
                 used.add(f.key)
@@ -294,7 +295,7 @@ class _Builder:
         plan = self.amap.plans.get(n)
         placed = plan.placed().get(c[1]) if plan else None
         name = placed.name if placed else c[1]
-        slot = Slot(key, D.PARAS[0], "cell", c[1], f"表{n} {name}·{c[2]}", "cell", cells=(c,))
+        slot = Slot(key, D.paras()[0], "cell", c[1], f"表{n} {name}·{c[2]}", "cell", cells=(c,))
         self.cell_slots.append(slot)
         self.by_key[key] = slot
         return slot
@@ -546,12 +547,12 @@ class _Builder:
         condition = self.none_condition(p)
         if condition is None:
             return "=" + main
-        leader = p if p.none_of is None else next(x for x in D.PARAS if x.key == p.none_of)
+        leader = p if p.none_of is None else next(x for x in D.paras() if x.key == p.none_of)
         other = self.input_cell(f"无:{leader.key}") if p.none_of is None else '""'
         return f"=IF({condition},{other},{main})"
 
     def none_condition(self, p: D.Para) -> str | None:
-        leader = p if p.none_of is None else next(x for x in D.PARAS if x.key == p.none_of)
+        leader = p if p.none_of is None else next(x for x in D.paras() if x.key == p.none_of)
         rule = leader.none_if
         if rule is None:
             return None
@@ -708,7 +709,7 @@ class _Builder:
             self.fills.update(self.source.reasons(self.slots, self.notes))
             self.fills.update(self.source.none_sentences(self.slots, self.fills, self.notes))
         else:
-            for p in D.PARAS:
+            for p in D.paras():
                 if p.none is None:
                     continue
                 zero = next((s.figure for s in self.slots if s.para.key == p.key and s.figure is not None
@@ -795,14 +796,6 @@ class _Builder:
 
 # The kinds of narrative figure a slot is paired with (the reader's FigureKind).
 _PAIRED = frozenset({"amount", "share", "change", "growth", "base", "count"})
-
-
-def _pool(subject: str, section: int) -> int:
-    if subject.startswith("三公:"):
-        return 7
-    if subject == "机关运行经费":
-        return 8
-    return section
 
 
 def write_draft(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]]) -> None:

@@ -1,9 +1,10 @@
 """The document's own text for the 说明草稿 sheet: its narrative paragraphs, the reasons it gives
 and its 'none' sentences.
 
-Re-read from the file the document came from (the model keeps figures, not prose), with the
-reader's own functions, so that every offset is the reader's. Without the file (a document
-made in memory) the 原文 column shows each figure's sentence and the reasons stay empty.
+Taken from the Document (`Narrative.prose`: each section's words as the reader streamed them and
+where each figure is printed), never from the file it came from, so that the sheet is the same
+whether or not the file is still there. A document without them (made in memory, or a workbook
+from before they were kept) shows each figure's sentence in the 原文 column, and no reasons.
 """
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ from typing import Mapping, Protocol, Sequence
 
 from xltools.workbook import draft as D
 from xltools.core.model import Document, Figure
-from xltools.read.narrative import CHANGE_WORDS
-from xltools.read.text import Line
 
 
 class Slot(Protocol):
@@ -52,50 +51,14 @@ class SourceText:
     """The narrative's sections as the reader streamed them, split into paragraphs, with
     where each figure is printed."""
 
-    def __init__(self, doc: Document, lines: list[Line]) -> None:
-        from xltools.read.narrative_stream import NUMBER, parse_number, section_stream, unit_of
-
+    def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.ok = True
-        self.title = ""
-        self.streams: dict[int, str] = {}
-        self.paras: dict[int, list[_DocPara]] = {}
-        self.heads: dict[int, str] = {}
-        self.at: dict[str, tuple[int, int]] = {}
-        n0 = doc.narrative.line
-        if n0 is not None and n0 <= len(lines):
-            self.title = lines[n0 - 1].text.strip()
-        for n, (start, last) in doc.narrative.sections.items():
-            if start > len(lines):
-                self.ok = False
-                return
-            stream = section_stream(lines, start + 1, last)
-            self.streams[n] = stream.text
-            self.heads[n] = lines[start - 1].text.strip()
-            self.paras[n] = _split(stream.text, stream.offsets)
-            matches = list(NUMBER.finditer(stream.text))
-            k = 0
-            after = 0
-            for f in (g for g in doc.narrative.figures if g.section == n):
-                if _numberless(f):
-                    i = stream.text.find(f.word or "", after)
-                    i = i if i >= 0 else stream.text.find(f.word or "")
-                    if i >= 0:
-                        self.at[f.key] = (i, i + len(f.word or ""))
-                    continue
-                while k < len(matches):
-                    m = matches[k]
-                    k += 1
-                    value, _ = parse_number(m.group(1))
-                    unit = unit_of(m.group(2))
-                    value = value * 10000 if unit == "亿元" else value / 10000 if unit == "元" else value
-                    if stream.where(m.start(1))[0] == f.line and abs(value - abs(f.value)) <= 1e-6 * max(1.0, value):
-                        self.at[f.key] = (m.start(1), m.end())
-                        after = m.end()
-                        break
-                else:
-                    self.ok = False  # not the text the document was read from
-                    return
+        narrative = doc.narrative
+        self.title = narrative.title
+        self.streams: dict[int, str] = {n: p.text for n, p in narrative.prose.items()}
+        self.paras: dict[int, list[_DocPara]] = {n: _split(p.text, p.starts) for n, p in narrative.prose.items()}
+        self.heads: dict[int, str] = {n: p.heading for n, p in narrative.prose.items()}
+        self.at: dict[str, tuple[int, int]] = {k: v for p in narrative.prose.values() for k, v in p.spans.items()}
 
     def para_of(self, f: Figure) -> int | None:
         at = self.at.get(f.key)
@@ -131,11 +94,11 @@ class SourceText:
         result = {k: "\n".join(v) for k, v in out.items()}
         if self.title:
             result["标题"] = self.title
-        for p in D.PARAS:
+        for p in D.paras():
             if p.kind == "heading" and p.section in self.heads:
                 result[p.key] = self.heads[p.section]
-        for n in {p.section for p in D.PARAS if p.kind == "subheading"}:
-            subs = [p for p in D.PARAS if p.kind == "subheading" and p.section == n]
+        for n in {p.section for p in D.paras() if p.kind == "subheading"}:
+            subs = [p for p in D.paras() if p.kind == "subheading" and p.section == n]
             found = [x.text for x in self.paras.get(n, []) if x.heading]
             for p, text in zip(subs, found):
                 result[p.key] = text
@@ -178,7 +141,7 @@ class SourceText:
     def none_sentences(self, slots: Sequence[Slot], fills: Mapping[str, str | float],
                        notes: dict[str, str]) -> dict[str, str]:
         out: dict[str, str] = {}
-        for p in D.PARAS:
+        for p in D.paras():
             if p.none is None:
                 continue
             zero = next((s.figure for s in slots if s.para.key == p.key and s.figure is not None
@@ -193,17 +156,6 @@ class SourceText:
                 out[f"无:{p.key}"] = text.strip()
                 notes[f"无:{p.key}"] = "取自原文"
         return out
-
-
-def _numberless(f: Figure) -> bool:
-    """A figure the reader took from words ("无", "与上年持平", "上年无此项"), not a number."""
-    if f.word is None:
-        return False
-    if f.word == "无":
-        return True
-    if f.kind == "change":
-        return f.word not in CHANGE_WORDS
-    return f.kind == "base" and f.word != "上年"
 
 
 def _split(text: str, offsets: tuple[int, ...]) -> list[_DocPara]:
@@ -235,14 +187,4 @@ def _para(text: str, a: int, z: int, heading: bool) -> _DocPara:
 
 
 def source_text(doc: Document) -> SourceText | None:
-    from xltools.read import ReadError, extract_file
-    from xltools.read.text import to_lines
-
-    if not doc.source:
-        return None
-    try:
-        extracted = extract_file(doc.source)
-    except (ReadError, OSError, ValueError):
-        return None
-    st = SourceText(doc, to_lines("\n".join(extracted.lines)))
-    return st if st.ok else None
+    return SourceText(doc) if doc.narrative.prose else None

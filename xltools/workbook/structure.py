@@ -7,7 +7,7 @@ import json
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xltools.core.model import Document, Figure, Narrative, OverallTable, ProjectTable, ReadNote, Row, Table
+from xltools.core.model import Document, Figure, Narrative, OverallTable, ProjectTable, Prose, ReadNote, Row, Table
 
 SHEET = "_结构"
 _CHUNK = 30000  # a cell holds at most 32767 characters
@@ -32,7 +32,11 @@ def from_json(text: str) -> Document:
     n = d["narrative"]
     narrative = Narrative(n["line"], tuple(Figure(**f) for f in n["figures"]),
                           {int(k): tuple(v) for k, v in n["sections"].items()},
-                          tuple(tuple(c) for c in n["class_names"]))  # type: ignore[misc]
+                          tuple(tuple(c) for c in n["class_names"]),  # type: ignore[misc]
+                          n.get("title", ""),
+                          {int(k): Prose(p["heading"], p["text"], tuple(p["starts"]),
+                                         {key: (a, b) for key, (a, b) in p["spans"].items()})
+                           for k, p in n.get("prose", {}).items()})
     o = d.get("overall")
     return Document(
         source=d["source"], unit=d["unit"], kind=d["kind"], year=d["year"], currency=d["currency"],
