@@ -113,3 +113,44 @@ def test_check_workbook_points_at_sheet_and_cell(books: dict[tuple[str, str], Pa
     growth = [f for f in found if f.severity == "error" and any(w.line == 611 for w in f.where)]
     assert growth and all(w.sheet and w.cell for w in growth[0].where if w.sheet)
     assert any(w.sheet == "情况说明" for w in growth[0].where)
+
+
+def _restating(doc: Document) -> dict[str, set[float]]:
+    """Narrative figure key → what the rules that compare it with the tables compute for the
+    tables' side, on the figures as the document prints them (`check`'s 应为)."""
+    out: dict[str, set[float]] = {}
+    for j in judged(CATALOGUE, doc):
+        refs = [t.ref for t in getattr(j.instance.relation, "lhs", ())] or \
+            [getattr(j.instance.relation, "printed", None)]
+        for ref in refs:
+            if ref is not None and ref.sheet == "narrative" and isinstance(j.outcome.expected, float):
+                out.setdefault(ref.row, set()).add(round(j.outcome.expected, getattr(j.instance.relation, "decimals", 2)))
+    return out
+
+
+@pytest.mark.parametrize(("seed", "engine"), CASES)
+def test_the_narrative_sheet_restates_the_tables_as_printed(books: dict[tuple[str, str], Path],
+                                                            docs: dict[str, Document], seed: str, engine: str) -> None:
+    """情况说明's 表中对应数 is the table's figure as the document prints it (what `check`
+    compares the narrative with), not its recomputation a cent off; 表中重算数 shows the
+    recomputation only where it differs; the charts show printed figures too."""
+    doc = docs[seed]
+    wanted = _restating(doc)
+    wb = openpyxl.load_workbook(books[(seed, engine)], read_only=True, data_only=True)
+    rows = [r for r in wb["情况说明"].iter_rows(min_row=4, values_only=True) if r[0]]
+    restated = [(r[0], r[5], r[7]) for r in rows if isinstance(r[5], (int, float))]
+    assert len(restated) >= 20
+    for key, shown, recomputed in restated:
+        assert round(shown, 2) in wanted[key], (key, shown, wanted[key])
+        assert recomputed in (None, "") or round(recomputed, 2) != round(shown, 2)
+    differs = {key: (shown, recomputed) for key, shown, recomputed in restated if recomputed not in (None, "")}
+    assert len(differs) >= 10  # every seed prints totals a cent or two off their parts
+    if seed == "000":  # 说明一's 本年收入: 表1 prints 1,172.86, its parts add to 1,172.85
+        key = next(k for k, s, _ in restated if k.startswith("s1.") and s == pytest.approx(1172.86))
+        assert differs[key] == (pytest.approx(1172.86), pytest.approx(1172.85))
+    charts = {r[0]: r[1] for r in wb["图表"].iter_rows(min_row=4, max_col=2, values_only=True) if r[0]}
+    t1 = doc.table(1)
+    assert t1 is not None
+    for source in ("一般公共预算", "上年结转"):
+        row = t1.row(source)
+        assert row is not None and charts[source] == pytest.approx(row.get("金额") or 0.0, abs=1e-9)

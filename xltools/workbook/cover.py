@@ -15,8 +15,9 @@ from xltools.workbook.address import AddressMap
 from xltools.workbook.cells import fit_rows, fit_to_width, put_header, put_text
 from xltools.workbook.checksheet import READ_VERDICT, count_formula, put_link
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
+from xltools.core.comparisons import number
 from xltools.workbook.formulas import sum_expr
-from xltools.evaluation.plan import TablePlan
+from xltools.evaluation.plan import CellKey, TablePlan
 from xltools.workbook.sheets import WRAP, AMOUNT_FORMAT, BOLD_FONT, BOX, COUNT_FORMAT, COVER, NOTE_FONT, PROBLEMS, RED_FONT, TEXT_FORMAT, TITLE_FONT, quoted
 
 
@@ -130,15 +131,20 @@ def _block(ws: Worksheet, top: int, title: str, items: list[tuple[str, str]]) ->
     return top + 1, top + max(len(items), 1)
 
 
-def write_charts(ws: Worksheet, doc: Document, plans: dict[int, TablePlan], amap: AddressMap) -> None:
+def write_charts(ws: Worksheet, doc: Document, plans: dict[int, TablePlan], amap: AddressMap,
+                 offsets: dict[CellKey, float] | None = None) -> None:
+    """`offsets`: each derived figure's printed 尾差 (`plan.offsets`): a chart shows the figure
+    the document prints until an input changes, not its recomputation a cent off."""
     put_text(ws, 1, 1, "图表（绑定到各表的实时单元格）").font = TITLE_FONT
-    put_text(ws, 2, 1, "左侧为图表所用数据，均为公式。").font = NOTE_FONT
+    put_text(ws, 2, 1, "左侧为图表所用数据，均为公式，为表中印出的数（编辑后随之变动）。").font = NOTE_FONT
     for r in (1, 2):
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=2)
         ws.cell(r, 1).alignment = WRAP
 
     def live(n: int, row: str, col: str) -> str:
-        return sum_expr([(amap.live_cell((n, row, col)), 1.0)])
+        c = (offsets or {}).get((n, row, col), 0.0)
+        expr = sum_expr([(amap.live_cell((n, row, col)), 1.0)])
+        return expr if c == 0 or expr == "0" else f"ROUND({expr}{'+' if c > 0 else '-'}{number(abs(c))},2)"
 
     income = [(s, live(1, s, "金额")) for s in ("一般公共预算", "政府性基金预算", "国有资本经营预算",
                                                 "财政专户管理资金", "单位资金", "上年结转")]

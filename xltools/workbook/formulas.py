@@ -106,9 +106,10 @@ def _none(ref: Ref) -> float:
     return 0.0
 
 
-def _terms(ts: Terms, address: Address, offset: Offset = _none) -> str:
+def terms_expr(ts: Terms, address: Address, offset: Offset = _none) -> str:
     """Σ factor × cell, plus the constant the cells' offsets add (`plan.offsets`), in
-    brackets then: the sum is also divided and subtracted."""
+    brackets then: the sum is also divided and subtracted. With the offsets, the figures as
+    the document printed them until an input changes; without, their recomputation."""
     expr = sum_expr((address(t.ref), t.factor) for t in ts)
     c = round(sum(offset(t.ref) * t.factor for t in ts), 6)
     if c == 0:
@@ -120,7 +121,7 @@ def _terms(ts: Terms, address: Address, offset: Offset = _none) -> str:
 
 
 def _one(ref: Ref, address: Address, offset: Offset = _none) -> str:
-    return _terms((Term(ref),), address, offset)
+    return terms_expr((Term(ref),), address, offset)
 
 
 def formula(rel: Relation, address: Address, cells: RowCells, level: str, offset: Offset = _none) -> CheckFormulas:
@@ -135,22 +136,22 @@ def formula(rel: Relation, address: Address, cells: RowCells, level: str, offset
         return CheckFormulas(None, None, None, None, None, NOT_CHECKED)
     if isinstance(rel, Equal):
         return CheckFormulas(
-            f"=ROUND({_terms(rel.lhs, address, offset)},{rel.decimals})",
-            f"=ROUND({_terms(rel.rhs, address, offset)},{rel.decimals})",
+            f"=ROUND({terms_expr(rel.lhs, address, offset)},{rel.decimals})",
+            f"=ROUND({terms_expr(rel.rhs, address, offset)},{rel.decimals})",
             f"=ROUND({a}-{e},2)", tolerance_of(rel), None, "=" + equal_excel(d, t, said))
     if isinstance(rel, AtMost):
         return CheckFormulas(
-            f"=ROUND({_terms(rel.lhs, address, offset)},2)", f"=ROUND({_terms(rel.rhs, address, offset)},2)",
+            f"=ROUND({terms_expr(rel.lhs, address, offset)},2)", f"=ROUND({terms_expr(rel.rhs, address, offset)},2)",
             f"=ROUND({a}-{e},2)", tolerance_of(rel), None, "=" + at_most_excel(d, t, said))
     if isinstance(rel, ShareOf):
         zero = f"{b}=0"
-        part = _terms(rel.part, address, offset)
+        part = terms_expr(rel.part, address, offset)
         ratio = f"{part}/{b}*100"
         return CheckFormulas(
             f"={_one(rel.printed, address, offset)}",
             f'=IF({zero},"",{rounded_excel(ratio, _shown(rel.decimals))})',
             f'=IF({zero},"",ROUND({a}-{e},{_shown(rel.decimals) + 2}))', None,
-            f"={_terms(rel.base, address, offset)}",
+            f"={terms_expr(rel.base, address, offset)}",
             f'=IF({zero},IF({a}=0,"{PASSED}","{said[2]}"),'
             f'{percent_excel(_off(a, ratio, rel.decimals), rel.decimals, a, part, b, share_slack_excel(part, b, len(rel.part), len(rel.base)), said)})')
     if isinstance(rel, GrowthOf):
@@ -162,7 +163,7 @@ def formula(rel: Relation, address: Address, cells: RowCells, level: str, offset
             f"={_one(rel.printed, address, offset)}",
             f'=IF({zero},"",{rounded_excel(ratio, _shown(rel.decimals))})',
             f'=IF({zero},"",ROUND({a}-{e},{_shown(rel.decimals) + 2}))', None,
-            f"=ROUND({_terms(rel.current, address, offset)}-{change},2)",
+            f"=ROUND({terms_expr(rel.current, address, offset)}-{change},2)",
             f'=IF({zero},"{said[2]}",{percent_excel(_off(a, ratio, rel.decimals), rel.decimals, a, change, b, slack, said)})')
     raise TypeError(f"unknown relation {rel!r}")
 

@@ -1,15 +1,18 @@
 """The 情况说明 and 绩效 sheets: each stated figure beside the table figure it restates."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
 from openpyxl.styles import Alignment, Border
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.core.model import Document
-from xltools.rules.core import Equal, Instance, Ref, Rule, ShareOf, refs_of
+from xltools.rules.core import Equal, Instance, Ref, Rule, ShareOf, Term, Terms, refs_of
 from xltools.workbook.address import AddressMap, cell
 from xltools.workbook.cells import fit_columns, fit_rows, fit_to_width, put_header, put_text, restyle, shown
-from xltools.workbook.formulas import sum_expr
+from xltools.workbook.formulas import Offset, sum_expr, terms_expr
 from xltools.workbook.sheets import AMOUNT_FORMAT, BOLD_FONT, BOX, THIN, COUNT_FORMAT, DERIVED_FORMAT, NOTE_FONT, NARRATIVE, PERFORMANCE, TITLE_FONT, decimals_format
 
 PARTS = ("总额", "中央", "省级", "市县", "单位自筹", "其他")
@@ -55,33 +58,59 @@ def place_narrative(doc: Document, amap: AddressMap) -> None:
         amap.other[Ref("narrative", f.key, "value")] = (NARRATIVE, cell(5, FIRST + i))
 
 
-def _restated(instances: list[tuple[Rule, Instance]], amap: AddressMap) -> dict[str, str]:
-    """Figure key → formula of the table figure it restates (from the rules' own relations)."""
-    out: dict[str, str] = {}
+@dataclass(frozen=True)
+class Restated:
+    """The formula of the table figure a narrative figure restates, read as the document
+    printed it until an input changes (with the document's own 尾差 under it, as 校验 reads
+    it), and its recomputation where the two differ (None where they cannot)."""
+
+    printed: str
+    recomputed: str | None
+
+
+def _restated(instances: list[tuple[Rule, Instance]], amap: AddressMap, offset: Offset) -> dict[str, Restated]:
+    """Figure key → the table figure it restates (from the rules' own relations)."""
+    out: dict[str, Restated] = {}
+
+    def both(build: Callable[[Offset], str], terms: Iterable[Term]) -> Restated:
+        drifts = any(offset(t.ref) for t in terms)
+        return Restated(build(offset), build(_no_offset) if drifts else None)
+
     for _, inst in instances:
         rel = inst.relation
         if isinstance(rel, Equal):
             for one, other in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
                 if len(one) == 1 and one[0].ref.sheet == "narrative" and all(t.ref.sheet != "narrative" for t in other):
-                    expr = sum_expr((amap.live(t.ref), t.factor) for t in other)
-                    out.setdefault(one[0].ref.row, f"=ROUND({expr},{rel.decimals})")
+                    def equal(off: Offset, other: Terms = other, dec: int = rel.decimals) -> str:
+                        return f"=ROUND({terms_expr(other, amap.live, off)},{dec})"
+                    out.setdefault(one[0].ref.row, both(equal, other))
         elif isinstance(rel, ShareOf) and rel.printed.sheet == "narrative":
-            part = sum_expr((amap.live(t.ref), t.factor) for t in rel.part)
-            base = sum_expr((amap.live(t.ref), t.factor) for t in rel.base)
-            out.setdefault(rel.printed.row, f'=IF(({base})=0,"",ROUND(({part})/({base})*100,{rel.decimals}))')
+            def share(off: Offset, rel: ShareOf = rel) -> str:
+                part, base = terms_expr(rel.part, amap.live, off), terms_expr(rel.base, amap.live, off)
+                return f'=IF(({base})=0,"",ROUND(({part})/({base})*100,{rel.decimals}))'
+            out.setdefault(rel.printed.row, both(share, rel.part + rel.base))
     return out
+
+
+def _no_offset(ref: Ref) -> float:
+    return 0.0
 
 
 KIND_ZH = {"amount": "金额", "share": "占比", "growth": "增减率", "change": "增减额", "count": "个数", "base": "上年数"}
 
 
-def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]]) -> None:
+def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]],
+                    offset: Offset = _no_offset) -> None:
+    """`offset`: each table figure's printed 尾差 (`Live.offset`), so that 表中对应数 shows the
+    table's figure as the document prints it until an input changes, and 表中重算数 beside it
+    the recomputation where the two differ."""
     put_text(ws, 1, 1, "预算情况说明中的数字（原文数）与表中对应数").font = TITLE_FONT
-    put_text(ws, 2, 1, "表中对应数由校验规则的同一关系生成；金额单位万元，占比与增幅为百分数。").font = NOTE_FONT
-    heads = ("键", "段", "类型", "主题", "原文数", "表中对应数", "差额", "原文行", "原文")
+    put_text(ws, 2, 1, "表中对应数由校验规则的同一关系生成，为表中印出的数（编辑后随之变动）；表中重算数为各表明细"
+                       "重新相加之数，仅在与表中对应数不同（原表尾差）时列出。金额单位万元，占比与增幅为百分数。").font = NOTE_FONT
+    heads = ("键", "段", "类型", "主题", "原文数", "表中对应数", "差额", "表中重算数", "原文行", "原文")
     for i, h in enumerate(heads, start=1):
         put_header(ws, 3, i, h)
-    restated = _restated(instances, amap)
+    restated = _restated(instances, amap, offset)
     for i, f in enumerate(doc.narrative.figures):
         r = FIRST + i
         put_text(ws, r, 1, f.key)
@@ -94,28 +123,32 @@ def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: l
         ws.cell(r, 5).number_format = fmt
         ws.cell(r, 2).number_format = COUNT_FORMAT
         if f.key in restated:
-            ws.cell(r, 6).value = restated[f.key]
+            ws.cell(r, 6).value = restated[f.key].printed
             ws.cell(r, 6).number_format = fmt
             ws.cell(r, 7).value = f'=IF(ISNUMBER(F{r}),ROUND(E{r}-F{r},2),"")'
             ws.cell(r, 7).number_format = _hide_zero(fmt)
-        ws.cell(r, 8).value = f.line
-        put_text(ws, r, 9, f.text)
+            recomputed = restated[f.key].recomputed
+            if recomputed is not None:  # shown only where it differs from 表中对应数
+                ws.cell(r, 8).value = f'=IF({recomputed[1:]}=F{r},"",{recomputed[1:]})'
+                ws.cell(r, 8).number_format = fmt
+        ws.cell(r, 9).value = f.line
+        put_text(ws, r, 10, f.text)
     last = FIRST + max(len(doc.narrative.figures), 1) - 1
     _head_lines(ws, len(heads))
-    _boxed(ws, FIRST, last, len(heads), wrapped=(1, 4, 9))
-    for col, w in zip("BCH", (5, 7, 7)):
+    _boxed(ws, FIRST, last, len(heads), wrapped=(1, 4, 10))
+    for col, w in zip("BCI", (5, 7, 7)):
         ws.column_dimensions[col].width = w
-    # 原文数, 表中对应数 and 差额 as wide as the figures the text prints (the other two are
-    # formulas: sized by the printed ones); a narrower column prints ###.
+    # 原文数, 表中对应数, 差额 and 表中重算数 as wide as the figures the text prints (the others
+    # are formulas: sized by the printed ones); a narrower column prints ###.
     stated = [shown(ws.cell(r, 5).value, ws.cell(r, 5).number_format) for r in range(FIRST, last + 1)]
-    fit_columns(ws, {1: (8, 16), 4: (12, 24), 9: (40, 60), 5: (12, 20), 6: (12, 20), 7: (10, 20)}, FIRST,
-                {6: stated, 7: stated})
+    fit_columns(ws, {1: (8, 16), 4: (12, 24), 10: (40, 60), 5: (12, 20), 6: (12, 20), 7: (10, 20), 8: (12, 20)},
+                FIRST, {6: stated, 7: stated, 8: stated})
     # The 键 ties a row to the document's structure (s1.f1): kept, but neither shown nor printed.
     ws.column_dimensions["A"].hidden = True
     fit_rows(ws)
     ws.freeze_panes = "A4"
     fit_to_width(ws, title_rows="3:3")
-    ws.print_area = f"A1:I{last}"
+    ws.print_area = f"A1:J{last}"
 
 
 # 绩效: two rows a project, 年度资金 over 实施期资金, their parts side by side: 14 columns
