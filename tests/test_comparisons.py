@@ -58,6 +58,41 @@ def test_equal_within_tail_is_judged_alike(tolerance: float) -> None:
         assert bool(coloured) == (python != Status.PASS), (live, printed, tolerance)
 
 
+SINCES = (0.0, 0.01, -0.01, 0.02, -0.03, 0.31)
+
+
+@pytest.mark.parametrize("tolerance", TOLERANCES)
+def test_equal_since_the_documents_own_difference_is_judged_alike(tolerance: float) -> None:
+    for since in SINCES:
+        for diff in DIFFS:
+            python = C.equal_since_status(round(diff, 2), tolerance, since)
+            sheet = excel(C.equal_since_excel("D1", "T1", since, WORDS), D1=round(diff, 2), T1=tolerance)
+            assert STATUS_OF[sheet] == python, (diff, since, tolerance)
+        colour = C.signed_difference_excel("A1", "B1")
+        for live, printed in AMOUNTS:
+            assert excel(colour, A1=live, B1=printed) == C.signed_difference(live, printed)
+            python = C.equal_since_status(C.signed_difference(live, printed), tolerance, since)
+            red = excel(C.fails_since_excel(colour, tolerance, since), A1=live, B1=printed)
+            assert bool(red) == (python == Status.FAIL), (live, printed, since, tolerance)
+
+
+def test_only_the_documents_own_difference_is_rounding() -> None:
+    """In a workbook: a difference the document printed stays 尾差; one an edit made, or
+    enlarged, or turned round, is a mismatch however small; one an edit brought closer to zero
+    (a correction) is judged as 尾差 again."""
+    tol = 0.04  # a sum of eight cells
+    assert C.equal_since_status(0.02, tol, 0.02) == Status.TAIL  # untouched
+    assert C.equal_since_status(0.02, tol, 0.0) == Status.FAIL  # an edit of 0.02
+    assert C.equal_since_status(-0.01, tol, 0.01) == Status.FAIL  # turned round by an edit
+    assert C.equal_since_status(0.03, tol, 0.01) == Status.FAIL  # enlarged
+    assert C.equal_since_status(0.01, tol, 0.31) == Status.TAIL  # a mismatch corrected to a cent
+    assert C.equal_since_status(0.0, tol, 0.31) == Status.PASS
+    assert C.equal_since_status(0.35, tol, 0.35) == Status.FAIL  # the document's own mismatch
+    for since in SINCES:  # with the difference itself as `since`: the text's verdict
+        for diff in DIFFS:
+            assert C.equal_since_status(round(diff, 2), tol, round(diff, 2)) == C.equal_status(round(diff, 2), tol)
+
+
 @pytest.mark.parametrize("tolerance", TOLERANCES)
 def test_at_most_is_judged_alike(tolerance: float) -> None:
     for diff in DIFFS:

@@ -58,12 +58,18 @@ def test_borders_rules_charts_and_panes_reach_the_open_workbook(pressed: tuple[o
     # The 合计 of 表2 is boxed like the printed table.
     total = t2.cell("C7")
     assert total is not None and total.formula and (total.style.borders.left, total.style.borders.bottom) == ("thin", "thin")
-    # A recomputed figure off its 原表数 turns red beyond its own identity's tolerance (the
-    # cells it adds directly: 0.01 for a 类 of one 款), yellow within.
+    # A recomputed figure off its 原表数 turns red where an edit made the difference (a 类 of
+    # one 款 that the document prints exactly: any difference), yellow where it is the
+    # document's own 尾差 (表2's 合计 row, a cent off its 类: red only beyond its tolerance, 0.03,
+    # or once an edit moves it).
     rules = {(cf.ranges, cf.fill) for cf in as_written(d).sheet(TABLE_SHEETS[2]).conditionals}
     assert (("C8",), "#FF9999") in rules and (("C8",), "#FFF2CC") in rules
     first = next(cf for cf in d.sheet(TABLE_SHEETS[2]).conditionals if cf.ranges[0] == "C8")
-    assert first.formula == "ABS(ROUND(ROUND(C8,2)-ROUND(M8,2),2))>0.01+1E-9" and first.stop
+    assert first.formula == "ABS(ROUND(ROUND(C8,2)-ROUND(M8,2),2))>=0.0049" and first.stop
+    total_rule = next(cf for cf in d.sheet(TABLE_SHEETS[2]).conditionals if cf.ranges[0] == "C6" and cf.stop)
+    signed = "ROUND(ROUND(C6,2)-ROUND(M6,2),2)"
+    assert total_rule.formula == (f"OR(ABS({signed})>0.03+1E-9,AND(ABS({signed})>=0.0049,ABS({signed}-(-0.01))>=0.0049,"
+                                  f"ABS({signed})+1E-9>=0.01))")
     charts = d.sheet(CHARTS).charts
     assert [(c.kind, c.title, c.source, c.anchor) for c in charts[:2]] == [
         ("pie", "收入结构", "A5:B10", "D4"), ("pie", "支出结构（基本/项目）", "A14:B15", "D20")]

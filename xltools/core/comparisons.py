@@ -39,6 +39,49 @@ def equal_excel(diff: str, tolerance: str, words: tuple[str, str, str]) -> str:
     return f'IF(ABS({diff})<{NO_DIFFERENCE},"{ok}",IF(ABS({diff})<={tolerance}+{_NUDGE},"{tail}","{fail}"))'
 
 
+# -- equal in a workbook that knows the document's own difference -----------------------------
+
+def equal_since_status(diff: float, tolerance: float, since: float) -> Status:
+    """`equal_status` of a signed difference in a workbook that knows the identity's difference
+    as the document printed it (`since`, fixed at import). Rounding explains that difference
+    and nothing more: a 尾差 is the document's own or one an edit brought closer to zero; a
+    difference an edit made or enlarged is a mismatch, however small (0.02 in a sum of eight
+    cells, whose tolerance is 0.04). With `since` the difference itself, this is `equal_status`."""
+    status = equal_status(diff, tolerance)
+    if status is Status.TAIL and abs(diff - since) >= NO_DIFFERENCE and abs(diff) + NUDGE >= abs(since):
+        return Status.FAIL
+    return status
+
+
+def equal_since_excel(diff: str, tolerance: str, since: float, words: tuple[str, str, str]) -> str:
+    """`equal_since_status` as a formula, `since` a constant (0 for most identities: any
+    difference is then an edit)."""
+    ok, tail, fail = words
+    if abs(since) < NO_DIFFERENCE:
+        return f'IF(ABS({diff})<{NO_DIFFERENCE},"{ok}","{fail}")'
+    # AND and OR as * and + of the comparisons: the fast path computes only what it vets.
+    return (f'IF(ABS({diff})<{NO_DIFFERENCE},"{ok}",IF((ABS({diff})<={tolerance}+{_NUDGE})*'
+            f'((ABS({diff}-({number(since)}))<{NO_DIFFERENCE})+(ABS({diff})+{_NUDGE}<{number(abs(since))})),"{tail}","{fail}"))')
+
+
+def fails_since_excel(diff: str, tolerance: float, since: float) -> str:
+    """The cell-colour side of `equal_since_status`, on a signed difference
+    (`signed_difference_excel`): true where the status is a fail."""
+    if abs(since) < NO_DIFFERENCE:
+        return f"ABS({diff})>={NO_DIFFERENCE}"
+    return (f"OR(ABS({diff})>{number(tolerance)}+{_NUDGE},AND(ABS({diff})>={NO_DIFFERENCE},"
+            f"ABS({diff}-({number(since)}))>={NO_DIFFERENCE},ABS({diff})+{_NUDGE}>={number(abs(since))}))")
+
+
+def signed_difference(a: float, b: float) -> float:
+    """`difference` with its sign: a − b at the cent."""
+    return round(round(a, 2) - round(b, 2), 2)
+
+
+def signed_difference_excel(a: str, b: str) -> str:
+    return f"ROUND(ROUND({a},2)-ROUND({b},2),2)"
+
+
 def difference(a: float, b: float) -> float:
     """How far two amounts are apart at the cent, as `judge` takes it: each side rounded, then
     the difference rounded again (1E8+0.01 − 1E8 is 0.0100000016 in binary)."""

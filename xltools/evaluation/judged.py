@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 from xltools.core.findings import Where
 from xltools.core.model import Document
 from xltools.evaluation.plan import (CellKey, TablePlan, Terms as CellTerms, cell_key, derivations, leaf_counts, offsets, plan_document,
-                                     recompute)
+                                     printed_in, recompute)
 from xltools.rules.core import Instance, Outcome, Equal, Ref, Relation, Rule, judge, rule_instances
 from xltools.rules.resolve import DocumentValues
 
@@ -41,6 +41,17 @@ class Live:
     derived: dict[CellKey, CellTerms]
     leaves: dict[CellKey, int]
     offsets: dict[CellKey, float] = field(default_factory=dict)
+    # The document as it printed its figures (an officer's edits undone), where it printed any:
+    # what each equality's own difference was before any edit (`since`).
+    printed: Source | None = None
+
+    def since(self, inst: Instance) -> float | None:
+        """An equality's difference as the document printed it: rounding explains that much
+        and no more, so any difference an edit makes is a mismatch (`equal_since_status`).
+        None where the workbook has no printed figures (a template filled by hand)."""
+        if self.printed is None or not isinstance(inst.relation, Equal):
+            return None
+        return judge(inst.relation, self.printed).diff
 
     def target(self, rel: Relation) -> Ref | None:
         """The derived cell whose own identity `rel` is: judged printed against recomputed."""
@@ -82,16 +93,24 @@ def live_of(doc: Document) -> Live:
 
 def live_for(doc: Document, plans: dict[int, TablePlan]) -> Live:
     derived = derivations(plans)
-    return Live(derived, leaf_counts(plans), offsets(derived, _printed_in(doc)))
+    printed = PrintedValues(doc)
+    return Live(derived, leaf_counts(plans), offsets(derived, printed_in(doc)), printed if printed.any() else None)
 
 
-def _printed_in(doc: Document) -> Callable[[CellKey], float]:
-    """Each cell as the document printed it, an officer's edit undone (`Row.as_printed`)."""
-    def printed(k: CellKey) -> float:
-        t = doc.table(k[0])
-        r = t.row(k[1]) if t else None
-        return (r.as_printed(k[2]) or 0.0) if r else 0.0
-    return printed
+class PrintedValues(DocumentValues):
+    """The document's figures as it printed them: an officer's edits undone (`Row.as_printed`)."""
+
+    def value(self, ref: Ref) -> float | None:
+        if ref.table is not None:
+            t = self.doc.table(ref.table)
+            row = t.row(ref.row) if t else None
+            return row.as_printed(ref.column) if row else None
+        return super().value(ref)
+
+    def any(self) -> bool:
+        """Whether the tables print any figure (a blank template does not)."""
+        return any(r.as_printed(c) is not None for t in self.doc.tables.values() if t is not None
+                   for r in t.rows for c in r.amounts)
 
 
 class Anchored:
@@ -174,4 +193,4 @@ def judged(rules: Iterable[Rule], doc: Document, source: Source | None = None,
             inst, target = live.prepare(inst)
             if target is not None:
                 view = PrintedAt(values, target)
-        yield Judged(rule, inst, judge(inst.relation, view), view)
+        yield Judged(rule, inst, judge(inst.relation, view, live.since(inst) if live is not None else None), view)

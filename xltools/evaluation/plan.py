@@ -174,6 +174,15 @@ def derivations(plans: dict[int, TablePlan]) -> dict[CellKey, Terms]:
     return derived
 
 
+def printed_in(doc: Document) -> Callable[[CellKey], float]:
+    """Each cell as the document printed it, an officer's edit undone (`Row.as_printed`)."""
+    def printed(k: CellKey) -> float:
+        t = doc.table(k[0])
+        r = t.row(k[1]) if t else None
+        return (r.as_printed(k[2]) or 0.0) if r else 0.0
+    return printed
+
+
 def recompute(doc: Document, derived: dict[CellKey, Terms]) -> dict[CellKey, float]:
     def printed(k: CellKey) -> float:
         t = doc.table(k[0])

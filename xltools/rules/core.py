@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Literal, Protocol, Union
 
 from xltools.core.findings import Where
-from xltools.core.comparisons import at_most_status, equal_status, percent_status, rounded, share_slack, under_half_cent
+from xltools.core.comparisons import at_most_status, equal_since_status, equal_status, percent_status, rounded, share_slack, under_half_cent
 from xltools.core.tolerance import tail_tolerance
 from xltools.core.verdicts import Status
 from xltools.core.model import Document
@@ -190,7 +190,9 @@ def total(values: Values, ts: Terms) -> float:
     return sum((values.value(t.ref) or 0.0) * t.factor for t in ts)
 
 
-def judge(rel: Relation, values: Values) -> Outcome:
+def judge(rel: Relation, values: Values, since: float | None = None) -> Outcome:
+    """`since`: an equality's difference as the document printed it, where a workbook knows it
+    (`evaluation.judged.Live.since`): a difference beyond it is an edit, not rounding."""
     if isinstance(rel, Verdict):
         return Outcome(Status.PASS if rel.ok else Status.FAIL, rel.expected, rel.actual, None)
     if isinstance(rel, Unchecked):
@@ -199,7 +201,8 @@ def judge(rel: Relation, values: Values) -> Outcome:
         actual = round(total(values, rel.lhs), rel.decimals)
         expected = round(total(values, rel.rhs), rel.decimals)
         diff = round(actual - expected, 2)
-        return Outcome(equal_status(diff, tolerance_of(rel)), expected, actual, diff)
+        status = equal_status(diff, tolerance_of(rel)) if since is None else equal_since_status(diff, tolerance_of(rel), since)
+        return Outcome(status, expected, actual, diff)
     if isinstance(rel, AtMost):
         lhs = round(total(values, rel.lhs), 2)
         rhs = round(total(values, rel.rhs), 2)

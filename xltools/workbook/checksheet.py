@@ -101,7 +101,7 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
         # Judged as `evaluation.judged` judges a workbook: live figures, live tolerance.
         inst, target = live.prepare(inst)
         address = amap.judging(target)
-        f = formula(inst.relation, address, cells, effective_level(rule, inst), live.offset(target))
+        f = formula(inst.relation, address, cells, effective_level(rule, inst), live.offset(target), live.since(inst))
         ws.cell(r, Col.NUMBER).value = r - FIRST + 1
         put_text(ws, r, Col.RULE, rule.id)
         put_text(ws, r, Col.LEVEL, rule.level)

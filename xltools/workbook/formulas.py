@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from xltools.rules.core import AtMost, Equal, GrowthOf, Ref, Relation, ShareOf, Term, Terms, Unchecked, Verdict, tolerance_of
-from xltools.core.comparisons import (at_most_excel, equal_excel, number, percent_excel, rounded_excel, share_slack_excel,
+from xltools.core.comparisons import (at_most_excel, equal_excel, equal_since_excel, number, percent_excel, rounded_excel, share_slack_excel,
                                       under_half_cent_excel)
 from xltools.core.verdicts import NOT_CHECKED, PASSED, words
 from xltools.workbook.sheets import quoted
@@ -124,9 +124,12 @@ def _one(ref: Ref, address: Address, offset: Offset = _none) -> str:
     return terms_expr((Term(ref),), address, offset)
 
 
-def formula(rel: Relation, address: Address, cells: RowCells, level: str, offset: Offset = _none) -> CheckFormulas:
+def formula(rel: Relation, address: Address, cells: RowCells, level: str, offset: Offset = _none,
+            since: float | None = None) -> CheckFormulas:
     """`offset`: what each figure read live adds, so that the row judges the figures the
-    document printed until an input changes (`evaluation.judged.Live.offset`)."""
+    document printed until an input changes (`evaluation.judged.Live.offset`); `since`: an
+    equality's difference as the document printed it (`Live.since`), beyond which any
+    difference is an edit."""
     said = words(level)
     a, e, d, t, b = cells.actual, cells.expected, cells.diff, cells.tolerance, cells.base
     if isinstance(rel, Verdict):
@@ -138,7 +141,8 @@ def formula(rel: Relation, address: Address, cells: RowCells, level: str, offset
         return CheckFormulas(
             f"=ROUND({terms_expr(rel.lhs, address, offset)},{rel.decimals})",
             f"=ROUND({terms_expr(rel.rhs, address, offset)},{rel.decimals})",
-            f"=ROUND({a}-{e},2)", tolerance_of(rel), None, "=" + equal_excel(d, t, said))
+            f"=ROUND({a}-{e},2)", tolerance_of(rel), None,
+            "=" + (equal_excel(d, t, said) if since is None else equal_since_excel(d, t, since, said)))
     if isinstance(rel, AtMost):
         return CheckFormulas(
             f"=ROUND({terms_expr(rel.lhs, address, offset)},2)", f"=ROUND({terms_expr(rel.rhs, address, offset)},2)",

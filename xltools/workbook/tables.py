@@ -17,7 +17,8 @@ from xltools.workbook.address import FIRST_HEADER_ROW, HEADER_ROWS, AddressMap, 
 from xltools.workbook.cells import (col_width, fit_columns, fit_rows, footer, points, put_header, put_text, shown,
                                     width_for)
 from xltools.workbook.openpyxl_internals import fit_to_page
-from xltools.core.comparisons import beyond_excel, difference, difference_excel, differs_excel, equal_status, number
+from xltools.core.comparisons import (beyond_excel, difference, difference_excel, differs_excel, equal_status, fails_since_excel, number,
+                                      signed_difference, signed_difference_excel)
 from xltools.core.verdicts import Status
 from xltools.workbook.formulas import sum_expr
 from xltools.evaluation.plan import CellKey, TablePlan
@@ -163,8 +164,10 @@ def has_printed(doc: Document) -> bool:
 
 
 def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, amap: AddressMap,
-                live: dict[CellKey, float], offsets: dict[CellKey, float] | None = None) -> None:
-    """`offsets`: each derived cell's printed 尾差 (`plan.offsets`). A recomputed figure is
+                live: dict[CellKey, float], offsets: dict[CellKey, float] | None = None,
+                as_printed: dict[CellKey, float] | None = None) -> None:
+    """`offsets`: each derived cell's printed 尾差 (`plan.offsets`); `as_printed`: each derived
+    cell recomputed over the figures as printed (`live` unless inputs were edited). A recomputed figure is
     marked by its own identity only, as 校验 judges it: its 原表数 against its direct parts
     (their printed figures until an input changes), with the tolerance of those parts."""
     n = plan.number
@@ -175,7 +178,8 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
     _headers(ws, plan, grid, doc.year)
     _headers(ws, plan, grid, doc.year, grid.orig_offset)
     widths: dict[int, list[str]] = defaultdict(list)  # column → the figures it shows, for its width
-    flags: dict[tuple[int, float, float], list[int]] = defaultdict(list)
+    # (column, tolerance, the parts' 尾差, the identity's difference as printed or None) → rows
+    flags: dict[tuple[int, float, float, float | None], list[int]] = defaultdict(list)
     for (side_name, rows), side, pos in zip(plan.sides, grid.sides, grid.side_rows):
         for p in rows:
             r = pos[p.key]
@@ -229,8 +233,12 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                     # The parts' own 尾差 under them, so that a cent deep in 表2 marks 表2's
                     # sum, not every figure above it.
                     below = round(sum(f * (offsets or {}).get(t, 0.0) for t, f in terms), 6)
-                    flags[(col, tol, below)].append(r)
                     now = live.get(ck, 0.0) + below
+                    # An imported figure: its identity's own difference as printed, beyond which
+                    # any difference is an edit (`equal_since_status`), as 校验 judges it.
+                    was = (as_printed if as_printed is not None else live).get(ck, 0.0) + below
+                    since = signed_difference(was, printed or 0.0) if imported else None
+                    flags[(col, tol, below, since)].append(r)
                     if equal_status(difference(now, printed or 0.0), tol) != Status.PASS:
                         # Only the printed figure, which no recalculation changes: the
                         # recomputation is the cell itself, its verdict the cell's colour.
@@ -252,17 +260,18 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
     _page(ws, grid, widths, imported, _title(doc, plan), _unit_name(doc), missing or PRINTED_NOTE)
 
 
-def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float], list[int]]) -> None:
+def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float, float | None], list[int]]) -> None:
     """A recomputed figure that differs from its 原表数: red beyond tolerance, yellow within,
     on the formula and on the printed figure alike."""
     orig_of = {grid.main_col(k): c for k, c in grid.orig_cols.items()}
-    for (col, tol, below), rows in sorted(flags.items()):
+    for (col, tol, below, since), rows in sorted(flags.items(), key=lambda kv: (kv[0][:3], kv[0][3] or 0.0)):
         rows.sort()
         a, o = cell(col, rows[0]), cell(orig_of[col], rows[0])
         if below:
             a = f"({a}{'+' if below > 0 else '-'}{number(abs(below))})"
         diff = difference_excel(a, o)
-        beyond, tail = beyond_excel(diff, tol), differs_excel(diff)
+        tail = differs_excel(diff)
+        beyond = beyond_excel(diff, tol) if since is None else fails_since_excel(signed_difference_excel(a, o), tol, since)
         sqref = " ".join(cell(col, r) for r in rows)
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[beyond], fill=FLAG_FILL, stopIfTrue=True))
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[tail], fill=TAIL_FILL))
