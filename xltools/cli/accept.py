@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from xltools.core.findings import Finding
+from xltools.core.verdicts import SEVERITY_WORDS
 from xltools.evaluation.accepted import Acceptance, Review, accepted_path, load, merged, record, review, save
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -77,7 +78,7 @@ def run_accept(args: argparse.Namespace) -> int:
     new = Acceptance(f.key, reason, by, datetime.now().strftime("%Y-%m-%d %H:%M"), f.message)
     replaced = any(a.key == f.key for a in entries)
     save(target, record(entries, new))
-    kind = "错误" if f.severity == "error" else "提示"
+    kind = SEVERITY_WORDS[f.severity]
     verb = "已更新说明" if replaced else "已记录说明"
     print(f"{verb}（{kind}）{f.key} → {target}")
     if f.severity == "error":

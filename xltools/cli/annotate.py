@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Sequence
 
 from xltools.core.findings import Finding
+from xltools.core.verdicts import REPORT_WORDS
 from xltools.core.model import Document
 from xltools.read import Extracted
 from xltools.read.errors import ReadError
@@ -28,7 +29,6 @@ from xltools.evaluation.coverage import Coverage
 from xltools.evaluation.spans import Located, locate
 from xltools.files.safe_write import OutputRefused, backup_paths, check_output
 
-_SEV_ZH = {"error": "错误", "warning": "提示", "info": "尾差/信息"}
 UNLOCATED = "未能在页面上定位"
 WHOLE = "针对整份文件，不在某一页上"
 
@@ -145,7 +145,7 @@ def _entry(f: Finding, loc: Located, extracted: Extracted) -> Entry:
         unlocated = WHOLE
     else:
         unlocated = UNLOCATED if not marks else (f"{UNLOCATED}：{'、'.join(lost)}" if lost else "")
-    heading = f"{_SEV_ZH[f.severity]} {f.rule} {_where(f)}"
+    heading = f"{REPORT_WORDS[f.severity]} {f.rule} {_where(f)}"
     return Entry(f.severity, heading, note_text(f, heading), marks, unlocated)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from xltools.core.findings import Finding
+from xltools.core.verdicts import REPORT_WORDS
 from xltools.evaluation.changes import Change, Comparison, FindingChange, Status
 from xltools.rules.common import money, yuan
 
-SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
+# A finding's severity as the comparison names it: as the text report does.
+SEVERITY_ZH = REPORT_WORDS
 KIND_ZH = {"changed": "改动", "added": "新增", "removed": "删除", "renamed": "改名"}
 STATUS_ZH = {"fixed": "已改正", "new": "新增", "remaining": "仍有"}
 SECTIONS: tuple[tuple[Status, str], ...] = (
