@@ -57,7 +57,7 @@ def verdicts(doc: Document) -> list[Verdict]:
 
 
 def unchecked(doc: Document) -> dict[str, int]:
-    return dict(evaluate(doc)[1].families["narrative"].unchecked)
+    return {r.text: k for r, k in evaluate(doc)[1].families["narrative"].unchecked.items()}
 
 
 def one(doc: Document, kind: str, subject: str) -> Figure:

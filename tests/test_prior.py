@@ -217,7 +217,7 @@ def test_a_subject_last_year_does_not_print_is_counted_not_checked() -> None:
     last = "\n".join(text[:cut] + text[cut + 11:end])  # no 表11, no section 八
     findings, coverage = run(pair("dept_2026.txt"), last)
     assert prior_findings(findings) == []
-    reasons = coverage.families["prior"].unchecked
+    reasons = {r.text: k for r, k in coverage.families["prior"].unchecked.items()}
     assert reasons == {"上年公开未读出表11中的“机关运行经费”，说明也未列此项": 1}
     assert coverage.families["prior"].checked == 9
 

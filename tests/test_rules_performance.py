@@ -258,7 +258,7 @@ def test_part_projects_fails_once() -> None:
     missing = list(BY_ID["P-MISSING"].instances(doc))
     assert len(missing) == 3 and all(isinstance(i.relation, Unchecked) for i in missing)
     (count,) = BY_ID["P-COUNT"].instances(doc)
-    assert isinstance(count.relation, Unchecked) and count.relation.reason == "未读到项目支出绩效目标表"
+    assert isinstance(count.relation, Unchecked) and count.relation.reason.text == "未读到项目支出绩效目标表"
     # 表12 alone announces them too.
     (f,) = run(document([], t12(("甲", 1.00))), "P-PART-PROJECTS")
     assert (f.severity, f.lines, f.expected) == ("warning", (10,), 1)
@@ -279,7 +279,7 @@ def test_part_overall_fails() -> None:
     # Its identities are counted as not checked, never as findings.
     for rule in ("P-OVERALL-DIRECTION", "P-OVERALL-SOURCE", "P-OVERALL-T5"):
         (inst,) = BY_ID[rule].instances(doc)
-        assert isinstance(inst.relation, Unchecked) and inst.relation.reason == "未读到整体支出绩效目标申报表", rule
+        assert isinstance(inst.relation, Unchecked) and inst.relation.reason.text == "未读到整体支出绩效目标申报表", rule
         assert run(doc, rule) == [], rule
     # A project note does not announce the overall table.
     assert run(document(notes=(announced("project", 508),)), "P-PART-OVERALL") == []

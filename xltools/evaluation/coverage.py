@@ -8,18 +8,17 @@ not identified).
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from xltools.core.layouts import LAYOUTS
 from xltools.core.model import Document
+from xltools.core.reasons import Reason, Why, missing
 from xltools.rules.core import Instance, Outcome, Rule, Unchecked, refs_of
 from xltools.rules.performance import NO_PROJECTS
 
 FAMILY_ZH = {"table": "表内", "cross": "跨表", "narrative": "说明", "performance": "绩效", "prior": "上年"}
-_MISSING_TABLE = re.compile(r"未找到表(\d{1,2})")
 
 
 @dataclass
@@ -29,7 +28,7 @@ class Tally:
     failed: int = 0
     guessed: int = 0  # checked, but on an amount whose column the reader had to guess
     not_applicable: int = 0  # rules
-    unchecked: Counter[str] = field(default_factory=Counter)  # reason -> instances or rules
+    unchecked: Counter[Reason] = field(default_factory=Counter)  # reason -> instances or rules
 
     @property
     def checked(self) -> int:
@@ -51,7 +50,8 @@ class Tally:
     def as_dict(self) -> dict[str, Any]:
         return {"checked": self.checked, "passed": self.passed, "tail": self.tail, "failed": self.failed,
                 "guessed": self.guessed, "not_applicable": self.not_applicable,
-                "unchecked": sum(self.unchecked.values()), "unchecked_reasons": dict(self.unchecked)}
+                "unchecked": sum(self.unchecked.values()),
+                "unchecked_reasons": {r.text: k for r, k in self.unchecked.items()}}
 
 
 @dataclass
@@ -71,14 +71,14 @@ def _tables_of(inst: Instance) -> set[int]:
     return {n for r in refs_of(inst.relation) if (n := r.table) is not None}
 
 
-def _why_none(rule: Rule, doc: Document) -> str | None:
+def _why_none(rule: Rule, doc: Document) -> Reason | None:
     """Why a rule has no instance: a reason it could not be checked, or None when it simply
     does not apply (an empty table, a figure the narrative does not state)."""
     if rule.family in ("table", "cross"):
-        missing = [n for n in rule.tables if doc.table(n) is None]
-        return f"未找到表{missing[0]}" if missing else None
+        absent = [n for n in rule.tables if doc.table(n) is None]
+        return missing(absent[0]) if absent else None
     if rule.family == "narrative":
-        return "未找到第三部分（预算情况说明）" if doc.narrative.line is None else None
+        return Reason(Why.NO_NARRATIVE) if doc.narrative.line is None else None
     if rule.family == "performance":
         if doc.projects or doc.overall is not None:
             return None
@@ -118,28 +118,29 @@ class Ledger:
         for n, tally in self.coverage.tables.items():
             t = self.doc.table(n)
             if t is None:
-                tally.unchecked[f"未找到表{n}"] += 1
+                tally.unchecked[missing(n)] += 1
             elif t.empty:
                 tally.not_applicable += 1
         return self.coverage
 
 
-_ASIDE = re.compile(r"（[^）]*）")
+def _one_table(why: Reason) -> int | None:
+    """The table a reason says was not found, where it names one (the others are said whole)."""
+    return why.tables[0] if why.code is Why.MISSING_TABLES and len(why.tables) == 1 else None
 
 
 def not_checked(cov: Coverage) -> tuple[int, list[str]]:
     """How many identities could not be checked, and why in short, most first: the tables
     not found together ("未找到表7、表8"), then the other reasons ("未找到第三部分")."""
-    reasons: Counter[str] = Counter()
+    reasons: Counter[Reason] = Counter()
     for t in cov.families.values():
         reasons.update(t.unchecked)
-    tables = sorted(int(m.group(1)) for why in reasons if (m := _MISSING_TABLE.fullmatch(why)))
-    said = ["未找到" + "、".join(f"表{n}" for n in tables)] if tables else []
+    tables = sorted(n for why in reasons if (n := _one_table(why)) is not None)
+    said = [missing(*tables).text] if tables else []
     # The parts not found first, then the rest by how much they left unchecked.
-    for why, _ in sorted(reasons.most_common(), key=lambda wk: (not wk[0].startswith("未找到"), -wk[1])):
-        short = _ASIDE.sub("", why)
-        if not _MISSING_TABLE.fullmatch(why) and short not in said:
-            said.append(short)
+    for why, _ in sorted(reasons.most_common(), key=lambda wk: (not wk[0].part_missing, -wk[1])):
+        if _one_table(why) is None and why.short not in said:
+            said.append(why.short)
     return sum(reasons.values()), said
 
 
@@ -176,15 +177,14 @@ def summary_lines(cov: Coverage) -> list[str]:
     empty = [n for n, t in cov.tables.items() if t.not_applicable]
     if empty:
         lines.append("不适用：" + "、".join(f"表{n}" for n in empty) + "（空表）")
-    reasons: Counter[str] = Counter()
+    reasons: Counter[Reason] = Counter()
     for t in cov.families.values():
         reasons.update(t.unchecked)
-    missing = sorted((int(m.group(1)), k) for why, k in reasons.items() if (m := _MISSING_TABLE.fullmatch(why)))
-    other = [(why, k) for why, k in reasons.most_common() if not _MISSING_TABLE.fullmatch(why)]
-    said = [f"{why} {k} 项" for why, k in other]
-    if missing:
-        tables = "、".join(f"表{n}" for n, _ in missing)
-        said.insert(0, f"未找到{tables}，其规则 {sum(k for _, k in missing)} 项")
+    absent = sorted((n, k) for why, k in reasons.items() if (n := _one_table(why)) is not None)
+    other = [(why, k) for why, k in reasons.most_common() if _one_table(why) is None]
+    said = [f"{why.text} {k} 项" for why, k in other]
+    if absent:
+        said.insert(0, f"{missing(*(n for n, _ in absent)).text}，其规则 {sum(k for _, k in absent)} 项")
     if said:
         lines.append("未能核对：" + "；".join(said))
     return lines

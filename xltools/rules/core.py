@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterable, Literal, Protocol, Union
 
 from xltools.core.findings import Where
+from xltools.core.reasons import Reason
 from xltools.core.comparisons import at_most_status, equal_since_status, equal_status, percent_status, rounded, share_slack, under_half_cent
 from xltools.core.tolerance import tail_tolerance
 from xltools.core.verdicts import Status
@@ -112,9 +113,9 @@ class Verdict:
 class Unchecked:
     """An identity the document states but that cannot be checked: its base is not
     identified, the part it rests on was not read. Never a finding of error or warning;
-    the coverage ledger counts it, with `reason` (in Chinese) saying why."""
+    the coverage ledger counts it, with `reason` saying why."""
 
-    reason: str
+    reason: Reason
     refs: tuple[Ref, ...] = ()
     lines: tuple[int, ...] = ()
 

@@ -6,6 +6,7 @@ from typing import Iterator
 from xltools.core.layouts import CLASS_NAMES, LAYOUTS
 from xltools.core.model import Document, Figure
 from xltools.core.narrative_subjects import AmountRule, SUBJECTS
+from xltools.core.reasons import Reason, Why, missing
 from xltools.rules.common import money, numeral
 from xltools.core.comparisons import under_half_cent
 from xltools.rules.core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
@@ -35,19 +36,19 @@ def figure_decimals(f: Figure) -> int:
     return 2 if f.value == 0 else f.decimals
 
 
-def _unchecked(f: Figure, reason: str, subject: str) -> Instance:
+def _unchecked(f: Figure, reason: Reason, subject: str) -> Instance:
     return Instance(Unchecked(reason, (nref(f),), (f.line,)), subject)
 
 
-def _no_table(doc: Document, cells: tuple[Cell, ...]) -> str:
-    return "未找到" + "、".join(f"表{n}" for n in missing_tables(doc, cells))
+def _no_table(doc: Document, cells: tuple[Cell, ...]) -> Reason:
+    return missing(*missing_tables(doc, cells))
 
 
 def _restate(doc: Document, f: Figure) -> Instance | None:
     cells = cells_for(f.subject)
     if not cells:
         if f.subject.startswith("其他:"):
-            return _unchecked(f, "未能确定所述金额对应的报表项目", _where(f))
+            return _unchecked(f, Reason(Why.CELL_UNKNOWN), _where(f))
         return None
     if not present(doc, cells):
         return _unchecked(f, _no_table(doc, cells), _where(f))
@@ -77,12 +78,11 @@ def _shares(doc: Document) -> Iterator[Instance]:
                 yield Instance(ShareOf(nref(f), (Term(nref(part)),), (Term(nref(whole)),), f.decimals),
                                where + "（公开金额 / 纳入金额）")
             else:
-                yield _unchecked(f, "未能确定占比的基数（说明未列公开或纳入项目金额）", where)
+                yield _unchecked(f, Reason(Why.SHARE_BASE_UNLISTED), where)
             continue
         base = share_base(f.subject, f.word)
         if f.subject.startswith("其他:") or not base:
-            named = f"“{f.word}”" if f.word else ""
-            yield _unchecked(f, f"未能确定占比的基数{named}", where)
+            yield _unchecked(f, Reason(Why.SHARE_BASE_UNKNOWN, named=f.word or ""), where)
             continue
         if not present(doc, base):
             yield _unchecked(f, _no_table(doc, base), where)
@@ -94,7 +94,7 @@ def _shares(doc: Document) -> Iterator[Instance]:
         else:
             amount = previous(figs, f, "amount", f.subject)
             if amount is None:
-                yield _unchecked(f, "未能确定占比所对应的金额", where)
+                yield _unchecked(f, Reason(Why.SHARE_PART_UNKNOWN), where)
                 continue
             part_terms = (Term(nref(amount)),)
         yield Instance(ShareOf(nref(f), part_terms, tuple(Term(r) for r in refs(base)), f.decimals), where)
@@ -118,7 +118,7 @@ def _growth(doc: Document) -> Iterator[Instance]:
     for f in _figs(doc, "growth"):
         where = _where(f) + "%"
         if f.subject.startswith("其他:"):
-            yield _unchecked(f, "未能确定增减率所属项目，无法确定其基数", where)
+            yield _unchecked(f, Reason(Why.GROWTH_SUBJECT_UNKNOWN), where)
             continue
         change = partner(figs, f, "change")
         base = partner(figs, f, "base")
@@ -135,18 +135,18 @@ def _growth(doc: Document) -> Iterator[Instance]:
             else:
                 current = _current(doc, f)
                 if current is None:
-                    yield _unchecked(f, "未能确定本年数", where)
+                    yield _unchecked(f, Reason(Why.CURRENT_UNKNOWN), where)
                     continue
                 # (current − base) / base, as a share with a negative term
                 yield Instance(ShareOf(nref(f), current + (Term(nref(base), -1.0),), (Term(nref(base)),), f.decimals),
                                f"{where}（上年{shown(base)}万元）", lines)
             continue
         if change is None:
-            yield _unchecked(f, "说明未列增减额，未能确定增减率的基数", where)
+            yield _unchecked(f, Reason(Why.GROWTH_NO_CHANGE), where)
             continue
         current = _current(doc, f)
         if current is None:
-            yield _unchecked(f, "未能确定本年数，无法确定增减率的基数", where)
+            yield _unchecked(f, Reason(Why.GROWTH_NO_CURRENT), where)
             continue
         yield Instance(GrowthOf(nref(f), nref(change), current, f.decimals), where + said, lines)
 
@@ -161,7 +161,7 @@ def _bases(doc: Document) -> Iterator[Instance]:
         where = f"{_where(b)}（上年数）{change.word or ''}{money(abs(change.value), change.decimals)}万元"
         current = _current(doc, b)
         if current is None:
-            yield _unchecked(b, "未能确定本年数", where)
+            yield _unchecked(b, Reason(Why.CURRENT_UNKNOWN), where)
             continue
         yield Instance(Equal((Term(nref(b)), Term(nref(change))), current), where + " = 本年数", (change.line,))
 

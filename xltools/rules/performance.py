@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Callable, Iterator
 
 from xltools.core.model import Document, Figure, ProjectTable, Row
+from xltools.core.reasons import Reason, Why
 from xltools.rules.common import cell, money
 from xltools.rules.core import Equal, Instance, Ref, Rule, Term, Unchecked, Verdict, terms
 from xltools.rules.performance_match import Matching, match, norm_name, wan
@@ -16,8 +17,8 @@ TO_WAN = 0.0001
 COUNT_SUBJECT = "绩效:公开:个数"
 # Narrative counts that announce project tables: published, or brought under 绩效 management.
 _ANNOUNCING = (COUNT_SUBJECT, "绩效:纳入:个数")
-NO_PROJECTS = "未读到项目支出绩效目标表"
-NO_OVERALL = "未读到整体支出绩效目标申报表"
+NO_PROJECTS = Reason(Why.NO_PROJECTS)
+NO_OVERALL = Reason(Why.NO_OVERALL)
 
 
 def _p(t: ProjectTable, column: str) -> Ref:

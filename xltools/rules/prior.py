@@ -25,6 +25,7 @@ from xltools.core.findings import Where
 from xltools.core.layouts import CLASS_NAMES
 from xltools.core.model import Document, Figure, Table
 from xltools.core.narrative_subjects import AmountRule
+from xltools.core.reasons import Reason, Why
 from xltools.core.tolerance import tail_tolerance
 from xltools.rules.common import numeral
 from xltools.rules.core import Equal, Instance, Ref, Rule, Term, Terms, Unchecked, Verdict
@@ -154,9 +155,9 @@ def _label(subject: str) -> str:
     return " ".join(parts)
 
 
-def last_year(prior: Document, subject: str) -> LastYear | str:
+def last_year(prior: Document, subject: str) -> LastYear | Reason:
     """Last year's amount of `subject`: its table cells, else its narrative's amount; or the
-    reason (Chinese) it cannot be found."""
+    reason it cannot be found."""
     cells = cells_for(subject)
     missing_rows: list[str] = []
     if cells and present(prior, cells):
@@ -182,9 +183,8 @@ def last_year(prior: Document, subject: str) -> LastYear | str:
         return LastYear(tuple(Term(prior_ref(r)) for r in refs(cells)),
                         f"上年{'、'.join(missing_rows)}未列此科目（按 0 计）")
     if cells:
-        tabs = "、".join(sorted({f"表{s[1:]}" for s, _, _ in cells}))
-        return f"上年公开未读出{tabs}中的“{_label(subject)}”，说明也未列此项"
-    return f"上年公开的说明未列“{_label(subject)}”"
+        return Reason(Why.PRIOR_NOT_READ, tuple(sorted({int(s[1:]) for s, _, _ in cells})), _label(subject))
+    return Reason(Why.PRIOR_NOT_STATED, named=_label(subject))
 
 
 # --- this year's statements of last year's figure -----------------------------------------------
@@ -217,14 +217,14 @@ def _current(doc: Document, f: Figure) -> tuple[Terms, tuple[Figure, ...]] | Non
     return ((Term(nref(amount)),), (amount,)) if amount is not None else None
 
 
-def statements(doc: Document) -> Iterator[Statement | tuple[Figure, str]]:
+def statements(doc: Document) -> Iterator[Statement | tuple[Figure, Reason]]:
     """Each 上年 figure the narrative implies, or (the figure, why it cannot be derived)."""
     figs = doc.narrative.figures
     for f in figs:
         if f.kind not in ("change", "base") or f.section == 10:
             continue
         if f.subject.startswith("其他:"):
-            yield f, "未能确定增减额所属项目"
+            yield f, Reason(Why.CHANGE_SUBJECT_UNKNOWN)
             continue
         if f.kind == "change" and partner(figs, f, "base") is not None:
             continue  # the inline base states last year's amount itself
@@ -233,7 +233,7 @@ def statements(doc: Document) -> Iterator[Statement | tuple[Figure, str]]:
             continue
         current = _current(doc, f)
         if current is None:
-            yield f, "未能确定本年数，无法推算上年数"
+            yield f, Reason(Why.PRIOR_NO_CURRENT)
             continue
         terms, stated = current
         yield Statement(f.subject, terms + (Term(nref(f), -1.0),), stated + (f,), f)
@@ -265,7 +265,7 @@ def _comparisons(rule_id: str, doc: Document, prior: Document) -> Iterator[Insta
         if _group(s.subject) != rule_id:
             continue
         found = last_year(prior, s.subject)
-        if isinstance(found, str):
+        if isinstance(found, Reason):
             yield Instance(Unchecked(found, (nref(s.anchor),), (s.anchor.line,)), where_said(s.anchor),
                            key=_key(s.anchor))
             continue
