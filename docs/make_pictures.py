@@ -1,6 +1,7 @@
-"""Regenerate the pictures of docs/用户指南.md from the current code, so they cannot go stale:
+"""Regenerate the pictures of docs/用户指南.md, README.md and docs/WORKBOOK.md from the current
+code, so they cannot go stale:
 
-    .venv/bin/python docs/make_pictures.py        # writes docs/guide/*.png
+    .venv/bin/python docs/make_pictures.py        # writes docs/guide/*.png and docs/print-*.png
 
 Each picture is a real output of this checkout on the bundled disclosure (seed 000, the same
 file `xltools demo` uses): the commands' screens as a terminal shows them, and the workbook,
@@ -21,6 +22,9 @@ import openpyxl
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from xltools.evaluation.plan import plan_document  # noqa: E402
+from xltools.rules.reading import read_document  # noqa: E402
+from xltools.workbook.address import AddressMap, grid_for  # noqa: E402
 from xltools.workbook.sheets import TABLE_SHEETS  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent
@@ -60,8 +64,8 @@ def trim(png: Path) -> None:
                   min(box[3] + pad, img.height))).save(png)
 
 
-def page_png(pdf: Path, page: int, name: str, crop_trim: bool = True) -> Path:
-    stem = OUT / name
+def page_png(pdf: Path, page: int, name: str, crop_trim: bool = True, out: Path = OUT) -> Path:
+    stem = out / name
     subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(page), "-l", str(page), "-singlefile",
                     str(pdf), str(stem)], check=True, timeout=300)
     png = stem.with_suffix(".png")
@@ -142,14 +146,36 @@ def main() -> int:
         made.append(page_png(pdf, sheet_page(pdf, "封面"), "cover"))
         made.append(page_png(pdf, sheet_page(pdf, "问题"), "problems"))
         made.append(page_png(pdf, sheet_page(pdf, TABLE_SHEETS[1].split()[0]), "table1"))
+        # The printed pages the README and WORKBOOK.md show (docs/print-*.png).
+        for sheet, name in (("封面", "print-cover"), ("问题", "print-problems"), (TABLE_SHEETS[1], "print-t1"),
+                            (TABLE_SHEETS[3], "print-t3"), (TABLE_SHEETS[12], "print-t12"),
+                            ("情况说明", "print-narrative"), ("绩效", "print-performance")):
+            made.append(page_png(pdf, sheet_page(pdf, sheet.split()[0]), name, out=DOCS))
+        # 校验 prints only when asked: a copy with it shown.
+        shown = work / "校验.xlsx"
+        wb = openpyxl.load_workbook(work / "预算公开.xlsx")
+        wb["校验"].sheet_state = "visible"
+        wb.save(shown)
+        run([*XLTOOLS, "recalc", shown.name], work)  # openpyxl keeps no computed values
+        checks = soffice_pdf(shown, work)
+        made.append(page_png(checks, sheet_page(checks, "校验"), "print-checks", out=DOCS))
 
-        # An edit and its verdicts: 表1's 收入总计 as printed changed by 10 万元, recalculated.
+        # An edit and its verdicts: the first figure typed into 表2 (an input, not a formula)
+        # raised by 10 万元, recalculated.
         edited = work / "改过.xlsx"
         shutil.copyfile(work / "预算公开.xlsx", edited)
+        doc = read_document(str(text))
+        plans = plan_document(doc)
+        amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
+        derived = {k for p in plans.values() for k in p.derived}
+        t2 = doc.table(2)
+        assert t2 is not None
+        key = next((2, r.key, c) for r in t2.rows for c, v in r.amounts.items() if v and (2, r.key, c) not in derived)
+        place = amap.live_cell(key)
+        assert place is not None
         wb = openpyxl.load_workbook(edited)
-        ws = wb[TABLE_SHEETS[1]]
-        cell = next(c for row in ws.iter_rows() for c in row if isinstance(c.value, (int, float))
-                    and ws.cell(c.row, 1).value == "收入总计")
+        cell = wb[place[0]][place[1]]
+        print(f"edited {place[0]}!{place[1]} ({key[1]} {key[2]}) {cell.value} + 10")
         cell.value = round(float(cell.value) + 10, 2)
         wb.save(edited)
         run([*XLTOOLS, "recalc", edited.name], work)

@@ -482,6 +482,20 @@ def test_the_first_page_of_problems_holds_every_mismatch(printed: Callable[[str]
     assert ("先打开“问题”表，更正" if errors else "没有不符") in cover
 
 
+@pytest.mark.parametrize("name", [*SEEDS, "dept"])
+def test_no_page_of_problems_prints_empty(printed: Callable[[str], Printed], name: str) -> None:
+    """The live list's empty rows (formulas, so content to a printer) never run onto a page of
+    their own: every printed page of 问题 carries a problem or the live list's heading, and the
+    heading says how many of its rows print."""
+    got = printed(name)
+    pages = [t for s, t in zip(got.sheets, got.texts) if s == "问题"]
+    assert pages
+    for text in pages:
+        flat = "".join(text.split())
+        assert re.search(r"[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+", flat) or "编辑后出现的不符与提示" in flat, (name, flat[:200])
+    assert re.search(r"打印时印出前\d+条", "".join(pages[-1].split()))
+
+
 def test_a_template_filled_by_hand_prints_its_live_figures(printed: Callable[[str], Printed]) -> None:
     """No 原表数 in a template: its tables print their working columns, the typed figure and
     the 合计 formulas that add it up (recalculated by LibreOffice), and nothing is cut off."""

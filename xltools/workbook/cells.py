@@ -10,7 +10,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.fonts import Font
 from openpyxl.styles.proxy import StyleProxy
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, set_style, style_key, style_of
@@ -59,6 +59,49 @@ def fit_to_width(ws: Worksheet, *, landscape: bool = True, title_rows: str | Non
     if title_rows:
         ws.print_title_rows = title_rows
     footer(ws)
+
+
+# A4 in points, and the share of a page's height a layout may count on: the viewers' row
+# heights and footers differ by a little, and a row estimated to fit must fit.
+A4 = (595.28, 841.89)
+PAGE_FILL = 0.9
+
+
+def printed_pages(ws: Worksheet, last: int) -> dict[int, int]:
+    """The page (1, 2, …) each row 1..`last` prints on, for a sheet fitted to one page wide
+    (`fit_to_width`) with its title rows repeated: each row as high as written (a row left to
+    the viewer as `DEFAULT_ROW`), scaled as the viewer scales the widest printed width. The
+    estimate is cautious: Excel's columns (narrower than LibreOffice's) give the larger scale,
+    and only `PAGE_FILL` of a page is counted on, so a row placed on a page is on it."""
+    short, long = A4
+    width, height = (long, short) if ws.page_setup.orientation == "landscape" else (short, long)
+    margins = ws.page_margins
+    body_width = width - (float(margins.left) + float(margins.right)) * 72
+    body_height = (height - (float(margins.top) + float(margins.bottom)) * 72) * PAGE_FILL
+    last_col = ws.max_column
+    if ws.print_area:  # one range, as this package sets it: "'问题'!$A$1:$M$60"
+        last_col = range_boundaries(str(ws.print_area).split("!")[-1].replace("$", ""))[2] or last_col
+    shown = [c for c in range(1, last_col + 1) if not ws.column_dimensions[get_column_letter(c)].hidden]
+    sheet_width = sum((col_width(ws, c) * PX_PER_UNIT + PADDING_PX) * 0.75 for c in shown)
+    scale = min(1.0, body_width / sheet_width) if sheet_width else 1.0
+
+    def tall(r: int) -> float:
+        h = ws.row_dimensions[r].height
+        return (float(h) if h else DEFAULT_ROW) * scale
+
+    titles = 0.0
+    if ws.print_title_rows:
+        a, _, b = str(ws.print_title_rows).replace("$", "").partition(":")
+        titles = sum(tall(r) for r in range(int(a), int(b or a) + 1))
+    pages: dict[int, int] = {}
+    page, used = 1, 0.0
+    for r in range(1, last + 1):
+        h = tall(r)
+        if used + h > body_height and used > titles:
+            page, used = page + 1, titles
+        used += h
+        pages[r] = page
+    return pages
 
 
 # ---- Sizes: what a text needs, at the narrower of the widths Excel and LibreOffice use ----

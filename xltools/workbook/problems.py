@@ -27,7 +27,7 @@ from xltools.rules.core import effective_level, judge
 from xltools.workbook.checksheet import FIRST as CHECK_FIRST, VERDICT_COL, CheckRow, Col, lay_out, put_link
 from xltools.workbook.cover import count_cell
 from xltools.workbook.problems_live import CAP, INDEX_SHEET, heading, number_checks, write_live_rows
-from xltools.workbook.cells import put_header, put_text
+from xltools.workbook.cells import printed_pages, put_header, put_text
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.workbook.sheets import CHECKS, FLAG_FILL, LINK_FONT, NOTE_FONT, PASS_FILL, PROBLEMS, RED_FONT, TAIL_FILL, TITLE_FONT, WARN_FILL, quoted
 
@@ -39,6 +39,8 @@ WIDTHS = (5, 7, 12, 5, 28, 40, 18, 18, 16, 22, 10, 8, 24, 12)  # 实际/应为/�
 EXPLAIN_COL = HEADS.index(EXPLAIN_HEAD) + 1
 KEY_COL = HEADS.index(KEY_HEAD) + 1
 FIRST = 5
+# A live list whose heading prints with fewer rows than this below it goes on onto the next page.
+FEW_LIVE_ROWS = 5
 RESULT_COL = "B"
 # 校验's columns copied into each row: (问题 column, 校验 column).
 _COPIED = ((3, Col.RULE), (4, Col.LEVEL), (5, Col.DESCRIPTION), (6, Col.SUBJECT), (7, Col.ACTUAL), (8, Col.EXPECTED),
@@ -52,7 +54,7 @@ def at_import(doc: Document, checks: list[CheckRow], live: Live) -> list[tuple[C
     for row in checks:
         target = live.target(row.instance.relation)
         view: Source = PrintedAt(source, target) if target is not None else source
-        if judge(row.instance.relation, view).status == "fail":
+        if judge(row.instance.relation, view, live.since(row.instance)).status == "fail":
             found.append((row, MISMATCH if effective_level(row.rule, row.instance) == "M" else ADVISORY))
     return sorted(found, key=lambda t: (t[1] != MISMATCH, t[0].row))
 
@@ -122,11 +124,29 @@ def write_problems(ws: Worksheet, checks_ws: Worksheet, doc: Document, checks: l
     # The key is for the read-back, not for the reader: hidden, so neither screen nor print shows it.
     ws.column_dimensions[chr(ord("A") + KEY_COL - 1)].hidden = True
     # The visible columns only: the hidden ones hold the key and the live list's helpers.
-    end = live_first + live_rows - 1 if live_rows else last
-    ws.print_area = f"A1:{chr(ord('A') + EXPLAIN_COL - 1)}{end}"
+    columns = f"A1:{chr(ord('A') + EXPLAIN_COL - 1)}"
+    ws.print_area = f"{columns}{live_first + live_rows - 1 if live_rows else last}"
+    if live_rows:
+        printed = _printed_live_rows(ws, live_first, live_rows)
+        ws.print_area = f"{columns}{live_first + printed - 1}"
+        if printed < live_rows:
+            heading(ws, live_first - 1, len(HEADS), printed)
     ws.freeze_panes = f"C{FIRST}"
     ws.auto_filter.ref = f"A{FIRST - 1}:{chr(ord('A') + len(HEADS) - 1)}{last}"
 
+
+
+def _printed_live_rows(ws: Worksheet, first: int, rows: int) -> int:
+    """How many of the live rows print: those on the page the live list's heading prints on
+    (all of them on a page that has room for few, then the next page's). An empty row prints
+    too (its formulas are content), so the list is not let run onto a page of empty rows;
+    the heading says how many print, 校验 lists the rest."""
+    pages = printed_pages(ws, first + rows - 1)
+    on = pages[first - 1]
+    fit = sum(1 for r in range(first, first + rows) if pages[r] == on)
+    if fit < FEW_LIVE_ROWS:
+        fit += sum(1 for r in range(first, first + rows) if pages[r] == on + 1)
+    return max(1, min(fit, rows))
 
 
 def finding_keys(doc: Document, checks: list[CheckRow]) -> dict[int, str]:

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.core.verdicts import ADVISORY, MISMATCH
-from xltools.workbook.cells import put_text
+from xltools.workbook.cells import height_for, put_text
 from xltools.workbook.checksheet import FIRST as CHECK_FIRST, VERDICT_COL, CheckRow, Col
 from xltools.workbook.sheets import AMOUNT_FORMAT, BOX, CHECKS, NOTE_FONT, quoted
 
@@ -34,6 +34,7 @@ from xltools.workbook.sheets import AMOUNT_FORMAT, BOX, CHECKS, NOTE_FONT, quote
 # says how many more 校验 holds. Each row costs the fast path a recalculation of its lookups
 # whenever a verdict moves, and an empty row still prints (blank) in LibreOffice.
 CAP = 50
+LIVE_ROW_HEIGHT = height_for(2, 10)
 # Added to each row's count, so that a count column increases strictly: no two rows tie, and
 # LOOKUP finds one row in every engine (with ties, a binary search may land on any of them).
 # 1500 rows of 校验 add 0.0015: the totals are the counts rounded.
@@ -150,6 +151,9 @@ def write_live_rows(ws: Worksheet, counts: Counts, start: int, rows: int, *, num
         ws.cell(r, check_col).value = f'=IF({none},"",{seq})'
         for col in range(1, ncols + 1):
             ws.cell(r, col).alignment = WRAP_TOP
+        # Two lines: no viewer re-measures a row when a formula's text changes, and most rules'
+        # descriptions and subjects take two lines in their columns (longer ones are cut).
+        ws.row_dimensions[r].height = LIVE_ROW_HEIGHT
     ws.column_dimensions[seq_letter].hidden = True
     ws.column_dimensions[rank_letter].hidden = True
     if rows:
@@ -159,6 +163,9 @@ def write_live_rows(ws: Worksheet, counts: Counts, start: int, rows: int, *, num
                                       FormulaRule(formula=[f'${seq_letter}{start}>0'], border=BOX))
 
 
-def heading(ws: Worksheet, row: int, ncols: int) -> None:
-    put_text(ws, row, 1, "编辑后出现的不符与提示（不符在前；随数据实时列出，更正后自动消失）").font = NOTE_FONT
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+def heading(ws: Worksheet, row: int, ncols: int, printed: int | None = None) -> None:
+    """The live list's heading; `printed`: how many of its rows print, where not all."""
+    more = f"；打印时印出前 {printed} 条，其余见“校验”表" if printed is not None else ""
+    put_text(ws, row, 1, f"编辑后出现的不符与提示（不符在前；随数据实时列出，更正后自动消失{more}）").font = NOTE_FONT
+    if not any(str(m) == f"A{row}:{get_column_letter(ncols)}{row}" for m in ws.merged_cells.ranges):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
