@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl.formatting.rule import FormulaRule
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -26,25 +27,23 @@ from xltools.core.model import Document
 from xltools.rules.core import effective_level, judge
 from xltools.workbook.checksheet import FIRST as CHECK_FIRST, VERDICT_COL, CheckRow, Col, lay_out, put_link
 from xltools.workbook.cover import count_cell
+from xltools.workbook.problems_columns import COLUMNS, FROM_CHECKS_FIGURES, FROM_CHECKS_TEXT, PCol
 from xltools.workbook.problems_live import CAP, INDEX_SHEET, heading, number_checks, write_live_rows
 from xltools.workbook.cells import printed_pages, put_header, put_text
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.workbook.sheets import CHECKS, FLAG_FILL, LINK_FONT, NOTE_FONT, PASS_FILL, PROBLEMS, RED_FONT, TAIL_FILL, TITLE_FONT, WARN_FILL, quoted
 
-EXPLAIN_HEAD = "说明（已核实无误的，填写原因）"
-KEY_HEAD = "编号"
-HEADS = ("序号", "结果", "规则", "级别", "说明", "对象", "实际", "应为", "差额", "位置", "原文行", "校验行",
-         EXPLAIN_HEAD, KEY_HEAD)
-WIDTHS = (5, 7, 12, 5, 28, 40, 18, 18, 16, 22, 10, 8, 24, 12)  # 实际/应为/差额: 元 of ten digits, as 校验
-EXPLAIN_COL = HEADS.index(EXPLAIN_HEAD) + 1
-KEY_COL = HEADS.index(KEY_HEAD) + 1
+HEADS = tuple(head for head, _ in COLUMNS.values())
+EXPLAIN_HEAD, KEY_HEAD = COLUMNS[PCol.EXPLAIN][0], COLUMNS[PCol.KEY][0]
+WIDTHS = tuple(width for _, width in COLUMNS.values())
+EXPLAIN_COL = int(PCol.EXPLAIN)
+KEY_COL = int(PCol.KEY)
 FIRST = 5
 # A live list whose heading prints with fewer rows than this below it goes on onto the next page.
 FEW_LIVE_ROWS = 5
-RESULT_COL = "B"
-# 校验's columns copied into each row: (问题 column, 校验 column).
-_COPIED = ((3, Col.RULE), (4, Col.LEVEL), (5, Col.DESCRIPTION), (6, Col.SUBJECT), (7, Col.ACTUAL), (8, Col.EXPECTED),
-           (9, Col.DIFF), (11, Col.LINES))
+RESULT_COL = get_column_letter(PCol.VERDICT)
+# 校验's columns copied into each row: (问题 column, 校验 column); 位置 is a link of its own.
+_COPIED = tuple(p for p in FROM_CHECKS_TEXT if p[0] != PCol.PLACE) + FROM_CHECKS_FIGURES
 
 
 def at_import(doc: Document, checks: list[CheckRow], live: Live) -> list[tuple[CheckRow, str]]:
@@ -90,8 +89,8 @@ def write_problems(ws: Worksheet, checks_ws: Worksheet, doc: Document, checks: l
         ws.merge_cells(start_row=FIRST, start_column=2, end_row=FIRST, end_column=len(HEADS))
     for i, (row, _) in enumerate(found):
         r = FIRST + i
-        ws.cell(r, 1).value = i + 1
-        ws.cell(r, 2).value = f"={quoted(CHECKS)}!{VERDICT_COL}{row.row}"
+        ws.cell(r, PCol.NUMBER).value = i + 1
+        ws.cell(r, PCol.VERDICT).value = f"={quoted(CHECKS)}!{VERDICT_COL}{row.row}"
         for col, src_col in _COPIED:
             src = checks_ws.cell(row.row, src_col)
             c = ws.cell(r, col)
@@ -105,18 +104,19 @@ def write_problems(ws: Worksheet, checks_ws: Worksheet, doc: Document, checks: l
             c.number_format = src.number_format
         link = checks_ws.cell(row.row, Col.PLACE)
         if link.hyperlink is not None and link.value:
-            c = put_text(ws, r, 10, str(link.value))
+            c = put_text(ws, r, PCol.PLACE, str(link.value))
             c.hyperlink = Hyperlink(ref=c.coordinate, location=link.hyperlink.location, display=str(link.value))
             c.font = LINK_FONT
-        put_link(ws, r, 12, CHECKS, f"A{row.row}", str(row.row - CHECK_FIRST + 1))
+        put_link(ws, r, PCol.CHECK_ROW, CHECKS, f"A{row.row}", str(row.row - CHECK_FIRST + 1))
         put_text(ws, r, KEY_COL, keys[row.row])
     rng = f"{RESULT_COL}{FIRST}:{RESULT_COL}{last}"
     for word, fill in ((MISMATCH, FLAG_FILL), (ADVISORY, WARN_FILL), (TAILED, TAIL_FILL), (PASSED, PASS_FILL)):
         ws.conditional_formatting.add(rng, FormulaRule(formula=[f'{RESULT_COL}{FIRST}="{word}"'], fill=fill))
-    lay_out(ws, FIRST, last, WIDTHS, wrapped=(3, 5, 6, 7, 8, 10, 11, EXPLAIN_COL))
+    lay_out(ws, FIRST, last, WIDTHS, wrapped=(PCol.RULE, PCol.DESCRIPTION, PCol.SUBJECT, PCol.ACTUAL, PCol.EXPECTED,
+                                              PCol.PLACE, PCol.LINES, PCol.EXPLAIN))
     if counts is not None and live_rows:
         heading(ws, live_first - 1, len(HEADS))
-        write_live_rows(ws, counts, live_first, live_rows, number_from=len(found), check_col=12, key_col=KEY_COL,
+        write_live_rows(ws, counts, live_first, live_rows, number_from=len(found), check_col=PCol.CHECK_ROW, key_col=KEY_COL,
                         seq_col=len(HEADS) + 1, ncols=len(HEADS))
         rng_live = f"{RESULT_COL}{live_first}:{RESULT_COL}{live_first + live_rows - 1}"
         for word, fill in ((MISMATCH, FLAG_FILL), (ADVISORY, WARN_FILL)):

@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xltools.core.verdicts import ADVISORY, MISMATCH
 from xltools.workbook.cells import height_for, put_text
 from xltools.workbook.checksheet import FIRST as CHECK_FIRST, VERDICT_COL, CheckRow, Col
+from xltools.workbook.problems_columns import FROM_CHECKS_FIGURES, FROM_CHECKS_TEXT, PCol
 from xltools.workbook.sheets import AMOUNT_FORMAT, BOX, CHECKS, NOTE_FONT, quoted
 
 # At most this many rows for the problems an edit makes: beyond that the note above the list
@@ -115,9 +116,8 @@ def _kth(counts: Counts, i: str) -> str:
 
 # (问题 column, 校验 column): the columns a live row looks up. A text column appends ""
 # so that an empty 校验 cell shows empty, not 0; a figure is looked up twice for the same reason.
-TEXT_COLUMNS = ((3, Col.RULE), (4, Col.LEVEL), (5, Col.DESCRIPTION), (6, Col.SUBJECT),
-                (10, Col.PLACE), (11, Col.LINES))
-FIGURE_COLUMNS = ((7, Col.ACTUAL), (8, Col.EXPECTED), (9, Col.DIFF))
+TEXT_COLUMNS = FROM_CHECKS_TEXT
+FIGURE_COLUMNS = FROM_CHECKS_FIGURES
 
 
 def write_live_rows(ws: Worksheet, counts: Counts, start: int, rows: int, *, number_from: int,
@@ -136,10 +136,10 @@ def write_live_rows(ws: Worksheet, counts: Counts, start: int, rows: int, *, num
         ws.cell(r, seq_col + 1).value = i
         ws.cell(r, seq_col).value = _kth(counts, f"${rank_letter}{r}")
         ws.cell(r, seq_col).number_format = ws.cell(r, seq_col + 1).number_format = SILENT
-        ws.cell(r, 1).value = f'=IF({none},"",${rank_letter}{r}+{number_from})'
+        ws.cell(r, PCol.NUMBER).value = f'=IF({none},"",${rank_letter}{r}+{number_from})'
         # The 不符 are ranked first: the verdict follows from the rank, with no lookup (a
         # lookup over 校验's verdicts would run again after every edit anywhere).
-        ws.cell(r, 2).value = (f'=IF({none},"",IF(${rank_letter}{r}<={counts.total(counts.mismatch)},'
+        ws.cell(r, PCol.VERDICT).value = (f'=IF({none},"",IF(${rank_letter}{r}<={counts.total(counts.mismatch)},'
                                f'"{MISMATCH}","{ADVISORY}"))')
         for col, src in TEXT_COLUMNS:
             ws.cell(r, col).value = f'=IF({none},"",{_lookup(counts, seq, get_column_letter(src))}&"")'
@@ -149,8 +149,8 @@ def write_live_rows(ws: Worksheet, counts: Counts, start: int, rows: int, *, num
             ws.cell(r, col).value = f'=IF({none},"",IF({got}&""="","",{got}))'
             ws.cell(r, col).number_format = AMOUNT_FORMAT
         ws.cell(r, check_col).value = f'=IF({none},"",{seq})'
-        for col in range(1, ncols + 1):
-            ws.cell(r, col).alignment = WRAP_TOP
+        for c in range(1, ncols + 1):
+            ws.cell(r, c).alignment = WRAP_TOP
         # Two lines: no viewer re-measures a row when a formula's text changes, and most rules'
         # descriptions and subjects take two lines in their columns (longer ones are cut).
         ws.row_dimensions[r].height = LIVE_ROW_HEIGHT
