@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Callable, Iterable
 
 from openpyxl.styles import Alignment, Border
@@ -55,7 +56,7 @@ def _hide_zero(fmt: str) -> str:
 
 def place_narrative(doc: Document, amap: AddressMap) -> None:
     for i, f in enumerate(doc.narrative.figures):
-        amap.other[Ref("narrative", f.key, "value")] = (NARRATIVE, cell(5, FIRST + i))
+        amap.other[Ref("narrative", f.key, "value")] = (NARRATIVE, cell(NCol.STATED, FIRST + i))
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,25 @@ def _no_offset(ref: Ref) -> float:
 KIND_ZH = {"amount": "金额", "share": "占比", "growth": "增减率", "change": "增减额", "count": "个数", "base": "上年数"}
 
 
+class NCol(IntEnum):
+    """情况说明's columns, with their headers (`N_HEADS`)."""
+
+    KEY = 1  # hidden: ties a row to the document's structure (s1.f1)
+    SECTION = 2
+    KIND = 3
+    SUBJECT = 4
+    STATED = 5  # 原文数: the figure the narrative prints, what `place_narrative` names
+    RESTATED = 6
+    DIFF = 7
+    RECOMPUTED = 8
+    LINE = 9
+    TEXT = 10
+
+
+N_HEADS = {NCol.KEY: "键", NCol.SECTION: "段", NCol.KIND: "类型", NCol.SUBJECT: "主题", NCol.STATED: "原文数",
+           NCol.RESTATED: "表中对应数", NCol.DIFF: "差额", NCol.RECOMPUTED: "表中重算数", NCol.LINE: "原文行", NCol.TEXT: "原文"}
+
+
 def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]],
                     offset: Offset = _no_offset) -> None:
     """`offset`: each table figure's printed 尾差 (`Live.offset`), so that 表中对应数 shows the
@@ -107,48 +127,48 @@ def write_narrative(ws: Worksheet, doc: Document, amap: AddressMap, instances: l
     put_text(ws, 1, 1, "预算情况说明中的数字（原文数）与表中对应数").font = TITLE_FONT
     put_text(ws, 2, 1, "表中对应数由校验规则的同一关系生成，为表中印出的数（编辑后随之变动）；表中重算数为各表明细"
                        "重新相加之数，仅在与表中对应数不同（原表尾差）时列出。金额单位万元，占比与增幅为百分数。").font = NOTE_FONT
-    heads = ("键", "段", "类型", "主题", "原文数", "表中对应数", "差额", "表中重算数", "原文行", "原文")
-    for i, h in enumerate(heads, start=1):
-        put_header(ws, 3, i, h)
+    for col, h in N_HEADS.items():
+        put_header(ws, 3, col, h)
     restated = _restated(instances, amap, offset)
+    stated, shown_at, diff = (get_column_letter(c) for c in (NCol.STATED, NCol.RESTATED, NCol.DIFF))
     for i, f in enumerate(doc.narrative.figures):
         r = FIRST + i
-        put_text(ws, r, 1, f.key)
-        ws.cell(r, 2).value = f.section
-        put_text(ws, r, 3, KIND_ZH.get(f.kind, f.kind))
-        put_text(ws, r, 4, f.subject)
-        ws.cell(r, 5).value = f.value
-        ws.cell(r, 5).number_format = AMOUNT_FORMAT
         fmt = figure_format(f.kind, f.decimals)
-        ws.cell(r, 5).number_format = fmt
-        ws.cell(r, 2).number_format = COUNT_FORMAT
+        put_text(ws, r, NCol.KEY, f.key)
+        ws.cell(r, NCol.SECTION).value = f.section
+        ws.cell(r, NCol.SECTION).number_format = COUNT_FORMAT
+        put_text(ws, r, NCol.KIND, KIND_ZH.get(f.kind, f.kind))
+        put_text(ws, r, NCol.SUBJECT, f.subject)
+        ws.cell(r, NCol.STATED).value = f.value
+        ws.cell(r, NCol.STATED).number_format = fmt
         if f.key in restated:
-            ws.cell(r, 6).value = restated[f.key].printed
-            ws.cell(r, 6).number_format = fmt
-            ws.cell(r, 7).value = f'=IF(ISNUMBER(F{r}),ROUND(E{r}-F{r},2),"")'
-            ws.cell(r, 7).number_format = _hide_zero(fmt)
+            ws.cell(r, NCol.RESTATED).value = restated[f.key].printed
+            ws.cell(r, NCol.RESTATED).number_format = fmt
+            ws.cell(r, NCol.DIFF).value = f'=IF(ISNUMBER({shown_at}{r}),ROUND({stated}{r}-{shown_at}{r},2),"")'
+            ws.cell(r, NCol.DIFF).number_format = _hide_zero(fmt)
             recomputed = restated[f.key].recomputed
             if recomputed is not None:  # shown only where it differs from 表中对应数
-                ws.cell(r, 8).value = f'=IF({recomputed[1:]}=F{r},"",{recomputed[1:]})'
-                ws.cell(r, 8).number_format = fmt
-        ws.cell(r, 9).value = f.line
-        put_text(ws, r, 10, f.text)
+                ws.cell(r, NCol.RECOMPUTED).value = f'=IF({recomputed[1:]}={shown_at}{r},"",{recomputed[1:]})'
+                ws.cell(r, NCol.RECOMPUTED).number_format = fmt
+        ws.cell(r, NCol.LINE).value = f.line
+        put_text(ws, r, NCol.TEXT, f.text)
     last = FIRST + max(len(doc.narrative.figures), 1) - 1
-    _head_lines(ws, len(heads))
-    _boxed(ws, FIRST, last, len(heads), wrapped=(1, 4, 10))
-    for col, w in zip("BCI", (5, 7, 7)):
-        ws.column_dimensions[col].width = w
+    _head_lines(ws, len(N_HEADS))
+    _boxed(ws, FIRST, last, len(N_HEADS), wrapped=(NCol.KEY, NCol.SUBJECT, NCol.TEXT))
+    for col, w in ((NCol.SECTION, 5), (NCol.KIND, 7), (NCol.LINE, 7)):
+        ws.column_dimensions[get_column_letter(col)].width = w
     # 原文数, 表中对应数, 差额 and 表中重算数 as wide as the figures the text prints (the others
     # are formulas: sized by the printed ones); a narrower column prints ###.
-    stated = [shown(ws.cell(r, 5).value, ws.cell(r, 5).number_format) for r in range(FIRST, last + 1)]
-    fit_columns(ws, {1: (8, 16), 4: (12, 24), 10: (40, 60), 5: (12, 20), 6: (12, 20), 7: (10, 20), 8: (12, 20)},
-                FIRST, {6: stated, 7: stated, 8: stated})
+    figures = [shown(ws.cell(r, NCol.STATED).value, ws.cell(r, NCol.STATED).number_format) for r in range(FIRST, last + 1)]
+    fit_columns(ws, {NCol.KEY: (8, 16), NCol.SUBJECT: (12, 24), NCol.TEXT: (40, 60), NCol.STATED: (12, 20),
+                     NCol.RESTATED: (12, 20), NCol.DIFF: (10, 20), NCol.RECOMPUTED: (12, 20)},
+                FIRST, {NCol.RESTATED: figures, NCol.DIFF: figures, NCol.RECOMPUTED: figures})
     # The 键 ties a row to the document's structure (s1.f1): kept, but neither shown nor printed.
-    ws.column_dimensions["A"].hidden = True
+    ws.column_dimensions[get_column_letter(NCol.KEY)].hidden = True
     fit_rows(ws)
     ws.freeze_panes = "A4"
     fit_to_width(ws, title_rows="3:3")
-    ws.print_area = f"A1:J{last}"
+    ws.print_area = f"A1:{get_column_letter(max(NCol))}{last}"
 
 
 # 绩效: two rows a project, 年度资金 over 实施期资金, their parts side by side: 14 columns
