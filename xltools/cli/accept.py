@@ -39,12 +39,13 @@ def findings_of(path: Path) -> tuple[list[Finding], list[Acceptance]]:
     from xltools.evaluation.check import evaluate
 
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        from xltools.evaluation.judged import live_of
+        from xltools.evaluation.judged import as_left
         from xltools.workbook.book_check import workbook_values
         from xltools.workbook.problems import read_explanations
 
         values = workbook_values(path)
-        findings, _ = evaluate(values.doc, source=values, live=live_of(values.doc))
+        source, live = as_left(values)
+        findings, _ = evaluate(values.doc, source=source, live=live)
         return findings, read_explanations(values.grids, str(path))
     from xltools.rules.reading import read_document
 

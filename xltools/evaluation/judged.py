@@ -184,13 +184,39 @@ def judged(rules: Iterable[Rule], doc: Document, source: Source | None = None,
            live: Live | None = None) -> Iterator[Judged]:
     """Every instance of `rules` on `doc`, judged on `source` (the document as printed by
     default); with `live`, the way the workbook judges it."""
+    return judge_instances(rule_instances(rules, doc), doc, source, live)
+
+
+def judge_instances(instances: Iterable[tuple[Rule, Instance]], doc: Document, source: Source | None = None,
+                    live: Live | None = None) -> Iterator[Judged]:
+    """`judged` over instances already made (the 校验 sheet's rows, in their order)."""
     values: Source = source if source is not None else DocumentValues(doc)
     if live is not None:
         values = live.view(values)
-    for rule, inst in rule_instances(rules, doc):
+    for rule, inst in instances:
         view: Source = values
         if live is not None:
             inst, target = live.prepare(inst)
             if target is not None:
                 view = PrintedAt(values, target)
         yield Judged(rule, inst, judge(inst.relation, view, live.since(inst) if live is not None else None), view)
+
+
+class WithDocument(Source, Protocol):
+    """A source that knows the document it holds the figures of (a workbook read back)."""
+
+    @property
+    def doc(self) -> Document: ...
+
+
+def as_imported(doc: Document) -> tuple[Source, Live]:
+    """The source and the live judging of `doc`'s workbook right after import (or a rebuild),
+    as its 校验 computes it: what the buttons count and 问题's fixed rows list."""
+    live = live_of(doc)
+    return LiveDocument(doc, live), live
+
+
+def as_left(values: WithDocument) -> tuple[Source, Live]:
+    """The source and the live judging of a workbook as the officer left it (its cells read
+    back): what `check BOOK.xlsx`, `accept` and the Excel buttons judge."""
+    return values, live_of(values.doc)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from xltools.evaluation.check import check
-from xltools.evaluation.judged import live_of
+from xltools.evaluation.judged import as_left
 from xltools.core.findings import Finding
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, SHEET_WORDS
 from xltools.core.layouts import CLASS_NAMES, LAYOUTS
@@ -93,8 +93,9 @@ class Flag:
 
 def evaluate_open(values: dict[str, Grid]) -> list[Finding]:
     """The open workbook as it is now: the same read-back and evaluation as `xltools check BOOK.xlsx`."""
-    source = SheetValues(values)
-    return check(source.doc, CATALOGUE, source, live_of(source.doc))
+    sheet = SheetValues(values)
+    source, live = as_left(sheet)
+    return check(sheet.doc, CATALOGUE, source, live)
 
 
 def flags_for(values: dict[str, Grid]) -> tuple[list[Flag], list[Finding]]:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import xlwings as xw
 
 from xltools.evaluation.check import check
-from xltools.evaluation.judged import LiveDocument, live_of
+from xltools.evaluation.judged import as_imported
 from xltools.core.model import Document
 from xltools.excel import actions
 from xltools.excel.messages import UserError, short_message
@@ -45,8 +45,8 @@ def _button(work: Callable[[Any], str], book: Any = None) -> str:
 
 def _summary(doc: Document, verb: str) -> str:
     # Counted as 校验 will count them once Excel recalculates: live (`evaluation`).
-    live = live_of(doc)
-    fs = check(doc, source=LiveDocument(doc, live), live=live)
+    source, live = as_imported(doc)
+    fs = check(doc, source=source, live=live)
     e = sum(f.severity == "error" for f in fs)
     w = sum(f.severity == "warning" for f in fs)
     return f"{verb}：不符 {e} 条，提示 {w} 条（详见“校验”表） / {verb_en(verb)}: {e} errors, {w} warnings"

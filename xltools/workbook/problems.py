@@ -22,15 +22,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.evaluation.accepted import Acceptance
 from xltools.evaluation.finding_keys import KeyNames, Numbering, instance_base
-from xltools.evaluation.judged import Live, LiveDocument, PrintedAt, Source
+from xltools.evaluation.judged import Live, LiveDocument, judge_instances
 from xltools.core.model import Document
-from xltools.rules.core import effective_level, judge
+from xltools.rules.core import effective_level
 from xltools.workbook.checksheet import FIRST as CHECK_FIRST, VERDICT_COL, CheckRow, Col, lay_out, put_link
 from xltools.workbook.cover import count_cell
 from xltools.workbook.problems_columns import COLUMNS, FROM_CHECKS_FIGURES, FROM_CHECKS_TEXT, PCol
 from xltools.workbook.problems_live import CAP, INDEX_SHEET, heading, number_checks, write_live_rows
 from xltools.workbook.cells import printed_pages, put_header, put_text
-from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
+from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED, Status
 from xltools.workbook.sheets import CHECKS, FLAG_FILL, LINK_FONT, NOTE_FONT, PASS_FILL, PROBLEMS, RED_FONT, TAIL_FILL, TITLE_FONT, WARN_FILL, quoted
 
 HEADS = tuple(head for head, _ in COLUMNS.values())
@@ -48,12 +48,10 @@ _COPIED = tuple(p for p in FROM_CHECKS_TEXT if p[0] != PCol.PLACE) + FROM_CHECKS
 
 def at_import(doc: Document, checks: list[CheckRow], live: Live) -> list[tuple[CheckRow, str]]:
     """The 校验 rows that are 不符 or 提示 as imported, 不符 first, each in 校验's order."""
-    source: Source = LiveDocument(doc, live)
+    judgements = judge_instances(((row.rule, row.instance) for row in checks), doc, LiveDocument(doc, live), live)
     found: list[tuple[CheckRow, str]] = []
-    for row in checks:
-        target = live.target(row.instance.relation)
-        view: Source = PrintedAt(source, target) if target is not None else source
-        if judge(row.instance.relation, view, live.since(row.instance)).status == "fail":
+    for row, j in zip(checks, judgements):
+        if j.outcome.status == Status.FAIL:
             found.append((row, MISMATCH if effective_level(row.rule, row.instance) == "M" else ADVISORY))
     return sorted(found, key=lambda t: (t[1] != MISMATCH, t[0].row))
 
