@@ -72,7 +72,7 @@ def test_without_its_record_the_sentence_names_nothing() -> None:
     assert (subject, value) == ("其他:财政拨款支出总计", 3340.11)
     (inst,) = [i for r, i in ((r, i) for r in RULES if r.id == "N-AMOUNT" for i in r.instances(doc))
                if line in getattr(i.relation, "lines", ())]
-    assert getattr(inst.relation, "reason") == "未能确定所述金额对应的报表项目"
+    assert getattr(inst.relation, "reason").text == "未能确定所述金额对应的报表项目"
 
 
 def test_one_record_makes_the_reader_label_it_and_the_rule_compare_it(declared: NS.Subject) -> None:

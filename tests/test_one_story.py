@@ -415,3 +415,43 @@ def test_a_recomputed_figure_is_marked_by_its_own_identity_only(seed_workbooks: 
         assert ("表2 收入总表", "C6") in marked  # 合计 1,172.85 over its 类, printed 1,172.86
         # 表1: only 本年支出合计 (合计, 当年预算安排), a cent off its own 类 rows as printed.
         assert len([1 for sheet, _ in marked if sheet == "表1 收支总表"]) == 2
+
+
+# -- a 原表数 the officer changed: told, and 重新计算 makes the two stories one again -----------
+
+def test_an_edited_printed_figure_is_told_and_recompute_makes_one_story(seed_workbooks: dict[str, Path],
+                                                                         tmp_path: Path) -> None:
+    """表1's printed 收入总计 (its 原表数, 1,271.91) raised by 10: `check BOOK.xlsx` judges the
+    document as it now prints (7 errors) and says which figure changed, while 校验 still holds
+    the 尾差 constants of the import (2 不符); after 重新计算 both say 7 and the note is gone."""
+    from excel_harness import press
+    from xltools.excel import buttons
+    from xltools.workbook.book_check import check_workbook
+    from xltools.workbook.engine import recalc
+    from xltools.workbook.sheets import TABLE_SHEETS
+
+    # The 原表数 cell found on the sheet by its label, as an officer finds it (the working
+    # table's 收入总计 is a formula: the first figure typed in its row is the printed one).
+    wb = openpyxl.load_workbook(seed_workbooks["000"], read_only=True)
+    ws = wb[TABLE_SHEETS[1]]
+    at = next(c.coordinate for r in ws.iter_rows() for c in r
+              if isinstance(c.value, float) and ws.cell(c.row, 1).value == "收入总计")
+    wb.close()
+    edited = with_inputs(seed_workbooks["000"], tmp_path / "edited.xlsx", {(TABLE_SHEETS[1], at): 1281.91})
+    recalc(edited, "formulas")
+
+    def told(path: Path) -> tuple[int, int, list[str]]:
+        found = check_workbook(path)
+        notes = [f.message for f in found if f.rule == "READ-PRINTED-EDITED"]
+        errors = sum(f.severity == "error" for f in found)
+        sheet = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        mismatches = sum(1 for r in sheet["校验"].iter_rows(min_row=FIRST, values_only=True) if r[Col.VERDICT - 1] == "不符")
+        return errors, mismatches, notes
+
+    errors, mismatches, notes = told(edited)
+    assert (errors, mismatches) == (7, 2)
+    assert notes == [f"{TABLE_SHEETS[1]}!{at}（收入总计·金额）的原表数已改：导入时 1,271.91，现为 1,281.91。"
+                     "“校验”表仍按导入时的原表数计算，点“重新计算”后与本检查一致"]
+    msg, _ = press(edited, buttons.recompute)
+    assert msg.startswith("已重新计算：不符 7 条")
+    assert told(edited) == (7, 7, [])

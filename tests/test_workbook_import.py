@@ -41,12 +41,14 @@ def test_recomputed_figure_off_its_printed_value_gets_a_note() -> None:
     assert c9 is not None and c9.value == "=SUM(C10)"
     assert "原表数 40.00" in notes["C9"] and "40.01" not in notes["C9"]  # nothing to go stale
     assert "C7" not in notes
-    # … and it turns red beyond the 尾差 of the cells it adds directly (issue 24): 208 over its one
-    # 款, 0.01; 表2's 合计 over its 类 carries 208's printed cent (C6-0.01), so that it is judged
-    # at 100.00 as printed, not marked for a cent that is 208's own.
+    # … and it turns red beyond the 尾差 of the cells it adds directly (issue 24), 208 over its one
+    # 款 0.01, or once an edit moves its own cent (+0.01 as printed); 表2's 合计 over its 类
+    # carries 208's printed cent (C6-0.01), so that it is judged at 100.00 as printed, not
+    # marked for a cent that is 208's own: any difference there is an edit.
     red = [area for cf in ws.conditionals if cf.fill == "#FF9999" for area in cf.areas()]
-    assert ("C9", "ABS(ROUND(ROUND(C9,2)-ROUND(M9,2),2))>0.01+1E-9") in red
-    assert ("C6", "ABS(ROUND(ROUND((C6-0.01),2)-ROUND(M6,2),2))>0.01+1E-9") in red
+    d9 = "ROUND(ROUND(C9,2)-ROUND(M9,2),2)"
+    assert ("C9", f"OR(ABS({d9})>0.01+1E-9,AND(ABS({d9})>=0.0049,ABS({d9}-(0.01))>=0.0049,ABS({d9})+1E-9>=0.01))") in red
+    assert ("C6", "ABS(ROUND(ROUND((C6-0.01),2)-ROUND(M6,2),2))>=0.0049") in red
     assert "C6" not in notes
 
 

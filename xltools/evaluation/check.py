@@ -41,7 +41,8 @@ def finding_for(rule: Rule, inst: Instance, out: Outcome, values: Values, key: s
 def read_findings(doc: Document) -> Iterator[Finding]:
     # A part of the document missing is an error of the document itself: it cannot be
     # published so (DOMAIN.md, completeness).
-    sev = {"READ-MISSING-TABLE": "error", "READ-MISSING-PART": "error", "READ-UNPLACED": "warning"}
+    sev = {"READ-MISSING-TABLE": "error", "READ-MISSING-PART": "error", "READ-UNPLACED": "warning",
+           "READ-PRINTED-EDITED": "warning"}
     number = Numbering()
     for n in doc.notes:
         yield Finding(n.rule, sev.get(n.rule, "info"), n.message, where=(Where(line=n.line, table=n.table),),  # type: ignore[arg-type]

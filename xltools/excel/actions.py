@@ -1,6 +1,7 @@
 """What each button and worksheet function does, on plain data: no xlwings here."""
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -19,7 +20,7 @@ from xltools.workbook.address import cell
 from xltools.workbook.sheets import CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS
 from xltools.rules import CATALOGUE
 from xltools.excel.messages import UserError
-from xltools.workbook.readback import Grid, SheetValues, read_back
+from xltools.workbook.readback import EDITED_PRINTED, Grid, SheetValues, read_back
 from xltools.workbook.checksheet import FIRST as FIRST_CHECK_ROW, Col
 from xltools.workbook.problems_live import INDEX_SHEET
 
@@ -80,7 +81,10 @@ def render_description(doc: Document) -> BookDescription:
 
 
 def recompute_document(values: dict[str, Grid]) -> Document:
-    return read_back(values).doc
+    """The workbook's cells as a document to build again: an edited 原表数 becomes what the
+    document printed (so the note that says it was edited is not carried into the new book)."""
+    doc = read_back(values).doc
+    return dataclasses.replace(doc, notes=tuple(n for n in doc.notes if n.rule != EDITED_PRINTED))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from xltools.core.findings import Where
 from xltools.core.layouts import LAYOUTS, T9_INCOME_PREFIX, code_level
-from xltools.core.model import Amount, Document, Row, Table
+from xltools.core.model import Amount, Document, ReadNote, Row, Table
 from xltools.evaluation.plan import CellKey, cell_key, derivations, place, plan_document
 from xltools.read.errors import ReadError
 from xltools.workbook import structure
@@ -72,7 +72,22 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions) -> Table | None:
+# A 原表数 the officer changed after import: the workbook's 校验 still measures 尾差 from the
+# figure as imported, so `check BOOK.xlsx` says which figure and how to make them one again.
+EDITED_PRINTED = "READ-PRINTED-EDITED"
+
+
+def _edited(n: int, at: str, row: Row, column: str, was: Amount, now: Amount) -> ReadNote | None:
+    if (was is None) == (now is None) and (was is None or abs((was or 0.0) - (now or 0.0)) < 0.0005):
+        return None
+    shown = [f"{v:,.2f}" if v is not None else "空" for v in (was, now)]
+    return ReadNote(EDITED_PRINTED, f"{TABLE_SHEETS[n]}!{at}（{row.name}·{column}）的原表数已改：导入时 {shown[0]}，"
+                                    f"现为 {shown[1]}。“校验”表仍按导入时的原表数计算，点“重新计算”后与本检查一致",
+                    None, n)
+
+
+def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions,
+                edits: list[ReadNote]) -> Table | None:
     plan = place(n, base)
     g = grid_for(plan)
     economic = LAYOUTS[n].kind == "economic"  # two label columns, neither a code
@@ -115,6 +130,11 @@ def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions) ->
                 last_parent = row.key
             positions[(n, row.key)] = r
             orig = {k: _amount(_cell(grid, r, g.orig_cols[k])) for k in side.amount_cols if k in g.orig_cols}
+            if match is not None and match.row is not None and match.row.line:
+                for k, v in orig.items():
+                    note = _edited(n, cell(g.orig_cols[k], r), match.row, k, match.row.get(k), v)
+                    if note is not None:
+                        edits.append(note)
             # Every 原表数 for now: `_settle` keeps those that differ from the cells.
             rows.append(dataclasses.replace(row, amounts=amounts, printed=orig))
     if base is None and not rows:
@@ -156,10 +176,13 @@ def read_back(values: dict[str, Grid], source: str = "当前工作簿") -> ReadB
     base = stored_document(values, source)
     positions: Positions = {}
     tables: dict[int, Table | None] = {}
+    edits: list[ReadNote] = []
     for n in LAYOUTS:
         grid = values.get(TABLE_SHEETS[n])
-        tables[n] = _read_table(n, grid, base.table(n), positions) if grid is not None else base.table(n)
-    return ReadBack(_settle(dataclasses.replace(base, tables=tables)), positions)
+        tables[n] = _read_table(n, grid, base.table(n), positions, edits) if grid is not None else base.table(n)
+    kept = tuple(note for note in base.notes if note.rule != EDITED_PRINTED)  # said afresh at each read
+    doc = dataclasses.replace(base, tables=tables, notes=kept + tuple(edits))
+    return ReadBack(_settle(doc), positions)
 
 
 class SheetValues:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
-
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from xltools.core.model import Document, Figure, Narrative, OverallTable, ProjectTable, Prose, ReadNote, Row, Table
+
+if TYPE_CHECKING:  # annotations only: `recalc` imports SHEET without openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SHEET = "_结构"
 _CHUNK = 30000  # a cell holds at most 32767 characters
@@ -17,8 +19,9 @@ def to_json(doc: Document) -> str:
     d = dataclasses.asdict(doc)
     for t in d["tables"].values():
         for r in t["rows"] if t else ():
-            # What the document printed is kept in the 原表数 block, and read back from there.
-            del r["printed"]
+            # The structure keeps the document as printed (an officer's edits undone): what a
+            # later read-back tells an edited 原表数 by.
+            r["amounts"] = {**r["amounts"], **r.pop("printed")}
     return json.dumps(d, ensure_ascii=False)
 
 
