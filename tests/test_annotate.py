@@ -80,18 +80,25 @@ class Output:
                                         "note": str(a["/Contents"]), "popup": "/Popup" in a,
                                         "rect": [float(v) for v in a["/Rect"]]})
         self._chars: dict[int, list[dict[str, Any]]] = {}
+        self._plumbed: Any = None
 
     def chars(self, page: int) -> list[dict[str, Any]]:
         """pdfplumber's characters of an original page (as printed in the output), each with
         its rectangle in user space."""
         if page not in self._chars:
-            import pdfplumber
+            # The file parsed once for all the pages asked for (opening it again for each page
+            # cost more than reading the page).
+            if self._plumbed is None:
+                import io
 
-            with pdfplumber.open(self.path, pages=[self.front + page]) as pdf:
-                p = pdf.pages[0]
-                assert p.rotation == 0 and p.mediabox[0] == 0 and p.mediabox[1] == 0
-                self._chars[page] = [dict(c, rect=(c["x0"], p.height - c["bottom"], c["x1"], p.height - c["top"]))
-                                     for c in p.chars if not c["text"].isspace() and not _slanted(c)]
+                import pdfplumber
+
+                self._plumbed = pdfplumber.open(io.BytesIO(self.path.read_bytes()))
+            p = self._plumbed.pages[self.front + page - 1]
+            assert p.rotation == 0 and p.mediabox[0] == 0 and p.mediabox[1] == 0
+            self._chars[page] = [dict(c, rect=(c["x0"], p.height - c["bottom"], c["x1"], p.height - c["top"]))
+                                 for c in p.chars if not c["text"].isspace() and not _slanted(c)]
+            p.close()  # its parsed objects: only the characters above are kept
         return self._chars[page]
 
     def of(self, f: Finding) -> list[dict[str, Any]]:
@@ -100,6 +107,15 @@ class Output:
 
 
 _SEV = {"error": "错误", "warning": "提示"}
+_READ_BACK: dict[tuple[Path, Path], Output] = {}
+
+
+def read_back(path: Path, original: Path) -> Output:
+    """`Output(path, original)`, read once per module for a file every test reads as it was
+    written (the seeds' annotated copies): its pages' characters are parsed once, not per test."""
+    if (path, original) not in _READ_BACK:
+        _READ_BACK[(path, original)] = Output(path, original)
+    return _READ_BACK[(path, original)]
 
 
 def _inside(rect: Rect, quad: Rect) -> bool:
@@ -168,7 +184,7 @@ def _printed_sides(f: Finding) -> list[float]:
 def test_every_finding_marked_on_its_pages(seed: str, built: dict[str, tuple[Path, Path]],
                                           annotated: Callable[[str], tuple[Path, list[Finding]]]) -> None:
     path, findings = annotated(seed)
-    out = Output(path, built[seed][1])
+    out = read_back(path, built[seed][1])
     assert out.front >= 1 and findings
     assert len(out.highlights) == sum(len({w.page for w in f.where if w.page}) for f in findings)
     for f in findings:
@@ -227,7 +243,7 @@ def test_000_share_marks_its_own_zero_and_the_income_total(built: dict[str, tupl
     """说明二 prints 占0% five times; the finding is about the last (上年结转). 表1's 收入总计 row
     prints 1271.91 twice (收入总计, 支出总计): the share's base is the first."""
     path, findings = annotated("000")
-    out = Output(path, built["000"][1])
+    out = read_back(path, built["000"][1])
     share = next(f for f in findings if f.rule == "N-SHARE")
     said = next(w.page for w in share.where if w.page is not None and w.page > 20)
     zeros = [_find(out, said, "占0%", "0%", k) for k in range(5)]
@@ -245,7 +261,7 @@ def test_001_project_sums_mark_their_own_column(built: dict[str, tuple[Path, Pat
     """A 绩效 table prints 实施期 and 年度 side by side with the same numbers: the 年度 sum is
     marked in the 年度 column, the 实施期 sum in the 实施期 column."""
     path, findings = annotated("001")
-    out = Output(path, built["001"][1])
+    out = read_back(path, built["001"][1])
     annual = next(f for f in findings if f.rule == "P-ANNUAL-SUM")
     period = next(f for f in findings if f.rule == "P-PERIOD-SUM" and f.lines == annual.lines)
     page = max(w.page for w in annual.where if w.page is not None)
@@ -269,7 +285,7 @@ def test_front_page_lists_the_findings_with_links(built: dict[str, tuple[Path, P
     from pypdf import PdfReader
 
     path, findings = annotated("001")
-    out = Output(path, built["001"][1])
+    out = read_back(path, built["001"][1])
     with pdfplumber.open(path) as pdf:
         front = "".join(p.extract_text() or "" for p in pdf.pages[:out.front]).replace("\n", "")
     assert "审核意见" in front and UNLOCATED not in front
@@ -342,7 +358,7 @@ def test_highlight_drawn_by_readers(built: dict[str, tuple[Path, Path]],
     from PIL import Image
 
     path, findings = annotated("000")
-    out = Output(path, built["000"][1])
+    out = read_back(path, built["000"][1])
     share = next(f for f in findings if f.rule == "N-SHARE")
     h = min(out.of(share), key=lambda h: h["page"])
     scale = 2.0

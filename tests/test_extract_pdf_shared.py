@@ -28,9 +28,31 @@ def _alone(data: bytes, monkeypatch: pytest.MonkeyPatch, forms_kept: int) -> Ext
         return pdf_text.extract_pdf(data, "000.pdf")
 
 
+def _counting_replays(m: pytest.MonkeyPatch) -> list[int]:
+    """The size of each form replayed from here on (pdf_text._Replay made)."""
+    replays: list[int] = []
+    real = pdf_text._Replay.__init__
+
+    def counting(self: pdf_text._Replay, items: tuple[object, ...]) -> None:
+        replays.append(len(items))
+        real(self, items)
+
+    m.setattr(pdf_text._Replay, "__init__", counting)
+    return replays
+
+
+@pytest.fixture(scope="module")
+def alone_000(pdf_000: bytes) -> tuple[Extracted, list[int]]:
+    """000 read by one process, every form parsed afresh (what both tests compare with, read
+    once), and the forms it replayed meanwhile."""
+    with pytest.MonkeyPatch.context() as m:
+        replays = _counting_replays(m)
+        return _alone(pdf_000, m, 0), replays
+
+
 def test_pages_shared_by_two_processes_read_as_one_process_reads_them(
-        pdf_000: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    alone = _alone(pdf_000, monkeypatch, 0)  # one process, every form parsed afresh
+        pdf_000: bytes, alone_000: tuple[Extracted, list[int]], monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = alone_000[0]  # one process, every form parsed afresh
     shared_runs: list[int] = []
     real = pdf_text._read_shared
 
@@ -49,19 +71,14 @@ def test_pages_shared_by_two_processes_read_as_one_process_reads_them(
     assert doc.table(1) is not None and doc.unit  # the document reads as before
 
 
-def test_forms_parsed_once_give_the_same_text(pdf_000: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
-    replays: list[int] = []
-    real = pdf_text._Replay.__init__
-
-    def counting(self: pdf_text._Replay, items: tuple[object, ...]) -> None:
-        replays.append(len(items))
-        real(self, items)
-
-    monkeypatch.setattr(pdf_text._Replay, "__init__", counting)
+def test_forms_parsed_once_give_the_same_text(pdf_000: bytes, alone_000: tuple[Extracted, list[int]],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    replays = _counting_replays(monkeypatch)
     kept = _alone(pdf_000, monkeypatch, pdf_text.FORM_TOKENS_KEPT)
     # The header's WordArt (thousands of tokens) on each of the 45 pages: parsed once per
     # content, replayed on the other pages.
     assert len(replays) >= 40 and sum(n > 1000 for n in replays) >= 40
-    replays.clear()
-    assert _alone(pdf_000, monkeypatch, 0) == kept and replays == []
+    # Every form parsed afresh (read once for the module, its replays counted as it was read).
+    alone, replayed = alone_000
+    assert alone == kept and replayed == []
     assert pdf_text._FORMS.parsed == {}  # kept for one PDF only
