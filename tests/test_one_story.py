@@ -289,13 +289,15 @@ def walk(docs: dict[str, Document]) -> dict[str, object]:
     return _walk(docs[SEED])
 
 
-# Every seed's inputs moved by 0.02; 001's by 0.30 too (the same rule: a larger move).
-WALKS = [("000", (0.02,)), (SEED, (0.02, 0.30)), ("003", (0.02,))]
+# Every seed's inputs moved by 0.02, and a 部门's with its units; 001's by 0.30 too (the
+# same rule: a larger move).
+WALKS = [("000", (0.02,)), (SEED, (0.02, 0.30)), ("003", (0.02,)), ("dept_two_units", (0.02,))]
 
 
 @pytest.mark.parametrize(("seed", "deltas"), WALKS, ids=[s for s, _ in WALKS])
 def test_every_input_moved_shows_at_every_identity_above_it_fast_path(seed_workbooks: dict[str, Path],
                                                                       docs: dict[str, Document], walk: dict[str, object],
+                                                                      form_books: dict[tuple[str, str], Path],
                                                                       seed: str, deltas: tuple[float, ...]) -> None:
     """Each printed input of the seed moved by 0.02 (then by 0.30), in one compiled model
     (incremental recalculation): every 校验 verdict as Python's live evaluation of the edited
@@ -303,14 +305,15 @@ def test_every_input_moved_shows_at_every_identity_above_it_fast_path(seed_workb
     above it judged with its own tolerance (the cells it adds directly, as check) and its
     difference as printed: any difference the edit makes fails."""
     if seed != SEED:
-        walk = _walk(docs[seed])
+        walk = _walk(docs[seed] if seed in docs else read_document(next(p for p in FORMS if p.stem == seed)))
+    book = seed_workbooks[seed] if seed in seed_workbooks else form_books[(seed, "formulas")]
     doc: Document = walk["doc"]  # type: ignore[assignment]
     deps: list[dict[CellKey, float]] = walk["deps"]  # type: ignore[assignment]
     rows: list[Row] = walk["rows"]  # type: ignore[assignment]
     inputs: list[tuple[CellKey, tuple[str, str], float]] = walk["inputs"]  # type: ignore[assignment]
     live: Live = walk["live"]  # type: ignore[assignment]
     instances = _instances(doc)
-    model = FastModel.load(seed_workbooks[seed]).calculate()
+    model = FastModel.load(book).calculate()
     verdict_col = openpyxl.utils.get_column_letter(Col.VERDICT)
     row_of = {f"{verdict_col}{FIRST + i}": i for i in range(len(rows))}
     baseline = {i: model.value("校验", a1) for a1, i in row_of.items()}
@@ -352,8 +355,9 @@ def test_every_input_moved_shows_at_every_identity_above_it_fast_path(seed_workb
     # holds 0.02 (a sum of four or more printed cells): the workbook knows the document's own
     # difference, and 0.02 more is an edit. Seed 001: 149 inputs, 2,235 pairs, at 0.30 too.
     assert tally[0.02][2] == tally[0.02][1] and tally[0.02][3] == 0, tally
-    # (inputs, pairs): 000 (92, 1,333), 001 (149, 2,235), 003 (158, 2,279).
-    assert tally[0.02][:2] == {"000": [92, 1333], SEED: [149, 2235], "003": [158, 2279]}[seed], tally
+    # (inputs, pairs): 000 (92, 1,333), 001 (149, 2,235), 003 (158, 2,279), the 部门 (22, 264).
+    assert tally[0.02][:2] == {"000": [92, 1333], SEED: [149, 2235], "003": [158, 2279],
+                               "dept_two_units": [22, 264]}[seed], tally
     if 0.30 in tally:
         assert tally[0.30][1] == tally[0.02][1] and tally[0.30][2] == tally[0.30][1] and tally[0.30][3] == 0, tally
 
