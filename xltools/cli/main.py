@@ -246,7 +246,7 @@ def _recalc(args: argparse.Namespace) -> int:
         if missing:
             print(missing, file=sys.stderr)
             return 2
-    from xltools.workbook.book_check import guard_recalc
+    from xltools.workbook.recalc_guard import guard_recalc
 
     # Rewritten in place: only a workbook xltools made (or --force), and backed up as import does.
     backup = guard_recalc(Path(args.path), force=args.force)

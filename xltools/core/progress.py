@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from typing import Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Callable, Sequence, TextIO
 
-from tqdm import tqdm
+if TYPE_CHECKING:  # imported where a bar is drawn: `recalc` into a pipe need not load tqdm
+    from tqdm import tqdm
 
 # Called with the name of the stage that starts now (one of the names given to `Stages`).
 ProgressCallback = Callable[[str], None]
@@ -32,6 +33,8 @@ def terminal(stream: TextIO | None = None) -> bool:
 def counter(total: int, desc: str, unit: str, *, enabled: bool | None = None,
             stream: TextIO | None = None) -> tqdm:
     """A bar counting `total` items (audit's documents); `enabled=None`: only on a terminal."""
+    from tqdm import tqdm
+
     stream = sys.stderr if stream is None else stream
     show = terminal(stream) if enabled is None else enabled
     return tqdm(total=total, file=stream, disable=not show, unit=unit, desc=desc, dynamic_ncols=True)
@@ -53,6 +56,8 @@ class Stages:
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
         if self.enabled:
+            from tqdm import tqdm
+
             self._bar = tqdm(total=len(self.names), file=stream, desc=self.names[0] if self.names else "",
                              bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} [{elapsed}]",
                              dynamic_ncols=True, leave=False)

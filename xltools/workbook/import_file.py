@@ -24,6 +24,10 @@ def import_document(doc: Document, out: Path, *, overwrite: bool = False, recalc
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} 已存在（使用 --force 覆盖）")
     with _collector_paused():
+        if recalc:
+            from xltools.workbook.engine import warm_up
+
+            warm_up(recalc)  # type: ignore[arg-type]  # the values' process starts while we build
         notify(BUILD)
         built = build(doc, CATALOGUE)
 

@@ -76,24 +76,39 @@ def save_recalculated(workbook: Any, path: Path, engine: Engine = "formulas",
     engine path ran. The fast path starts from the cells in memory, not the file read back (the
     same inputs: see workbook_cells.py), and on two cores runs while the workbook is saved
     (alongside.py); anything it does not model reads the saved file as `recalc` does."""
+    from xltools.workbook.engine.alongside import discard, save_and_compute
+
     if engine != "formulas":
+        discard()
         workbook.save(path)
         return recalc(path, engine, progress)
-    from xltools.workbook.engine.alongside import save_and_compute
     from xltools.workbook.engine.workbook_cells import book_of
 
     try:
         book = book_of(workbook)
     except NotModelled:
+        discard()
         workbook.save(path)
         return recalc(path, engine, progress)
     if progress is not None:
         progress(RECALC)
-    outcome = save_and_compute(lambda: workbook.save(path), book, Path(path))
+    from xltools.workbook.engine.quick_save import save_stored
+
+    # Stored, not compressed: `store` below rewrites every part, compressed, at once.
+    outcome = save_and_compute(lambda: save_stored(workbook, Path(path)), book, Path(path))
     if progress is not None:
         progress(SAVE)
     store(path, outcome.values)
     return outcome.describe()
+
+
+def warm_up(engine: Engine | None) -> None:
+    """Before a workbook that `save_recalculated` will save is built: on two cores, start
+    now the process that will compute its values (engine/alongside.py)."""
+    if engine == "formulas":
+        from xltools.workbook.engine.alongside import warm_up as fork
+
+        fork()
 
 
 def load_model(path: str | Path) -> FastModel:
@@ -104,4 +119,4 @@ def load_model(path: str | Path) -> FastModel:
     return FastModel.load(Path(path)).calculate()
 
 __all__ = ["Engine", "FastModel", "NotModelled", "compute", "compute_described", "load_model", "recalc",
-           "recalc_many", "save_recalculated", "store"]
+           "recalc_many", "save_recalculated", "store", "warm_up"]

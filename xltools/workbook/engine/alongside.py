@@ -6,6 +6,11 @@ cells (`workbook_cells.book_of`) without copying them, computes, and sends the v
 one core, in a worker of `audit` (which already shares the cores out), on another system, or
 when the child fails or meets something the fast path does not model, this process computes
 after saving, exactly as it would have alone, so the values are the same either way.
+
+`warm_up`, called before the workbook is built, forks that child early: while this process
+reads and builds, the child loads the package's functions (a sixth of its work), then waits
+for the cells, which it is sent (they are plain values: a book holding an error value is
+computed by a child forked at the save, as before).
 """
 from __future__ import annotations
 
@@ -47,9 +52,87 @@ def _child(conn: Any, book: Book) -> None:
         conn.close()
 
 
+def _warm_child(conn: Any, parents_end: Any) -> None:
+    """Load what computing needs, then compute the book this process is sent (see `warm_up`)."""
+    parents_end.close()  # inherited by the fork: closed, so that the parent's closing ends the pipe
+    try:
+        from xltools.workbook.engine import program
+
+        program.vetted()
+        program._stored_names()
+    except BaseException:  # the book's computation meets it again and answers None
+        pass
+    try:
+        book = conn.recv()
+    except (EOFError, OSError):  # the parent went on without us
+        conn.close()
+        return
+    _child(conn, book)
+
+
+class _Warm:
+    def __init__(self, proc: Any, conn: Any) -> None:
+        self.proc, self.conn = proc, conn
+
+    def close(self) -> None:
+        self.conn.close()
+        self.proc.join(timeout=1)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+
+
+_warm: _Warm | None = None
+
+
+def discard() -> None:
+    """Let a warmed child go unused (the workbook is saved some other way)."""
+    global _warm
+    if _warm is not None:
+        _warm.close()
+        _warm = None
+
+
+def warm_up() -> None:
+    """Fork the child that will compute the next `save_and_compute`'s book, now (see the
+    module's text); nothing where that would not run alongside."""
+    global _warm
+    discard()
+    if not _two_cores():
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    mine, theirs = ctx.Pipe()
+    proc = ctx.Process(target=_warm_child, args=(theirs, mine), daemon=True)
+    proc.start()
+    theirs.close()
+    _warm = _Warm(proc, mine)
+
+
+def _plain(book: Book) -> bool:
+    """Every constant a plain value, sent as it is (the package's error values are compared
+    by identity, which a copy would not keep)."""
+    import schedula as sh
+
+    return not any(isinstance(v, sh.Token) for v in book.constants.values())
+
+
 def save_and_compute(save: Callable[[], None], book: Book, path: Path) -> Outcome:
     """`save()` (which writes `path`), and the values of `book`'s formulas: the outcome
     `formulas_engine.compute_detailed(path, book)` gives after the save."""
+    global _warm
+    warm, _warm = _warm, None
+    if warm is not None:
+        if warm.proc.is_alive() and _plain(book):
+            try:
+                warm.conn.send(book)
+            except (OSError, ValueError):
+                warm.close()
+            else:
+                return _finish(save, book, path, warm.conn, warm.proc)
+        else:
+            warm.close()
     if not _two_cores():
         save()
         return compute_detailed(path, book)
@@ -60,6 +143,10 @@ def save_and_compute(save: Callable[[], None], book: Book, path: Path) -> Outcom
     proc = ctx.Process(target=_child, args=(theirs, book), daemon=True)
     proc.start()
     theirs.close()
+    return _finish(save, book, path, mine, proc)
+
+
+def _finish(save: Callable[[], None], book: Book, path: Path, mine: Any, proc: Any) -> Outcome:
     got = None
     try:
         save()

@@ -99,12 +99,15 @@ def write_cached(path: Path, values: Values, *, every: bool = False) -> None:
             by_part = {parts[s]: v for s, v in values.items() if s in parts}
         tmp = temp_path(path.parent, ".xlsx")
         try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            # zlib's fastest level: a third of the time of its default for a file a quarter larger
+            # (003: 0.5 MB against 0.4 MB), written by every recalc and import.
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
                 for info in z.infolist():
                     data = z.read(info.filename)
                     if info.filename in by_part:
                         data = _rewrite(data.decode("utf-8"), by_part[info.filename], every).encode("utf-8")
-                    out.writestr(info, data)
+                    # Compressed, also a part saved stored (quick_save.py).
+                    out.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
             os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))  # mkstemp makes 0600: keep the file's own mode
             os.replace(tmp, path)
         finally:

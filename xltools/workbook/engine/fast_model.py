@@ -19,7 +19,7 @@ from xltools.workbook.engine.graph import Readers, downstream, levels
 from xltools.workbook.engine.program import Program, compile_template
 from xltools.workbook.engine.scalar import scalar
 from xltools.workbook.engine.template import Ref, parse
-from xltools.workbook.engine.xlsx_cells import Book, Cell, NotModelled, a1, parse_a1, read_book, unescape
+from xltools.workbook.engine.xlsx_cells import Book, Cell, NotModelled, a1, parse_a1, read_book, unescape, unescape_many
 
 BATCH_MIN = 4  # below this, stacking the inputs costs more than it saves
 MEMO_MAX = 64  # inputs of more cells than this are not looked up for reuse
@@ -32,8 +32,10 @@ class FastModel:
 
     def __init__(self, book: Book) -> None:
         import schedula as sh
+        from formulas.tokens.operand import XlError
 
         self._empty = sh.EMPTY
+        self._token, self._error = sh.Token, XlError
         self.sheets = book.sheets
         self._sheet_index = {n.upper(): i for i, n in enumerate(book.sheets)}
         self.values: dict[Cell, Any] = dict(book.constants)
@@ -76,14 +78,20 @@ class FastModel:
             on_sheet = by_sheet.get(ref.sheet)
             if not on_sheet:
                 continue
+            if ref.r1 == ref.r2 and ref.c1 == ref.c2:  # most references: one cell
+                cell = (ref.sheet, ref.r1, ref.c1)
+                if cell in escaped:
+                    read.add(cell)
+                continue
             h, w = ref.shape
             if h * w <= len(on_sheet):
                 read.update(c for r in range(ref.r1, ref.r2 + 1) for c in
                             ((ref.sheet, r, col) for col in range(ref.c1, ref.c2 + 1)) if c in escaped)
             else:
                 read.update(c for c in on_sheet if ref.r1 <= c[1] <= ref.r2 and ref.c1 <= c[2] <= ref.c2)
-        for cell in read:
-            self.values[cell] = unescape(escaped[cell])
+        cells = list(read)
+        for cell, text in zip(cells, unescape_many([escaped[c] for c in cells])):
+            self.values[cell] = text
         return {c: t for c, t in escaped.items() if c not in read}
 
     @classmethod
@@ -101,7 +109,9 @@ class FastModel:
     def name(self, cell: Cell) -> str:
         return f"'{self.sheets[cell[0]]}'!{a1(cell[1], cell[2])}"
 
-    def _array(self, ref: Ref) -> np.ndarray:
+    def _array(self, ref: Ref, shared: bool = False) -> np.ndarray:
+        """The range's values; `shared`: only LOOKUP's vectors read it (Program.shared), so a
+        kept range may be handed over as it is, read-only."""
         get, empty, si = self.values.get, self._empty, ref.sheet
         h, w = ref.shape
         if h == w == 1:
@@ -110,14 +120,17 @@ class FastModel:
             return out
         cached = self._ranges.get(ref)
         if cached is not None:
-            return cached.copy()  # the package's functions get their own array, as in its model
+            # Otherwise the package's functions get their own array, as in its model.
+            return cached if shared else cached.copy()
         flat = np.empty(h * w, object)
         flat[:] = [get((si, r, c), empty) for r in range(ref.r1, ref.r2 + 1) for c in range(ref.c1, ref.c2 + 1)]
         out = flat.reshape(h, w)
         if h * w >= RANGE_CACHE_MIN:
             # Kept and patched by `_set`: after one changed input, a column total or the
             # COUNTIF of 校验 would otherwise gather thousands of cells again.
-            self._ranges[ref] = out.copy()
+            kept = out.copy()
+            kept.flags.writeable = False
+            self._ranges[ref] = kept
             for r in range(ref.r1, ref.r2 + 1):
                 for c in range(ref.c1, ref.c2 + 1):
                     self._range_cells[(si, r, c)].append(ref)
@@ -129,26 +142,35 @@ class FastModel:
         else:
             self.values[cell] = value
         for ref in self._range_cells.get(cell, ()):
-            self._ranges[ref][cell[1] - ref.r1, cell[2] - ref.c1] = value
+            # A new array, not the kept one written over: LOOKUP keeps what it learnt of a
+            # read-only array for as long as that array lives (lookup.py).
+            patched = self._ranges[ref].copy()
+            patched[cell[1] - ref.r1, cell[2] - ref.c1] = value
+            patched.flags.writeable = False
+            self._ranges[ref] = patched
 
     def _store(self, i: int, result: Any) -> None:
-        from formulas.functions import replace_empty  # the filter the full model puts on every cell
-
-        result = replace_empty(result)
-        if isinstance(result, np.ndarray):
-            if result.size != 1:
-                raise NotModelled(f"{self.name(self.cells[i])} gives a {result.shape} array")
+        if isinstance(result, np.ndarray) and result.size == 1:
+            # replace_empty, the filter the full model puts on every cell, on one element:
+            # EMPTY (compared by identity, as the token compares) becomes 0.
             result = result.ravel()[0]
+            if result is self._empty:
+                result = 0
+        else:
+            from formulas.functions import replace_empty
+
+            result = replace_empty(result)
+            if isinstance(result, np.ndarray):
+                if result.size != 1:
+                    raise NotModelled(f"{self.name(self.cells[i])} gives a {result.shape} array")
+                result = result.ravel()[0]
         self._check(i, result)
         self._set(self.cells[i], result)
 
     def _check(self, i: int, result: Any) -> None:
         # An Excel error (#VALUE!) is a value; a schedula marker such as NONE ("no output")
         # means the package's model would not have set the cell the way we do.
-        import schedula as sh
-        from formulas.tokens.operand import XlError
-
-        if isinstance(result, sh.Token) and not isinstance(result, XlError) and result is not self._empty:
+        if isinstance(result, self._token) and not isinstance(result, self._error) and result is not self._empty:
             raise NotModelled(f"{self.name(self.cells[i])} gives no value ({result})")
 
     def _run_one(self, i: int) -> None:
@@ -156,7 +178,8 @@ class FastModel:
         # totals): the vetted functions are pure, so a result is reused for inputs equal in
         # value and in type (True, 1 and 1.0 are equal keys in Python, not in Excel).
         prog = self._program[i]
-        args = [self._array(r) for r in self._refs[i]]
+        shared = prog.shared
+        args = [self._array(r, k in shared) for k, r in enumerate(self._refs[i])]
         if sum(a.size for a in args) > MEMO_MAX:  # a long column is seldom read twice alike
             self._store(i, prog.run(args))
             return
@@ -243,7 +266,7 @@ class FastModel:
         """Formula cells that read any of `changed`, directly or through other formula cells."""
         if self._readers is None:
             self._readers = Readers(self._refs)
-        return downstream(self._readers.of(changed), self._users)
+        return downstream(self._readers.of(changed), self._users, len(self.cells))
 
     def update(self, changes: Mapping[tuple[str, str], Value]) -> list[tuple[str, str]]:
         """Set input cells (sheet name, A1) to new values (None empties a cell); only what

@@ -32,48 +32,83 @@ def _reads(ref: Ref, index: dict[Cell, int], by_sheet: dict[int, list[int]], cel
 
 def levels(cells: Sequence[Cell], refs: Sequence[tuple[Ref, ...]],
            name: Callable[[Cell], str]) -> tuple[list[list[int]], list[int]]:
-    """(users, level): `users[j]` the formula cells reading formula cell j; `level[i]` its depth."""
+    """(users, level): `level[i]` formula cell i's depth; `users[j]` the nodes reading node j,
+    where nodes 0…n-1 are the formula cells and the nodes after them the ranges of several
+    cells that cover formula cells. A range is a node of its own (the cells it covers → the
+    range → the cells reading it) rather than an edge from each covered cell to each reader:
+    the live 问题 rows each read 校验's columns, a million edges otherwise. A range's node
+    is as deep as its deepest cell and its readers one deeper, so every formula cell's level
+    is what the edges cell to cell would give."""
+    n = len(cells)
     index = {c: i for i, c in enumerate(cells)}
     by_sheet: dict[int, list[int]] = defaultdict(list)
     for i, (si, _, _) in enumerate(cells):
         by_sheet[si].append(i)
     users: list[list[int]] = [[] for _ in cells]
-    waiting = [0] * len(cells)
-    # A range many cells read (校验's columns, looked up by each row of 问题) is resolved once.
-    ranges: dict[Ref, tuple[int, ...]] = {}
+    ranges: dict[Ref, int | None] = {}  # a range → its node (None: it covers no formula cell)
 
-    def reads_of(ref: Ref) -> Iterable[int]:
-        if ref.shape == (1, 1):
-            return _reads(ref, index, by_sheet, cells)
-        got = ranges.get(ref)
-        if got is None:
-            got = ranges[ref] = tuple(_reads(ref, index, by_sheet, cells))
-        return got
+    def node_of(ref: Ref) -> int | None:
+        if ref in ranges:
+            return ranges[ref]
+        covered = list(_reads(ref, index, by_sheet, cells))
+        node = None
+        if covered:
+            node = len(users)
+            users.append([])
+            for j in covered:
+                users[j].append(node)
+        ranges[ref] = node
+        return node
 
-    for i, own in enumerate(refs):
-        reads = {j for ref in own for j in reads_of(ref)}
-        if i in reads:
-            raise NotModelled(f"a cycle: {name(cells[i])} reads itself")
+    reads_of: list[set[int]] = []
+    for own in refs:
+        reads: set[int] = set()
+        for ref in own:
+            if ref.r1 == ref.r2 and ref.c1 == ref.c2:
+                j = index.get((ref.sheet, ref.r1, ref.c1))
+                if j is not None:
+                    reads.add(j)
+            else:
+                node = node_of(ref)
+                if node is not None:
+                    reads.add(node)
+        reads_of.append(reads)
+    waiting = [0] * len(users)
+    for i, reads in enumerate(reads_of):
         for j in reads:
             users[j].append(i)
         waiting[i] = len(reads)
-    level = [0] * len(cells)
-    ready = [i for i, n in enumerate(waiting) if n == 0]
+    for j in range(n):
+        for u in users[j]:
+            if u >= n:
+                waiting[u] += 1
+    level = [0] * len(users)
+    ready = [i for i in range(len(users)) if waiting[i] == 0]
     done = 0
     while ready:
         done += len(ready)
         nxt = []
         for j in ready:
-            for i in users[j]:
-                level[i] = max(level[i], level[j] + 1)
-                waiting[i] -= 1
-                if waiting[i] == 0:
-                    nxt.append(i)
+            lj = level[j]
+            for u in users[j]:
+                d = lj + 1 if u < n else lj  # a range is as deep as its deepest cell
+                if d > level[u]:
+                    level[u] = d
+                waiting[u] -= 1
+                if waiting[u] == 0:
+                    nxt.append(u)
         ready = nxt
-    if done != len(cells):
-        stuck = next(cells[i] for i, n in enumerate(waiting) if n)
-        raise NotModelled(f"a cycle through {name(stuck)}")
-    return users, level
+    if done != len(users):
+        stuck = [i for i in range(n) if waiting[i]]
+        for i in stuck:
+            if any(_covers(ref, cells[i]) for ref in refs[i]):
+                raise NotModelled(f"a cycle: {name(cells[i])} reads itself")
+        raise NotModelled(f"a cycle through {name(cells[stuck[0]])}")
+    return users, level[:n]
+
+
+def _covers(ref: Ref, cell: Cell) -> bool:
+    return ref.sheet == cell[0] and ref.r1 <= cell[1] <= ref.r2 and ref.c1 <= cell[2] <= ref.c2
 
 
 class Readers:
@@ -101,12 +136,13 @@ class Readers:
         return out
 
 
-def downstream(starts: set[int], users: Sequence[list[int]]) -> list[int]:
-    """`starts` and every formula cell that reads them, directly or not, sorted."""
+def downstream(starts: set[int], users: Sequence[list[int]], n: int) -> list[int]:
+    """`starts` and every formula cell that reads them, directly or through a range, sorted;
+    `n`: how many formula cells (the nodes after them are ranges: see `levels`)."""
     seen, stack = set(starts), list(starts)
     while stack:
         for u in users[stack.pop()]:
             if u not in seen:
                 seen.add(u)
                 stack.append(u)
-    return sorted(seen)
+    return sorted(i for i in seen if i < n)

@@ -43,11 +43,18 @@ def vetted() -> dict[int, tuple[str, bool]]:
 
 @functools.lru_cache(None)
 def _natives() -> dict[str, Callable[..., Any]]:
-    """Vetted functions run by a faster equivalent (see lookup.py): what a program calls in
-    place of the package's object."""
+    """Vetted functions run by a faster equivalent (lookup.py, one_cell.py): what a program
+    calls in place of the package's object."""
     from xltools.workbook.engine.lookup import fast_lookup
+    from xltools.workbook.engine.one_cell import one_cell
 
-    return {"LOOKUP": fast_lookup(_vetted_objects()["LOOKUP"][0])}
+    out: dict[str, Callable[..., Any]] = {}
+    for name, (f, elementwise) in _vetted_objects().items():
+        fast = one_cell(f, name) if elementwise else None
+        if fast is not None:
+            out[name] = fast
+    out["LOOKUP"] = fast_lookup(_vetted_objects()["LOOKUP"][0])
+    return out
 
 
 @functools.lru_cache(None)
@@ -90,6 +97,18 @@ class Program:
     steps: tuple[Step, ...]
     output: int
     elementwise: bool  # every step elementwise: N cells can run at once as N×1 arrays
+
+    @functools.cached_property
+    def shared(self) -> tuple[int, ...]:
+        """The placeholders only LOOKUP's vectors read (unfiltered): the fast model may hand
+        them the kept, read-only array of a range rather than a copy (see lookup.py)."""
+        lookup = _natives()["LOOKUP"]
+        readers: dict[int, list[tuple[Any, int]]] = {}
+        for fn, ins, _, _ in self.steps:
+            for pos, slot in enumerate(ins):
+                readers.setdefault(slot, []).append((fn, pos))
+        return tuple(k for k, slot, filters in self.inputs if not filters and slot in readers
+                     and all(fn is lookup and pos in (1, 2) for fn, pos in readers[slot]))
 
     def run(self, args: Sequence[Any]) -> Any:
         """`args[k]`: the 2-D object array for placeholder k."""

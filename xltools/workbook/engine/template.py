@@ -59,21 +59,24 @@ def parse(formula: str, own_sheet: int, sheets: dict[str, int]) -> Parsed:
 
     def sub(m: re.Match[str]) -> str:
         nonlocal next_col
-        sheet, a, r1, b, r2 = m.group("sheet", "c1", "r1", "c2", "r2")
+        sheet, a, r1, b, r2 = m.groups()
         if a is None:
             return m.group(0)
         si = own_sheet if sheet is None else _sheet_index(sheet, own_sheet, sheets)
         if b is None:
-            r, c = int(r1), col_number(a.upper())
+            r, c = int(r1), _column(a)
             ref = Ref(si, r, c, r, c)
         else:
-            ra, rb, ca, cb = int(r1), int(r2), col_number(a.upper()), col_number(b.upper())
+            ra, rb, ca, cb = int(r1), int(r2), _column(a), _column(b)
             ref = Ref(si, min(ra, rb), min(ca, cb), max(ra, rb), max(ca, cb))
-        if ref in seen:
-            return seen[ref]
-        h, w = ref.shape
-        first = f"{col_letters(next_col)}1"
-        name = first if (h, w) == (1, 1) else f"{first}:{col_letters(next_col + w - 1)}{h}"
+        name = seen.get(ref)
+        if name is not None:
+            return name
+        w = ref.c2 - ref.c1 + 1
+        if ref.r1 == ref.r2 and w == 1:
+            name = _cell_name(next_col)
+        else:
+            name = f"{_cell_name(next_col)}:{col_letters(next_col + w - 1)}{ref.r2 - ref.r1 + 1}"
         next_col += w + 1
         seen[ref] = name
         refs.append(ref)
@@ -82,3 +85,23 @@ def parse(formula: str, own_sheet: int, sheets: dict[str, int]) -> Parsed:
 
     key = _TOKEN.sub(sub, formula)
     return Parsed(key, tuple(refs), tuple(names))
+
+
+# Ten thousand formulas name a few dozen columns: each is worked out once.
+_COLUMNS: dict[str, int] = {}
+_NAMES: dict[int, str] = {}
+
+
+def _column(letters: str) -> int:
+    n = _COLUMNS.get(letters)
+    if n is None:
+        n = _COLUMNS[letters] = col_number(letters.upper())
+    return n
+
+
+def _cell_name(col: int) -> str:
+    name = _NAMES.get(col)
+    if name is None:
+        name = _NAMES[col] = f"{col_letters(col)}1"
+    return name
+
