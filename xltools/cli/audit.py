@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from xltools.core import limits
 from xltools.core.findings import Finding
 from xltools.core.layouts import LAYOUTS
+from xltools.core.verdicts import HAS_ERRORS, HAS_WARNINGS, PASSED, UNREADABLE
 from xltools.core.model import Document
 from xltools.cli.accept import review_of
 from xltools.files.folder_lock import FolderLock
@@ -78,12 +79,12 @@ class Result:
     @property
     def verdict(self) -> str:
         if self.unreadable is not None:
-            return "无法读取"
+            return UNREADABLE
         if self.error:
-            return "有错误"
+            return HAS_ERRORS
         if self.warning:
-            return "有提示"
-        return "通过"
+            return HAS_WARNINGS
+        return PASSED
 
 
 def read_error_text(exc: ReadError) -> str:

@@ -28,18 +28,17 @@ from xltools.cli.audit import FIRST_FINDINGS, Result
 from xltools.files.folder_lock import FolderLock
 from xltools.read.bounded import visible
 from xltools.core.findings import Finding, Where
-from xltools.core.verdicts import SEVERITY_WORDS
+from xltools.core.verdicts import HAS_ERRORS, HAS_WARNINGS, PASSED, SEVERITY_WORDS, UNREADABLE
 from xltools.evaluation.report import collapse_tails
 from xltools.files.safe_write import write_atomically
 from xltools.workbook.openpyxl_internals import fit_to_page, set_style, streamed_setup, style_of
 from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, LINK_FONT, WRAP
 
-UNREADABLE = "无法读取"
 TOP = Alignment(vertical="top")
-VERDICT_FONT = {"无法读取": Font(name=BODY_FONT.name, size=10, bold=True, color="7F7F7F"),
-                "有错误": Font(name=BODY_FONT.name, size=10, bold=True, color="C00000"),
-                "有提示": Font(name=BODY_FONT.name, size=10, color="9C5700"),
-                "通过": Font(name=BODY_FONT.name, size=10, color="006100")}
+VERDICT_FONT = {UNREADABLE: Font(name=BODY_FONT.name, size=10, bold=True, color="7F7F7F"),
+                HAS_ERRORS: Font(name=BODY_FONT.name, size=10, bold=True, color="C00000"),
+                HAS_WARNINGS: Font(name=BODY_FONT.name, size=10, color="9C5700"),
+                PASSED: Font(name=BODY_FONT.name, size=10, color="006100")}
 
 
 @dataclass

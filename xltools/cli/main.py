@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Sequence
 
+from xltools.core.verdicts import CONCLUSIONS, HAS_ERRORS, UNREADABLE
 from xltools.cli.help import COMMANDS, MAIN, Parser, version_line
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "000_3cbdfbba338dedd0.txt"
@@ -203,7 +204,7 @@ def _audit(args: argparse.Namespace) -> int:
         # Each comparison beside its report: <report>_变化.txt.
         tasks = [replace(t, previous=p, compare=str(Path(t.report).with_name(Path(t.report).stem + "_变化.txt"))
                          if t.report else None) for t, p in zip(tasks, previous_drafts(files, str(previous)))]
-    tally = {"有错误": 0, "有提示": 0, "通过": 0, "无法读取": 0}
+    tally = {c: 0 for c in CONCLUSIONS}
     worse = 0  # drafts with an error their previous round did not have
     try:
         for res in run(tasks, workers=args.jobs):
@@ -229,10 +230,10 @@ def _audit(args: argparse.Namespace) -> int:
           f"通过 {tally['通过']} 份，无法读取 {tally['无法读取']} 份"
           f"{f'；与上一稿比有新增错误 {worse} 份' if previous is not None else ''}{made}",
           file=sys.stderr if args.json else sys.stdout)
-    if tally["无法读取"] == len(files):
+    if tally[UNREADABLE] == len(files):
         return 2
     # An unreadable draft cannot pass review either: it counts as one with an error.
-    return 1 if tally["有错误"] or tally["无法读取"] else 0
+    return 1 if tally[HAS_ERRORS] or tally[UNREADABLE] else 0
 
 
 def _recalc(args: argparse.Namespace) -> int:

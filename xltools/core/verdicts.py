@@ -26,6 +26,9 @@ SEVERITY_ORDER: dict[str, int] = {Severity.ERROR: 0, Severity.WARNING: 1, Severi
 
 # The 校验 sheet's 结果 words: a failed mandatory identity is 不符, a failed advisory one 提示.
 PASSED, TAILED, MISMATCH, ADVISORY, NOT_CHECKED = "通过", "尾差", "不符", "提示", "未核对"
+# A document's conclusion in an audit (the summary's 结论, the tally `audit` prints).
+HAS_ERRORS, HAS_WARNINGS, UNREADABLE = "有错误", "有提示", "无法读取"
+CONCLUSIONS = (HAS_ERRORS, HAS_WARNINGS, PASSED, UNREADABLE)
 
 # A finding's severity as the audit summary names it, as the text report heads its lines (its
 # info lines also carry what the reader noted), and as a workbook's 问题 and 校验 name it.
