@@ -3,6 +3,7 @@ and recalculated once per run by each engine, and one listening LibreOffice per 
 from __future__ import annotations
 
 import os
+import zipfile
 import shutil
 import tempfile
 import time
@@ -16,6 +17,7 @@ from reference import reference
 from xltools.workbook.engine import FastModel, office
 from xltools.workbook.engine.cache import Values
 from xltools.core.model import Document
+from xltools.workbook.structure import SHEET as STRUCTURE_SHEET
 from xltools.read import Extracted, extract_file
 from xltools.rules.reading import read_document, read_extracted
 
@@ -100,6 +102,19 @@ def _full_model(path: Path) -> Values:
     return {s: {a: _plain(values.get(s, {}).get(a)) for a in addrs} for s, addrs in formula_cells(path).items()}
 
 
+def _sheet_part(z: "zipfile.ZipFile", name: str) -> str | None:
+    """The part of the sheet named `name` in an open workbook (xl/worksheets/sheetN.xml)."""
+    import re
+
+    book = z.read("xl/workbook.xml").decode("utf-8")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    found = re.search(r'<sheet [^>]*name="' + re.escape(name) + r'"[^>]*r:id="([^"]+)"', book)
+    target = re.search(r'Id="' + re.escape(found.group(1)) + r'"[^>]*Target="([^"]+)"', rels) if found else None
+    if target is None:
+        target = re.search(r'Target="([^"]+)"[^>]*Id="' + re.escape(found.group(1)) + '"', rels) if found else None
+    return None if target is None else "xl/" + target.group(1).removeprefix("/xl/")
+
+
 def full_model_key(path: Path) -> str:
     """What the full model's values of `path` depend on: every part of the workbook but its
     timestamps (docProps), the versions of `formulas` and what it computes with, and the source
@@ -112,8 +127,9 @@ def full_model_key(path: Path) -> str:
 
     import xltools.workbook.engine as engine
 
-    # The workbook names the text it was read from (its structure, its cover): the checkout's
-    # own folder is left out, so that a clone elsewhere (CI's) finds the values shipped.
+    # The workbook names the text it was read from (on its cover, and in its hidden structure,
+    # which no formula reads): the checkout's own folder is left out, so that a clone elsewhere
+    # (CI's) finds the values shipped.
     here = {str(ROOT).encode("utf-8"), os.path.realpath(ROOT).encode("utf-8")}
 
     def part(data: bytes) -> bytes:
@@ -122,7 +138,9 @@ def full_model_key(path: Path) -> str:
         return data
 
     with zipfile.ZipFile(path) as z:
-        parts = [x for n in sorted(z.namelist()) if not n.startswith("docProps/") for x in (n, part(z.read(n)))]
+        structure = _sheet_part(z, STRUCTURE_SHEET)
+        parts = [x for n in sorted(z.namelist()) if not n.startswith("docProps/") and n != structure
+                 for x in (n, part(z.read(n)))]
     code = [(Path(engine.__file__).parent / f"{m}.py").read_text(encoding="utf-8")
             for m in ("formulas_engine", "scalar", "cache", "scipy_defer")]
     versions = [f"{d} {version(d)}" for d in ("formulas", "schedula", "numpy", "openpyxl")]
