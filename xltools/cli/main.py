@@ -36,13 +36,14 @@ def _check(args: argparse.Namespace) -> int:
     # Last year's disclosure (--prior), any input the reader takes: its 上年 figures are compared.
     prior = read_document(args.prior) if getattr(args, "prior", None) else None
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from xltools.evaluation.judged import live_of
+        from xltools.evaluation.judged import as_left
         from xltools.workbook.book_check import workbook_values
         from xltools.workbook.problems import read_explanations
 
         # The workbook as it is now: rows as the user left them, every figure live.
         values = workbook_values(path)
-        findings, coverage = evaluate(values.doc, source=values, live=live_of(values.doc), prior=prior)
+        source, live = as_left(values)
+        findings, coverage = evaluate(values.doc, source=source, live=live, prior=prior)
         doc = replace(values.doc, source=str(path))
         explained = review_of(path, findings, read_explanations(values.grids, str(path)))
     else:

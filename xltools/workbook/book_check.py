@@ -17,7 +17,7 @@ from xltools.evaluation.coverage import Coverage
 from xltools.workbook.engine import compute
 from xltools.workbook.engine.cache import lacks_values, sheet_parts
 from xltools.workbook.engine.xlsx_cells import parse_a1
-from xltools.evaluation.judged import live_of
+from xltools.evaluation.judged import as_left
 from xltools.core.findings import Finding
 from xltools.read.bounded import check_xlsx
 from xltools.read.errors import ReadError
@@ -124,7 +124,7 @@ def _computed(path: Path, grids: dict[str, list[list[Any]]]) -> dict[str, list[l
 def evaluate_workbook(path: str | Path) -> tuple[list[Finding], Coverage]:
     """The workbook as it is now: its rows as the user left them, every figure live."""
     values = workbook_values(path)
-    return evaluate(values.doc, CATALOGUE, values, live_of(values.doc))
+    return evaluate(values.doc, CATALOGUE, *as_left(values))
 
 
 def check_workbook(path: str | Path) -> list[Finding]:
