@@ -7,8 +7,10 @@ own identity (the one that makes it a formula, see `plan.derive`) compares its p
 figure (原表数) with its direct parts. Each identity is judged on its own terms: a derived
 figure counts as its recomputation plus the document's own 尾差 under it (`plan.offsets`),
 which is the printed figure until an input changes and then moves by that change; the
-tolerance is the identity's own (the cells it adds directly). So an untouched workbook finds
-what `check` finds on its text, and an edit shows undiluted at every identity above it.
+tolerance is the identity's own (the cells it adds directly), and an equality knows its
+difference as the document printed it (`Live.since`): rounding explains that much, so any
+difference an edit makes or enlarges fails however small. So an untouched workbook finds what
+`check` finds on its text, and an edit shows undiluted, as 不符, at every identity above it.
 """
 from __future__ import annotations
 
