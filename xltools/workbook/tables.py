@@ -261,8 +261,9 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
 
 
 def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float, float | None], list[int]]) -> None:
-    """A recomputed figure that differs from its 原表数: red beyond tolerance, yellow within,
-    on the formula and on the printed figure alike."""
+    """A recomputed figure that differs from its 原表数: red beyond tolerance or where an edit
+    made or enlarged the difference (`since`, an imported document's), yellow for the
+    document's own 尾差, on the formula and on the printed figure alike."""
     orig_of = {grid.main_col(k): c for k, c in grid.orig_cols.items()}
     for (col, tol, below, since), rows in sorted(flags.items(), key=lambda kv: (kv[0][:3], kv[0][3] or 0.0)):
         rows.sort()
