@@ -15,6 +15,7 @@ The rest of the package calls these functions, never the private attributes them
 from __future__ import annotations
 
 from copy import copy
+from functools import partial
 from typing import Protocol, runtime_checkable
 
 from openpyxl.cell.cell import Cell, MergedCell
@@ -108,3 +109,25 @@ def streamed_setup(ws: WriteOnlyWorksheet) -> StreamedSheetSetup:
         raise TypeError("this openpyxl's write-only sheet lacks a Worksheet's settings")
     return ws
 
+
+
+# ---- How worksheets are written ----------------------------------------------------------
+# With lxml installed, openpyxl writes each worksheet through lxml's `xmlfile` with no
+# encoding, that is ASCII: every Chinese character becomes a character reference (&#38382;, 8
+# bytes for 3), a third more XML for every reader of the workbook to parse (seed 003: 4.2 MB
+# against 3.2 MB; `xltools recalc` 0.90 of its time in UTF-8). UTF-8 is OOXML's own encoding,
+# which Excel, WPS and LibreOffice write themselves.
+
+
+def write_sheets_in_utf8() -> None:
+    import openpyxl.worksheet._writer as writer
+    from openpyxl.xml import LXML
+
+    # The writer module's own name for it, which the stubs do not list.
+    if LXML and not isinstance(getattr(writer, "xmlfile"), partial):
+        from lxml.etree import xmlfile
+
+        setattr(writer, "xmlfile", partial(xmlfile, encoding="utf-8"))
+
+
+write_sheets_in_utf8()  # once, for every workbook this package writes
