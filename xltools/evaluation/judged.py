@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 from xltools.core.findings import Where
 from xltools.core.model import Document
 from xltools.evaluation.plan import (CellKey, TablePlan, Terms as CellTerms, cell_key, derivations, leaf_counts, offsets, plan_document,
-                                     printed_in, recompute)
+                                     figure, printed_in, recompute)
 from xltools.rules.core import Instance, Outcome, Equal, Ref, Relation, Rule, judge, rule_instances
 from xltools.rules.resolve import DocumentValues
 
@@ -104,9 +104,7 @@ class PrintedValues(DocumentValues):
 
     def value(self, ref: Ref) -> float | None:
         if ref.table is not None:
-            t = self.doc.table(ref.table)
-            row = t.row(ref.row) if t else None
-            return row.as_printed(ref.column) if row else None
+            return figure(self.doc, (ref.table, ref.row, ref.column), as_printed=True)
         return super().value(ref)
 
     def any(self) -> bool:

@@ -174,22 +174,23 @@ def derivations(plans: dict[int, TablePlan]) -> dict[CellKey, Terms]:
     return derived
 
 
+def figure(doc: Document, k: CellKey, as_printed: bool = False) -> float | None:
+    """A table cell's figure in `doc`: as it stands, or as the document printed it (an
+    officer's edit undone, `Row.as_printed`); None where the table or row is missing."""
+    t = doc.table(k[0])
+    r = t.row(k[1]) if t else None
+    if r is None:
+        return None
+    return r.as_printed(k[2]) if as_printed else r.get(k[2])
+
+
 def printed_in(doc: Document) -> Callable[[CellKey], float]:
-    """Each cell as the document printed it, an officer's edit undone (`Row.as_printed`)."""
-    def printed(k: CellKey) -> float:
-        t = doc.table(k[0])
-        r = t.row(k[1]) if t else None
-        return (r.as_printed(k[2]) or 0.0) if r else 0.0
-    return printed
+    """Each cell as the document printed it, 0 where blank."""
+    return lambda k: figure(doc, k, as_printed=True) or 0.0
 
 
 def recompute(doc: Document, derived: dict[CellKey, Terms]) -> dict[CellKey, float]:
-    def printed(k: CellKey) -> float:
-        t = doc.table(k[0])
-        r = t.row(k[1]) if t else None
-        return (r.get(k[2]) or 0.0) if r else 0.0
-
-    return recompute_over(printed, derived)
+    return recompute_over(lambda k: figure(doc, k) or 0.0, derived)
 
 
 def recompute_over(inputs: Callable[[CellKey], float], derived: dict[CellKey, Terms]) -> dict[CellKey, float]:

@@ -113,7 +113,6 @@ def write_problems(ws: Worksheet, checks_ws: Worksheet, doc: Document, checks: l
     lay_out(ws, FIRST, last, WIDTHS, wrapped=(PCol.RULE, PCol.DESCRIPTION, PCol.SUBJECT, PCol.ACTUAL, PCol.EXPECTED,
                                               PCol.PLACE, PCol.LINES, PCol.EXPLAIN))
     if counts is not None and live_rows:
-        heading(ws, live_first - 1, len(HEADS))
         write_live_rows(ws, counts, live_first, live_rows, number_from=len(found), check_col=PCol.CHECK_ROW, key_col=KEY_COL,
                         seq_col=len(HEADS) + 1, ncols=len(HEADS))
         rng_live = f"{RESULT_COL}{live_first}:{RESULT_COL}{live_first + live_rows - 1}"
@@ -122,13 +121,12 @@ def write_problems(ws: Worksheet, checks_ws: Worksheet, doc: Document, checks: l
     # The key is for the read-back, not for the reader: hidden, so neither screen nor print shows it.
     ws.column_dimensions[chr(ord("A") + KEY_COL - 1)].hidden = True
     # The visible columns only: the hidden ones hold the key and the live list's helpers.
-    columns = f"A1:{chr(ord('A') + EXPLAIN_COL - 1)}"
+    columns = f"A1:{get_column_letter(PCol.EXPLAIN)}"
     ws.print_area = f"{columns}{live_first + live_rows - 1 if live_rows else last}"
     if live_rows:
         printed = _printed_live_rows(ws, live_first, live_rows)
         ws.print_area = f"{columns}{live_first + printed - 1}"
-        if printed < live_rows:
-            heading(ws, live_first - 1, len(HEADS), printed)
+        heading(ws, live_first - 1, len(HEADS), printed if printed < live_rows else None)
     ws.freeze_panes = f"C{FIRST}"
     ws.auto_filter.ref = f"A{FIRST - 1}:{chr(ord('A') + len(HEADS) - 1)}{last}"
 

@@ -167,5 +167,4 @@ def heading(ws: Worksheet, row: int, ncols: int, printed: int | None = None) -> 
     """The live list's heading; `printed`: how many of its rows print, where not all."""
     more = f"；打印时印出前 {printed} 条，其余见“校验”表" if printed is not None else ""
     put_text(ws, row, 1, f"编辑后出现的不符与提示（不符在前；随数据实时列出，更正后自动消失{more}）").font = NOTE_FONT
-    if not any(str(m) == f"A{row}:{get_column_letter(ncols)}{row}" for m in ws.merged_cells.ranges):
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
