@@ -6,6 +6,10 @@ from typing import Sequence
 
 from xltools.core.verdicts import SEVERITY_ORDER, Severity
 
+# A 原表数 an officer changed after import, told by a workbook's read-back (a warning: the
+# workbook's 校验 and `check BOOK.xlsx` then judge different printed figures).
+EDITED_PRINTED = "READ-PRINTED-EDITED"
+
 __all__ = ["SEVERITY_ORDER", "Finding", "FollowsFrom", "Severity", "Where", "sort_key", "with_pages"]
 
 

@@ -9,7 +9,7 @@ from xltools.evaluation.finding_keys import KeyNames, Numbering, instance_base, 
 from xltools.evaluation.judged import Judged, Live, Source, judged
 from xltools.evaluation.messages import message
 from xltools.evaluation.prior import judge_prior
-from xltools.core.findings import Finding, Severity, Where, sort_key, with_pages
+from xltools.core.findings import EDITED_PRINTED, Finding, Severity, Where, sort_key, with_pages
 from xltools.core.model import Document
 from xltools.rules import CATALOGUE
 from xltools.rules.core import Instance, Outcome, Rule, Unchecked, Values, Verdict, effective_level, refs_of
@@ -42,7 +42,7 @@ def read_findings(doc: Document) -> Iterator[Finding]:
     # A part of the document missing is an error of the document itself: it cannot be
     # published so (DOMAIN.md, completeness).
     sev = {"READ-MISSING-TABLE": "error", "READ-MISSING-PART": "error", "READ-UNPLACED": "warning",
-           "READ-PRINTED-EDITED": "warning"}
+           EDITED_PRINTED: "warning"}
     number = Numbering()
     for n in doc.notes:
         yield Finding(n.rule, sev.get(n.rule, "info"), n.message, where=(Where(line=n.line, table=n.table),),  # type: ignore[arg-type]

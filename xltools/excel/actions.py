@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from xltools.evaluation.check import check
 from xltools.evaluation.judged import as_left
-from xltools.core.findings import Finding
+from xltools.core.findings import EDITED_PRINTED, Finding
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, SHEET_WORDS
 from xltools.core.layouts import CLASS_NAMES, LAYOUTS
 from xltools.core.model import Document
@@ -20,7 +20,7 @@ from xltools.workbook.address import cell
 from xltools.workbook.sheets import CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS
 from xltools.rules import CATALOGUE
 from xltools.excel.messages import UserError
-from xltools.workbook.readback import EDITED_PRINTED, Grid, SheetValues, read_back
+from xltools.workbook.readback import Grid, SheetValues, read_back
 from xltools.workbook.checksheet import FIRST as FIRST_CHECK_ROW, Col
 from xltools.workbook.problems_live import INDEX_SHEET
 

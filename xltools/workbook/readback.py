@@ -13,7 +13,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from xltools.core.findings import Where
+from xltools.core.findings import EDITED_PRINTED, Where
 from xltools.core.layouts import LAYOUTS, T9_INCOME_PREFIX, code_level
 from xltools.core.model import Amount, Document, ReadNote, Row, Table
 from xltools.evaluation.plan import CellKey, cell_key, derivations, place, plan_document
@@ -73,8 +73,8 @@ def _text(v: Any) -> str:
 
 
 # A 原表数 the officer changed after import: the workbook's 校验 still measures 尾差 from the
-# figure as imported, so `check BOOK.xlsx` says which figure and how to make them one again.
-EDITED_PRINTED = "READ-PRINTED-EDITED"
+# figure as imported, so `check BOOK.xlsx` says which figure and how to make them one again
+# (EDITED_PRINTED).
 
 
 def _edited(n: int, at: str, row: Row, column: str, was: Amount, now: Amount) -> ReadNote | None:
