@@ -16,7 +16,7 @@ from xltools.excel import buttons
 from xltools.core.model import Document
 from xltools.evaluation.plan import plan_document
 from xltools.workbook.address import AddressMap, grid_for
-from xltools.workbook.book_check import grids_of
+from xltools.workbook.book_check import read_grids
 from xltools.workbook.checksheet import Col
 from xltools.workbook.engine import load_model, recalc, recalc_many
 from xltools.workbook.book import build
@@ -180,7 +180,7 @@ def test_an_edit_s_new_problems_are_listed_as_check_sheet_has_them(
 def test_a_reason_typed_beside_a_live_row_reads_back_for_its_finding(
         edited_books: dict[tuple[str, str], Path]) -> None:
     path = edited_books[("edited", "formulas")]
-    grids = grids_of(openpyxl.load_workbook(path, data_only=True))
+    grids = read_grids(path)
     grid = grids["问题"]
     head = next(i for i, r in enumerate(grid) if str(r[0] or "").startswith(LIVE_HEAD))
     row = grid[head + 1]

@@ -25,7 +25,7 @@ from xltools.core.model import Document
 from xltools.evaluation.judged import live_of
 from xltools.evaluation.plan import derivations, plan_document
 from xltools.workbook.address import AddressMap, grid_for
-from xltools.workbook.book_check import check_workbook, grids_of, read_verdicts
+from xltools.workbook.book_check import check_workbook, read_grids, read_verdicts
 
 SEED = "001"
 # (table, row key, column) of an input cell, +100.00, and an identity between tables that the
@@ -105,7 +105,7 @@ def test_check_book_and_buttons_find_what_the_live_evaluation_finds(books: dict[
     cross = [f for f in cli if f.rule == EDITS[n][2] and f.severity == "error"]
     assert cross and all(w.sheet and w.cell for w in cross[0].where if w.sheet is not None)
     assert any(w.sheet for w in cross[0].where)
-    buttons_view = evaluate_open(grids_of(openpyxl.load_workbook(path, data_only=True)))
+    buttons_view = evaluate_open(read_grids(path))
     assert _shape(buttons_view) == _shape(cli)
     copy = Path(shutil.copy(path, tmp_path / "flag.xlsx"))
     msg, _ = press(copy, buttons.flag, calc=False)

@@ -68,3 +68,41 @@ def test_the_template_and_the_audit_workbooks_carry_values(tmp_path: Path, capsy
     # Written again: the first kept as a backup, never overwritten in place.
     assert main(["template", "-o", str(tmp_path / "t.xlsx")]) == 0
     assert (tmp_path / "t.xlsx.bak").is_file()
+
+
+def _loaded_whole(path: Path) -> dict[str, list[list[object]]]:
+    """Every sheet's values as openpyxl gives them with the workbook loaded whole."""
+    book = openpyxl.load_workbook(path, data_only=True)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+
+
+def _lying_dimension(src: Path, dst: Path) -> Path:
+    """`src` with every sheet claiming A1:A1 as its used range, as some writers leave it."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', data)
+            zout.writestr(item, data)
+    return dst
+
+
+def test_the_cells_read_back_are_those_of_the_whole_workbook(seed_books: dict[tuple[str, str], Path],
+                                                              tmp_path: Path) -> None:
+    """`check BOOK.xlsx` parses the cells in read-only mode: every sheet's rows and values are
+    those openpyxl gives for the workbook loaded whole, recalculated by either engine, and
+    a file whose stated used range is wrong is read whole all the same."""
+    for key in (("001", "formulas"), ("003", "libreoffice")):
+        path = seed_books[key]
+        whole = _loaded_whole(path)
+        assert book_check.read_grids(path) == whole, key
+        # 表2's 合计 row, as recalculated: a figure, not a blank (sheet names as the workbook's).
+        t2 = whole["表2 收入总表"]
+        assert any(isinstance(v, float) and v > 0 for row in t2 for v in row)
+    lying = _lying_dimension(seed_books[("001", "formulas")], tmp_path / "lying.xlsx")
+    grids = book_check.read_grids(lying)
+    assert grids == _loaded_whole(seed_books[("001", "formulas")])
+    assert len(grids["表2 收入总表"][0]) > 1

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import openpyxl
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -29,15 +28,10 @@ from xltools.rules import CATALOGUE
 from xltools.files.safe_write import OutputRefused, rotate_backups
 
 
-def grids_of(book: Workbook) -> dict[str, list[list[Any]]]:
-    """Every sheet's values as rows: what the Excel side hands the read-back too."""
-    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
-
-
 def _checked(grids: dict[str, list[list[Any]]], source: str) -> dict[str, list[list[Any]]]:
     """Refuse a number no workbook Excel wrote can hold, before the rules compute with it:
-    NaN or ±∞ (from a <v>1e400</v>; --json would print a bare NaN). A text longer than a
-    cell's 32,767 characters cannot reach here: openpyxl cuts it to that length as it loads."""
+    NaN or ±∞ (from a <v>1e400</v>; --json would print a bare NaN). Text is read as it stands
+    (openpyxl cuts nothing as it loads): the rules compare names, never compute with them."""
     for title, rows in grids.items():
         for r, row in enumerate(rows, start=1):
             for c, v in enumerate(row, start=1):
@@ -47,27 +41,43 @@ def _checked(grids: dict[str, list[list[Any]]], source: str) -> dict[str, list[l
     return grids
 
 
-def open_workbook(path: Path) -> Workbook:
-    """The workbook at `path` with its cached values, within the limits; a file that is not a
-    readable workbook is a ReadError naming it."""
+def read_grids(path: Path) -> dict[str, list[list[Any]]]:
+    """Every sheet's cached values as rows, within the limits, as openpyxl's `iter_rows` gives them for
+    the workbook loaded whole; a file that is not a readable workbook is a ReadError naming it.
+    Read-only mode: cells are parsed, not built (two thirds of the time on an imported seed)."""
     # Limits first: openpyxl would build every cell (and every cell of a merged range) it finds.
     check_xlsx(path)
     with _readable(path):
-        return openpyxl.load_workbook(path, data_only=True)
+        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        try:
+            return {ws.title: _rows(ws) for ws in wb.worksheets}
+        finally:
+            wb.close()
     raise AssertionError("unreachable")  # _readable re-raises every exception as a ReadError
 
 
+def _rows(ws: Any) -> list[list[Any]]:
+    """A read-only sheet's values, as a loaded sheet's `iter_rows` gives them: up to its last row
+    holding a cell, each row as wide as the widest. The file's own dimension is not trusted (a
+    writer may state A1:A1 for a full sheet: read-only mode would cut every row to one cell)."""
+    ws.reset_dimensions()
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    while rows and not rows[-1]:  # rows with a height and no cell: a loaded sheet has none
+        rows.pop()
+    width = max((len(r) for r in rows), default=0)
+    return [r + [None] * (width - len(r)) for r in rows]
+
+
 def sheet_rows(path: Path, title: str) -> list[list[Any]] | None:
-    """One sheet's cached values as rows (None: no such sheet), as `open_workbook` would give
-    them, within the same limits and errors; only that sheet's XML is parsed (read-only mode:
-    a tenth of the time of loading every sheet of an imported seed)."""
+    """One sheet's cached values as rows (None: no such sheet), as `read_grids` gives them,
+    within the same limits and errors; only that sheet's XML is parsed."""
     check_xlsx(path)
     with _readable(path):
         wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
         try:
             if title not in wb.sheetnames:
                 return None
-            return [list(r) for r in wb[title].iter_rows(values_only=True)]
+            return _rows(wb[title])
         finally:
             wb.close()
     raise AssertionError("unreachable")
@@ -91,7 +101,7 @@ def workbook_values(path: str | Path) -> SheetValues:
     workbook whose formulas carry no computed values is computed first (the fast path, in
     memory; the file is not changed): judged as it stands, its totals would all be blanks."""
     p = Path(path)
-    grids = grids_of(open_workbook(p))
+    grids = read_grids(p)
     if lacks_values(p):
         grids = _computed(p, grids)
     return SheetValues(_checked(grids, str(p)), str(p))
