@@ -1,7 +1,9 @@
-"""表1, 表4 and 表9: two sides printed on one line (income left, expenditure right).
+"""Two sides printed on one line (income left, expenditure right): the summary kind (表1,
+表4) and the two-sided coded kind (表9).
 
-表1/表4 rows are found by their labels (the 30 类 by name or Chinese ordinal, the fixed
-income and total rows); 表9 by its codes (收入 codes start with 1, 支出 codes with 2).
+A summary table's rows are found by their labels (the 30 类 by name or Chinese ordinal, the
+fixed income and total rows its layout declares); a two-sided coded table's by its codes
+(收入 codes start with 1, 支出 codes with 2).
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from xltools.core.layouts import CLASSES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, code_level
+from xltools.core.layouts import CLASSES, LAYOUTS, SOURCES, Layout, code_level
 from xltools.core.model import ReadNote, RowKind
 from xltools.read.tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
 from xltools.read.tables_place import Draft, place
@@ -77,9 +79,9 @@ class _Income:
 
 
 @cache
-def _income(number: int) -> _Income:
-    keys = [k for k, _ in LAYOUTS[number].sides[0].fixed_rows]
-    labels = dict(LAYOUTS[number].sides[0].fixed_rows)
+def _income(layout: Layout) -> _Income:
+    keys = [k for k, _ in layout.sides[0].fixed_rows]
+    labels = dict(layout.sides[0].fixed_rows)
     return _Income(frozenset(k for k in keys if ":" not in k and _ORDINAL.match(labels[k])),
                    next(k for k in keys if k in _CARRY), frozenset(k for k in keys if k.startswith("结转:")))
 
@@ -87,7 +89,7 @@ def _income(number: int) -> _Income:
 def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | None] | None:
     """(side, key, kind, code) for a 表1/表4 label, or None when it is no known row."""
     t = norm_label(label)
-    income = _income(state.number)
+    income = _income(LAYOUTS[state.number])
     if t in income.types:
         if state.in_carry and f"结转:{t}" in income.carried:
             return ("收入", f"结转:{t}", "fixed", None)
@@ -166,9 +168,9 @@ def split_labels(cells: list[str]) -> list[str]:
     return out
 
 
-def read_t1_t4(number: int, state: SideState, line: int, cells: list[str],
-               notes: list[ReadNote]) -> list[Draft] | None:
-    """The rows of one 表1/表4 line; None when nothing on it is a row."""
+def read_summary(number: int, state: SideState, line: int, cells: list[str],
+                 notes: list[ReadNote]) -> list[Draft] | None:
+    """The rows of one line of a summary table (表1/表4); None when nothing on it is a row."""
     cells = split_labels(cells)
     sides = LAYOUTS[number].sides
     income_cols = tuple(c.key for c in sides[0].columns)
@@ -206,16 +208,22 @@ def read_t1_t4(number: int, state: SideState, line: int, cells: list[str],
     return out or None
 
 
-def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] | None:
-    """表9: [收入科目编码, 科目名称, 金额, 科目编码, 科目名称, 合计, 基本支出, 项目支出]."""
-    sides = LAYOUTS[9].sides
+def read_coded_sides(number: int, line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] | None:
+    """A two-sided coded table (表9: [收入科目编码, 科目名称, 金额, 科目编码, 科目名称, 合计,
+    基本支出, 项目支出]): a line with every cell in place is split where the layout's second
+    side starts; otherwise each side starts at a code or a total label."""
+    lay = LAYOUTS[number]
+    sides = lay.sides
     income_cols = tuple(c.key for c in sides[0].columns)
     expense_cols = tuple(c.key for c in sides[1].columns)
+    split = len(lay.labels[0]) + len(sides[0].columns)  # where the second side's cells start
+    width = split + len(lay.labels[-1]) + len(sides[1].columns)
     segments: list[tuple[str, str, list[str]]] = []  # side, label, cells after it
-    positional = len(cells) in (7, 8) and (not cells[3] or is_code(cells[3]) or is_total_label(cells[3])) \
+    positional = len(cells) in (width - 1, width) and (not cells[split] or is_code(cells[split])
+                                                       or is_total_label(cells[split])) \
         and (not cells[0] or is_code(cells[0]) or is_total_label(cells[0]))
     if positional:
-        for side, part in (("收入", cells[:3]), ("支出", cells[3:])):
+        for side, part in (("收入", cells[:split]), ("支出", cells[split:])):
             label = part[0] or (part[1] if len(part) > 1 and is_total_label(part[1]) else "")
             rest = part[1:]
             if not label:
@@ -232,7 +240,7 @@ def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] |
                 j = i + 1
                 while j < len(cells) and not (is_code(cells[j]) or is_total_label(cells[j])):
                     j += 1
-                side = "收入" if (c.startswith("1") or (is_total_label(c) and not segments and i < 3)) else "支出"
+                side = "收入" if (c.startswith("1") or (is_total_label(c) and not segments and i < split)) else "支出"
                 segments.append((side, c, cells[i + 1:j]))
                 i = j
             else:
@@ -246,9 +254,9 @@ def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] |
         elif rest and is_total_label(rest[0]):
             rest = rest[1:]
         cols = income_cols if side == "收入" else expense_cols
-        identity = LAYOUTS[9].row_sum(0 if side == "收入" else 1)
+        identity = lay.row_sum(0 if side == "收入" else 1)
         printed, cands, extra = place(rest, cols, identity)
-        prefix = T9_INCOME_PREFIX if side == "收入" else ""
+        prefix = lay.kind.side_prefix if side == "收入" else ""
         if is_total_label(label):
             out.append(Draft(prefix + "合计", "合计", line, cols, printed, cands, None, "total", 0, extra=extra))
         else:
