@@ -307,7 +307,7 @@ def _parse_table(n: int, lines: list[Line], span: tuple[int, int], label_line: i
         started = started or any(is_amount(c) or is_code(c) or is_total_label(c) for c in cells if c)
     if LAYOUTS[n].kind.joins_label_pieces:
         by_no = {ln.no: (ln, split) for ln, _, split in body}
-        kept, joined = join_pieces([(ln.no, cells) for ln, cells, _ in body])
+        kept, joined = join_pieces([(ln.no, cells) for ln, cells, _ in body], LAYOUTS[n])
         body = [(by_no[no][0], cells, by_no[no][1]) for no, cells in kept]
         notes.extend(ReadNote("READ-PLACEMENT", f"表{n}第{no}行“{piece}”是相邻一行名称的续行，已合并为“{whole}”",
                               no, n) for no, piece, whole in joined)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from xltools.core.layouts import CLASSES, LAYOUTS, SOURCES, Layout, code_level
+from xltools.core.layouts import CLASS_NAMES, CLASSES, LAYOUTS, SOURCES, Layout, code_level
 from xltools.core.model import ReadNote, RowKind
 from xltools.read.tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
 from xltools.read.tables_place import Draft, place
@@ -70,26 +70,47 @@ class SideState:
 
 @dataclass(frozen=True)
 class _Income:
-    """A two-sided table's income rows as its layout declares them: the 一、二、… types, the
-    上年结转 row, and the rows that split the 结转 by type (表4's 结转:一般公共预算 …)."""
+    """A summary table's fixed rows as its layout declares them: the income side's 一、二、…
+    types, its 上年结转 row (if any), the rows that split the 结转 by type (表4's
+    结转:一般公共预算 …), and every fixed row by its printed label (side, key)."""
 
     types: frozenset[str]
-    carry: str
+    carry: str | None
     carried: frozenset[str]
+    declared: dict[str, tuple[str, str]]  # the later of two rows printed alike (表4's 结转 rows)
+    labels: frozenset[str]
+    keys: frozenset[str]  # every fixed row but the 类
 
 
 @cache
 def _income(layout: Layout) -> _Income:
     keys = [k for k, _ in layout.sides[0].fixed_rows]
     labels = dict(layout.sides[0].fixed_rows)
+    declared = {norm_label(printed): (side, key) for side, s in zip(("收入", "支出"), layout.sides)
+                for key, printed in s.fixed_rows if key not in CLASS_NAMES}
     return _Income(frozenset(k for k in keys if ":" not in k and _ORDINAL.match(labels[k])),
-                   next(k for k in keys if k in _CARRY), frozenset(k for k in keys if k.startswith("结转:")))
+                   next((k for k in keys if k in _CARRY), None), frozenset(k for k in keys if k.startswith("结转:")),
+                   declared, frozenset(declared),
+                   frozenset(key for s in layout.sides for key, _ in s.fixed_rows if key not in CLASS_NAMES))
 
 
 def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | None] | None:
-    """(side, key, kind, code) for a 表1/表4 label, or None when it is no known row."""
+    """(side, key, kind, code) for a label of a summary table: one of the rows its layout
+    declares, in any of the wordings units print; None when it is no row of the table."""
     t = norm_label(label)
-    income = _income(LAYOUTS[state.number])
+    layout = LAYOUTS[state.number]
+    income = _income(layout)
+    found = _vocabulary_key(state, income, t)
+    if found is None and t in income.declared:
+        side, key = income.declared[t]
+        found = (side, key, "total" if key == layout.total_key else "fixed", None)
+    if found is None:
+        code = class_code(label)
+        return ("支出", code, "class", code) if code is not None else None
+    return found if found[1] in income.keys else None
+
+
+def _vocabulary_key(state: SideState, income: _Income, t: str) -> tuple[str, str, RowKind, str | None] | None:
     if t in income.types:
         if state.in_carry and f"结转:{t}" in income.carried:
             return ("收入", f"结转:{t}", "fixed", None)
@@ -98,13 +119,10 @@ def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | N
         return ("收入", _INCOME_TOTALS[t], "total", None)
     if t in _CARRY:
         state.in_carry = True
-        return ("收入", income.carry, "fixed", None)
+        return ("收入", income.carry, "fixed", None) if income.carry is not None else None
     if t in _EXPENSE_FIXED:
         key = _EXPENSE_FIXED[t]
         return ("支出", key, "total" if key in _EXPENSE_TOTALS else "fixed", None)
-    code = class_code(label)
-    if code is not None:
-        return ("支出", code, "class", code)
     return None
 
 
@@ -112,14 +130,16 @@ _VOCAB = frozenset(set(SOURCES) | set(_INCOME_TOTALS) | set(_EXPENSE_FIXED) | se
                    | set(_CLASS_BY_NAME))
 
 
-def is_label(word: str) -> bool:
-    """A whole 表1/表4 label (not a piece of one): a fixed row or an official 类 name."""
+def is_label(word: str, layout: Layout | None = None) -> bool:
+    """A whole label of a summary table (not a piece of one): a fixed row (in any wording
+    units print, or as `layout` declares it) or an official 类 name."""
     t = norm_label(word)
-    return t in _VOCAB or t in _CLASS_BY_NAME
+    return t in _VOCAB or t in _CLASS_BY_NAME or (layout is not None and t in _income(layout).labels)
 
 
-def join_pieces(rows: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
-    """表1/表4 lines with a wrapped label's piece on a line of its own: the piece joined to
+def join_pieces(rows: list[tuple[int, list[str]]], layout: Layout | None = None
+                ) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
+    """Summary-table (表1/表4) lines with a wrapped label's piece on a line of its own: the piece joined to
     the label above or below it that it completes to a whole label. Returns the lines left
     and (line, piece, label) for each join; a piece that completes nothing stays a line."""
     out = [(no, list(cells)) for no, cells in rows]
@@ -127,15 +147,15 @@ def join_pieces(rows: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list
     drop: set[int] = set()
     for i, (no, cells) in enumerate(out):
         filled = [c for c in cells if c]
-        if len(filled) != 1 or not is_text(filled[0]) or is_label(filled[0]):
+        if len(filled) != 1 or not is_text(filled[0]) or is_label(filled[0], layout):
             continue
         piece = filled[0]
         for j, after in ((i - 1, True), (i + 1, False)):
             if not 0 <= j < len(out) or out[j][0] in drop:
                 continue
             cells_j = out[j][1]
-            k = next((k for k, c in enumerate(cells_j) if is_text(c) and not is_label(c)
-                      and is_label(c + piece if after else piece + c)), None)
+            k = next((k for k, c in enumerate(cells_j) if is_text(c) and not is_label(c, layout)
+                      and is_label(c + piece if after else piece + c, layout)), None)
             if k is not None:
                 whole = cells_j[k] + piece if after else piece + cells_j[k]
                 cells_j[k] = whole
