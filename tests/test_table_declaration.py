@@ -3,6 +3,7 @@ it is read, checked by its row sums and its hierarchy, rendered as a sheet, and 
 the coverage ledger, with no other edit."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,20 @@ def test_a_14th_two_sided_coded_table_through_one_declaration(monkeypatch: pytes
     (pension,) = _rows(ws, 4, "2090101")
     assert ws.cell(pension, 6).value == f"=SUM(G{pension}:H{pension})"
     assert (ws.cell(pension, 7).value, ws.cell(pension, 8).value) == (20.0, 30.0)
+
+
+def test_a_summary_table_reads_the_rows_its_layout_declares(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rows are the layout's: a label it declares is read as its row (key 补助收入, printed
+    一、上级补助收入), and a row it does not declare (上年结转) is reported, not made up."""
+    income = Side("收入", (Column("金额", "金额"),), (("补助收入", "一、上级补助收入"), ("本年收入合计", "本年收入合计"),
+                                                    ("收入总计", "收入总计")))
+    monkeypatch.setitem(LAYOUTS, 14, replace(T14_SUMMARY, sides=(income, T14_SUMMARY.sides[1]), identities=()))
+    text = TEXT_SUMMARY.replace("一、政府性基金预算", "一、上级补助收入")
+    doc = read_text(text, "表14.txt")
+    t14 = doc.table(14)
+    assert t14 is not None
+    assert [(r.key, r.get("金额")) for r in t14.rows if "金额" in r.amounts] == [
+        ("补助收入", 120.0), ("本年收入合计", 120.0), ("收入总计", 150.0)]
+    assert t14.row("上年结转") is None and t14.row("年终结转") is not None
+    assert [(n.message, n.line) for n in doc.notes if n.table == 14 and n.rule == "READ-UNPLACED"] == [
+        ("表14“上年结转”不是本表的行", 15)]
