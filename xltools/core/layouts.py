@@ -113,6 +113,9 @@ class Layout:
     sheet: str = ""  # the workbook's sheet name (Excel: at most 31 characters, no []:*?/\)
     # A name too long for its cell may wrap onto a line of its own (tables_wrap joins it).
     wraps: bool = False
+    # Shorter wordings units print for a fixed row, (a word the label contains, the row's key),
+    # tried in order after the printed labels.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -164,6 +167,9 @@ T10_ROWS = (
 
 # 表1/表4: 本年支出合计 and 年终结转 add into 支出总计; the 类 rows into 本年支出合计 (kind).
 _SUMMARY_SUMS = (("支出总计", (CLASS_TOTAL, "年终结转")),)
+# Shorter wordings of 表10's rows that units print.
+T10_ALIASES = (("出国", "因公出国（境）费"), ("接待", "公务接待费"), ("购置及运行", "公务用车购置及运行费"),
+               ("运行维护", "公务用车运行维护费"), ("购置费", "公务用车购置费"), ("运行费", "公务用车运行维护费"))
 T10_SUMS = (
     ("公务用车购置及运行费", ("公务用车购置费", "公务用车运行维护费")),
     ("合计", ("因公出国（境）费", "公务接待费", "公务用车购置及运行费")),
@@ -232,7 +238,7 @@ LAYOUTS: dict[int, Layout] = {
         sheet="表9 国有资本经营收支"),
     10: Layout(10, "财政拨款安排“三公”经费支出预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET), T10_ROWS),),
                False, "合计", "合计", kind=FIXED, labels=(("项目",),), sums=T10_SUMS, column_sums=_FUNDS_SUM,
-               sheet="表10 三公经费"),
+               sheet="表10 三公经费", aliases=T10_ALIASES),
     11: Layout(11, "财政拨款安排机关运行经费预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET)),), False,
                "部门合计", "合计", kind=UNITS, labels=_UNIT, column_sums=_FUNDS_SUM,
                sheet="表11 机关运行经费", wraps=True),

@@ -167,14 +167,10 @@ class _Reader:
                       extra=extra)]
 
 
-# Shorter wordings of 表10's rows that units print.
-_T10_ALIASES = (("出国", "因公出国（境）费"), ("接待", "公务接待费"), ("购置及运行", "公务用车购置及运行费"),
-                ("运行维护", "公务用车运行维护费"), ("购置费", "公务用车购置费"), ("运行费", "公务用车运行维护费"))
-
-
 def fixed_key(n: int, label: str) -> str | None:
     """The fixed row of table `n` a printed label names (its printed label or its key, any
-    total label for its total row, a shorter wording of 表10's); None when it names none."""
+    total label for its total row, a shorter wording the layout lists, `Layout.aliases`);
+    None when it names none."""
     lay = LAYOUTS[n]
     rows = lay.sides[0].fixed_rows
     t = norm_label(label)
@@ -184,7 +180,7 @@ def fixed_key(n: int, label: str) -> str | None:
     if is_total_label(t):
         return lay.total_key
     keys = {key for key, _ in rows}
-    for word, key in _T10_ALIASES:
+    for word, key in lay.aliases:
         if key in keys and word in t:
             return key
     return None
