@@ -307,3 +307,15 @@ def test_a_summary_table_reads_the_rows_its_layout_declares(monkeypatch: pytest.
     assert t14.row("上年结转") is None and t14.row("年终结转") is not None
     assert [(n.message, n.line) for n in doc.notes if n.table == 14 and n.rule == "READ-UNPLACED"] == [
         ("表14“上年结转”不是本表的行", 15)]
+
+
+def test_every_kind_has_its_line_reader_and_its_structure_rules() -> None:
+    """A layout may name any kind: each is read by its own line reader and checked by its
+    own structure rules (a fixed table's rows add up by its declared sums alone)."""
+    from xltools.core.table_kinds import KINDS
+    from xltools.read.tables import LINE_READERS
+    from xltools.rules.tables import STRUCTURE
+    names = [k.name for k in KINDS]
+    assert len(set(names)) == len(names) == 7
+    assert set(LINE_READERS) == set(STRUCTURE) == set(names)
+    assert {lay.kind.name for lay in LAYOUTS.values()} == set(names)  # the 13 tables use every kind

@@ -41,17 +41,14 @@ class _Reader:
         self.columns = column_keys(n)
         self.identity = _identity(n)
         self.sides = SideState(n)
-        # The line reader of the table's kind (`table_kinds`), by its name.
-        readers: dict[str, Callable[[int, list[str]], list[Draft] | None]] = {
-            "coded": self._coded,
-            "coded_sides": lambda line, cells: read_coded_sides(n, line, cells, self.notes),
-            "summary": lambda line, cells: read_summary(n, self.sides, line, cells, self.notes),
-            "economic": self._economic,
-            "fixed": self._fixed,
-            "units": self._unit,
-            "projects": self._project,
-        }
-        self.read = readers[LAYOUTS[n].kind.name]
+        reader = LINE_READERS[LAYOUTS[n].kind.name]
+        self.read: Callable[[int, list[str]], list[Draft] | None] = lambda line, cells: reader(self, line, cells)
+
+    def _summary(self, line: int, cells: list[str]) -> list[Draft] | None:
+        return read_summary(self.number, self.sides, line, cells, self.notes)
+
+    def _coded_sides(self, line: int, cells: list[str]) -> list[Draft] | None:
+        return read_coded_sides(self.number, line, cells, self.notes)
 
     def _place(self, cells: list[str]) -> tuple[Values, list[Values], list[str]]:
         return place(cells, self.columns, self.identity)
@@ -165,6 +162,13 @@ class _Reader:
         key = "总计" if not self.drafts else f"r{len(self.drafts)}"
         return [Draft(key, name, line, self.columns, printed, cands, None, "total" if key == "总计" else "item", 0,
                       extra=extra)]
+
+
+# The line reader of each kind of table (`table_kinds`), by the kind's name.
+LINE_READERS: dict[str, Callable[[_Reader, int, list[str]], list[Draft] | None]] = {
+    "coded": _Reader._coded, "coded_sides": _Reader._coded_sides, "summary": _Reader._summary,
+    "economic": _Reader._economic, "fixed": _Reader._fixed, "units": _Reader._unit, "projects": _Reader._project,
+}
 
 
 def fixed_key(n: int, label: str) -> str | None:
