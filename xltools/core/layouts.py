@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from xltools.core.table_kinds import (CLASS_TOTAL, CODED, CODED_SIDES, ECONOMIC, FIXED, INCOME_PREFIX, PROJECTS, SUMMARY,
-                                      UNITS, RowLike, TableKind)
+from xltools.core.table_kinds import (CLASS_TOTAL, CODED, CODED_SIDES, ECONOMIC, FIXED, PROJECTS, SUMMARY, UNITS, RowLike,
+                                      TableKind)
 
 # The 30 功能 类 printed in 表1 and 表4, in print order.
 CLASSES: tuple[tuple[str, str], ...] = (
@@ -282,10 +282,6 @@ def parts_of(number: int, rows: Iterable[RowLike]) -> dict[str, list[str]]:
     for child, parent in sorted(into.items(), key=lambda kv: order.get(kv[0], len(order))):
         out.setdefault(parent, []).append(child)
     return out
-
-
-# 表9 keeps its income rows under "收入:" keys so they never collide with expenditure codes.
-T9_INCOME_PREFIX = INCOME_PREFIX
 
 
 def column_keys(number: int) -> tuple[str, ...]:

@@ -139,9 +139,10 @@ def is_label(word: str, layout: Layout | None = None) -> bool:
 
 def join_pieces(rows: list[tuple[int, list[str]]], layout: Layout | None = None
                 ) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
-    """Summary-table (表1/表4) lines with a wrapped label's piece on a line of its own: the piece joined to
-    the label above or below it that it completes to a whole label. Returns the lines left
-    and (line, piece, label) for each join; a piece that completes nothing stays a line."""
+    """Summary-table (表1/表4) lines with a wrapped label's piece on a line of its own: the
+    piece joined to the label above or below it that it completes to a whole label (`layout`:
+    its declared labels count as whole). Returns the lines left and (line, piece, label) for
+    each join; a piece that completes nothing stays a line."""
     out = [(no, list(cells)) for no, cells in rows]
     joined: list[tuple[int, str, str]] = []
     drop: set[int] = set()
