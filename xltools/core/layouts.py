@@ -6,7 +6,10 @@ the workbook lays its sheets out from them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Literal, Protocol
+from typing import Iterable
+
+from xltools.core.table_kinds import (CLASS_TOTAL, CODED, CODED_SIDES, ECONOMIC, FIXED, PROJECTS, SUMMARY, UNITS, RowLike,
+                                      TableKind)
 
 # The 30 功能 类 printed in 表1 and 表4, in print order.
 CLASSES: tuple[tuple[str, str], ...] = (
@@ -67,16 +70,6 @@ class Side:
     fixed_rows: tuple[tuple[str, str], ...] = ()  # (key, printed label)
 
 
-# How a table's rows add into each other (`adds_into`):
-# "coded": by code, 项 into 款 into 类 into 合计 (表2/3/5/7/8/9);
-# "summary": 表1/表4, two sides of fixed rows, the 30 类 into 本年支出合计;
-# "economic": 表6, 经济科目 lines into their 类 row, the 类 rows into 合计;
-# "fixed": 表10, fixed rows whose sums `sums` declares;
-# "units": 表11, a unit into 部门合计; "projects": 表12/13, a row into the row it names as
-# its parent (项目 into 单位 into 总计).
-TableKind = Literal["coded", "summary", "economic", "fixed", "units", "projects"]
-
-
 @dataclass(frozen=True)
 class ColumnSum:
     """Each row's `total` column is the sum of its `parts` columns: the one declaration the
@@ -88,6 +81,18 @@ class ColumnSum:
 
 
 @dataclass(frozen=True)
+class Identity:
+    """lhs cells = rhs cells, (row, column) each, stated by the table as one rule: its id is
+    "T{n}-" + `suffix`, its description and its subject follow "表{n} "."""
+
+    suffix: str
+    description: str
+    lhs: tuple[tuple[str, str], ...]
+    rhs: tuple[tuple[str, str], ...]
+    subject: str
+
+
+@dataclass(frozen=True)
 class Layout:
     number: int
     title: str  # without the year prefix
@@ -95,7 +100,7 @@ class Layout:
     coded: bool  # rows carry 功能/收入 codes
     total_key: str  # the row holding the table's grand total
     total_column: str
-    kind: TableKind = "coded"
+    kind: TableKind = CODED  # how its rows add up, are placed and labelled (`table_kinds`)
     # The printed label columns of each side (科目编码, 科目名称 …), left of its amounts.
     labels: tuple[tuple[str, ...], ...] = (("科目编码", "科目名称"),)
     label_group: str = ""  # printed above the label columns (项目 over 科目编码 / 科目名称)
@@ -103,9 +108,14 @@ class Layout:
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # The sums across each row, at most one per side.
     column_sums: tuple[ColumnSum, ...] = ()
+    # Identities between fixed cells the table states besides its sums (表1's 收入总计 = 支出总计).
+    identities: tuple[Identity, ...] = ()
     sheet: str = ""  # the workbook's sheet name (Excel: at most 31 characters, no []:*?/\)
     # A name too long for its cell may wrap onto a line of its own (tables_wrap joins it).
     wraps: bool = False
+    # Shorter wordings units print for a fixed row, (a word the label contains, the row's key),
+    # tried in order after the printed labels.
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def columns(self) -> tuple[Column, ...]:
@@ -156,13 +166,31 @@ T10_ROWS = (
 )
 
 # 表1/表4: 本年支出合计 and 年终结转 add into 支出总计; the 类 rows into 本年支出合计 (kind).
-CLASS_TOTAL = "本年支出合计"
 _SUMMARY_SUMS = (("支出总计", (CLASS_TOTAL, "年终结转")),)
+# Shorter wordings of 表10's rows that units print.
+T10_ALIASES = (("出国", "因公出国（境）费"), ("接待", "公务接待费"), ("购置及运行", "公务用车购置及运行费"),
+               ("运行维护", "公务用车运行维护费"), ("购置费", "公务用车购置费"), ("运行费", "公务用车运行维护费"))
 T10_SUMS = (
     ("公务用车购置及运行费", ("公务用车购置费", "公务用车运行维护费")),
     ("合计", ("因公出国（境）费", "公务接待费", "公务用车购置及运行费")),
 )
 _SUMMARY_LABELS = (("项目",), ("科目编码", "项目"))
+T1_IDENTITIES = (
+    Identity("INCOME-SUM", "本年收入合计等于五项收入之和", (("本年收入合计", "金额"),), tuple((s, "金额") for s in SOURCES),
+             "本年收入合计 = Σ 五项收入"),
+    Identity("INCOME-TOTAL", "收入总计等于本年收入合计加上年结转", (("收入总计", "金额"),),
+             (("本年收入合计", "金额"), ("上年结转", "金额")), "收入总计 = 本年收入合计 + 上年结转"),
+    Identity("BALANCE", "收入总计等于支出总计", (("收入总计", "金额"),), (("支出总计", "合计"),), "收入总计 = 支出总计"),
+)
+T4_IDENTITIES = (
+    Identity("INCOME-SUM", "本年收入合计等于三类财政拨款收入之和", (("本年收入合计", "金额"),),
+             tuple((s, "金额") for s in FUND_TYPES), "本年收入合计 = Σ 三类拨款"),
+    Identity("CARRY-SUM", "上年财政拨款结转等于三类结转之和", (("上年财政拨款结转", "金额"),),
+             tuple((f"结转:{s}", "金额") for s in FUND_TYPES), "上年财政拨款结转 = Σ 三类结转"),
+    Identity("INCOME-TOTAL", "收入总计等于本年收入合计加上年财政拨款结转", (("收入总计", "金额"),),
+             (("本年收入合计", "金额"), ("上年财政拨款结转", "金额")), "收入总计 = 本年收入合计 + 上年财政拨款结转"),
+    Identity("BALANCE", "收入总计等于支出总计", (("收入总计", "金额"),), (("支出总计", "小计"),), "收入总计 = 支出总计"),
+)
 _BP_SUM = (ColumnSum("合计", ("基本支出", "项目支出"), "每行合计等于基本支出加项目支出"),)
 _FUNDS_SUM = (ColumnSum("合计", FUND_TYPES, "每行合计等于三类拨款之和"),)
 _UNIT = (("单位名称",),)
@@ -172,7 +200,7 @@ LAYOUTS: dict[int, Layout] = {
     1: Layout(1, "预算收支总表", (
         Side("收入", _AMOUNT, T1_INCOME),
         Side("支出", _cols("合计", "当年预算安排", "上年结转安排"), CLASSES + T1_EXPENSE_TOTALS),
-    ), False, "收入总计", "金额", kind="summary", labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS,
+    ), False, "收入总计", "金额", kind=SUMMARY, labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS, identities=T1_IDENTITIES,
         column_sums=(ColumnSum("合计", ("当年预算安排", "上年结转安排"), "各类支出合计等于当年预算安排加上年结转安排"),),
         sheet="表1 收支总表"),
     2: Layout(2, "预算收入总表", (Side("", _cols("合计", *SOURCES, group="本年收入") + _cols("上年结转")),),
@@ -185,7 +213,7 @@ LAYOUTS: dict[int, Layout] = {
     4: Layout(4, "财政拨款收支总表", (
         Side("收入", _AMOUNT, T4_INCOME),
         Side("支出", _cols("小计", *FUND_TYPES), CLASSES + T1_EXPENSE_TOTALS),
-    ), False, "收入总计", "金额", kind="summary", labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS,
+    ), False, "收入总计", "金额", kind=SUMMARY, labels=_SUMMARY_LABELS, sums=_SUMMARY_SUMS, identities=T4_IDENTITIES,
         column_sums=(ColumnSum("小计", FUND_TYPES, "各类支出小计等于三类拨款之和"),),
         sheet="表4 财政拨款收支总表"),
     5: Layout(5, "一般公共预算支出预算表（不含上年结转）", (Side("", _cols(*_KEYS_BP, group=YEAR_BUDGET)),), True,
@@ -193,7 +221,7 @@ LAYOUTS: dict[int, Layout] = {
               sheet="表5 一般公共预算支出", wraps=True),
     6: Layout(6, "一般公共预算安排基本支出分经济科目表（不含上年结转）",
               (Side("", _cols("合计", "人员经费", "公用经费", group=YEAR_BUDGET)),), False, "合计", "合计",
-              kind="economic", labels=(("部门预算经济科目", "政府预算经济科目"),),
+              kind=ECONOMIC, labels=(("部门预算经济科目", "政府预算经济科目"),),
               column_sums=(ColumnSum("合计", ("人员经费", "公用经费"), "每行合计等于人员经费加公用经费"),),
               sheet="表6 基本支出经济科目", wraps=True),
     7: Layout(7, "政府性基金预算收入表（不含上年结转）", (Side("", (Column("金额", "金额", "政府性基金收入预算"),)),),
@@ -205,22 +233,22 @@ LAYOUTS: dict[int, Layout] = {
     9: Layout(9, "国有资本经营预算收支预算表（不含上年结转）", (
         Side("收入", _AMOUNT),
         Side("支出", _BASIC_PROJECT),
-    ), True, "收入:合计", "金额", labels=(("科目编码", "科目名称"), ("科目编码", "科目名称")),
+    ), True, "收入:合计", "金额", kind=CODED_SIDES, labels=(("科目编码", "科目名称"), ("科目编码", "科目名称")),
         column_sums=(ColumnSum("合计", ("基本支出", "项目支出"), "每行支出合计等于基本支出加项目支出"),),
         sheet="表9 国有资本经营收支"),
     10: Layout(10, "财政拨款安排“三公”经费支出预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET), T10_ROWS),),
-               False, "合计", "合计", kind="fixed", labels=(("项目",),), sums=T10_SUMS, column_sums=_FUNDS_SUM,
-               sheet="表10 三公经费"),
+               False, "合计", "合计", kind=FIXED, labels=(("项目",),), sums=T10_SUMS, column_sums=_FUNDS_SUM,
+               sheet="表10 三公经费", aliases=T10_ALIASES),
     11: Layout(11, "财政拨款安排机关运行经费预算表", (Side("", _cols("合计", *FUND_TYPES, group=YEAR_BUDGET)),), False,
-               "部门合计", "合计", kind="units", labels=_UNIT, column_sums=_FUNDS_SUM,
+               "部门合计", "合计", kind=UNITS, labels=_UNIT, column_sums=_FUNDS_SUM,
                sheet="表11 机关运行经费", wraps=True),
     12: Layout(12, "项目支出预算表（本年预算）", (Side("", _cols("合计") + _cols(*FUND_TYPES, group=YEAR_GRANT)
                                                   + _cols(*SOURCES[3:])),), False, "总计", "合计",
-               kind="projects", labels=_PROJECT,
+               kind=PROJECTS, labels=_PROJECT,
                column_sums=(ColumnSum("合计", SOURCES, "每行合计等于各资金来源之和"),),
                sheet="表12 项目支出本年", wraps=True),
     13: Layout(13, "项目支出预算表（上年结转）", (Side("", _cols("合计") + _cols(*FUND_TYPES, group=YEAR_GRANT)),), False,
-               "总计", "合计", kind="projects", labels=_PROJECT, column_sums=_FUNDS_SUM,
+               "总计", "合计", kind=PROJECTS, labels=_PROJECT, column_sums=_FUNDS_SUM,
                sheet="表13 项目支出上年结转", wraps=True),
 }
 
@@ -230,37 +258,15 @@ def code_level(code: str) -> int:
     return {3: 1, 5: 2, 7: 3}.get(len(code), 1)
 
 
-class RowLike(Protocol):
-    """What `adds_into` reads of a row: the reader's drafts and the model's rows both have it."""
-
-    @property
-    def key(self) -> str: ...
-
-    @property
-    def code(self) -> str | None: ...
-
-    @property
-    def kind(self) -> str: ...
-
-    @property
-    def parent(self) -> str | None: ...
-
-
 def adds_into(number: int, rows: Iterable[RowLike]) -> dict[str, str]:
     """Row key → the key of the row it adds into, one level up: the one declaration of a
     table's sums that the reader's placement and the sum rules both follow."""
     lay = LAYOUTS[number]
     out: dict[str, str] = {}
     for r in rows:
-        if lay.kind == "coded" and r.code:
-            prefix = r.key[: len(r.key) - len(r.code)]  # 表9 income rows: "收入:"
-            out[r.key] = prefix + (r.code[:-2] if len(r.code) > 3 else "合计")
-        elif lay.kind == "summary" and r.kind == "class":
-            out[r.key] = CLASS_TOTAL
-        elif lay.kind == "economic" and r.kind == "class":
-            out[r.key] = lay.total_key
-        elif lay.kind in ("economic", "units", "projects") and r.parent:
-            out[r.key] = r.parent
+        parent = lay.kind.parent(r, lay.total_key)
+        if parent:
+            out[r.key] = parent
     for total, parts in lay.sums:
         for part in parts:
             out[part] = total
@@ -276,10 +282,6 @@ def parts_of(number: int, rows: Iterable[RowLike]) -> dict[str, list[str]]:
     for child, parent in sorted(into.items(), key=lambda kv: order.get(kv[0], len(order))):
         out.setdefault(parent, []).append(child)
     return out
-
-
-# 表9 keeps its income rows under "收入:" keys so they never collide with expenditure codes.
-T9_INCOME_PREFIX = "收入:"
 
 
 def column_keys(number: int) -> tuple[str, ...]:

@@ -337,12 +337,12 @@ class _Names:
         known = [r for r in rows if r is not None]
         parent = self.row(anchor) if anchor is not None else None
         if known and len(known) == len(rows):
-            if LAYOUTS[n].kind == "projects" and all(r.kind == "item" for r in known):
-                return "Σ 项目"
+            if LAYOUTS[n].kind.items_word and all(r.kind == "item" for r in known):
+                return LAYOUTS[n].kind.items_word
             if parent is not None and all(_is_child(r, parent) for r in known):
                 return "Σ 下级科目" if parent.code else "Σ 下级行"
             if all(r.kind == "class" for r in known):
-                return "Σ 类款" if LAYOUTS[n].kind == "economic" else "Σ 类"
+                return LAYOUTS[n].kind.classes_word
         if len(keys) <= _MAX_PARTS:
             return " + ".join(self.row_label(n, k) for k in keys)
         return f"Σ {len(keys)} 行"

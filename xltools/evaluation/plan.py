@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from xltools.core.layouts import LAYOUTS, T9_INCOME_PREFIX
+from xltools.core.layouts import LAYOUTS
 from xltools.core.model import Document, Row, Table
 from xltools.rules import CATALOGUE
 from xltools.rules.core import Equal, Ref
@@ -42,10 +42,10 @@ class TablePlan:
         return {p.key: p for _, rows in self.sides for p in rows}
 
 
-def _code(row: Row) -> str:
+def _code(row: Row, prefix: str = "") -> str:
     if row.code:
         return row.code
-    key = row.key.removeprefix(T9_INCOME_PREFIX)
+    key = row.key.removeprefix(prefix) if prefix else row.key
     return key if key.isdigit() else ""
 
 
@@ -61,14 +61,18 @@ def _fixed(rows: tuple[Row, ...], fixed: tuple[tuple[str, str], ...], coded: boo
     return out
 
 
-def _free(rows: list[Row]) -> list[Placed]:
-    return [Placed(r.key, _code(r), r.name, r.level, r) for r in rows]
+def _free(rows: list[Row], prefix: str = "") -> list[Placed]:
+    return [Placed(r.key, _code(r, prefix), r.name, r.level, r) for r in rows]
 
 
 def place(n: int, table: Table | None) -> TablePlan:
+    """The rows of each side as the sheet prints them, as the table's kind places them:
+    fixed rows (both sides' when it has two), or the rows the text prints, a side's under its
+    prefix, each side under its total row (a placeholder when the text lacks it)."""
     rows = table.rows if table else ()
     lay = LAYOUTS[n]
-    if lay.kind == "summary":
+    kind = lay.kind
+    if kind.fixed_rows and len(lay.sides) == 2:
         income_side, expense_side = lay.sides
         income_keys = {k for k, _ in income_side.fixed_rows}
         expense_keys = {k for k, _ in expense_side.fixed_rows}
@@ -76,16 +80,19 @@ def place(n: int, table: Table | None) -> TablePlan:
                         income_side.fixed_rows, False)
         expense = _fixed(tuple(r for r in rows if r.key not in {p.key for p in income}), expense_side.fixed_rows, True)
         return TablePlan(n, table, [(income_side.name, income), (expense_side.name, expense)])
-    if lay.kind == "fixed":
+    if kind.fixed_rows:
         return TablePlan(n, table, [("", _fixed(rows, lay.sides[0].fixed_rows, False))])
-    if len(lay.sides) == 2:  # 表9: income rows under their prefix, expenditure rows
-        inc = [r for r in rows if r.key.startswith(T9_INCOME_PREFIX)]
-        exp = [r for r in rows if not r.key.startswith(T9_INCOME_PREFIX)]
-        if not any(r.key == T9_INCOME_PREFIX + "合计" for r in inc):
-            inc.insert(0, Row(T9_INCOME_PREFIX + "合计", "合计", {}, 0, kind="total"))
+    if len(lay.sides) == 2:  # the first side's rows under its prefix, the second's
+        prefix = kind.side_prefix
+        inc = [r for r in rows if r.key.startswith(prefix)]
+        exp = [r for r in rows if not r.key.startswith(prefix)]
+        if not any(r.key == prefix + "合计" for r in inc):
+            inc.insert(0, Row(prefix + "合计", "合计", {}, 0, kind="total"))
         if not any(r.key == "合计" for r in exp):
             exp.insert(0, Row("合计", "合计", {}, 0, kind="total"))
-        return TablePlan(n, table, [("收入", _lacking(_free(inc), table)), ("支出", _lacking(_free(exp), table))])
+        income_side, expense_side = lay.sides
+        return TablePlan(n, table, [(income_side.name, _lacking(_free(inc, prefix), table)),
+                                    (expense_side.name, _lacking(_free(exp, prefix), table))])
     free = list(rows)
     total = lay.total_key
     if not any(r.key == total for r in free):

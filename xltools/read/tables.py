@@ -12,7 +12,7 @@ from xltools.read.regions import Regions, label_number
 from xltools.read.tables_cells import is_amount, is_code, is_column_numbers, is_header, is_meta, is_note, is_text, is_total_label, norm_label, norm_name, says_empty, squash, tokens
 from xltools.read.tables_place import Draft, Identity, Values, placement_notes, place
 from xltools.read.tables_resolve import resolve, ties
-from xltools.read.tables_sides import SideState, join_pieces, read_t1_t4, read_t9
+from xltools.read.tables_sides import SideState, join_pieces, read_coded_sides, read_summary
 from xltools.read.tables_units import by_names_and_sums
 from xltools.read.tables_wrap import Wrap, apply as apply_wraps, is_piece, name_key, notes as wrap_notes, settle_by_names, settle_locally
 from xltools.read.text import Line
@@ -41,18 +41,14 @@ class _Reader:
         self.columns = column_keys(n)
         self.identity = _identity(n)
         self.sides = SideState(n)
-        self.read: Callable[[int, list[str]], list[Draft] | None]
-        kind = LAYOUTS[n].kind
-        if kind == "coded" and len(LAYOUTS[n].sides) == 1:
-            self.read = self._coded
-        elif kind == "summary":
-            self.read = lambda line, cells: read_t1_t4(n, self.sides, line, cells, self.notes)
-        elif kind == "coded":  # 表9: income and expenditure side by side
-            self.read = lambda line, cells: read_t9(line, cells, self.notes)
-        elif kind == "economic":
-            self.read = self._economic
-        else:
-            self.read = self._named
+        reader = LINE_READERS[LAYOUTS[n].kind.name]
+        self.read: Callable[[int, list[str]], list[Draft] | None] = lambda line, cells: reader(self, line, cells)
+
+    def _summary(self, line: int, cells: list[str]) -> list[Draft] | None:
+        return read_summary(self.number, self.sides, line, cells, self.notes)
+
+    def _coded_sides(self, line: int, cells: list[str]) -> list[Draft] | None:
+        return read_coded_sides(self.number, line, cells, self.notes)
 
     def _place(self, cells: list[str]) -> tuple[Values, list[Values], list[str]]:
         return place(cells, self.columns, self.identity)
@@ -119,7 +115,7 @@ class _Reader:
                       self.current_class, norm_name(" ".join(second)), extra=extra)]
 
     # 表10/11/12/13: [name, amounts…].
-    def _named(self, line: int, cells: list[str]) -> list[Draft] | None:
+    def _named(self, cells: list[str]) -> tuple[str, Values, list[Values], list[str]] | None:
         first = next((i for i, c in enumerate(cells) if c), None)
         if first is None or not is_text(cells[first]):
             return None
@@ -128,37 +124,57 @@ class _Reader:
         while pos < len(cells) and is_text(cells[pos]):
             parts.append(cells[pos])
             pos += 1
-        name = norm_name(" ".join(parts))
-        printed, cands, extra = self._place(cells[pos:])
+        return norm_name(" ".join(parts)), *self._place(cells[pos:])
+
+    # 表10: the layout's fixed rows, by their labels.
+    def _fixed(self, line: int, cells: list[str]) -> list[Draft] | None:
+        named = self._named(cells)
+        if named is None:
+            return None
+        name, printed, cands, extra = named
         n = self.number
-        kind = LAYOUTS[n].kind
-        if kind == "fixed":
-            key = fixed_key(n, name)
-            if key is None:
-                return None
-            fixed: RowKind = "total" if key == LAYOUTS[n].total_key else "fixed"
-            return [Draft(key, name, line, self.columns, printed, cands, None, fixed, 0 if fixed == "total" else 1,
-                          extra=extra)]
-        if kind == "units":
-            if is_total_label(name) and all(d.key != "部门合计" for d in self.drafts):
-                return [Draft("部门合计", name, line, self.columns, printed, cands, None, "total", 0, extra=extra)]
-            self.count += 1
-            return [Draft(f"u{self.count}", name, line, self.columns, printed, cands, None, "item", 1, "部门合计",
-                          extra=extra)]
-        # 表12/13: keys and parents are settled in `_units` once all rows are in.
+        key = fixed_key(n, name)
+        if key is None:
+            return None
+        fixed: RowKind = "total" if key == LAYOUTS[n].total_key else "fixed"
+        return [Draft(key, name, line, self.columns, printed, cands, None, fixed, 0 if fixed == "total" else 1,
+                      extra=extra)]
+
+    # 表11: 部门合计, then one row per unit.
+    def _unit(self, line: int, cells: list[str]) -> list[Draft] | None:
+        named = self._named(cells)
+        if named is None:
+            return None
+        name, printed, cands, extra = named
+        total = LAYOUTS[self.number].total_key
+        if is_total_label(name) and all(d.key != total for d in self.drafts):
+            return [Draft(total, name, line, self.columns, printed, cands, None, "total", 0, extra=extra)]
+        self.count += 1
+        return [Draft(f"u{self.count}", name, line, self.columns, printed, cands, None, "item", 1, total,
+                      extra=extra)]
+
+    # 表12/13: keys and parents are settled in `_units` once all rows are in.
+    def _project(self, line: int, cells: list[str]) -> list[Draft] | None:
+        named = self._named(cells)
+        if named is None:
+            return None
+        name, printed, cands, extra = named
         key = "总计" if not self.drafts else f"r{len(self.drafts)}"
         return [Draft(key, name, line, self.columns, printed, cands, None, "total" if key == "总计" else "item", 0,
                       extra=extra)]
 
 
-# Shorter wordings of 表10's rows that units print.
-_T10_ALIASES = (("出国", "因公出国（境）费"), ("接待", "公务接待费"), ("购置及运行", "公务用车购置及运行费"),
-                ("运行维护", "公务用车运行维护费"), ("购置费", "公务用车购置费"), ("运行费", "公务用车运行维护费"))
+# The line reader of each kind of table (`table_kinds`), by the kind's name.
+LINE_READERS: dict[str, Callable[[_Reader, int, list[str]], list[Draft] | None]] = {
+    "coded": _Reader._coded, "coded_sides": _Reader._coded_sides, "summary": _Reader._summary,
+    "economic": _Reader._economic, "fixed": _Reader._fixed, "units": _Reader._unit, "projects": _Reader._project,
+}
 
 
 def fixed_key(n: int, label: str) -> str | None:
     """The fixed row of table `n` a printed label names (its printed label or its key, any
-    total label for its total row, a shorter wording of 表10's); None when it names none."""
+    total label for its total row, a shorter wording the layout lists, `Layout.aliases`);
+    None when it names none."""
     lay = LAYOUTS[n]
     rows = lay.sides[0].fixed_rows
     t = norm_label(label)
@@ -168,7 +184,7 @@ def fixed_key(n: int, label: str) -> str | None:
     if is_total_label(t):
         return lay.total_key
     keys = {key for key, _ in rows}
-    for word, key in _T10_ALIASES:
+    for word, key in lay.aliases:
         if key in keys and word in t:
             return key
     return None
@@ -289,9 +305,9 @@ def _parse_table(n: int, lines: list[Line], span: tuple[int, int], label_line: i
             continue
         body.append((ln, cells, split))
         started = started or any(is_amount(c) or is_code(c) or is_total_label(c) for c in cells if c)
-    if LAYOUTS[n].kind == "summary":
+    if LAYOUTS[n].kind.joins_label_pieces:
         by_no = {ln.no: (ln, split) for ln, _, split in body}
-        kept, joined = join_pieces([(ln.no, cells) for ln, cells, _ in body])
+        kept, joined = join_pieces([(ln.no, cells) for ln, cells, _ in body], LAYOUTS[n])
         body = [(by_no[no][0], cells, by_no[no][1]) for no, cells in kept]
         notes.extend(ReadNote("READ-PLACEMENT", f"表{n}第{no}行“{piece}”是相邻一行名称的续行，已合并为“{whole}”",
                               no, n) for no, piece, whole in joined)
@@ -301,7 +317,7 @@ def _parse_table(n: int, lines: list[Line], span: tuple[int, int], label_line: i
         last_no = ln.no
         # Above the first row a piece can only be the head of 表12/13's grand-total row (named
         # after the department); elsewhere it would be an unrecognised header.
-        if LAYOUTS[n].wraps and (reader.drafts or LAYOUTS[n].kind == "projects") and is_piece([c for c in cells if c]):
+        if LAYOUTS[n].wraps and (reader.drafts or LAYOUTS[n].kind.nests_units) and is_piece([c for c in cells if c]):
             w = Wrap(n, norm_name(next(c for c in cells if c)), ln.no, reader.drafts[-1] if reader.drafts else None,
                      None, gap)
             if pending:
@@ -419,7 +435,7 @@ def _moves(open_rows: list[Draft]) -> list[tuple[int, int]]:
 
 def _finish(p: _Parsed, units: Iterable[str] = ()) -> tuple[Table, list[tuple[Table, frozenset[str]]]]:
     n, drafts = p.number, p.drafts
-    if LAYOUTS[n].kind == "projects":
+    if LAYOUTS[n].kind.nests_units:
         _units(n, drafts, p.notes, units)
     parent_of = _parents(n, drafts)
     resolve(drafts, parent_of)

@@ -1,7 +1,9 @@
-"""表1, 表4 and 表9: two sides printed on one line (income left, expenditure right).
+"""Two sides printed on one line (income left, expenditure right): the summary kind (表1,
+表4) and the two-sided coded kind (表9).
 
-表1/表4 rows are found by their labels (the 30 类 by name or Chinese ordinal, the fixed
-income and total rows); 表9 by its codes (收入 codes start with 1, 支出 codes with 2).
+A summary table's rows are found by their labels (the 30 类 by name or Chinese ordinal, the
+fixed income and total rows its layout declares); a two-sided coded table's by its codes
+(收入 codes start with 1, 支出 codes with 2).
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from xltools.core.layouts import CLASSES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, code_level
+from xltools.core.layouts import CLASS_NAMES, CLASSES, LAYOUTS, SOURCES, Layout, code_level
 from xltools.core.model import ReadNote, RowKind
 from xltools.read.tables_cells import is_amount, is_code, is_text, is_total_label, norm_label, norm_name, squash, strip_ordinal
 from xltools.read.tables_place import Draft, place
@@ -68,26 +70,47 @@ class SideState:
 
 @dataclass(frozen=True)
 class _Income:
-    """A two-sided table's income rows as its layout declares them: the 一、二、… types, the
-    上年结转 row, and the rows that split the 结转 by type (表4's 结转:一般公共预算 …)."""
+    """A summary table's fixed rows as its layout declares them: the income side's 一、二、…
+    types, its 上年结转 row (if any), the rows that split the 结转 by type (表4's
+    结转:一般公共预算 …), and every fixed row by its printed label (side, key)."""
 
     types: frozenset[str]
-    carry: str
+    carry: str | None
     carried: frozenset[str]
+    declared: dict[str, tuple[str, str]]  # the later of two rows printed alike (表4's 结转 rows)
+    labels: frozenset[str]
+    keys: frozenset[str]  # every fixed row but the 类
 
 
 @cache
-def _income(number: int) -> _Income:
-    keys = [k for k, _ in LAYOUTS[number].sides[0].fixed_rows]
-    labels = dict(LAYOUTS[number].sides[0].fixed_rows)
+def _income(layout: Layout) -> _Income:
+    keys = [k for k, _ in layout.sides[0].fixed_rows]
+    labels = dict(layout.sides[0].fixed_rows)
+    declared = {norm_label(printed): (side, key) for side, s in zip(("收入", "支出"), layout.sides)
+                for key, printed in s.fixed_rows if key not in CLASS_NAMES}
     return _Income(frozenset(k for k in keys if ":" not in k and _ORDINAL.match(labels[k])),
-                   next(k for k in keys if k in _CARRY), frozenset(k for k in keys if k.startswith("结转:")))
+                   next((k for k in keys if k in _CARRY), None), frozenset(k for k in keys if k.startswith("结转:")),
+                   declared, frozenset(declared),
+                   frozenset(key for s in layout.sides for key, _ in s.fixed_rows if key not in CLASS_NAMES))
 
 
 def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | None] | None:
-    """(side, key, kind, code) for a 表1/表4 label, or None when it is no known row."""
+    """(side, key, kind, code) for a label of a summary table: one of the rows its layout
+    declares, in any of the wordings units print; None when it is no row of the table."""
     t = norm_label(label)
-    income = _income(state.number)
+    layout = LAYOUTS[state.number]
+    income = _income(layout)
+    found = _vocabulary_key(state, income, t)
+    if found is None and t in income.declared:
+        side, key = income.declared[t]
+        found = (side, key, "total" if key == layout.total_key else "fixed", None)
+    if found is None:
+        code = class_code(label)
+        return ("支出", code, "class", code) if code is not None else None
+    return found if found[1] in income.keys else None
+
+
+def _vocabulary_key(state: SideState, income: _Income, t: str) -> tuple[str, str, RowKind, str | None] | None:
     if t in income.types:
         if state.in_carry and f"结转:{t}" in income.carried:
             return ("收入", f"结转:{t}", "fixed", None)
@@ -96,13 +119,10 @@ def _label_key(state: SideState, label: str) -> tuple[str, str, RowKind, str | N
         return ("收入", _INCOME_TOTALS[t], "total", None)
     if t in _CARRY:
         state.in_carry = True
-        return ("收入", income.carry, "fixed", None)
+        return ("收入", income.carry, "fixed", None) if income.carry is not None else None
     if t in _EXPENSE_FIXED:
         key = _EXPENSE_FIXED[t]
         return ("支出", key, "total" if key in _EXPENSE_TOTALS else "fixed", None)
-    code = class_code(label)
-    if code is not None:
-        return ("支出", code, "class", code)
     return None
 
 
@@ -110,30 +130,33 @@ _VOCAB = frozenset(set(SOURCES) | set(_INCOME_TOTALS) | set(_EXPENSE_FIXED) | se
                    | set(_CLASS_BY_NAME))
 
 
-def is_label(word: str) -> bool:
-    """A whole 表1/表4 label (not a piece of one): a fixed row or an official 类 name."""
+def is_label(word: str, layout: Layout | None = None) -> bool:
+    """A whole label of a summary table (not a piece of one): a fixed row (in any wording
+    units print, or as `layout` declares it) or an official 类 name."""
     t = norm_label(word)
-    return t in _VOCAB or t in _CLASS_BY_NAME
+    return t in _VOCAB or t in _CLASS_BY_NAME or (layout is not None and t in _income(layout).labels)
 
 
-def join_pieces(rows: list[tuple[int, list[str]]]) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
-    """表1/表4 lines with a wrapped label's piece on a line of its own: the piece joined to
-    the label above or below it that it completes to a whole label. Returns the lines left
-    and (line, piece, label) for each join; a piece that completes nothing stays a line."""
+def join_pieces(rows: list[tuple[int, list[str]]], layout: Layout | None = None
+                ) -> tuple[list[tuple[int, list[str]]], list[tuple[int, str, str]]]:
+    """Summary-table (表1/表4) lines with a wrapped label's piece on a line of its own: the
+    piece joined to the label above or below it that it completes to a whole label (`layout`:
+    its declared labels count as whole). Returns the lines left and (line, piece, label) for
+    each join; a piece that completes nothing stays a line."""
     out = [(no, list(cells)) for no, cells in rows]
     joined: list[tuple[int, str, str]] = []
     drop: set[int] = set()
     for i, (no, cells) in enumerate(out):
         filled = [c for c in cells if c]
-        if len(filled) != 1 or not is_text(filled[0]) or is_label(filled[0]):
+        if len(filled) != 1 or not is_text(filled[0]) or is_label(filled[0], layout):
             continue
         piece = filled[0]
         for j, after in ((i - 1, True), (i + 1, False)):
             if not 0 <= j < len(out) or out[j][0] in drop:
                 continue
             cells_j = out[j][1]
-            k = next((k for k, c in enumerate(cells_j) if is_text(c) and not is_label(c)
-                      and is_label(c + piece if after else piece + c)), None)
+            k = next((k for k, c in enumerate(cells_j) if is_text(c) and not is_label(c, layout)
+                      and is_label(c + piece if after else piece + c, layout)), None)
             if k is not None:
                 whole = cells_j[k] + piece if after else piece + cells_j[k]
                 cells_j[k] = whole
@@ -166,9 +189,9 @@ def split_labels(cells: list[str]) -> list[str]:
     return out
 
 
-def read_t1_t4(number: int, state: SideState, line: int, cells: list[str],
-               notes: list[ReadNote]) -> list[Draft] | None:
-    """The rows of one 表1/表4 line; None when nothing on it is a row."""
+def read_summary(number: int, state: SideState, line: int, cells: list[str],
+                 notes: list[ReadNote]) -> list[Draft] | None:
+    """The rows of one line of a summary table (表1/表4); None when nothing on it is a row."""
     cells = split_labels(cells)
     sides = LAYOUTS[number].sides
     income_cols = tuple(c.key for c in sides[0].columns)
@@ -206,16 +229,22 @@ def read_t1_t4(number: int, state: SideState, line: int, cells: list[str],
     return out or None
 
 
-def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] | None:
-    """表9: [收入科目编码, 科目名称, 金额, 科目编码, 科目名称, 合计, 基本支出, 项目支出]."""
-    sides = LAYOUTS[9].sides
+def read_coded_sides(number: int, line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] | None:
+    """A two-sided coded table (表9: [收入科目编码, 科目名称, 金额, 科目编码, 科目名称, 合计,
+    基本支出, 项目支出]): a line with every cell in place is split where the layout's second
+    side starts; otherwise each side starts at a code or a total label."""
+    lay = LAYOUTS[number]
+    sides = lay.sides
     income_cols = tuple(c.key for c in sides[0].columns)
     expense_cols = tuple(c.key for c in sides[1].columns)
+    split = len(lay.labels[0]) + len(sides[0].columns)  # where the second side's cells start
+    width = split + len(lay.labels[-1]) + len(sides[1].columns)
     segments: list[tuple[str, str, list[str]]] = []  # side, label, cells after it
-    positional = len(cells) in (7, 8) and (not cells[3] or is_code(cells[3]) or is_total_label(cells[3])) \
+    positional = len(cells) in (width - 1, width) and (not cells[split] or is_code(cells[split])
+                                                       or is_total_label(cells[split])) \
         and (not cells[0] or is_code(cells[0]) or is_total_label(cells[0]))
     if positional:
-        for side, part in (("收入", cells[:3]), ("支出", cells[3:])):
+        for side, part in (("收入", cells[:split]), ("支出", cells[split:])):
             label = part[0] or (part[1] if len(part) > 1 and is_total_label(part[1]) else "")
             rest = part[1:]
             if not label:
@@ -232,7 +261,7 @@ def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] |
                 j = i + 1
                 while j < len(cells) and not (is_code(cells[j]) or is_total_label(cells[j])):
                     j += 1
-                side = "收入" if (c.startswith("1") or (is_total_label(c) and not segments and i < 3)) else "支出"
+                side = "收入" if (c.startswith("1") or (is_total_label(c) and not segments and i < split)) else "支出"
                 segments.append((side, c, cells[i + 1:j]))
                 i = j
             else:
@@ -246,9 +275,9 @@ def read_t9(line: int, cells: list[str], notes: list[ReadNote]) -> list[Draft] |
         elif rest and is_total_label(rest[0]):
             rest = rest[1:]
         cols = income_cols if side == "收入" else expense_cols
-        identity = LAYOUTS[9].row_sum(0 if side == "收入" else 1)
+        identity = lay.row_sum(0 if side == "收入" else 1)
         printed, cands, extra = place(rest, cols, identity)
-        prefix = T9_INCOME_PREFIX if side == "收入" else ""
+        prefix = lay.kind.side_prefix if side == "收入" else ""
         if is_total_label(label):
             out.append(Draft(prefix + "合计", "合计", line, cols, printed, cands, None, "total", 0, extra=extra))
         else:

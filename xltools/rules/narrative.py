@@ -263,7 +263,7 @@ def _has_amounts(doc: Document, n: int) -> bool:
     t = doc.table(n)
     if t is None or t.empty:
         return False
-    if LAYOUTS[n].kind == "projects":  # a project table has amounts when it lists a project
+    if LAYOUTS[n].kind.amounts_need_items:  # a project table has amounts when it lists a project
         return any(r.kind == "item" for r in t.rows)
     return any(v for r in t.rows for v in r.amounts.values())
 

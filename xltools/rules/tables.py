@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from xltools.core.layouts import CLASS_TOTAL, FUND_TYPES, LAYOUTS, SOURCES, T9_INCOME_PREFIX, T10_SUMS, column_keys, parts_of
+from xltools.core.layouts import LAYOUTS, T10_SUMS, Layout, column_keys, parts_of
+from xltools.core.table_kinds import CLASS_TOTAL
 from xltools.core.model import Document
 from xltools.rules.common import cell, cells, coded_rows, label, present, table
 from xltools.rules.core import Equal, Instance, Rule, terms
@@ -89,9 +90,10 @@ def _classes_sum(n: int, columns: tuple[str, ...]) -> Gen:
     return gen
 
 
-def _children_sum(n: int, columns: tuple[str, ...]) -> Gen:
+def _children_sum(n: int, columns: tuple[str, ...], but_total: bool = False) -> Gen:
     """Rows that others add into (表6 class rows, 表11 部门合计, 表12/13 units and grand
-    total) equal the sum of their direct children; 表6's 合计 is `_t6_total`."""
+    total) equal the sum of their direct children; `but_total`: not the table's total row,
+    which its own rule states (表6's 合计, `_economic_total`)."""
 
     def gen(doc: Document) -> Iterator[Instance]:
         if not present(doc, n):
@@ -100,7 +102,7 @@ def _children_sum(n: int, columns: tuple[str, ...]) -> Gen:
         parts = parts_of(n, t.rows)
         for parent in t.rows:
             kids = parts.get(parent.key)
-            if not kids or (LAYOUTS[n].kind == "economic" and parent.key == LAYOUTS[n].total_key):
+            if not kids or (but_total and parent.key == LAYOUTS[n].total_key):
                 continue
             for col in columns:
                 yield Instance(Equal(terms(cell(n, parent.key, col)), cells(n, kids, col)),
@@ -151,32 +153,6 @@ def _rule(n: int, id: str, description: str, gen: Gen) -> Rule:
     return Rule(id, "M", "table", description, gen, tables=(n,))
 
 
-# Identities between fixed cells that only 表1 and 表4 state; every other rule inside a
-# table is generated from its layout (`table_rules`).
-_FIXED_IDENTITIES: dict[int, tuple[Rule, ...]] = {
-    1: (
-        _rule(1, "T1-INCOME-SUM", "表1 本年收入合计等于五项收入之和",
-              _equal(1, (("本年收入合计", "金额"),), tuple((s, "金额") for s in SOURCES), "表1 本年收入合计 = Σ 五项收入")),
-        _rule(1, "T1-INCOME-TOTAL", "表1 收入总计等于本年收入合计加上年结转",
-              _equal(1, (("收入总计", "金额"),), (("本年收入合计", "金额"), ("上年结转", "金额")),
-                     "表1 收入总计 = 本年收入合计 + 上年结转")),
-        _rule(1, "T1-BALANCE", "表1 收入总计等于支出总计",
-              _equal(1, (("收入总计", "金额"),), (("支出总计", "合计"),), "表1 收入总计 = 支出总计")),
-    ),
-    4: (
-        _rule(4, "T4-INCOME-SUM", "表4 本年收入合计等于三类财政拨款收入之和",
-              _equal(4, (("本年收入合计", "金额"),), tuple((s, "金额") for s in FUND_TYPES), "表4 本年收入合计 = Σ 三类拨款")),
-        _rule(4, "T4-CARRY-SUM", "表4 上年财政拨款结转等于三类结转之和",
-              _equal(4, (("上年财政拨款结转", "金额"),), tuple((f"结转:{s}", "金额") for s in FUND_TYPES),
-                     "表4 上年财政拨款结转 = Σ 三类结转")),
-        _rule(4, "T4-INCOME-TOTAL", "表4 收入总计等于本年收入合计加上年财政拨款结转",
-              _equal(4, (("收入总计", "金额"),), (("本年收入合计", "金额"), ("上年财政拨款结转", "金额")),
-                     "表4 收入总计 = 本年收入合计 + 上年财政拨款结转")),
-        _rule(4, "T4-BALANCE", "表4 收入总计等于支出总计",
-              _equal(4, (("收入总计", "金额"),), (("支出总计", "小计"),), "表4 收入总计 = 支出总计")),
-    ),
-}
-
 # The id of a fixed sum's rule (`Layout.sums`), by its total row, after "T{n}-"; a sum not
 # listed is "SUM-" and its total row.
 _SUM_IDS: dict[str, str] = {"支出总计": "EXP-TOTAL", "公务用车购置及运行费": "CAR", "合计": "TOTAL"}
@@ -201,30 +177,62 @@ def _row_rules(n: int) -> Iterator[Rule]:
         yield _rule(n, f"T{n}-ROW", f"表{n} {cs.description}", _row_sum(n, cs.total, cs.parts))
 
 
+def _identity_rules(n: int) -> Iterator[Rule]:
+    """The identities between fixed cells the layout declares (表1/表4's income sums and
+    balance)."""
+    for i in LAYOUTS[n].identities:
+        yield _rule(n, f"T{n}-{i.suffix}", f"表{n} {i.description}", _equal(n, i.lhs, i.rhs, f"表{n} {i.subject}"))
+
+
+Rules = Callable[[int, Layout, Callable[[str, str, Gen], Rule]], Iterator[Rule]]
+
+
+def _coded(n: int, lay: Layout, rule: Callable[[str, str, Gen], Rule]) -> Iterator[Rule]:
+    yield rule("HIER", _HIER, _hierarchy(n, column_keys(n)))
+
+
+def _coded_sides(n: int, lay: Layout, rule: Callable[[str, str, Gen], Rule]) -> Iterator[Rule]:
+    yield rule("HIER", "支出科目层级汇总", _hierarchy(n, _side_columns(n, 1)))
+    yield rule("INCOME-HIER", "收入科目层级汇总", _hierarchy(n, _side_columns(n, 0), prefix=lay.kind.side_prefix))
+
+
+def _summary(n: int, lay: Layout, rule: Callable[[str, str, Gen], Rule]) -> Iterator[Rule]:
+    yield rule("CLASSES", f"{CLASS_TOTAL}等于各类支出之和", _classes_sum(n, _side_columns(n, 1)))
+
+
+def _economic(n: int, lay: Layout, rule: Callable[[str, str, Gen], Rule]) -> Iterator[Rule]:
+    yield rule("CLASS", "各类款等于其下经济科目之和", _children_sum(n, column_keys(n), but_total=True))
+    yield rule("TOTAL", "合计等于各类款之和", _economic_total(n, column_keys(n)))
+
+
+def _units(n: int, lay: Layout, rule: Callable[[str, str, Gen], Rule]) -> Iterator[Rule]:
+    yield rule("UNITS", "部门合计等于各单位之和", _children_sum(n, column_keys(n)))
+
+
+def _projects(n: int, lay: Layout, rule: Callable[[str, str, Gen], Rule]) -> Iterator[Rule]:
+    yield rule("UNITS", "总计与各单位小计等于其下各行之和", _children_sum(n, column_keys(n)))
+    yield rule("PROJECTS", "总计等于全部项目之和", _projects_sum(n, column_keys(n)))
+
+
+def _none(n: int, lay: Layout, rule: Callable[[str, str, Gen], Rule]) -> Iterator[Rule]:
+    return iter(())  # a fixed table's rows add up as its `sums` declare (`_sum_rules`)
+
+
+# The rules by which the rows of each kind of table add into each other, by the kind's name
+# (`table_kinds`; `layouts.adds_into` says which row adds into which).
+STRUCTURE: dict[str, Rules] = {"coded": _coded, "coded_sides": _coded_sides, "summary": _summary,
+                               "economic": _economic, "units": _units, "projects": _projects, "fixed": _none}
+
+
 def _structure_rules(n: int) -> Iterator[Rule]:
     """How the rows of a table of this kind add into each other (`layouts.adds_into`)."""
     lay = LAYOUTS[n]
-    every = column_keys(n)
 
     def rule(suffix: str, description: str, gen: Gen) -> Rule:
         id = f"T{n}-{suffix}"
         return _rule(n, id, _WORDING.get(id, f"表{n} {description}"), gen)
 
-    if lay.kind == "coded" and len(lay.sides) == 1:
-        yield rule("HIER", _HIER, _hierarchy(n, every))
-    elif lay.kind == "coded":  # income and expenditure side by side, the income rows under "收入:"
-        yield rule("HIER", "支出科目层级汇总", _hierarchy(n, _side_columns(n, 1)))
-        yield rule("INCOME-HIER", "收入科目层级汇总", _hierarchy(n, _side_columns(n, 0), prefix=T9_INCOME_PREFIX))
-    elif lay.kind == "summary":
-        yield rule("CLASSES", f"{CLASS_TOTAL}等于各类支出之和", _classes_sum(n, _side_columns(n, 1)))
-    elif lay.kind == "economic":
-        yield rule("CLASS", "各类款等于其下经济科目之和", _children_sum(n, every))
-        yield rule("TOTAL", "合计等于各类款之和", _economic_total(n, every))
-    elif lay.kind == "units":
-        yield rule("UNITS", "部门合计等于各单位之和", _children_sum(n, every))
-    elif lay.kind == "projects":
-        yield rule("UNITS", "总计与各单位小计等于其下各行之和", _children_sum(n, every))
-        yield rule("PROJECTS", "总计等于全部项目之和", _projects_sum(n, every))
+    yield from STRUCTURE[lay.kind.name](n, lay, rule)
 
 
 def _sum_rules(n: int) -> Iterator[Rule]:
@@ -242,6 +250,6 @@ def _sum_rules(n: int) -> Iterator[Rule]:
 def table_rules() -> tuple[Rule, ...]:
     """The rules inside each table of `LAYOUTS`, table by table: its fixed identities, its
     row sums, how its rows add up by its kind, its fixed sums."""
-    return tuple(r for n in LAYOUTS for r in (*_FIXED_IDENTITIES.get(n, ()), *_row_rules(n), *_structure_rules(n),
+    return tuple(r for n in LAYOUTS for r in (*_identity_rules(n), *_row_rules(n), *_structure_rules(n),
                                                *_sum_rules(n)))
 

@@ -62,7 +62,7 @@ class SheetGrid:
 
 def grid_for(plan: TablePlan) -> SheetGrid:
     n = plan.number
-    first = FIRST_HEADER_ROW + HEADER_ROWS + (1 if LAYOUTS[n].kind == "projects" else 0)
+    first = FIRST_HEADER_ROW + HEADER_ROWS + (1 if LAYOUTS[n].kind.numbered_columns else 0)
     col = 1
     sides: list[SideGrid] = []
     for (side, _), side_lay, labels in zip(plan.sides, LAYOUTS[n].sides, LAYOUTS[n].labels):
@@ -77,7 +77,7 @@ def grid_for(plan: TablePlan) -> SheetGrid:
         pos: dict[str, int] = {}
         for j, p in enumerate(rows):
             # 表1/表4 print 收入总计 on the same line as 支出总计.
-            last = LAYOUTS[n].kind == "summary" and i == 0 and j == len(rows) - 1
+            last = LAYOUTS[n].kind.totals_level and i == 0 and j == len(rows) - 1
             pos[p.key] = first + (height - 1 if last else j)
         grid.side_rows.append(pos)
         grid.rows.update(pos)

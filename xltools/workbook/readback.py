@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from xltools.core.findings import EDITED_PRINTED, Where
-from xltools.core.layouts import LAYOUTS, T9_INCOME_PREFIX, code_level
+from xltools.core.layouts import LAYOUTS, code_level
 from xltools.core.model import Amount, Document, ReadNote, Row, Table
 from xltools.evaluation.plan import CellKey, cell_key, derivations, place, plan_document
 from xltools.read.errors import ReadError
@@ -90,7 +90,7 @@ def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions,
                 edits: list[ReadNote]) -> Table | None:
     plan = place(n, base)
     g = grid_for(plan)
-    economic = LAYOUTS[n].kind == "economic"  # two label columns, neither a code
+    economic = LAYOUTS[n].kind.labels == "names"  # two label columns, neither a code
     rows: list[Row] = []
     used: set[str] = set()
     for side_i, (side, (_, placed)) in enumerate(zip(g.sides, plan.sides)):
@@ -116,7 +116,7 @@ def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions,
                 row = src if src is not None else Row(key, match.name, {}, 0, code=match.code or None,
                                                       kind="total" if match.level == 0 else "item", level=match.level)
             else:
-                prefix = T9_INCOME_PREFIX if LAYOUTS[n].coded and len(g.sides) == 2 and side_i == 0 else ""
+                prefix = LAYOUTS[n].kind.side_prefix if side_i == 0 else ""
                 key = prefix + code if code else f"x{side_i}_{r}"
                 if key in used:
                     continue
@@ -125,8 +125,6 @@ def _read_table(n: int, grid: Grid, base: Table | None, positions: Positions,
                           level=code_level(code) if code else 2, parent=None if code else last_parent,
                           second_name=labels[1] if economic and len(labels) > 1 else None)
             if row.kind != "item" and row.kind != "total":
-                last_parent = row.key
-            elif LAYOUTS[n].kind in ("economic", "units") and row.kind == "class":
                 last_parent = row.key
             positions[(n, row.key)] = r
             orig = {k: _amount(_cell(grid, r, g.orig_cols[k])) for k in side.amount_cols if k in g.orig_cols}

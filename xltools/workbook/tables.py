@@ -72,7 +72,7 @@ def _headers(ws: Worksheet, plan: TablePlan, grid: SheetGrid, year: int | None, 
             else:
                 put_header(ws, top, first, broken(columns[i].key), last_row=bottom)
             i = j + 1
-    if LAYOUTS[n].kind == "projects":  # the printed project tables number their columns
+    if LAYOUTS[n].kind.numbered_columns:  # the printed project tables number their columns
         for i, col in enumerate(range(1, grid.last_table_col + 1), start=1):
             put_header(ws, bottom + 1, col + at, str(i))
 
@@ -187,7 +187,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
             font = BOLD_FONT if bold else BODY_FONT
             labels = side.label_cols
             if len(labels) == 2:
-                if LAYOUTS[n].kind == "economic":  # two names (部门, 政府 经济科目), no code
+                if LAYOUTS[n].kind.labels == "names":  # two names (部门, 政府 经济科目), no code
                     put_text(ws, r, labels[0], p.name)
                     put_text(ws, r, labels[1], p.row.second_name if p.row else None)
                 else:
@@ -201,7 +201,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                 c.font = font
                 # Names wrap in their column rather than run over the figures beside them.
                 align = Alignment(horizontal="left", vertical="center", indent=max(p.level - 1, 0),
-                                  wrap_text=col != labels[0] or len(labels) == 1 or LAYOUTS[n].kind == "economic")
+                                  wrap_text=col != labels[0] or len(labels) == 1 or LAYOUTS[n].kind.labels == "names")
                 c.alignment = align
                 mirror = ws.cell(r, grid.orig_col(col))
                 if c.value is not None:
@@ -292,12 +292,11 @@ def _page(ws: Worksheet, grid: SheetGrid, figures: dict[int, list[str]], importe
     (表1/表4 print no 科目编码), the 注 line below; the blank template prints its working table."""
     n = grid.number
     kind = LAYOUTS[n].kind
-    names = (16, 34) if kind in ("units", "projects") else (12, 30)
     cols: dict[int, tuple[float, float]] = {}
     for s, labels in zip(grid.sides, LAYOUTS[n].labels):
         for i, (col, label) in enumerate(zip(s.label_cols, labels)):
-            coded = len(s.label_cols) == 2 and kind != "economic" and i == 0
-            cols[col] = (7, 12) if coded else (10, 24) if kind == "economic" else names
+            coded = len(s.label_cols) == 2 and kind.labels == "code" and i == 0
+            cols[col] = kind.code_width if coded else kind.name_width
             figures[col] = figures.get(col, []) + broken(label).split("\n")
         for key, col in s.amount_cols.items():
             cols[col] = (9, 16)
@@ -306,7 +305,7 @@ def _page(ws: Worksheet, grid: SheetGrid, figures: dict[int, list[str]], importe
     fit_columns(ws, cols, grid.first_row, figures)
     # The 科目编码 of 表1/表4 is the working table's (its formulas look codes up); the document
     # prints the 类 by name only, and so does the 原表数 block.
-    uncoded = {s.label_cols[0] for s in grid.sides if kind == "summary" and len(s.label_cols) == 2}
+    uncoded = {s.label_cols[0] for s in grid.sides if not kind.prints_codes and len(s.label_cols) == 2}
     _fit_frame(ws, grid, title, unit, uncoded if imported else set())
     for col in range(1, grid.last_table_col + 1):
         ws.column_dimensions[get_column_letter(grid.orig_col(col))].width = ws.column_dimensions[get_column_letter(col)].width

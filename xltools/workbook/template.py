@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from xltools.core.layouts import CLASS_NAMES, LAYOUTS, T9_INCOME_PREFIX
+from xltools.core.layouts import CLASS_NAMES, LAYOUTS
 from xltools.core.model import Document, Narrative, Row, Table
 from xltools.workbook.book import build
 from xltools.files.safe_write import write_atomically
@@ -29,10 +29,11 @@ def _blank_rows(n: int) -> tuple[Row, ...]:
             is_class = key in CLASS_NAMES
             rows.append(Row(key, CLASS_NAMES.get(key, label), blank, 0, code=key if is_class else None,
                             kind="class" if is_class else "fixed", level=1 if is_class else 0))
-    totals = [layout.total_key] if n != 9 else [T9_INCOME_PREFIX + "合计", "合计"]
+    prefix = layout.kind.side_prefix  # each side under its own total row
+    totals = [prefix + "合计", "合计"] if prefix else [layout.total_key]
     for key in totals:
         if all(r.key != key for r in rows):
-            side = layout.sides[0] if key.startswith(T9_INCOME_PREFIX) or len(layout.sides) == 1 else layout.sides[-1]
+            side = layout.sides[0] if (prefix and key.startswith(prefix)) or len(layout.sides) == 1 else layout.sides[-1]
             rows.insert(0, Row(key, "合计" if key != "总计" else "总计", {c.key: None for c in side.columns}, 0, kind="total"))
     return tuple(rows)
 
