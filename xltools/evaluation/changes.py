@@ -10,13 +10,13 @@ draft that fills 0.00 into an empty cell has not changed a figure.
 """
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Callable, Hashable, Iterable, Literal, Mapping, Sequence, TypeVar
 
+from xltools.core.comparisons import under_half_cent
 from xltools.core.findings import Finding
 from xltools.core.layouts import LAYOUTS
 from xltools.core.model import Amount, Document, Figure, ProjectTable, Row, Table
@@ -220,7 +220,7 @@ def _renames(removed: list[T], added: list[T], group: Callable[[T], Hashable], n
 
 
 def _same(a: Amount, b: Amount) -> bool:
-    return math.isclose(a or 0.0, b or 0.0, rel_tol=1e-9, abs_tol=1e-9)
+    return under_half_cent((a or 0.0) - (b or 0.0))  # amounts print to the cent
 
 
 def _same_all(a: Sequence[float], b: Sequence[float]) -> bool:
