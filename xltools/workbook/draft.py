@@ -34,6 +34,7 @@ from typing import Any, Iterator, Literal, Mapping, Sequence
 
 from xltools.core.narrative_subjects import SUBJECTS, spoken, subject as declared
 from xltools.rules.common import numeral
+from xltools.core.references import TableCell
 from xltools.rules.narrative_map import Cell, cells_for
 
 ParaKind = Literal["title", "heading", "subheading", "body"]
@@ -100,7 +101,7 @@ PERF_SHARE = ("绩效:公开:占比", "绩效:公开:金额", "绩效:纳入:金
 WHOLE_BASES: dict[str, tuple[tuple[Cell, ...], tuple[Cell, ...]]] = {
     "绩效:整体:合计": (cells_for("支出:合计"), cells_for("一般公共预算:当年支出")),
     "绩效:整体:基本支出": (cells_for("支出:基本支出"), cells_for("一般公共预算:基本支出")),
-    "绩效:整体:项目支出": (cells_for("支出:项目支出"), (("t5", "合计", "项目支出"),)),
+    "绩效:整体:项目支出": (cells_for("支出:项目支出"), (TableCell(5, "合计", "项目支出"),)),
 }
 WHOLE_CHOICES = ("表3", "表5")
 LISTS: dict[str, tuple[str, str]] = {  # 类列表 K → (subject prefix, separator)
