@@ -20,8 +20,6 @@ from typing import Iterator, Literal
 from xltools.core.layouts import CLASS_NAMES, FUND_TYPES, SOURCES, T10_ROWS
 from xltools.core.references import TableCell
 
-Cell = TableCell  # a table cell a subject restates or shares over
-
 # The N- rule that compares a subject's amount with its cells (and the PY- rule after it).
 AmountRule = Literal["N-AMOUNT", "N-SANGONG", "N-OPERATING"]
 
@@ -50,8 +48,8 @@ class Subject:
     section: int  # the standard section (1…10) that states it
     name: str = ""  # as an officer reads it (the draft's labels); "" = from the key
     labels: tuple[Label, ...] = ()
-    cells: tuple[Cell, ...] = ()  # the table cells the figure restates (their sum)
-    share_base: tuple[Cell, ...] = ()  # what a share of it is over, when the sentence names none
+    cells: tuple[TableCell, ...] = ()  # the table cells the figure restates (their sum)
+    share_base: tuple[TableCell, ...] = ()  # what a share of it is over, when the sentence names none
     # Heads its sentence in its section: a change stated after it is its own, not the last amount's.
     heads: bool = False
     # Read wherever it stands (the 三公 sentence, 机关运行经费): its figures are its section's.
@@ -92,11 +90,11 @@ SOURCE_WORDS: dict[str, str] = {
     "单位资金": r"单位资金(?:收入)?",
 }
 
-_INCOME_TOTAL: tuple[Cell, ...] = (TableCell(1, "收入总计", "金额"),)
-_SPENDING_TOTAL: tuple[Cell, ...] = (TableCell(3, "合计", "合计"),)
-_T4_TOTAL: tuple[Cell, ...] = (TableCell(4, "支出总计", "小计"),)
-_T5_TOTAL: tuple[Cell, ...] = (TableCell(5, "合计", "合计"),)
-_T10_TOTAL: tuple[Cell, ...] = (TableCell(10, "合计", "合计"),)
+_INCOME_TOTAL: tuple[TableCell, ...] = (TableCell(1, "收入总计", "金额"),)
+_SPENDING_TOTAL: tuple[TableCell, ...] = (TableCell(3, "合计", "合计"),)
+_T4_TOTAL: tuple[TableCell, ...] = (TableCell(4, "支出总计", "小计"),)
+_T5_TOTAL: tuple[TableCell, ...] = (TableCell(5, "合计", "合计"),)
+_T10_TOTAL: tuple[TableCell, ...] = (TableCell(10, "合计", "合计"),)
 
 
 @dataclass(frozen=True)
@@ -108,12 +106,12 @@ class ClassFamily:
     prefix: str
     table: int
     column: str
-    share_base: tuple[Cell, ...]
+    share_base: tuple[TableCell, ...]
 
     def subject(self, code: str) -> Subject:
         """A 类 by its code; a quoted name that is no 类's restates no row, and its share is
         still over the family's base."""
-        cells: tuple[Cell, ...] = (TableCell(self.table, code, self.column),) if code.isdigit() else ()
+        cells: tuple[TableCell, ...] = (TableCell(self.table, code, self.column),) if code.isdigit() else ()
         return Subject(self.prefix + code, self.section, CLASS_NAMES.get(code, code), cells=cells,
                        share_base=self.share_base)
 
@@ -261,7 +259,7 @@ def subject(key: str) -> Subject | None:
     return None
 
 
-def cells_of(key: str) -> tuple[Cell, ...]:
+def cells_of(key: str) -> tuple[TableCell, ...]:
     s = subject(key)
     return s.cells if s else ()
 
@@ -339,7 +337,7 @@ def changing_sections() -> frozenset[int]:
     return _DERIVED.changing()
 
 
-def all_cells() -> Iterator[Cell]:
+def all_cells() -> Iterator[TableCell]:
     """Every cell a declared subject restates or shares over."""
     for s in SUBJECTS.values():
         yield from s.cells

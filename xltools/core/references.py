@@ -80,10 +80,6 @@ class PriorCell:
 Ref = Union[TableCell, NarrativeFigure, ProjectCell, OverallCell, DraftCell, PriorCell]
 
 
-def prior(ref: DocumentRef) -> PriorCell:
-    return PriorCell(ref)
-
-
 def spelled(ref: Ref) -> tuple[str, str, str]:
     """The reference as text, (sheet, row, column): "t5", "narrative" (key, "value"),
     "project", "overall", "draft", and "prior." before last year's sheet. The one spelling of

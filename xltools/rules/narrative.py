@@ -11,7 +11,7 @@ from xltools.rules.common import money, numeral
 from xltools.core.comparisons import under_half_cent
 from xltools.core.references import TableCell
 from xltools.rules.core import Equal, GrowthOf, Instance, Rule, ShareOf, Term, Terms, Unchecked, Verdict
-from xltools.rules.narrative_map import Cell, amount_rule, cells_for, has_value, missing_tables, nref, partner, present, previous, share_base, TABLES
+from xltools.rules.narrative_map import amount_rule, cells_for, has_value, missing_tables, nref, partner, present, previous, share_base, TABLES
 
 def shown(f: Figure) -> str:
     """A figure as the text printed it: its decimals, every digit."""
@@ -41,7 +41,7 @@ def _unchecked(f: Figure, reason: Reason, subject: str) -> Instance:
     return Instance(Unchecked(reason, (nref(f),), (f.line,)), subject)
 
 
-def _no_table(doc: Document, cells: tuple[Cell, ...]) -> Reason:
+def _no_table(doc: Document, cells: tuple[TableCell, ...]) -> Reason:
     return missing(*missing_tables(doc, cells))
 
 

@@ -26,7 +26,7 @@ from xltools.core.tolerance import tail_tolerance
 from xltools.core.references import DraftCell, Ref, TableCell
 from xltools.rules.core import Equal, GrowthOf, Instance, Relation, Rule, ShareOf, Term, Terms, Verdict
 from xltools.rules.narrative import figure_decimals as printed_decimals, shown
-from xltools.rules.narrative_map import Cell, cells_for, nref, share_base
+from xltools.rules.narrative_map import cells_for, nref, share_base
 from xltools.workbook.address import AddressMap, cell
 from xltools.workbook.draft_source import SourceText, source_text
 from xltools.workbook.cells import DEFAULT_ROW, fit_rows, fit_to_width, height_for, lines_for, put_header, put_text
@@ -65,7 +65,7 @@ class Slot:
     source: str  # table / share / change / growth / base / input / sum / perf-share / whole / cover / item
     row: int = 0
     figure: Figure | None = None
-    cells: tuple[Cell, ...] = ()
+    cells: tuple[TableCell, ...] = ()
     list_of: str = ""  # the 类列表/经济列表 the slot is an entry of
     base: Slot | None = None  # a change's last-year amount
     growth: Slot | None = None  # a change's rate, where its style states one
@@ -277,15 +277,15 @@ class _Builder:
             return Equal((Term(printed),), (Term(self.slot_ref(s)),), decimals=dec)
         return None
 
-    def share_cells(self, s: Slot) -> tuple[Cell, ...]:
+    def share_cells(self, s: Slot) -> tuple[TableCell, ...]:
         named = s.figure.word if s.figure else None
         # A base the sentence names but the rules cannot identify: the family's default base.
         return share_base(s.subject, named) or share_base(s.subject)
 
-    def shown_terms(self, cells: Iterable[Cell]) -> Terms:
+    def shown_terms(self, cells: Iterable[TableCell]) -> Terms:
         return tuple(Term(self.slot_ref(self.cell_slot(c))) for c in cells)
 
-    def cell_slot(self, c: Cell) -> Slot:
+    def cell_slot(self, c: TableCell) -> Slot:
         """A table cell as the draft states it (数字区, 表格数 rows): a derived cell's printed
         figure (原表数) while its recomputation is within 尾差 of it, so the narrative agrees
         with the table as published; the recomputation once an input changed beyond that."""
@@ -309,7 +309,7 @@ class _Builder:
         now = AddressMap.a1(live, D.SHEET) if live is not None else "0"
         return f"{now}+{C_DRIFT}{s.row}"
 
-    def offset(self, c: Cell) -> float:
+    def offset(self, c: TableCell) -> float:
         key: CellKey = (c.table, c.row, c.column)
         if key not in self.live:
             return 0.0
@@ -721,7 +721,7 @@ class _Builder:
     def current(self, s: Slot) -> float | None:
         return self.current_of(s.cells)
 
-    def current_of(self, cells: tuple[Cell, ...]) -> float | None:
+    def current_of(self, cells: tuple[TableCell, ...]) -> float | None:
         if not cells:
             return None
         total = 0.0
