@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from xltools.core.layouts import LAYOUTS
 from xltools.core.model import Document, Figure, Table
+from xltools.core.references import TableCell
 from xltools.rules.common import money
 from xltools.rules.narrative_map import cells_for, share_base
 from xltools.rules.reading import read_text
@@ -35,14 +36,14 @@ class Target:
     line: int  # this year's line that states it
 
 
-def _table_value(doc: Document, cells: tuple[tuple[str, str, str], ...]) -> float | None:
+def _table_value(doc: Document, cells: tuple[TableCell, ...]) -> float | None:
     total = 0.0
-    for sheet, key, column in cells:
-        t = doc.table(int(sheet[1:]))
-        row = t.row(key) if t is not None else None
+    for c in cells:
+        t = doc.table(c.table)
+        row = t.row(c.row) if t is not None else None
         if row is None:
             return None
-        total += row.get(column) or 0.0
+        total += row.get(c.column) or 0.0
     return round(total, 2)
 
 
@@ -327,15 +328,14 @@ def shift_years(text: str, year: int) -> str:
 
 # --- the narrative restating the derived tables --------------------------------------------------
 
-def _cell_value(doc: Document, cell: tuple[str, str, str], deltas: dict[Cell, float]) -> float:
-    sheet, key, column = cell
-    t = doc.table(int(sheet[1:]))
-    row = t.row(key) if t is not None else None
-    base = (row.get(column) or 0.0) if row is not None else 0.0
-    return base + deltas.get((int(sheet[1:]), key, column), 0.0)
+def _cell_value(doc: Document, cell: TableCell, deltas: dict[Cell, float]) -> float:
+    t = doc.table(cell.table)
+    row = t.row(cell.row) if t is not None else None
+    base = (row.get(cell.column) or 0.0) if row is not None else 0.0
+    return base + deltas.get((cell.table, cell.row, cell.column), 0.0)
 
 
-def _sum(doc: Document, cells: tuple[tuple[str, str, str], ...], deltas: dict[Cell, float]) -> float:
+def _sum(doc: Document, cells: tuple[TableCell, ...], deltas: dict[Cell, float]) -> float:
     return round(sum(_cell_value(doc, c, deltas) for c in cells), 2)
 
 
@@ -344,14 +344,14 @@ def new_figures(doc: Document, deltas: dict[Cell, float], category_delta: float)
     empty: dict[Cell, float] = {}
     out: dict[str, float] = {}
     # Amounts restating a cell; the 绩效 amounts restating 表12 and 表5.
-    perf = {"绩效:纳入:金额": (("t12", "总计", "合计"),), "绩效:公开:金额": (("t12", "总计", "合计"),),
-            "绩效:整体:合计": (("t5", "合计", "合计"),), "绩效:整体:项目支出": (("t5", "合计", "项目支出"),)}
+    perf = {"绩效:纳入:金额": (TableCell(12, "总计", "合计"),), "绩效:公开:金额": (TableCell(12, "总计", "合计"),),
+            "绩效:整体:合计": (TableCell(5, "合计", "合计"),), "绩效:整体:项目支出": (TableCell(5, "合计", "项目支出"),)}
     category = None
     for f in figs:
         if f.kind != "amount":
             continue
         cells = cells_for(f.subject) or perf.get(f.subject, ())
-        if cells and all(doc.table(int(s[1:])) is not None for s, _, _ in cells):
+        if cells and all(doc.table(c.table) is not None for c in cells):
             before, after = _sum(doc, cells, empty), _sum(doc, cells, deltas)
             if abs(before - f.value) < 0.05 and abs(after - before) > 0.001:
                 out[f.key] = round(f.value + after - before, 2)
@@ -368,7 +368,7 @@ def new_figures(doc: Document, deltas: dict[Cell, float], category_delta: float)
         if f.kind not in ("change", "base") or (f.section, f.subject) not in rated or f.subject.startswith("其他:"):
             continue
         cells = cells_for(f.subject)
-        if not cells or any(doc.table(int(s[1:])) is None for s, _, _ in cells):
+        if not cells or any(doc.table(c.table) is None for c in cells):
             continue
         before, after = _sum(doc, cells, empty), _sum(doc, cells, deltas)
         if before and abs(after - before) > 0.001:
@@ -386,7 +386,7 @@ def new_figures(doc: Document, deltas: dict[Cell, float], category_delta: float)
             continue
         base = share_base(f.subject, f.word)
         part = cells_for(f.subject)
-        if not base or not part or any(doc.table(int(s[1:])) is None for s, _, _ in base + part):
+        if not base or not part or any(doc.table(c.table) is None for c in base + part):
             continue
         b0, b1 = _sum(doc, base, empty), _sum(doc, base, deltas)
         p0, p1 = _sum(doc, part, empty), _sum(doc, part, deltas)
@@ -473,7 +473,7 @@ def derive_prior(text: str, source: str = "上年.txt") -> str:
     assert prior.year == doc.year - 1
     for g in goals:
         cells = cells_for(g.subject)
-        got = _table_value(prior, cells) if cells and all(prior.table(int(s[1:])) for s, _, _ in cells) else None
+        got = _table_value(prior, cells) if cells and all(prior.table(c.table) for c in cells) else None
         if got is None:
             got = next(f.value for f in prior.narrative.figures if f.subject == g.subject and f.kind == "amount")
         assert abs(got - g.value) < 0.005, (g, got)

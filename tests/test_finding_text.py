@@ -13,6 +13,7 @@ from xltools.evaluation.check import check, finding_for
 from xltools.cli.main import main
 from xltools.core.findings import Finding
 from xltools.core.model import Document
+from xltools.core.references import NarrativeFigure, ProjectCell
 from xltools.rules.reading import read_text
 from xltools.evaluation.report import TAIL_LINES, to_json, to_text
 from xltools.rules import BY_ID, CATALOGUE
@@ -57,16 +58,16 @@ def printed(doc: Document, ts: Terms, total: float | None, decimals: int) -> str
         v = values.value(t.ref)
         if v is None:
             return "无"
-        if t.ref.sheet == "project":
+        if isinstance(t.ref, ProjectCell):
             return f"{v:,.0f} 元"
         if t.factor == 1.0:
-            if t.ref.sheet == "narrative":
-                fig = doc.narrative.figure(t.ref.row)
+            if isinstance(t.ref, NarrativeFigure):
+                fig = doc.narrative.figure(t.ref.key)
                 assert fig is not None
                 return f"{v:,.{max(0, fig.decimals)}f}"
             return f"{v:,.2f}"
     assert total is not None
-    if all(t.ref.sheet == "project" for t in ts):
+    if all(isinstance(t.ref, ProjectCell) for t in ts):
         return f"{total:,.0f} 元"
     return f"{total:,.{decimals}f}"
 

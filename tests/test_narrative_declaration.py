@@ -16,7 +16,8 @@ from xltools.core import narrative_subjects as NS
 from xltools.core.model import Document
 from xltools.evaluation.check import check
 from xltools.rules import CATALOGUE
-from xltools.rules.core import Equal, Ref
+from xltools.core.references import NarrativeFigure, TableCell
+from xltools.rules.core import Equal
 from xltools.rules.narrative import RULES
 from xltools.rules.reading import read_document, read_text
 from xltools.workbook import draft as D
@@ -31,7 +32,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "xltools"
 # A subject the family's disclosures do not state: 表4's 财政拨款 支出总计, in section 四.
 NEW = NS.Subject("财政拨款:支出总计", 4, "财政拨款支出总计",
                  labels=(NS.Label(4, r"支出(?:预算)?(?:总计|合计|总额)$"),),
-                 cells=(("t4", "支出总计", "小计"),),
+                 cells=(TableCell(4, "支出总计", "小计"),),
                  sentence="{年}年度{单位}财政拨款支出总计{金额}万元。")
 
 # Seed 001's section 四, with one sentence added that states the new subject (表4 prints
@@ -81,9 +82,9 @@ def test_one_record_makes_the_reader_label_it_and_the_rule_compare_it(declared: 
     subject, value, key = _figure(doc, line)
     assert (subject, value) == ("财政拨款:支出总计", 3340.11)
     amounts = [i for r in RULES if r.id == "N-AMOUNT" for i in r.instances(doc)
-               if isinstance(i.relation, Equal) and i.relation.lhs[0].ref == Ref("narrative", key, "value")]
+               if isinstance(i.relation, Equal) and i.relation.lhs[0].ref == NarrativeFigure(key)]
     (inst,) = amounts
-    assert isinstance(inst.relation, Equal) and [t.ref for t in inst.relation.rhs] == [Ref("t4", "支出总计", "小计")]
+    assert isinstance(inst.relation, Equal) and [t.ref for t in inst.relation.rhs] == [TableCell(4, "支出总计", "小计")]
     assert [f for f in check(doc, rules=RULES) if NEW.key in f.key] == []  # equal: no finding
 
     wrong = read_text(stated("3,340.51")[0], "001+.txt")

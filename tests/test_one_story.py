@@ -23,7 +23,8 @@ from xltools.evaluation.check import check
 from xltools.evaluation.judged import Judged, Live, LiveDocument, PrintedAt, judged, live_of
 from xltools.evaluation.plan import CellKey, derivations, plan_document
 from xltools.rules import CATALOGUE
-from xltools.rules.core import AtMost, Equal, Ref, Unchecked, Verdict, effective_level, judge, refs_of, tolerance_of
+from xltools.core.references import Ref, TableCell
+from xltools.rules.core import AtMost, Equal, Unchecked, Verdict, effective_level, judge, refs_of, tolerance_of
 from xltools.rules.reading import read_document
 from xltools.workbook.address import AddressMap, grid_for
 from xltools.workbook.checksheet import FIRST, Col
@@ -188,7 +189,7 @@ SEED = "001"
 
 def _expansion(ref: Ref, derived: dict[CellKey, tuple[tuple[CellKey, float], ...]]) -> dict[CellKey, float]:
     """The inputs a live figure adds up (through derived cells) and their factors."""
-    key = (ref.table, ref.row, ref.column) if ref.table is not None else None
+    key = (ref.table, ref.row, ref.column) if isinstance(ref, TableCell) else None
     if key is None:
         return {}
     out: dict[CellKey, float] = {}

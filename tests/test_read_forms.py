@@ -6,7 +6,8 @@ from __future__ import annotations
 from xltools.evaluation.check import evaluate
 from xltools.core.model import Document
 from xltools.rules.reading import read_text
-from xltools.rules.core import ShareOf, Ref, Term, judge
+from xltools.core.references import NarrativeFigure, Ref
+from xltools.rules.core import ShareOf, Term, judge
 from xltools.rules.resolve import DocumentValues
 
 T2_HEAD = ("2026年预算收入总表", "单位：万元",
@@ -191,11 +192,12 @@ class _Vals(DocumentValues):
         self.cells = cells
 
     def value(self, ref: Ref) -> float | None:
-        return self.cells.get(ref.row)
+        assert isinstance(ref, NarrativeFigure)
+        return self.cells.get(ref.key)
 
 
 def _share(printed: float, part: float, base: float, decimals: int) -> str:
-    rel = ShareOf(Ref("n", "printed", "v"), (Term(Ref("n", "part", "v")),), (Term(Ref("n", "base", "v")),), decimals)
+    rel = ShareOf(NarrativeFigure("printed"), (Term(NarrativeFigure("part")),), (Term(NarrativeFigure("base")),), decimals)
     return judge(rel, _Vals({"printed": printed, "part": part, "base": base})).status
 
 

@@ -11,6 +11,7 @@ import pytest
 from xltools.evaluation.check import check
 from xltools.core.findings import Finding
 from xltools.core.model import Document, Figure, Row, Table
+from xltools.core.references import NarrativeFigure
 from xltools.rules.reading import read_document
 from xltools.read.narrative import read_narrative, scan_narrative
 from xltools.read.regions import find_regions
@@ -296,7 +297,7 @@ def _edit(lines: list[Line], pieces: tuple[tuple[int, int, int], ...], new: str)
 def _growth_step(doc: Document, f: Figure) -> float | None:
     """The smallest change of a year-on-year amount that moves its printed % to a (new) failure."""
     rel = next((i.relation for i in BY_ID["N-GROWTH"].instances(doc)
-                if isinstance(i.relation, GrowthOf) and i.relation.change.row == f.key), None)
+                if isinstance(i.relation, GrowthOf) and i.relation.change == NarrativeFigure(f.key)), None)
     if rel is None:
         return None
     before = judge(rel, DocumentValues(doc))

@@ -16,7 +16,8 @@ from xltools.core.findings import Where
 from xltools.core.model import Document, Row
 from xltools.rules.reading import read_bytes
 from xltools.rules import CATALOGUE
-from xltools.rules.core import AtMost, Ref, Rule, Values, judge, refs_of
+from xltools.core.references import Ref
+from xltools.rules.core import AtMost, Rule, Values, judge, refs_of
 from xltools.rules.resolve import DocumentValues
 
 

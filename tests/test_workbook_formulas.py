@@ -14,7 +14,8 @@ from xltools.workbook.book import build
 from xltools.workbook.description import describe
 from xltools.workbook.formulas import sum_expr
 from xltools.workbook.book_check import read_verdicts
-from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Verdict, terms
+from xltools.core.references import NarrativeFigure, ProjectCell, TableCell
+from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Rule, ShareOf, Verdict, terms
 
 
 def _row(key: str, name: str, line: int, **amounts: float | None) -> Row:
@@ -60,8 +61,8 @@ def small_document() -> Document:
                     Narrative(39, figures), (project,))
 
 
-def R(sheet: str, row: str, col: str) -> Ref:
-    return Ref(sheet, row, col)
+T = TableCell
+N = NarrativeFigure
 
 
 def _rule(rid: str, level: str, *instances: Instance) -> Rule:
@@ -69,29 +70,29 @@ def _rule(rid: str, level: str, *instances: Instance) -> Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    _rule("T-EQ-PASS", "M", Instance(Equal(terms(R("t1", "收入总计", "金额")),
-                                           terms(R("t1", "本年收入合计", "金额"), R("t1", "上年结转", "金额"))), "收入总计")),
-    _rule("T-EQ-ROW", "M", Instance(Equal(terms(R("t2", "20805", "合计")), terms(R("t2", "20805", "一般公共预算"))), "20805 合计")),
-    _rule("T-EQ-TAIL", "M", Instance(Equal(terms(R("t2", "208", "合计")), terms(R("t2", "20805", "合计"))), "208")),
-    _rule("T-EQ-FAIL", "M", Instance(Equal(terms(R("t3", "合计", "合计")), terms(R("t2", "合计", "合计"))), "表3=表2")),
-    _rule("T-EQ-MISSING", "M", Instance(Equal(terms(R("t3", "209", "合计")), terms(R("t2", "209", "合计"))), "缺行")),
-    _rule("T-EQ-FACTOR", "M", Instance(Equal((R("project", "j1", "annual:总额"),) and
-                                             tuple([__import__("xltools.rules.core", fromlist=["Term"]).Term(R("project", "j1", "annual:总额"), 0.0001)]),
-                                             terms(R("t3", "201", "项目支出"))), "项目金额")),
-    _rule("T-ATMOST-PASS", "A", Instance(AtMost(terms(R("t3", "合计", "基本支出")), terms(R("t1", "收入总计", "金额"))), "基本≤总计")),
-    _rule("T-ATMOST-FAIL", "A", Instance(AtMost(terms(R("t3", "合计", "合计")), terms(R("t2", "合计", "合计"))), "表3≤表2")),
-    _rule("T-SHARE-PASS", "M", Instance(ShareOf(R("narrative", "s2.f2", "value"), terms(R("t1", "上年结转", "金额")),
-                                                terms(R("t1", "收入总计", "金额")), 2), "上年结转占比")),
-    _rule("T-SHARE-FAIL", "M", Instance(ShareOf(R("narrative", "s2.f3", "value"), terms(R("t1", "一般公共预算", "金额")),
-                                                terms(R("t1", "收入总计", "金额")), 0), "一般公共预算占比")),
-    _rule("T-SHARE-ZERO", "M", Instance(ShareOf(R("narrative", "s2.f3", "value"), terms(R("t1", "单位资金", "金额")),
-                                                terms(R("t1", "单位资金", "金额")), 0), "零基数")),
-    _rule("T-GROWTH-PASS", "M", Instance(GrowthOf(R("narrative", "s1.f2", "value"), R("narrative", "s1.f1", "value"),
-                                                  terms(R("narrative", "s2.f1", "value")), 2), "收入增长")),
-    _rule("T-GROWTH-FAIL", "M", Instance(GrowthOf(R("narrative", "s8.f2", "value"), R("narrative", "s8.f1", "value"),
-                                                  terms(R("narrative", "s2.f1", "value")), 0), "机关运行经费增长")),
-    _rule("T-GROWTH-ZERO", "M", Instance(GrowthOf(R("narrative", "s8.f2", "value"), R("narrative", "s8.f1", "value"),
-                                                  terms(R("narrative", "s8.f1", "value")), 0), "零基数增长")),
+    _rule("T-EQ-PASS", "M", Instance(Equal(terms(T(1, "收入总计", "金额")),
+                                           terms(T(1, "本年收入合计", "金额"), T(1, "上年结转", "金额"))), "收入总计")),
+    _rule("T-EQ-ROW", "M", Instance(Equal(terms(T(2, "20805", "合计")), terms(T(2, "20805", "一般公共预算"))), "20805 合计")),
+    _rule("T-EQ-TAIL", "M", Instance(Equal(terms(T(2, "208", "合计")), terms(T(2, "20805", "合计"))), "208")),
+    _rule("T-EQ-FAIL", "M", Instance(Equal(terms(T(3, "合计", "合计")), terms(T(2, "合计", "合计"))), "表3=表2")),
+    _rule("T-EQ-MISSING", "M", Instance(Equal(terms(T(3, "209", "合计")), terms(T(2, "209", "合计"))), "缺行")),
+    _rule("T-EQ-FACTOR", "M", Instance(Equal((ProjectCell("j1", "annual:总额"),) and
+                                             tuple([__import__("xltools.rules.core", fromlist=["Term"]).Term(ProjectCell("j1", "annual:总额"), 0.0001)]),
+                                             terms(T(3, "201", "项目支出"))), "项目金额")),
+    _rule("T-ATMOST-PASS", "A", Instance(AtMost(terms(T(3, "合计", "基本支出")), terms(T(1, "收入总计", "金额"))), "基本≤总计")),
+    _rule("T-ATMOST-FAIL", "A", Instance(AtMost(terms(T(3, "合计", "合计")), terms(T(2, "合计", "合计"))), "表3≤表2")),
+    _rule("T-SHARE-PASS", "M", Instance(ShareOf(N("s2.f2"), terms(T(1, "上年结转", "金额")),
+                                                terms(T(1, "收入总计", "金额")), 2), "上年结转占比")),
+    _rule("T-SHARE-FAIL", "M", Instance(ShareOf(N("s2.f3"), terms(T(1, "一般公共预算", "金额")),
+                                                terms(T(1, "收入总计", "金额")), 0), "一般公共预算占比")),
+    _rule("T-SHARE-ZERO", "M", Instance(ShareOf(N("s2.f3"), terms(T(1, "单位资金", "金额")),
+                                                terms(T(1, "单位资金", "金额")), 0), "零基数")),
+    _rule("T-GROWTH-PASS", "M", Instance(GrowthOf(N("s1.f2"), N("s1.f1"),
+                                                  terms(N("s2.f1")), 2), "收入增长")),
+    _rule("T-GROWTH-FAIL", "M", Instance(GrowthOf(N("s8.f2"), N("s8.f1"),
+                                                  terms(N("s2.f1")), 0), "机关运行经费增长")),
+    _rule("T-GROWTH-ZERO", "M", Instance(GrowthOf(N("s8.f2"), N("s8.f1"),
+                                                  terms(N("s8.f1")), 0), "零基数增长")),
     _rule("T-VERDICT-OK", "A", Instance(Verdict(True, "=SUM(A1)", "=SUM(A1)"), "名称一致")),
     _rule("T-VERDICT-FAIL", "A", Instance(Verdict(False, 20, 18), "绩效表个数")),
 )

@@ -13,6 +13,7 @@ from book_files import sheet_values
 
 from xltools.evaluation.check import check
 from xltools.core.model import Document
+from xltools.core.references import NarrativeFigure
 from xltools.evaluation.plan import leaf_counts, live_values, plan_document
 from xltools.workbook.book_check import check_workbook, read_verdicts
 from xltools.rules import CATALOGUE
@@ -123,8 +124,8 @@ def _restating(doc: Document) -> dict[str, set[float]]:
         refs = [t.ref for t in getattr(j.instance.relation, "lhs", ())] or \
             [getattr(j.instance.relation, "printed", None)]
         for ref in refs:
-            if ref is not None and ref.sheet == "narrative" and isinstance(j.outcome.expected, float):
-                out.setdefault(ref.row, set()).add(round(j.outcome.expected, getattr(j.instance.relation, "decimals", 2)))
+            if isinstance(ref, NarrativeFigure) and isinstance(j.outcome.expected, float):
+                out.setdefault(ref.key, set()).add(round(j.outcome.expected, getattr(j.instance.relation, "decimals", 2)))
     return out
 
 

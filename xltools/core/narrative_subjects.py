@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Iterator, Literal
 
 from xltools.core.layouts import CLASS_NAMES, FUND_TYPES, SOURCES, T10_ROWS
-
-Cell = tuple[str, str, str]  # (sheet "t1".."t13", row key, column key)
+from xltools.core.references import TableCell
 
 # The N- rule that compares a subject's amount with its cells (and the PY- rule after it).
 AmountRule = Literal["N-AMOUNT", "N-SANGONG", "N-OPERATING"]
@@ -49,8 +48,8 @@ class Subject:
     section: int  # the standard section (1…10) that states it
     name: str = ""  # as an officer reads it (the draft's labels); "" = from the key
     labels: tuple[Label, ...] = ()
-    cells: tuple[Cell, ...] = ()  # the table cells the figure restates (their sum)
-    share_base: tuple[Cell, ...] = ()  # what a share of it is over, when the sentence names none
+    cells: tuple[TableCell, ...] = ()  # the table cells the figure restates (their sum)
+    share_base: tuple[TableCell, ...] = ()  # what a share of it is over, when the sentence names none
     # Heads its sentence in its section: a change stated after it is its own, not the last amount's.
     heads: bool = False
     # Read wherever it stands (the 三公 sentence, 机关运行经费): its figures are its section's.
@@ -91,11 +90,11 @@ SOURCE_WORDS: dict[str, str] = {
     "单位资金": r"单位资金(?:收入)?",
 }
 
-_INCOME_TOTAL: tuple[Cell, ...] = (("t1", "收入总计", "金额"),)
-_SPENDING_TOTAL: tuple[Cell, ...] = (("t3", "合计", "合计"),)
-_T4_TOTAL: tuple[Cell, ...] = (("t4", "支出总计", "小计"),)
-_T5_TOTAL: tuple[Cell, ...] = (("t5", "合计", "合计"),)
-_T10_TOTAL: tuple[Cell, ...] = (("t10", "合计", "合计"),)
+_INCOME_TOTAL: tuple[TableCell, ...] = (TableCell(1, "收入总计", "金额"),)
+_SPENDING_TOTAL: tuple[TableCell, ...] = (TableCell(3, "合计", "合计"),)
+_T4_TOTAL: tuple[TableCell, ...] = (TableCell(4, "支出总计", "小计"),)
+_T5_TOTAL: tuple[TableCell, ...] = (TableCell(5, "合计", "合计"),)
+_T10_TOTAL: tuple[TableCell, ...] = (TableCell(10, "合计", "合计"),)
 
 
 @dataclass(frozen=True)
@@ -107,12 +106,12 @@ class ClassFamily:
     prefix: str
     table: int
     column: str
-    share_base: tuple[Cell, ...]
+    share_base: tuple[TableCell, ...]
 
     def subject(self, code: str) -> Subject:
         """A 类 by its code; a quoted name that is no 类's restates no row, and its share is
         still over the family's base."""
-        cells: tuple[Cell, ...] = ((f"t{self.table}", code, self.column),) if code.isdigit() else ()
+        cells: tuple[TableCell, ...] = (TableCell(self.table, code, self.column),) if code.isdigit() else ()
         return Subject(self.prefix + code, self.section, CLASS_NAMES.get(code, code), cells=cells,
                        share_base=self.share_base)
 
@@ -129,7 +128,7 @@ def class_family(section: int) -> ClassFamily | None:
 
 def _sources() -> Iterator[Subject]:
     for s in SOURCES:
-        yield Subject(f"收入:{s}", 2, labels=(Label(2, SOURCE_WORDS[s] + "$"),), cells=(("t1", s, "金额"),),
+        yield Subject(f"收入:{s}", 2, labels=(Label(2, SOURCE_WORDS[s] + "$"),), cells=(TableCell(1, s, "金额"),),
                       share_base=_INCOME_TOTAL)
 
 
@@ -137,7 +136,7 @@ def _fund_types() -> Iterator[Subject]:
     for t in FUND_TYPES:
         # The 财政拨款 of a type, as section 四 states it, includes its carry-over.
         yield Subject(f"财政拨款:{t}", 4, labels=(Label(4, SOURCE_WORDS[t] + "$"),),
-                      cells=(("t4", t, "金额"), ("t4", f"结转:{t}", "金额")))
+                      cells=(TableCell(4, t, "金额"), TableCell(4, f"结转:{t}", "金额")))
 
 
 # 三公 items: a label names one anywhere in it, most specific first ("购置及运行费" before "运行费").
@@ -160,7 +159,7 @@ def _sangong() -> Iterator[Subject]:
         parts = _SANGONG_LEAVES if total else (
             ("三公:公务用车购置费", "三公:公务用车运行维护费") if item == "公务用车购置及运行费" else ())
         yield Subject(f"三公:{item}", 7, "“三公”经费" if total else "", labels=(Label(7, words),),
-                      cells=(("t10", item, "合计"),), share_base=() if total else _T10_TOTAL,
+                      cells=(TableCell(10, item, "合计"),), share_base=() if total else _T10_TOTAL,
                       anywhere=True, none_said=total, rule="N-SANGONG", change="三公合计" if total else "三公项",
                       change_parts=parts)
 
@@ -187,52 +186,52 @@ def _declared() -> Iterator[Subject]:
     # 一、收支总体: the head (收入总计, 支出总计) owns the changes of its sentence.
     yield Subject("本年收入", 1, labels=(Label(1, r"本年(?:单位)?(?:预算)?收入(?:合计)?$"),
                                         Label(2, r"本年(?:预算)?收入(?:合计)?$")),
-                  cells=(("t1", "本年收入合计", "金额"),), share_base=_INCOME_TOTAL)
+                  cells=(TableCell(1, "本年收入合计", "金额"),), share_base=_INCOME_TOTAL)
     yield Subject("本年支出", 1, labels=(Label(1, r"(?:本年|当年)(?:单位)?(?:预算安排|(?:预算)?支出(?:合计)?)$"),),
-                  cells=(("t1", "支出总计", "当年预算安排"),))
+                  cells=(TableCell(1, "支出总计", "当年预算安排"),))
     yield Subject("收入总计", 1, labels=(Label(1, r"收入(?:预算)?(?:总计|合计|总额)$"),
                                         Label(1, r"收入(?:预算)?$", fallback=True),
                                         Label(2, r"收入(?:预算)?(?:总计|合计|总额)$"),
                                         Label(2, r"收入(?:预算)?$", head_only=True, fallback=True)),
-                  cells=(("t1", "收入总计", "金额"),), heads=True, change="年度")
+                  cells=(TableCell(1, "收入总计", "金额"),), heads=True, change="年度")
     yield Subject("支出总计", 1, labels=(Label(1, r"支出(?:预算)?(?:总计|合计|总额)$"),
                                         Label(1, r"支出(?:预算)?$", fallback=True)),
-                  cells=(("t1", "支出总计", "合计"),), heads=True, change="年度")
+                  cells=(TableCell(1, "支出总计", "合计"),), heads=True, change="年度")
     yield Subject("上年结转", 1, labels=(Label(1, r"上年结转(?:收入|资金|安排)?$"), Label(2, r"上年结转(?:收入|资金)?$")),
-                  cells=(("t1", "上年结转", "金额"),), share_base=_INCOME_TOTAL)
+                  cells=(TableCell(1, "上年结转", "金额"),), share_base=_INCOME_TOTAL)
     yield Subject("支出:上年结转", 1, labels=(Label(1, r"上年结转(?:收入|资金|安排)?$", under_head="支出总计"),),
-                  cells=(("t1", "支出总计", "上年结转安排"),), share_base=_SPENDING_TOTAL)
+                  cells=(TableCell(1, "支出总计", "上年结转安排"),), share_base=_SPENDING_TOTAL)
     # 二、收入
     yield from _sources()
     # 三、支出
     yield Subject("支出:基本支出", 3, labels=(Label(3, r"基本支出(?:预算)?$"),),
-                  cells=(("t3", "合计", "基本支出"),), share_base=_SPENDING_TOTAL)
+                  cells=(TableCell(3, "合计", "基本支出"),), share_base=_SPENDING_TOTAL)
     yield Subject("支出:项目支出", 3, labels=(Label(3, r"项目支出(?:预算)?$"),),
-                  cells=(("t3", "合计", "项目支出"),), share_base=_SPENDING_TOTAL)
+                  cells=(TableCell(3, "合计", "项目支出"),), share_base=_SPENDING_TOTAL)
     yield Subject("支出:合计", 3, labels=(Label(3, r"支出(?:预算)?(?:总计|合计|总额)$"),
                                          Label(3, r"支出(?:预算)?$", head_only=True, fallback=True)),
-                  cells=(("t3", "合计", "合计"),), share_base=_SPENDING_TOTAL)
+                  cells=(TableCell(3, "合计", "合计"),), share_base=_SPENDING_TOTAL)
     # 四、财政拨款
     yield Subject("财政拨款:收入总计", 4,
                   labels=(Label(4, r"(?:总预算|收支(?:预算)?(?:总计|合计|总额)|收入总计)$"),
                           Label(4, r"(?:财政拨款|收支|收入)(?:预算)?$", head_only=True, fallback=True)),
-                  cells=(("t4", "收入总计", "金额"),))
+                  cells=(TableCell(4, "收入总计", "金额"),))
     yield Subject("财政拨款:本年收入", 4, labels=(Label(4, r"(?:当年|本年)(?:财政)?拨款(?:收入)?$|本年收入(?:合计)?$"),),
-                  cells=(("t4", "本年收入合计", "金额"),))
+                  cells=(TableCell(4, "本年收入合计", "金额"),))
     yield Subject("财政拨款:上年结转", 4, labels=(Label(4, r"上年(?:财政拨款)?结转(?:收入|资金)?$"),),
-                  cells=(("t4", "上年财政拨款结转", "金额"),))
+                  cells=(TableCell(4, "上年财政拨款结转", "金额"),))
     yield from _fund_types()
     # 五、一般公共预算
     yield Subject("一般公共预算:当年支出", 5, "一般公共预算当年支出",
                   labels=(Label(5, r"(?:一般公共预算|当年|本年)\S*支出(?:预算|规模)?$"),),
-                  cells=(("t5", "合计", "合计"),), change="年度")
+                  cells=(TableCell(5, "合计", "合计"),), change="年度")
     # 六、基本支出
-    yield Subject("基本支出:人员经费", 6, labels=(Label(6, r"人员经费$"),), cells=(("t6", "合计", "人员经费"),))
-    yield Subject("基本支出:公用经费", 6, labels=(Label(6, r"公用经费$"),), cells=(("t6", "合计", "公用经费"),))
-    yield Subject("一般公共预算:基本支出", 6, labels=(Label(6, r"基本支出(?:预算)?$"),), cells=(("t5", "合计", "基本支出"),))
+    yield Subject("基本支出:人员经费", 6, labels=(Label(6, r"人员经费$"),), cells=(TableCell(6, "合计", "人员经费"),))
+    yield Subject("基本支出:公用经费", 6, labels=(Label(6, r"公用经费$"),), cells=(TableCell(6, "合计", "公用经费"),))
+    yield Subject("一般公共预算:基本支出", 6, labels=(Label(6, r"基本支出(?:预算)?$"),), cells=(TableCell(5, "合计", "基本支出"),))
     # 七、三公; 八、机关运行经费 (wherever their sentences stand)
     yield from _sangong()
-    yield Subject("机关运行经费", 8, labels=(Label(8, r"运行经费"),), cells=(("t11", "部门合计", "合计"),),
+    yield Subject("机关运行经费", 8, labels=(Label(8, r"运行经费"),), cells=(TableCell(11, "部门合计", "合计"),),
                   anywhere=True, none_said=True, rule="N-OPERATING", change="机关")
     # 九、政府采购; 十、绩效
     yield from _procurement()
@@ -260,7 +259,7 @@ def subject(key: str) -> Subject | None:
     return None
 
 
-def cells_of(key: str) -> tuple[Cell, ...]:
+def cells_of(key: str) -> tuple[TableCell, ...]:
     s = subject(key)
     return s.cells if s else ()
 
@@ -338,7 +337,7 @@ def changing_sections() -> frozenset[int]:
     return _DERIVED.changing()
 
 
-def all_cells() -> Iterator[Cell]:
+def all_cells() -> Iterator[TableCell]:
     """Every cell a declared subject restates or shares over."""
     for s in SUBJECTS.values():
         yield from s.cells

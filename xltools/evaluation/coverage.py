@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from xltools.core.layouts import LAYOUTS
 from xltools.core.model import Document
 from xltools.core.reasons import Reason, Why, missing
+from xltools.core.references import TableCell
 from xltools.rules.core import Instance, Outcome, Rule, Unchecked, refs_of
 from xltools.rules.performance import NO_PROJECTS
 
@@ -68,7 +69,7 @@ class Coverage:
 
 
 def _tables_of(inst: Instance) -> set[int]:
-    return {n for r in refs_of(inst.relation) if (n := r.table) is not None}
+    return {r.table for r in refs_of(inst.relation) if isinstance(r, TableCell)}
 
 
 def _why_none(rule: Rule, doc: Document) -> Reason | None:

@@ -18,7 +18,8 @@ from xltools.evaluation.judged import Judged, Source
 from xltools.evaluation.messages import culprit_message, figure_name
 from xltools.core.comparisons import NUDGE
 from xltools.core.findings import SEVERITY_ORDER, Finding, FollowsFrom, Where
-from xltools.rules.core import Equal, Ref, judge, refs_of, tolerance_of
+from xltools.core.references import Ref
+from xltools.rules.core import Equal, judge, refs_of, tolerance_of
 
 # A group is at least this many failed identities: one alone is its own finding.
 _GROUP = 2

@@ -19,7 +19,8 @@ from collections import Counter
 
 from xltools.core.model import Document, ProjectTable, ReadNote
 from xltools.rules.common import numeral
-from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Ref, Rule, ShareOf
+from xltools.core.references import NarrativeFigure, OverallCell, ProjectCell, Ref, TableCell, spelled
+from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Rule, ShareOf
 
 _POSITIONAL = re.compile(r"[pu]\d+")
 _KIND = {"amount": "金额", "share": "占比", "growth": "增减率", "change": "增减额", "count": "数量", "base": "上年数"}
@@ -43,22 +44,22 @@ class KeyNames:
         self._projects: dict[str, ProjectTable] = {p.key: p for p in doc.projects}
 
     def cell(self, ref: Ref) -> str:
-        s = ref.sheet
-        if s.startswith("t") and s[1:].isdigit():
-            return f"表{s[1:]}/{self._row(int(s[1:]), ref.row)}/{ref.column}"
-        if s == "narrative":
-            f = self.doc.narrative.figure(ref.row)
-            if f is None:
-                return f"说明/{ref.row}"
-            return f"说明{numeral(f.section)}/{f.subject}/{_KIND.get(f.kind, f.kind)}"
-        if s == "project":
-            p = self._projects.get(ref.row)
-            side, _, part = ref.column.partition(":")
-            column = _PERIOD.get(side, side) + ("资金总额" if part == "总额" else part)
-            return f"绩效目标表/{_name(p.name) if p is not None else ref.row}/{column}"
-        if s == "overall":
-            return f"整体绩效目标表/{_SIDE.get(ref.row, ref.row)}/{ref.column}"
-        return f"{s}/{ref.row}/{ref.column}"
+        match ref:
+            case TableCell(n, key, column):
+                return f"表{n}/{self._row(n, key)}/{column}"
+            case NarrativeFigure(key):
+                f = self.doc.narrative.figure(key)
+                if f is None:
+                    return f"说明/{key}"
+                return f"说明{numeral(f.section)}/{f.subject}/{_KIND.get(f.kind, f.kind)}"
+            case ProjectCell(project, column):
+                p = self._projects.get(project)
+                side, _, part = column.partition(":")
+                name = _PERIOD.get(side, side) + ("资金总额" if part == "总额" else part)
+                return f"绩效目标表/{_name(p.name) if p is not None else project}/{name}"
+            case OverallCell(side, part):
+                return f"整体绩效目标表/{_SIDE.get(side, side)}/{part}"
+        return "/".join(spelled(ref))  # the draft's and last year's cells: no printed name here
 
     def _row(self, n: int, key: str) -> str:
         if not _POSITIONAL.fullmatch(key):

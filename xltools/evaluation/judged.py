@@ -21,7 +21,8 @@ from xltools.core.findings import Where
 from xltools.core.model import Document
 from xltools.evaluation.plan import (CellKey, TablePlan, Terms as CellTerms, cell_key, derivations, leaf_counts, offsets, plan_document,
                                      figure, printed_in, recompute)
-from xltools.rules.core import Instance, Outcome, Equal, Ref, Relation, Rule, judge, rule_instances
+from xltools.core.references import Ref, TableCell
+from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, judge, rule_instances
 from xltools.rules.resolve import DocumentValues
 
 
@@ -103,7 +104,7 @@ class PrintedValues(DocumentValues):
     """The document's figures as it printed them: an officer's edits undone (`Row.as_printed`)."""
 
     def value(self, ref: Ref) -> float | None:
-        if ref.table is not None:
+        if isinstance(ref, TableCell):
             return figure(self.doc, (ref.table, ref.row, ref.column), as_printed=True)
         return super().value(ref)
 

@@ -17,7 +17,8 @@ from typing import Iterable, Sequence
 from xltools.core.layouts import CLASS_NAMES, LAYOUTS
 from xltools.core.model import Document, Figure, ProjectTable, Row
 from xltools.rules.common import money, numeral, yuan
-from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Outcome, Ref, Relation, Rule, ShareOf, Term, Terms, Unchecked, Values, Verdict, refs_of, total
+from xltools.core.references import NarrativeFigure, OverallCell, PriorCell, ProjectCell, Ref, TableCell, spelled, text
+from xltools.rules.core import AtMost, Equal, GrowthOf, Instance, Outcome, Relation, Rule, ShareOf, Term, Terms, Unchecked, Values, Verdict, refs_of, total
 
 # 元 → 万元 (the 绩效 tables against 表12): a side so scaled is shown in the 元 it was printed in.
 _TO_WAN = 0.0001
@@ -56,7 +57,7 @@ def figure_name(ref: Ref, values: Values) -> str:
 
 
 def _shown(ref: Ref, value: float | None, names: "_Names") -> str:
-    return _Shown("", value, names.decimals(ref, 2), yuan=ref.sheet == "project").number()
+    return _Shown("", value, names.decimals(ref, 2), yuan=isinstance(ref, ProjectCell)).number()
 
 
 def culprit_message(ref: Ref, values: Values, implied: float, relations: Sequence[Relation]) -> str:
@@ -187,14 +188,14 @@ def _side(ts: Terms, other: Terms, outcome: float | None, decimals: int, values:
     if len(ts) == 1:
         t = ts[0]
         raw = values.value(t.ref)
-        if t.factor == _TO_WAN and t.ref.sheet == "project":
+        if t.factor == _TO_WAN and isinstance(t.ref, ProjectCell):
             return _Shown(names.cell(t.ref), raw, 0, yuan=True)
         if t.factor == 1.0:
-            same = second and len(other) == 1 and other[0].ref.sheet == t.ref.sheet
-            name = names.cell(t.ref, table=not (same and t.ref.sheet.startswith("t")))
-            return _Shown(name, raw, names.decimals(t.ref, decimals), yuan=t.ref.sheet == "project")
+            same = second and len(other) == 1 and _sheet(other[0].ref) == _sheet(t.ref)
+            name = names.cell(t.ref, table=not (same and isinstance(t.ref, TableCell)))
+            return _Shown(name, raw, names.decimals(t.ref, decimals), yuan=isinstance(t.ref, ProjectCell))
     anchor = other[0].ref if len(other) == 1 else None
-    in_yuan = all(t.ref.sheet == "project" and t.factor == 1.0 for t in ts)
+    in_yuan = all(isinstance(t.ref, ProjectCell) and t.factor == 1.0 for t in ts)
     return _Shown(names.sum(ts, anchor), outcome, decimals, yuan=in_yuan)
 
 
@@ -205,8 +206,8 @@ def _guess_note(rel: Relation, names: _Names) -> str:
     if doc is not None:
         for ref in refs_of(rel):
             row = names.row(ref)
-            if row is not None and ref.column in row.guessed:
-                guessed.append(f"{ref.sheet.replace('t', '表', 1)}“{ref.column}”")
+            if isinstance(ref, TableCell) and row is not None and ref.column in row.guessed:
+                guessed.append(f"表{ref.table}“{ref.column}”")
     cols = sorted(set(guessed))
     what = (cols[0] + ("等" if len(cols) > 1 else "")) if cols else ""
     return f"（{what}列位置未定，不作为错误）"
@@ -220,18 +221,18 @@ class _Names:
 
     # --- lookups ---------------------------------------------------------------------------
     def row(self, ref: Ref) -> Row | None:
-        if self.doc is None or ref.table is None:
+        if self.doc is None or not isinstance(ref, TableCell):
             return None
         t = self.doc.table(ref.table)
         return t.row(ref.row) if t else None
 
     def figure(self, ref: Ref) -> Figure | None:
-        return self.doc.narrative.figure(ref.row) if self.doc is not None and ref.sheet == "narrative" else None
+        return self.doc.narrative.figure(ref.key) if self.doc is not None and isinstance(ref, NarrativeFigure) else None
 
-    def project(self, ref: Ref) -> ProjectTable | None:
+    def project(self, ref: ProjectCell) -> ProjectTable | None:
         if self.doc is None:
             return None
-        return next((p for p in self.doc.projects if p.key == ref.row), None)
+        return next((p for p in self.doc.projects if p.key == ref.project), None)
 
     def decimals(self, ref: Ref, default: int) -> int:
         fig = self.figure(ref)
@@ -239,21 +240,22 @@ class _Names:
 
     # --- single cells ----------------------------------------------------------------------
     def cell(self, ref: Ref, *, table: bool = True) -> str:
-        if (n := ref.table) is not None:
-            col = "" if _is_first_column(n, ref.column) else _header(n, ref.column)
-            return _glue(f"表{n}" if table else "", self.row_label(n, ref.row), col)
-        if ref.sheet == "narrative":
-            return self.narrative(ref)
-        if ref.sheet == "project":
-            return self.project_name(ref) + _project_column(ref.column)
-        if ref.sheet == "overall":
-            return f"整体绩效目标表 {_overall_side(ref.row)} {ref.column}"
-        return f"{ref.sheet}!{ref.row}:{ref.column}"
+        match ref:
+            case TableCell(n, key, column):
+                col = "" if _is_first_column(n, column) else _header(n, column)
+                return _glue(f"表{n}" if table else "", self.row_label(n, key), col)
+            case NarrativeFigure():
+                return self.narrative(ref)
+            case ProjectCell(_, column):
+                return self.project_name(ref) + _project_column(column)
+            case OverallCell(side, part):
+                return f"整体绩效目标表 {_overall_side(side)} {part}"
+        return text(ref)  # the draft's and last year's cells: no printed name here
 
     def row_label(self, n: int, key: str) -> str:
         """A fixed row by its label (合计, 支出总计); a row the document names by its code and
         quoted name (201“一般公共服务支出”), or by its quoted name alone (表6, 表12 projects)."""
-        row = self.row(Ref.in_table(n, key, ""))
+        row = self.row(TableCell(n, key, ""))
         if row is None or row.kind in ("fixed", "total"):
             if key.isdigit():  # a code this table does not print: named by the others
                 return f"{key}“{self._code_name(key)}”"
@@ -264,7 +266,7 @@ class _Names:
 
     def _code_name(self, code: str) -> str:
         for n in (2, 3, 5, 8, 1, 4, 7, 9):
-            row = self.row(Ref.in_table(n, code, ""))
+            row = self.row(TableCell(n, code, ""))
             if row is not None and row.name:
                 return row.name
         return CLASS_NAMES.get(code, "")
@@ -273,55 +275,59 @@ class _Names:
         """说明八“机关运行经费”; with its kind (增减额, 上年数) unless `bare`."""
         fig = self.figure(ref)
         if fig is None:
-            return f"说明“{ref.row}”"
+            return f"说明“{spelled(ref)[1]}”"
         kind = "" if bare else _KIND_WORD.get(fig.kind, "")
         return f"说明{numeral(fig.section)}“{_subject_label(fig.subject)}”{kind}"
 
-    def project_name(self, ref: Ref) -> str:
+    def project_name(self, ref: ProjectCell) -> str:
         p = self.project(ref)
-        return f"绩效目标表“{p.name if p else ref.row}”"
+        return f"绩效目标表“{p.name if p else ref.project}”"
 
     # --- sums ------------------------------------------------------------------------------
     def sum(self, ts: Terms, anchor: Ref | None) -> str:
         """A sum named by its parts, short where they share the compared cell's table, row or
         column: "当年预算安排 + 上年结转安排", "Σ 下级科目", "表12 合计 + 表13 合计"."""
-        groups: dict[str, list[Term]] = {}
+        groups: dict[object, list[Term]] = {}
         for t in ts:
-            groups.setdefault(t.ref.sheet, []).append(t)
-        parts = [self._group(sheet, g, anchor) for sheet, g in groups.items()]
+            groups.setdefault(_sheet(t.ref), []).append(t)
+        parts = [self._group(g, anchor) for g in groups.values()]
         return " + ".join(parts)
 
-    def _group(self, sheet: str, ts: list[Term], anchor: Ref | None) -> str:
-        same = anchor is not None and anchor.sheet == sheet
-        if (n := ts[0].ref.table) is not None:
-            return self._table_group(n, ts, anchor if same else None)
-        if sheet == "narrative":
-            return self._narrative_group(ts, anchor if same else None)
-        if sheet == "project":
-            rows = {t.ref.row for t in ts}
-            if len(rows) == 1:
-                prefix = "" if same and anchor is not None and anchor.row in rows else self.project_name(ts[0].ref)
-                return prefix + _join([(t, t.ref.column.partition(":")[2]) for t in ts])
-        if sheet == "overall":
-            rows = {t.ref.row for t in ts}
-            if len(rows) == 1:
-                prefix = "" if same and anchor is not None and anchor.row in rows else (
-                    f"整体绩效目标表 {_overall_side(ts[0].ref.row)} ")
-                return prefix + _join([(t, t.ref.column) for t in ts])
+    def _group(self, ts: list[Term], anchor: Ref | None) -> str:
+        """Parts of one sheet (a table, the narrative, a 绩效 table); `anchor` is the cell they
+        are compared with, named by what they add to it where it is on the same sheet."""
+        first = ts[0].ref
+        mine = anchor if anchor is not None and _sheet(anchor) == _sheet(first) else None
+        match first:
+            case TableCell(table=n):
+                return self._table_group(n, ts, mine if isinstance(mine, TableCell) else None)
+            case NarrativeFigure():
+                return self._narrative_group(ts, mine)
+            case ProjectCell(project=project):
+                cells = [r for t in ts if isinstance(r := t.ref, ProjectCell)]
+                if len({c.project for c in cells}) == 1:
+                    prefix = "" if isinstance(mine, ProjectCell) and mine.project == project else self.project_name(first)
+                    return prefix + _join([(t, c.column.partition(":")[2]) for t, c in zip(ts, cells)])
+            case OverallCell(side=side):
+                sides = [r for t in ts if isinstance(r := t.ref, OverallCell)]
+                if len({c.side for c in sides}) == 1:
+                    prefix = "" if isinstance(mine, OverallCell) and mine.side == side else f"整体绩效目标表 {_overall_side(side)} "
+                    return prefix + _join([(t, c.part) for t, c in zip(ts, sides)])
         return _join([(t, self.cell(t.ref)) for t in ts])
 
-    def _table_group(self, n: int, ts: list[Term], anchor: Ref | None) -> str:
-        rows = list(dict.fromkeys(t.ref.row for t in ts))
-        cols = list(dict.fromkeys(t.ref.column for t in ts))
+    def _table_group(self, n: int, ts: list[Term], anchor: TableCell | None) -> str:
+        cells = [r for t in ts if isinstance(r := t.ref, TableCell)]
+        rows = list(dict.fromkeys(c.row for c in cells))
+        cols = list(dict.fromkeys(c.column for c in cells))
         table = "" if anchor is not None else f"表{n}"
         if len(ts) == 1 and ts[0].factor == 1.0:
-            ref = ts[0].ref
+            ref = cells[0]
             if anchor is None:
                 return self.cell(ref)
             return _glue(self.row_label(n, ref.row) if ref.row != anchor.row else "",
                          _header(n, ref.column) if ref.column != anchor.column else "")
         if len(rows) == 1:
-            columns = _join([(t, _header(n, t.ref.column)) for t in ts])
+            columns = _join([(t, _header(n, c.column)) for t, c in zip(ts, cells)])
             if anchor is not None and anchor.row == rows[0]:
                 return columns
             # Parenthesised: "表2 合计（合计 + 上年结转）" is one row's columns, not a row and a sum.
@@ -329,11 +335,11 @@ class _Names:
         if len(cols) == 1 and all(t.factor == 1.0 for t in ts):
             same = (anchor is not None and anchor.column == cols[0]) or _is_first_column(n, cols[0])
             return _glue(table, self._rows(n, rows, anchor), "" if same else _header(n, cols[0]))
-        return _join([(t, _glue(table, self.row_label(n, t.ref.row), _header(n, t.ref.column))) for t in ts])
+        return _join([(t, _glue(table, self.row_label(n, c.row), _header(n, c.column))) for t, c in zip(ts, cells)])
 
-    def _rows(self, n: int, keys: list[str], anchor: Ref | None) -> str:
+    def _rows(self, n: int, keys: list[str], anchor: TableCell | None) -> str:
         """Rows summed into one cell, by what they are: Σ 类, Σ 下级科目, Σ 项目."""
-        rows = [self.row(Ref.in_table(n, k, "")) for k in keys]
+        rows = [self.row(TableCell(n, k, "")) for k in keys]
         known = [r for r in rows if r is not None]
         parent = self.row(anchor) if anchor is not None else None
         if known and len(known) == len(rows):
@@ -381,6 +387,17 @@ def _join(parts: Iterable[tuple[Term, str]]) -> str:
         sign = (" − " if t.factor < 0 else " + ") if i else ("− " if t.factor < 0 else "")
         out += sign + name
     return out
+
+
+def _sheet(ref: Ref) -> object:
+    """What a sum's parts are grouped by: their table, else their kind of cell (every
+    narrative figure together, every 绩效 project cell together), last year's apart."""
+    match ref:
+        case TableCell(table=n):
+            return n
+        case PriorCell(of):
+            return (PriorCell, _sheet(of))
+    return type(ref)
 
 
 def _glue(*names: str) -> str:

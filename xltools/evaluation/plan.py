@@ -1,7 +1,7 @@
 """Where every row goes and which cells are formulas: the workbook's plan, no openpyxl.
 
-A cell is addressed by `CellKey` (table number, row key, column key), the same keys the
-rules use in `Ref("t<n>", row, column)`. A *derived* cell is one whose value follows from
+A cell is addressed by `CellKey` (table number, row key, column key), the fields of the
+rules' `TableCell`. A *derived* cell is one whose value follows from
 other cells (a 类 from its 款, a 合计 from its parts, 表1 from 表2), as the rule catalogue
 declares it; the workbook writes it as a live formula over those cells and keeps the
 printed figure beside it as 原表数.
@@ -14,7 +14,8 @@ from typing import Callable
 from xltools.core.layouts import LAYOUTS
 from xltools.core.model import Document, Row, Table
 from xltools.rules import CATALOGUE
-from xltools.rules.core import Equal, Ref
+from xltools.core.references import Ref, TableCell
+from xltools.rules.core import Equal
 
 CellKey = tuple[int, str, str]
 Terms = tuple[tuple[CellKey, float], ...]
@@ -112,7 +113,8 @@ _DERIVING = ("table", "cross")
 
 
 def cell_key(ref: Ref) -> CellKey | None:
-    return (ref.table, ref.row, ref.column) if ref.table is not None else None
+    """A table cell's key; None for any other cell (a narrative figure, a 绩效 table's)."""
+    return (ref.table, ref.row, ref.column) if isinstance(ref, TableCell) else None
 
 
 def _reaches(terms: Terms, target: CellKey, derived: dict[CellKey, Terms]) -> bool:
@@ -152,11 +154,11 @@ def derive(doc: Document, plans: dict[int, TablePlan]) -> None:
                     cells = [(cell_key(t.ref), t.factor) for t in rel.rhs]
                     if key is None or key in derived or key[1] not in placed.get(key[0], ()):
                         continue
-                    if any(c is None for c, _ in cells):
-                        continue
-                    if columns_only and any(t.ref.sheet != lhs.sheet or t.ref.column != lhs.column for t in rel.rhs):
-                        continue
                     terms = tuple((c, f) for c, f in cells if c is not None)
+                    if len(terms) != len(cells):
+                        continue  # a part outside the tables
+                    if columns_only and any(c[0] != key[0] or c[2] != key[2] for c, _ in terms):
+                        continue
                     if terms and not _reaches(terms, key, derived):
                         derived[key] = terms
     for key, terms in derived.items():

@@ -12,7 +12,8 @@ from xltools.evaluation.finding_keys import KeyNames, Numbering, instance_base
 from xltools.evaluation.messages import figure_name
 from xltools.rules.common import money
 from xltools.rules.core import Equal, Instance, Outcome, Rule, Terms, Unchecked, Verdict, effective_level, judge, rule_instances
-from xltools.rules.prior import TwoYears, bind, is_prior, own_ref
+from xltools.core.references import NarrativeFigure, PriorCell
+from xltools.rules.prior import TwoYears, bind
 
 
 def judge_prior(doc: Document, prior: Document, rules: Iterable[Rule], ledger: Ledger) -> list[Finding]:
@@ -59,7 +60,8 @@ def _this_year(rel: Equal, values: TwoYears) -> str:
     if not change:
         return ""
     parts = [t for t in rel.lhs if t.factor > 0]
-    fig = values.doc.narrative.figure(change[0].ref.row)
+    said_at = change[0].ref
+    fig = values.doc.narrative.figure(said_at.key) if isinstance(said_at, NarrativeFigure) else None
     amount = _value(values, tuple(parts))
     name = " + ".join(figure_name(t.ref, values) for t in parts)
     said = values.value(change[0].ref) or 0.0
@@ -70,8 +72,9 @@ def _this_year(rel: Equal, values: TwoYears) -> str:
 
 
 def _last_year(rel: Equal, values: TwoYears) -> str:
-    names = " + ".join(figure_name(own_ref(t.ref), values.last_year) for t in rel.rhs if is_prior(t.ref))
-    wheres = [w for t in rel.rhs if (w := values.prior_where(t.ref)) is not None and w.line is not None]
+    last = [r for t in rel.rhs if isinstance(r := t.ref, PriorCell)]
+    names = " + ".join(figure_name(r.of, values.last_year) for r in last)
+    wheres = [w for r in last if (w := values.prior_where(r)) is not None and w.line is not None]
     at = ""
     if wheres:
         lines = "、".join(str(w.line) for w in wheres)

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from xltools.core.findings import Finding
 from xltools.core.layouts import LAYOUTS
-from xltools.core.model import Document
+from xltools.core.model import Amount, Document
 from xltools.evaluation.judged import judged
 from xltools.evaluation.messages import figure_name, message
 from xltools.rules import CATALOGUE
-from xltools.rules.core import Ref, Rule, refs_of
+from xltools.core.references import NarrativeFigure, OverallCell, OverallSide, ProjectCell, Ref, TableCell
+from xltools.rules.core import Rule, refs_of
 from xltools.rules.resolve import DocumentValues
 
 # A number as the narrative prints it: 1,271.91 / 0 / 92.21, its unit or % after it.
@@ -145,7 +146,7 @@ class _Lines:
 
     def span(self, ref: Ref, line: int) -> Span | None:
         got = self._line(line).get(ref)
-        if got is not None or ref.sheet != "narrative":
+        if got is not None or not isinstance(ref, NarrativeFigure):
             return got
         # A narrative number on the next line: the paragraph went on after a page break.
         cell = next((c for c in self._cells.get(line, ()) if c.ref == ref), None)
@@ -234,20 +235,21 @@ def _cells_by_line(doc: Document, values: DocumentValues) -> dict[int, list[_Cel
         order = [c.key for side in LAYOUTS[n].sides for c in side.columns]
         for row in table.rows:
             for col in sorted(row.amounts, key=lambda k: order.index(k) if k in order else len(order)):
-                add(row.line, Ref(f"t{n}", row.key, col), row.get(col), None)
+                add(row.line, TableCell(n, row.key, col), row.get(col), None)
     for fig in sorted(doc.narrative.figures, key=lambda f: (f.line, _figure_order(f.key))):
-        add(fig.line, Ref("narrative", fig.key, "value"), fig.value, fig.kind in _PERCENT_KINDS)
+        add(fig.line, NarrativeFigure(fig.key), fig.value, fig.kind in _PERCENT_KINDS)
     for p in doc.projects:
         for side in ("period", "annual"):  # 实施期 is printed before 年度
             for part in _PROJECT_PARTS:
                 column = f"{side}:{part}"
-                ref = Ref("project", p.key, column)
+                ref: Ref = ProjectCell(p.key, column)
                 add(p.lines.get(column), ref, values.value(ref), None)
     if doc.overall is not None:
         o = doc.overall
-        for side, parts in (("source", o.by_source), ("direction", o.by_direction)):  # 来源 on the left
+        sides: tuple[tuple[OverallSide, Mapping[str, Amount]], ...] = (("source", o.by_source), ("direction", o.by_direction))
+        for side, parts in sides:  # 来源 on the left
             for part in parts:
-                ref = Ref("overall", side, part)
+                ref = OverallCell(side, part)
                 add(o.lines.get(f"{side}:{part}"), ref, values.value(ref), None)
     return out
 

@@ -6,11 +6,12 @@ from typing import Iterable
 from xltools.core.layouts import LAYOUTS
 from xltools.core.model import Document, Row, Table
 from xltools.core.comparisons import under_half_cent
-from xltools.rules.core import Ref, Term, Terms
+from xltools.core.references import TableCell
+from xltools.rules.core import Term, Terms
 
 
-def cell(table: int, row: str, column: str) -> Ref:
-    return Ref.in_table(table, row, column)
+def cell(table: int, row: str, column: str) -> TableCell:
+    return TableCell(table, row, column)
 
 
 def cells(table: int, rows: Iterable[str], column: str) -> Terms:

@@ -16,29 +16,10 @@ from xltools.core.comparisons import at_most_status, equal_since_status, equal_s
 from xltools.core.tolerance import tail_tolerance
 from xltools.core.verdicts import Status
 from xltools.core.model import Document
+from xltools.core.references import Ref, TableCell
 
 Level = Literal["M", "A"]
 Family = Literal["table", "cross", "narrative", "performance", "prior", "read"]
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A cell of the document: sheet "t1".."t13", "narrative", "project" or "overall";
-    a row key within it; a column key (see `layouts` and `rules.resolve`)."""
-
-    sheet: str
-    row: str
-    column: str
-
-    @staticmethod
-    def in_table(n: int, row: str, column: str) -> Ref:
-        return Ref(f"t{n}", row, column)
-
-    @property
-    def table(self) -> int | None:
-        """The table this cell is in (表5 → 5); None for the narrative's, a project's, the
-        overall 绩效 table's cells."""
-        return int(self.sheet[1:]) if self.sheet[:1] == "t" and self.sheet[1:].isdigit() else None
 
 
 @dataclass(frozen=True)
@@ -245,8 +226,8 @@ def refs_of(rel: Relation) -> tuple[Ref, ...]:
     return rel.refs
 
 
-def guessed_cells(doc: Document) -> frozenset[Ref]:
-    return frozenset(Ref.in_table(n, r.key, c) for n, t in doc.tables.items() if t is not None
+def guessed_cells(doc: Document) -> frozenset[TableCell]:
+    return frozenset(TableCell(n, r.key, c) for n, t in doc.tables.items() if t is not None
                      for r in t.rows for c in r.guessed)
 
 
@@ -255,7 +236,8 @@ def rule_instances(rules: Iterable[Rule], doc: Document) -> Iterable[tuple[Rule,
     guesses = guessed_cells(doc)
     for rule in rules:
         for inst in rule.instances(doc):
-            guessed = [r for r in refs_of(inst.relation) if r in guesses] if guesses and not inst.guess else []
+            guessed = [r for r in refs_of(inst.relation) if isinstance(r, TableCell) and r in guesses] \
+                if guesses and not inst.guess else []
             if guessed:
                 cols = "、".join(sorted({f"表{r.table}“{r.column}”" for r in guessed}))
                 inst = replace(inst, guess=f"所依据的{cols}金额的列位置无法确定")

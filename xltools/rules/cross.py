@@ -8,7 +8,8 @@ from typing import Callable, Iterable, Iterator
 from xltools.core.layouts import CLASS_NAMES, FUND_TYPES, SOURCES
 from xltools.core.model import Document
 from xltools.rules.common import cell, coded_rows, label, money, present, table
-from xltools.rules.core import AtMost, Equal, Instance, Ref, Rule, Verdict, terms
+from xltools.core.references import Ref, TableCell
+from xltools.rules.core import AtMost, Equal, Instance, Rule, Verdict, terms
 
 Gen = Callable[[Document], Iterable[Instance]]
 
@@ -174,8 +175,8 @@ def _t7_empty(doc: Document) -> Iterator[Instance]:
                    f"{f'（{also} 同）' if also else ''}、表8 政府性基金预算支出合计 {money(spent)}：请核实表7 是否漏列收入科目")
 
 
-def _value(doc: Document, ref: Ref) -> float | None:
-    t = doc.table(ref.table) if ref.table is not None else None
+def _value(doc: Document, ref: TableCell) -> float | None:
+    t = doc.table(ref.table)
     r = t.row(ref.row) if t is not None else None
     return r.get(ref.column) if r is not None else None
 

@@ -9,8 +9,9 @@ from xltools.core.narrative_subjects import AmountRule, SUBJECTS
 from xltools.core.reasons import Reason, Why, missing
 from xltools.rules.common import money, numeral
 from xltools.core.comparisons import under_half_cent
-from xltools.rules.core import Equal, GrowthOf, Instance, Ref, Rule, ShareOf, Term, Terms, Unchecked, Verdict
-from xltools.rules.narrative_map import Cell, amount_rule, cells_for, has_value, missing_tables, nref, partner, present, previous, refs, share_base, TABLES
+from xltools.core.references import TableCell
+from xltools.rules.core import Equal, GrowthOf, Instance, Rule, ShareOf, Term, Terms, Unchecked, Verdict
+from xltools.rules.narrative_map import amount_rule, cells_for, has_value, missing_tables, nref, partner, present, previous, share_base, TABLES
 
 def shown(f: Figure) -> str:
     """A figure as the text printed it: its decimals, every digit."""
@@ -40,7 +41,7 @@ def _unchecked(f: Figure, reason: Reason, subject: str) -> Instance:
     return Instance(Unchecked(reason, (nref(f),), (f.line,)), subject)
 
 
-def _no_table(doc: Document, cells: tuple[Cell, ...]) -> Reason:
+def _no_table(doc: Document, cells: tuple[TableCell, ...]) -> Reason:
     return missing(*missing_tables(doc, cells))
 
 
@@ -52,7 +53,7 @@ def _restate(doc: Document, f: Figure) -> Instance | None:
         return None
     if not present(doc, cells):
         return _unchecked(f, _no_table(doc, cells), _where(f))
-    return Instance(Equal((Term(nref(f)),), tuple(Term(r) for r in refs(cells)), decimals=figure_decimals(f)), _where(f))
+    return Instance(Equal((Term(nref(f)),), tuple(Term(r) for r in cells), decimals=figure_decimals(f)), _where(f))
 
 
 def _restated(doc: Document, rule: AmountRule) -> Iterator[Instance]:
@@ -90,14 +91,14 @@ def _shares(doc: Document) -> Iterator[Instance]:
         cells = cells_for(f.subject)
         part_terms: Terms
         if present(doc, cells):
-            part_terms = tuple(Term(r) for r in refs(cells))
+            part_terms = tuple(Term(r) for r in cells)
         else:
             amount = previous(figs, f, "amount", f.subject)
             if amount is None:
                 yield _unchecked(f, Reason(Why.SHARE_PART_UNKNOWN), where)
                 continue
             part_terms = (Term(nref(amount)),)
-        yield Instance(ShareOf(nref(f), part_terms, tuple(Term(r) for r in refs(base)), f.decimals), where)
+        yield Instance(ShareOf(nref(f), part_terms, tuple(Term(r) for r in base), f.decimals), where)
 
 
 def _first(doc: Document, subject: str, kind: str) -> Figure | None:
@@ -108,7 +109,7 @@ def _current(doc: Document, f: Figure) -> Terms | None:
     """This year's amount of `f`'s subject: the table's, else the one the narrative states."""
     cells = cells_for(f.subject)
     if present(doc, cells) and has_value(doc, cells):
-        return tuple(Term(r) for r in refs(cells))
+        return tuple(Term(r) for r in cells)
     amount = previous(doc.narrative.figures, f, "amount", f.subject)
     return (Term(nref(amount)),) if amount is not None else None
 
@@ -219,7 +220,7 @@ def _performance_sums(doc: Document) -> Iterator[Instance]:
 def _performance_t12(doc: Document) -> Iterator[Instance]:
     f = _first(doc, "绩效:纳入:金额", "amount")
     if f and doc.table(12) is not None:
-        yield Instance(Equal((Term(nref(f)),), (Term(Ref("t12", "总计", "合计")),), decimals=figure_decimals(f)),
+        yield Instance(Equal((Term(nref(f)),), (Term(TableCell(12, "总计", "合计")),), decimals=figure_decimals(f)),
                        f"纳入绩效目标管理的项目金额{shown(f)} = 表12 合计")
 
 
@@ -311,7 +312,7 @@ def _parts(doc: Document) -> Iterator[Instance]:
                                f"表{n}列有数据，说明未见“{cn[sec]}、{zh}”部分", key=f"说明{cn[sec]}")
         else:
             row = t.row("部门合计") if sec == 8 else None
-            refs = (Ref("t11", "部门合计", "合计"),) if row is not None else ()
+            refs = (TableCell(11, "部门合计", "合计"),) if row is not None else ()
             yield Instance(Verdict(False, expected=row.get("合计") if row else zh, actual=None, refs=refs,
                                    lines=(span[0], t.line)),
                            f"表{n}列有数据，说明{cn[sec]}（{zh}）未读出" + ("金额" if sec == 8 else "任何数字"),

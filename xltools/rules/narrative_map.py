@@ -7,14 +7,14 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 
 from xltools.core.model import Document, Figure
-from xltools.core.narrative_subjects import AmountRule, Cell, all_cells, cells_of, subject
-from xltools.rules.core import Ref
+from xltools.core.narrative_subjects import AmountRule, all_cells, cells_of, subject
+from xltools.core.references import NarrativeFigure, TableCell
 
-__all__ = ["Cell", "TABLES", "amount_rule", "cells_for", "has_value", "missing_tables", "nref", "partner", "present",
-           "previous", "refs", "share_base"]
+__all__ = ["TABLES", "amount_rule", "cells_for", "has_value", "missing_tables", "nref", "partner", "present",
+           "previous", "share_base"]
 
 
-def cells_for(subject_key: str) -> tuple[Cell, ...]:
+def cells_for(subject_key: str) -> tuple[TableCell, ...]:
     """The table cells a figure of this subject restates (`core.narrative_subjects`)."""
     return cells_of(subject_key)
 
@@ -27,23 +27,23 @@ def amount_rule(subject_key: str) -> AmountRule:
 
 # A base a share names ("占本年收入的"), matched whole: a name not listed here is a base the
 # check cannot identify, and the share is then not checked (never judged over a guess).
-_NAMED_BASES: tuple[tuple[re.Pattern[str], tuple[Cell, ...]], ...] = tuple((re.compile(p), c) for p, c in (
-    (r"^(?:本年|当年)(?:预算)?收入(?:合计)?$", (("t1", "本年收入合计", "金额"),)),
-    (r"^(?:本?部门|本?单位)?(?:预算)?(?:总|全部)?收入(?:预算)?(?:总计|合计|总额)?$", (("t1", "收入总计", "金额"),)),
-    (r"^一般公共预算(?:当年)?(?:拨款)?(?:支出)?(?:预算)?(?:总额|合计)?$", (("t5", "合计", "合计"),)),
-    (r"^财政拨款(?:支出)?(?:预算)?(?:总额|合计|总计)?$", (("t4", "支出总计", "小计"),)),
-    (r"^(?:“|\")?三公(?:”|\")?经费(?:预算)?(?:总额|合计)?$", (("t10", "合计", "合计"),)),
-    (r"^基本支出(?:预算)?(?:总额|合计)?$", (("t6", "合计", "合计"),)),
-    (r"^(?:本?部门|本?单位)?(?:预算)?(?:总|全部)?支出(?:预算)?(?:总计|合计|总额)?$", (("t3", "合计", "合计"),)),
+_NAMED_BASES: tuple[tuple[re.Pattern[str], tuple[TableCell, ...]], ...] = tuple((re.compile(p), c) for p, c in (
+    (r"^(?:本年|当年)(?:预算)?收入(?:合计)?$", (TableCell(1, "本年收入合计", "金额"),)),
+    (r"^(?:本?部门|本?单位)?(?:预算)?(?:总|全部)?收入(?:预算)?(?:总计|合计|总额)?$", (TableCell(1, "收入总计", "金额"),)),
+    (r"^一般公共预算(?:当年)?(?:拨款)?(?:支出)?(?:预算)?(?:总额|合计)?$", (TableCell(5, "合计", "合计"),)),
+    (r"^财政拨款(?:支出)?(?:预算)?(?:总额|合计|总计)?$", (TableCell(4, "支出总计", "小计"),)),
+    (r"^(?:“|\")?三公(?:”|\")?经费(?:预算)?(?:总额|合计)?$", (TableCell(10, "合计", "合计"),)),
+    (r"^基本支出(?:预算)?(?:总额|合计)?$", (TableCell(6, "合计", "合计"),)),
+    (r"^(?:本?部门|本?单位)?(?:预算)?(?:总|全部)?支出(?:预算)?(?:总计|合计|总额)?$", (TableCell(3, "合计", "合计"),)),
 ))
 
 
 # Every table a narrative figure is compared with (its restated cells and share bases).
-TABLES: tuple[int, ...] = tuple(sorted({int(sheet[1:]) for sheet, _, _ in all_cells()}
-                                       | {int(sheet[1:]) for _, cells in _NAMED_BASES for sheet, _, _ in cells}))
+TABLES: tuple[int, ...] = tuple(sorted({c.table for c in all_cells()}
+                                       | {c.table for _, cells in _NAMED_BASES for c in cells}))
 
 
-def share_base(subject_key: str, named: str | None = None) -> tuple[Cell, ...]:
+def share_base(subject_key: str, named: str | None = None) -> tuple[TableCell, ...]:
     """DOMAIN.md: 收入 shares over 收入总计, 支出 over 表3 合计, 一般公共预算 structure over 表5 合计
     (each subject's own `share_base`); a base the sentence names ("占本年收入的") wins; () when
     the base is not identified."""
@@ -56,30 +56,26 @@ def share_base(subject_key: str, named: str | None = None) -> tuple[Cell, ...]:
     return s.share_base if s else ()
 
 
-def missing_tables(doc: Document, cells: tuple[Cell, ...]) -> list[int]:
-    return sorted({int(s[1:]) for s, _, _ in cells if doc.table(int(s[1:])) is None})
+def missing_tables(doc: Document, cells: tuple[TableCell, ...]) -> list[int]:
+    return sorted({c.table for c in cells if doc.table(c.table) is None})
 
 
-def present(doc: Document, cells: tuple[Cell, ...]) -> bool:
+def present(doc: Document, cells: tuple[TableCell, ...]) -> bool:
     """The tables these cells live in were read (an absent table is a READ finding)."""
-    return bool(cells) and all(doc.table(int(s[1:])) is not None for s, _, _ in cells)
+    return bool(cells) and all(doc.table(c.table) is not None for c in cells)
 
 
-def has_value(doc: Document, cells: tuple[Cell, ...]) -> bool:
-    for s, r, c in cells:
-        t = doc.table(int(s[1:]))
-        row = t.row(r) if t else None
-        if row is None or row.get(c) is None:
+def has_value(doc: Document, cells: tuple[TableCell, ...]) -> bool:
+    for c in cells:
+        t = doc.table(c.table)
+        row = t.row(c.row) if t else None
+        if row is None or row.get(c.column) is None:
             return False
     return True
 
 
-def refs(cells: tuple[Cell, ...]) -> tuple[Ref, ...]:
-    return tuple(Ref(*c) for c in cells)
-
-
-def nref(f: Figure) -> Ref:
-    return Ref("narrative", f.key, "value")
+def nref(f: Figure) -> NarrativeFigure:
+    return NarrativeFigure(f.key)
 
 
 class _Index:

@@ -7,7 +7,8 @@ from typing import Callable, Iterator
 from xltools.core.model import Document, Figure, ProjectTable, Row
 from xltools.core.reasons import Reason, Why
 from xltools.rules.common import cell, money
-from xltools.rules.core import Equal, Instance, Ref, Rule, Term, Unchecked, Verdict, terms
+from xltools.core.references import NarrativeFigure, OverallCell, OverallSide, ProjectCell
+from xltools.rules.core import Equal, Instance, Rule, Term, Unchecked, Verdict, terms
 from xltools.rules.performance_match import Matching, match, norm_name, wan
 
 PARTS: tuple[str, ...] = ("中央", "省级", "市县", "单位自筹", "其他")
@@ -21,12 +22,12 @@ NO_PROJECTS = Reason(Why.NO_PROJECTS)
 NO_OVERALL = Reason(Why.NO_OVERALL)
 
 
-def _p(t: ProjectTable, column: str) -> Ref:
-    return Ref("project", t.key, column)
+def _p(t: ProjectTable, column: str) -> ProjectCell:
+    return ProjectCell(t.key, column)
 
 
-def _o(side: str, part: str) -> Ref:
-    return Ref("overall", side, part)
+def _o(side: OverallSide, part: str) -> OverallCell:
+    return OverallCell(side, part)
 
 
 def _at(t: ProjectTable) -> str:
@@ -181,11 +182,11 @@ def _count(doc: Document) -> Iterator[Instance]:
         if f.subject == COUNT_SUBJECT:
             n = len(doc.projects)
             if n == 0 and f.value > 0:
-                yield Instance(Unchecked(NO_PROJECTS, (Ref("narrative", f.key, "value"),), (f.line,)),
+                yield Instance(Unchecked(NO_PROJECTS, (NarrativeFigure(f.key),), (f.line,)),
                                f"说明中公开项目绩效目标 {f.value:g} 个，附表张数")
                 continue
             printed = int(f.value) if float(f.value).is_integer() else f.value
-            yield Instance(Verdict(abs(f.value - n) < 0.5, n, printed, (Ref("narrative", f.key, "value"),), (f.line,)),
+            yield Instance(Verdict(abs(f.value - n) < 0.5, n, printed, (NarrativeFigure(f.key),), (f.line,)),
                            f"说明中公开项目绩效目标 {f.value:g} 个，附项目支出绩效目标表 {n} 张")
 
 
@@ -216,7 +217,7 @@ def _part_projects(doc: Document) -> Iterator[Instance]:
     why += [f"第{line}行称项目支出绩效目标表见附件" for line in said]
     expected = next((int(f.value) for f in figs if f.subject == COUNT_SUBJECT), len(items) or None)
     subject = "；".join(why) + (f"，读到项目支出绩效目标表 {n} 张" if n else "，但未读到任何项目支出绩效目标表（该部分未能识别）")
-    yield Instance(Verdict(n > 0, expected, n, tuple(Ref("narrative", f.key, "value") for f in figs), tuple(where)),
+    yield Instance(Verdict(n > 0, expected, n, tuple(NarrativeFigure(f.key) for f in figs), tuple(where)),
                    subject)
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Mapping
 
 from xltools.core.model import Document, ReadNote, Row, Table
+from xltools.core.references import TableCell
 from xltools.rules.core import Relation, Verdict, judge, refs_of
 from xltools.rules.resolve import DocumentValues
 
@@ -22,7 +23,7 @@ _FAMILIES = ("table", "cross")
 
 
 Judged = list[Relation]
-Index = dict[tuple[str, str], list[int]]
+Index = dict[tuple[int, str], list[int]]  # (table, row key) → the relations reading that row
 # Failures of the mandatory relations, then of the advisory cross-table ones (which only
 # break a tie: 表12's 单位资金 is at most 表2's, where no mandatory sum reads the column).
 Score = tuple[int, int]
@@ -44,7 +45,7 @@ def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index, set[int]
         for inst in rule.instances(doc):
             if isinstance(inst.relation, Verdict):
                 continue
-            for key in {(r.sheet, r.row) for r in refs_of(inst.relation)}:
+            for key in {(r.table, r.row) for r in refs_of(inst.relation) if isinstance(r, TableCell)}:
                 index.setdefault(key, []).append(len(relations))
             if rule.level != "M":
                 advisory.add(len(relations))
@@ -116,7 +117,7 @@ def settle_across(doc: Document, variants: Mapping[int, list[tuple[Table, frozen
         best, best_errors, best_moved = chosen, (0, 0), frozenset[str]()
         scored: list[tuple[Score, Table, frozenset[str]]] = [((0, 0), chosen, frozenset())]
         for t, moved in others:
-            which = {i for key in moved for i in index.get((f"t{n}", key), ())}
+            which = {i for key in moved for i in index.get((n, key), ())}
             after, before = _fails(replace(doc, tables={**doc.tables, n: t}), relations, which, advisory), base.fails(which)
             e = (after[0] - before[0], after[1] - before[1])
             scored.append((e, t, moved))

@@ -8,8 +8,8 @@ subject is printed in a table (`narrative_map.cells_for`), else the amount its o
 
 Rules read two documents. In the catalogue they yield nothing (no last year's document given, so
 the ledger counts them as not applicable); `bind` makes them read the document given with
---prior. Last year's cells are addressed with `PRIOR` before their sheet ("prior.t1"), and
-`TwoYears` resolves both years' cells.
+--prior. Last year's cells are `PriorCell`s (a wrapper round the cell as last year's document
+addresses it), and `TwoYears` resolves both years' cells.
 
 A comparison is certain only when the two disclosures are of the same body in consecutive years:
 a unit renamed, a 部门 against a 单位, a different set of member units, or a year that is not the
@@ -28,32 +28,18 @@ from xltools.core.narrative_subjects import AmountRule
 from xltools.core.reasons import Reason, Why
 from xltools.core.tolerance import tail_tolerance
 from xltools.rules.common import numeral
-from xltools.rules.core import Equal, Instance, Ref, Rule, Term, Terms, Unchecked, Verdict
-from xltools.rules.narrative_map import amount_rule, cells_for, has_value, nref, partner, present, previous, refs
+from xltools.core.references import PriorCell, Ref
+from xltools.rules.core import Equal, Instance, Rule, Term, Terms, Unchecked, Verdict
+from xltools.rules.narrative_map import amount_rule, cells_for, has_value, nref, partner, present, previous
 from xltools.rules.resolve import DocumentValues
-
-PRIOR = "prior."  # before a sheet name: the cell is last year's
 
 # The subjects of PY-OPERATING and PY-SANGONG (their records' `rule`); every other one is PY-TOTAL's.
 _PY_OF: dict[AmountRule, str] = {"N-AMOUNT": "PY-TOTAL", "N-SANGONG": "PY-SANGONG", "N-OPERATING": "PY-OPERATING"}
 
 
-def prior_ref(ref: Ref) -> Ref:
-    return Ref(PRIOR + ref.sheet, ref.row, ref.column)
-
-
-def is_prior(ref: Ref) -> bool:
-    return ref.sheet.startswith(PRIOR)
-
-
-def own_ref(ref: Ref) -> Ref:
-    """A last year's reference as its own document addresses it."""
-    return Ref(ref.sheet[len(PRIOR):], ref.row, ref.column) if is_prior(ref) else ref
-
-
 class TwoYears:
-    """Values of this year's document, and of last year's under `PRIOR` sheets. A finding's
-    places are this year's lines; last year's line is cited in its message (`prior_where`)."""
+    """Values of this year's document, and of last year's `PriorCell`s. A finding's places are
+    this year's lines; last year's line is cited in its message (`prior_where`)."""
 
     def __init__(self, doc: Document, prior: Document) -> None:
         self.doc = doc
@@ -62,17 +48,17 @@ class TwoYears:
         self._last = DocumentValues(prior)
 
     def value(self, ref: Ref) -> float | None:
-        return self._last.value(own_ref(ref)) if is_prior(ref) else self._this.value(ref)
+        return self._last.value(ref.of) if isinstance(ref, PriorCell) else self._this.value(ref)
 
     def printed(self, ref: Ref) -> float | None:
         return self.value(ref)
 
     def where(self, ref: Ref) -> Where | None:
-        return None if is_prior(ref) else self._this.where(ref)
+        return None if isinstance(ref, PriorCell) else self._this.where(ref)
 
-    def prior_where(self, ref: Ref) -> Where | None:
+    def prior_where(self, ref: PriorCell) -> Where | None:
         """Where last year's document prints `ref`: its line, and its page when read from a PDF."""
-        w = self._last.where(own_ref(ref))
+        w = self._last.where(ref.of)
         pages = self.prior.pages
         if w is not None and w.line is not None and 1 <= w.line <= len(pages):
             w = replace(w, page=pages[w.line - 1])
@@ -144,7 +130,7 @@ def limitation(doc: Document, prior: Document) -> str:
 
 @dataclass(frozen=True)
 class LastYear:
-    terms: Terms  # last year's cells (PRIOR sheets)
+    terms: Terms  # last year's cells (`PriorCell`s)
     guess: str = ""  # why the figure is not certain
 
 
@@ -162,28 +148,28 @@ def last_year(prior: Document, subject: str) -> LastYear | Reason:
     missing_rows: list[str] = []
     if cells and present(prior, cells):
         tables: list[tuple[Table, str, str]] = []
-        for sheet, key, column in cells:
-            t = prior.table(int(sheet[1:]))
+        for c in cells:
+            t = prior.table(c.table)
             assert t is not None
-            tables.append((t, key, column))
+            tables.append((t, c.row, c.column))
         guessed = [f"表{t.number}“{c}”" for t, k, c in tables
                    if (row := t.row(k)) is not None and c in row.guessed]
         absent = [(t, k) for t, k, _ in tables if t.row(k) is None and not t.empty]
         if not absent:
             # A blank cell of a printed row, or an empty table ("本表无数据"), is a zero.
             guess = f"上年{'、'.join(guessed)}的列位置无法确定" if guessed else ""
-            return LastYear(tuple(Term(prior_ref(r)) for r in refs(cells)), guess)
+            return LastYear(tuple(Term(PriorCell(c)) for c in cells), guess)
         missing_rows = [f"表{t.number}" for t, _ in absent]
     stated = next((f for f in prior.narrative.figures if f.subject == subject and f.kind == "amount"), None)
     if stated is not None:
-        return LastYear((Term(prior_ref(nref(stated))),))
+        return LastYear((Term(PriorCell(nref(stated))),))
     if missing_rows and "类:" in subject:
         # A class a printed coded table does not list had no money; the reader may have
         # missed the row, so not certain.
-        return LastYear(tuple(Term(prior_ref(r)) for r in refs(cells)),
+        return LastYear(tuple(Term(PriorCell(c)) for c in cells),
                         f"上年{'、'.join(missing_rows)}未列此科目（按 0 计）")
     if cells:
-        return Reason(Why.PRIOR_NOT_READ, tuple(sorted({int(s[1:]) for s, _, _ in cells})), _label(subject))
+        return Reason(Why.PRIOR_NOT_READ, tuple(sorted({c.table for c in cells})), _label(subject))
     return Reason(Why.PRIOR_NOT_STATED, named=_label(subject))
 
 
@@ -212,7 +198,7 @@ def _current(doc: Document, f: Figure) -> tuple[Terms, tuple[Figure, ...]] | Non
     """This year's amount of `f`'s subject: the table's, else the one the narrative states."""
     cells = cells_for(f.subject)
     if present(doc, cells) and has_value(doc, cells):
-        return tuple(Term(r) for r in refs(cells)), ()
+        return tuple(Term(r) for r in cells), ()
     amount = previous(doc.narrative.figures, f, "amount", f.subject)
     return ((Term(nref(amount)),), (amount,)) if amount is not None else None
 

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from xltools.core.findings import Where
 from xltools.core.model import Document
-from xltools.rules.core import Ref
+from xltools.core.references import NarrativeFigure, OverallCell, ProjectCell, Ref, TableCell
 
 
 class DocumentValues:
-    """Sheets: "t1".."t13" (row key, column key of `layouts`); "narrative" (figure key,
-    "value"); "project" (project key, "period:<part>" or "annual:<part>"); "overall"
-    ("source"/"direction", part)."""
+    """A table's cells (row key, column key of `layouts`); a narrative figure; a project's
+    amount ("period:<part>" or "annual:<part>"); the overall 绩效 table's. Last year's cells
+    and the draft's are no cell of this document (`rules.prior.TwoYears` reads the former)."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -17,25 +17,25 @@ class DocumentValues:
         self._figures = {f.key: f for f in doc.narrative.figures}
 
     def value(self, ref: Ref) -> float | None:
-        s = ref.sheet
-        if s.startswith("t"):
-            t = self.doc.table(int(s[1:]))
-            row = t.row(ref.row) if t else None
-            return row.get(ref.column) if row else None
-        if s == "narrative":
-            f = self._figures.get(ref.row)
-            return f.value if f else None
-        if s == "project":
-            p = self._projects.get(ref.row)
-            if p is None:
-                return None
-            part, _, name = ref.column.partition(":")
-            return (p.period if part == "period" else p.annual).get(name)
-        if s == "overall":
-            o = self.doc.overall
-            if o is None:
-                return None
-            return (o.by_source if ref.row == "source" else o.by_direction).get(ref.column)
+        match ref:
+            case TableCell(n, key, column):
+                t = self.doc.table(n)
+                row = t.row(key) if t else None
+                return row.get(column) if row else None
+            case NarrativeFigure(key):
+                f = self._figures.get(key)
+                return f.value if f else None
+            case ProjectCell(project, column):
+                p = self._projects.get(project)
+                if p is None:
+                    return None
+                part, _, name = column.partition(":")
+                return (p.period if part == "period" else p.annual).get(name)
+            case OverallCell(side, part):
+                o = self.doc.overall
+                if o is None:
+                    return None
+                return (o.by_source if side == "source" else o.by_direction).get(part)
         raise KeyError(ref)
 
     def printed(self, ref: Ref) -> float | None:
@@ -43,27 +43,26 @@ class DocumentValues:
         return self.value(ref)
 
     def where(self, ref: Ref) -> Where | None:
-        s = ref.sheet
-        if s.startswith("t"):
-            n = int(s[1:])
-            t = self.doc.table(n)
-            row = t.row(ref.row) if t else None
-            if row is not None:
-                return Where(line=row.line, table=n)
-            return Where(line=t.line, table=n) if t else None
-        if s == "narrative":
-            f = self._figures.get(ref.row)
-            return Where(line=f.line) if f else None
-        if s == "project":
-            p = self._projects.get(ref.row)
-            if p is None:
-                return None
-            line = p.lines.get(ref.column) or (p.annual_line if ref.column.startswith("annual") and p.annual_line
-                                                 else p.line)
-            return Where(line=line)
-        if s == "overall":
-            o = self.doc.overall
-            if o is None:
-                return None
-            return Where(line=o.lines.get(f"{ref.row}:{ref.column}", o.line))
+        match ref:
+            case TableCell(n, key, _):
+                t = self.doc.table(n)
+                row = t.row(key) if t else None
+                if row is not None:
+                    return Where(line=row.line, table=n)
+                return Where(line=t.line, table=n) if t else None
+            case NarrativeFigure(key):
+                f = self._figures.get(key)
+                return Where(line=f.line) if f else None
+            case ProjectCell(project, column):
+                p = self._projects.get(project)
+                if p is None:
+                    return None
+                line = p.lines.get(column) or (p.annual_line if column.startswith("annual") and p.annual_line
+                                               else p.line)
+                return Where(line=line)
+            case OverallCell(side, part):
+                o = self.doc.overall
+                if o is None:
+                    return None
+                return Where(line=o.lines.get(f"{side}:{part}", o.line))
         return None

@@ -13,7 +13,7 @@ from typing import Callable
 from openpyxl.utils import get_column_letter
 
 from xltools.core.layouts import LAYOUTS
-from xltools.rules.core import Ref
+from xltools.core.references import Ref, TableCell
 from xltools.evaluation.plan import CellKey, TablePlan
 from xltools.workbook.sheets import TABLE_SHEETS, quoted
 
@@ -140,14 +140,14 @@ class AddressMap:
     def live(self, ref: Ref) -> tuple[str, str] | None:
         """The cell holding the figure `ref` names as it is now, or None (→ 0): a table
         cell of a row the sheet has, or a cell of the 情况说明/绩效 sheets."""
-        if ref.table is not None:
+        if isinstance(ref, TableCell):
             return self.live_cell((ref.table, ref.row, ref.column))
         return self.other.get(ref)
 
     def printed(self, ref: Ref) -> tuple[str, str] | None:
         """The cell holding the figure `ref` names as the document printed it: a derived
         cell's 原表数, any other cell itself."""
-        if ref.table is not None:
+        if isinstance(ref, TableCell):
             key = (ref.table, ref.row, ref.column)
             if key in self.derived:
                 return self.orig_cell(key)

@@ -34,7 +34,8 @@ from typing import Any, Iterator, Literal, Mapping, Sequence
 
 from xltools.core.narrative_subjects import SUBJECTS, spoken, subject as declared
 from xltools.rules.common import numeral
-from xltools.rules.narrative_map import Cell, cells_for
+from xltools.core.references import TableCell
+from xltools.rules.narrative_map import cells_for
 
 ParaKind = Literal["title", "heading", "subheading", "body"]
 InputKind = Literal["amount", "count", "text", "choice"]
@@ -97,10 +98,10 @@ SUMS: dict[str, tuple[str, ...]] = {
 PERF_SHARE = ("绩效:公开:占比", "绩效:公开:金额", "绩效:纳入:金额")  # subject, part, base
 # 整体绩效目标: the document counts its funds over 表3 (all money) or 表5 (一般公共预算 of the
 # year): the cells each 口径 restates, the narrative subjects' own where the rules map one.
-WHOLE_BASES: dict[str, tuple[tuple[Cell, ...], tuple[Cell, ...]]] = {
+WHOLE_BASES: dict[str, tuple[tuple[TableCell, ...], tuple[TableCell, ...]]] = {
     "绩效:整体:合计": (cells_for("支出:合计"), cells_for("一般公共预算:当年支出")),
     "绩效:整体:基本支出": (cells_for("支出:基本支出"), cells_for("一般公共预算:基本支出")),
-    "绩效:整体:项目支出": (cells_for("支出:项目支出"), (("t5", "合计", "项目支出"),)),
+    "绩效:整体:项目支出": (cells_for("支出:项目支出"), (TableCell(5, "合计", "项目支出"),)),
 }
 WHOLE_CHOICES = ("表3", "表5")
 LISTS: dict[str, tuple[str, str]] = {  # 类列表 K → (subject prefix, separator)

@@ -23,9 +23,10 @@ from xltools.core.model import Document, Figure
 from xltools.core.narrative_subjects import home
 from xltools.evaluation.plan import CellKey, leaf_counts, live_values
 from xltools.core.tolerance import tail_tolerance
-from xltools.rules.core import Equal, GrowthOf, Instance, Ref, Relation, Rule, ShareOf, Term, Terms, Verdict
+from xltools.core.references import DraftCell, Ref, TableCell
+from xltools.rules.core import Equal, GrowthOf, Instance, Relation, Rule, ShareOf, Term, Terms, Verdict
 from xltools.rules.narrative import figure_decimals as printed_decimals, shown
-from xltools.rules.narrative_map import Cell, cells_for, nref, share_base
+from xltools.rules.narrative_map import cells_for, nref, share_base
 from xltools.workbook.address import AddressMap, cell
 from xltools.workbook.draft_source import SourceText, source_text
 from xltools.workbook.cells import DEFAULT_ROW, fit_rows, fit_to_width, height_for, lines_for, put_header, put_text
@@ -64,7 +65,7 @@ class Slot:
     source: str  # table / share / change / growth / base / input / sum / perf-share / whole / cover / item
     row: int = 0
     figure: Figure | None = None
-    cells: tuple[Cell, ...] = ()
+    cells: tuple[TableCell, ...] = ()
     list_of: str = ""  # the 类列表/经济列表 the slot is an entry of
     base: Slot | None = None  # a change's last-year amount
     growth: Slot | None = None  # a change's rate, where its style states one
@@ -120,21 +121,21 @@ class _Builder:
 
     # ---- addresses ----------------------------------------------------------------------
     def place(self, ref: Ref) -> tuple[str, str] | None:
-        if ref.table is not None and ref.table not in self.amap.grids:
+        if isinstance(ref, TableCell) and ref.table not in self.amap.grids:
             return None  # a table the document lacks: 0, as `judge` reads a missing cell
         return self.amap.live(ref)
 
     def expr(self, terms: Iterable[Term]) -> str:
         return sum_expr(((self.place(t.ref), t.factor) for t in terms), here=D.SHEET)
 
-    def input_ref(self, key: str) -> Ref:
-        return Ref("draft", key, "input")
+    def input_ref(self, key: str) -> DraftCell:
+        return DraftCell(key, "input")
 
     def input_cell(self, key: str) -> str:
         return f"F{self.input_rows[key]}"
 
-    def slot_ref(self, slot: Slot) -> Ref:
-        return Ref("draft", slot.key, "value")
+    def slot_ref(self, slot: Slot) -> DraftCell:
+        return DraftCell(slot.key, "value")
 
     # ---- the slots ----------------------------------------------------------------------
     def add(self, slot: Slot) -> Slot:
@@ -187,7 +188,7 @@ class _Builder:
         elif tag == "经济列表":
             for name6, keys in self.economic_lines():
                 self.add(Slot(f"{p.key}|{arg}:{name6}", p, "item", name6, name6, "item",
-                              cells=tuple(("t6", key, arg) for key in keys), list_of=arg))
+                              cells=tuple(TableCell(6, key, arg) for key in keys), list_of=arg))
 
     def economic_lines(self) -> list[tuple[str, list[str]]]:
         """表6's lines (not its class rows), one per name: a name printed twice (two 政府预算经济
@@ -244,7 +245,7 @@ class _Builder:
         """The relation that states the slot's figure, with the document's figure (if any) as
         its printed side: an N- rule's own shape (Equal for amounts, ShareOf, GrowthOf), over
         the table cells as the draft shows them (`shown_terms`)."""
-        printed = nref(s.figure) if s.figure else Ref("draft", s.key, "printed")
+        printed: Ref = nref(s.figure) if s.figure else DraftCell(s.key, "printed")
         dec = printed_decimals(s.figure) if s.figure else 2
         if s.source == "table":
             return Equal((Term(printed),), self.shown_terms(s.cells), decimals=dec)
@@ -276,26 +277,26 @@ class _Builder:
             return Equal((Term(printed),), (Term(self.slot_ref(s)),), decimals=dec)
         return None
 
-    def share_cells(self, s: Slot) -> tuple[Cell, ...]:
+    def share_cells(self, s: Slot) -> tuple[TableCell, ...]:
         named = s.figure.word if s.figure else None
         # A base the sentence names but the rules cannot identify: the family's default base.
         return share_base(s.subject, named) or share_base(s.subject)
 
-    def shown_terms(self, cells: Iterable[Cell]) -> Terms:
+    def shown_terms(self, cells: Iterable[TableCell]) -> Terms:
         return tuple(Term(self.slot_ref(self.cell_slot(c))) for c in cells)
 
-    def cell_slot(self, c: Cell) -> Slot:
+    def cell_slot(self, c: TableCell) -> Slot:
         """A table cell as the draft states it (数字区, 表格数 rows): a derived cell's printed
         figure (原表数) while its recomputation is within 尾差 of it, so the narrative agrees
         with the table as published; the recomputation once an input changed beyond that."""
-        key = f"表{c[0][1:]}|{c[1]}|{c[2]}"
+        key = f"表{c.table}|{c.row}|{c.column}"
         if key in self.by_key:
             return self.by_key[key]
-        n = int(c[0][1:])
+        n = c.table
         plan = self.amap.plans.get(n)
-        placed = plan.placed().get(c[1]) if plan else None
-        name = placed.name if placed else c[1]
-        slot = Slot(key, D.paras()[0], "cell", c[1], f"表{n} {name}·{c[2]}", "cell", cells=(c,))
+        placed = plan.placed().get(c.row) if plan else None
+        name = placed.name if placed else c.row
+        slot = Slot(key, D.paras()[0], "cell", c.row, f"表{n} {name}·{c.column}", "cell", cells=(c,))
         self.cell_slots.append(slot)
         self.by_key[key] = slot
         return slot
@@ -304,12 +305,12 @@ class _Builder:
         """The cell now, plus what its printed figure was off its recomputation on import when
         that was a 尾差 (column S): the printed total until the officer edits, then the
         printed total moved by exactly the edit."""
-        live = self.place(Ref(*s.cells[0]))
+        live = self.place(s.cells[0])
         now = AddressMap.a1(live, D.SHEET) if live is not None else "0"
         return f"{now}+{C_DRIFT}{s.row}"
 
-    def offset(self, c: Cell) -> float:
-        key: CellKey = (int(c[0][1:]), c[1], c[2])
+    def offset(self, c: TableCell) -> float:
+        key: CellKey = (c.table, c.row, c.column)
         if key not in self.live:
             return 0.0
         t = self.doc.table(key[0])
@@ -334,7 +335,7 @@ class _Builder:
         return tuple(t for p in parts for t in self.base_terms(p))
 
     def base_inputs(self, subject: str) -> list[str]:
-        return [t.ref.row for t in self.base_terms(subject)]
+        return [t.ref.key for t in self.base_terms(subject) if isinstance(t.ref, DraftCell)]
 
     def value_formula(self, s: Slot, rel: Relation | None) -> str | None:
         if s.source == "whole":
@@ -343,7 +344,7 @@ class _Builder:
         if s.source == "cell":
             return "=" + self.shown_cell(s)
         if s.source == "item":
-            return "=" + self.expr(Term(Ref(*c)) for c in s.cells)
+            return "=" + self.expr(Term(c) for c in s.cells)
         if isinstance(rel, Equal):
             return "=" + self.expr(rel.rhs) + ("+0" if s.source in ("input", "base") else "")
         if isinstance(rel, ShareOf):
@@ -371,7 +372,7 @@ class _Builder:
                     "单位": f'=IF({c}="","本单位",{c})',
                     "类别": f'=IF({c}="部门","部门","单位")'}[s.subject]
         if s.source == "item":
-            names = [self.name_cell(6, key) for _, key, _ in s.cells]
+            names = [self.name_cell(6, c.row) for c in s.cells]
             return "=" + (names[0] if names[0] else _lit(s.subject))
         if s.kind in ("share",):
             text = _pct(v, dec)
@@ -613,7 +614,7 @@ class _Builder:
     def nonzero(self, s: Slot) -> bool:
         total = 0.0
         for c in s.cells:
-            key: CellKey = (int(c[0][1:]), c[1], c[2])
+            key: CellKey = (c.table, c.row, c.column)
             if key in self.live:
                 total += self.live[key]
             else:
@@ -720,19 +721,18 @@ class _Builder:
     def current(self, s: Slot) -> float | None:
         return self.current_of(s.cells)
 
-    def current_of(self, cells: tuple[Cell, ...]) -> float | None:
+    def current_of(self, cells: tuple[TableCell, ...]) -> float | None:
         if not cells:
             return None
         total = 0.0
         for c in cells:
-            n = int(c[0][1:])
-            t = self.doc.table(n)
-            row = t.row(c[1]) if t else None
-            key: CellKey = (n, c[1], c[2])
+            t = self.doc.table(c.table)
+            row = t.row(c.row) if t else None
+            key: CellKey = (c.table, c.row, c.column)
             if key in self.live:
                 total += self.live[key] + self.offset(c)  # as the draft shows it
-            elif row is not None and row.get(c[2]) is not None:
-                total += row.get(c[2]) or 0.0
+            elif row is not None and row.get(c.column) is not None:
+                total += row.get(c.column) or 0.0
             elif row is None:
                 return None
         return round(total, 2)

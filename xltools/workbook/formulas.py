@@ -13,7 +13,8 @@ from typing import Callable, Iterable
 
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from xltools.rules.core import AtMost, Equal, GrowthOf, Ref, Relation, ShareOf, Term, Terms, Unchecked, Verdict, tolerance_of
+from xltools.core.references import Ref
+from xltools.rules.core import AtMost, Equal, GrowthOf, Relation, ShareOf, Term, Terms, Unchecked, Verdict, tolerance_of
 from xltools.core.comparisons import (at_most_excel, equal_excel, equal_since_excel, number, percent_excel, rounded_excel, share_slack_excel,
                                       under_half_cent_excel)
 from xltools.core.verdicts import NOT_CHECKED, PASSED, words

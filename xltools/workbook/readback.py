@@ -22,7 +22,7 @@ from xltools.workbook import structure
 from xltools.workbook.address import AddressMap, cell, grid_for
 from xltools.workbook.statements import place_narrative, place_performance
 from xltools.workbook.sheets import TABLE_SHEETS
-from xltools.rules.core import Ref
+from xltools.core.references import Ref
 from xltools.rules.resolve import DocumentValues
 
 Grid = list[list[Any]]

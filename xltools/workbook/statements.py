@@ -10,7 +10,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.core.model import Document
-from xltools.rules.core import Equal, Instance, Ref, Rule, ShareOf, Term, Terms, refs_of
+from xltools.core.references import NarrativeFigure, OverallCell, OverallSide, ProjectCell, Ref, TableCell
+from xltools.rules.core import Equal, Instance, Rule, ShareOf, Term, Terms, refs_of
 from xltools.workbook.address import AddressMap, cell
 from xltools.workbook.cells import fit_columns, fit_rows, fit_to_width, put_header, put_text, restyle, shown
 from xltools.workbook.formulas import Offset, sum_expr, terms_expr
@@ -56,7 +57,7 @@ def _hide_zero(fmt: str) -> str:
 
 def place_narrative(doc: Document, amap: AddressMap) -> None:
     for i, f in enumerate(doc.narrative.figures):
-        amap.other[Ref("narrative", f.key, "value")] = (NARRATIVE, cell(NCol.STATED, FIRST + i))
+        amap.other[NarrativeFigure(f.key)] = (NARRATIVE, cell(NCol.STATED, FIRST + i))
 
 
 @dataclass(frozen=True)
@@ -81,15 +82,16 @@ def _restated(instances: list[tuple[Rule, Instance]], amap: AddressMap, offset: 
         rel = inst.relation
         if isinstance(rel, Equal):
             for one, other in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
-                if len(one) == 1 and one[0].ref.sheet == "narrative" and all(t.ref.sheet != "narrative" for t in other):
+                said = one[0].ref if len(one) == 1 else None
+                if isinstance(said, NarrativeFigure) and not any(isinstance(t.ref, NarrativeFigure) for t in other):
                     def equal(off: Offset, other: Terms = other, dec: int = rel.decimals) -> str:
                         return f"=ROUND({terms_expr(other, amap.live, off)},{dec})"
-                    out.setdefault(one[0].ref.row, both(equal, other))
-        elif isinstance(rel, ShareOf) and rel.printed.sheet == "narrative":
+                    out.setdefault(said.key, both(equal, other))
+        elif isinstance(rel, ShareOf) and isinstance(rel.printed, NarrativeFigure):
             def share(off: Offset, rel: ShareOf = rel) -> str:
                 part, base = terms_expr(rel.part, amap.live, off), terms_expr(rel.base, amap.live, off)
                 return f'=IF(({base})=0,"",ROUND(({part})/({base})*100,{rel.decimals}))'
-            out.setdefault(rel.printed.row, both(share, rel.part + rel.base))
+            out.setdefault(rel.printed.key, both(share, rel.part + rel.base))
     return out
 
 
@@ -185,13 +187,14 @@ def place_performance(doc: Document, amap: AddressMap) -> None:
     for i, p in enumerate(doc.projects):
         r = _project_row(i)
         for j, part in enumerate(PARTS):
-            amap.other[Ref("project", p.key, f"annual:{part}")] = (PERFORMANCE, cell(P_PARTS + j, r))
-            amap.other[Ref("project", p.key, f"period:{part}")] = (PERFORMANCE, cell(P_PARTS + j, r + 1))
+            amap.other[ProjectCell(p.key, f"annual:{part}")] = (PERFORMANCE, cell(P_PARTS + j, r))
+            amap.other[ProjectCell(p.key, f"period:{part}")] = (PERFORMANCE, cell(P_PARTS + j, r + 1))
     if doc.overall is not None:
         base = _overall_title(doc) + 2
-        for k, (side, values) in enumerate((("source", doc.overall.by_source), ("direction", doc.overall.by_direction))):
+        sides: tuple[OverallSide, ...] = ("source", "direction")
+        for k, (side, values) in enumerate(zip(sides, (doc.overall.by_source, doc.overall.by_direction))):
             for j, key in enumerate(values):
-                amap.other[Ref("overall", side, key)] = (PERFORMANCE, cell(P_PARTS + j, base + 2 * k))
+                amap.other[OverallCell(side, key)] = (PERFORMANCE, cell(P_PARTS + j, base + 2 * k))
 
 
 def _overall_title(doc: Document) -> int:
@@ -200,16 +203,16 @@ def _overall_title(doc: Document) -> int:
     return _project_row(max(len(doc.projects), 1)) + 1
 
 
-def _pairs(instances: list[tuple[Rule, Instance]]) -> dict[str, Ref]:
+def _pairs(instances: list[tuple[Rule, Instance]]) -> dict[str, TableCell]:
     """Project key → the 表12 合计 cell a rule compares it with."""
-    out: dict[str, Ref] = {}
+    out: dict[str, TableCell] = {}
     for _, inst in instances:
         refs = refs_of(inst.relation)
-        projects = [r for r in refs if r.sheet == "project"]
-        t12 = [r for r in refs if r.sheet == "t12" and r.column == "合计"]
+        projects = [r for r in refs if isinstance(r, ProjectCell)]
+        t12 = [r for r in refs if isinstance(r, TableCell) and r.table == 12 and r.column == "合计"]
         if len(t12) == 1:
             for p in projects:
-                out.setdefault(p.row, t12[0])
+                out.setdefault(p.project, t12[0])
     return out
 
 
