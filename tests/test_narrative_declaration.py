@@ -4,6 +4,7 @@ every subject the reader produces, or the narrative's modules name, has its reco
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -160,3 +161,34 @@ def test_the_narratives_modules_name_only_declared_subjects() -> None:
                     and node.value.split(":")[0] in families and NS.subject(node.value) is None:
                 undeclared.append(f"{p.name}:{node.lineno} {node.value}")
     assert undeclared == []
+
+
+def test_a_total_the_narrative_states_over_its_own_figures_is_one_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    """政府采购预算总额 = 货物 + 工程 + 服务 is the 总额 record's `sum_of`: the rule judges it and the
+    draft types the total as the sum of those parts, so one record changes both. Seed 000's line 494
+    states 20.30 = 19.50 + 0 + 0.80."""
+    doc = read_document(SEED_PATHS["000"])
+
+    def procurement() -> list[tuple[str, tuple[str, ...]]]:
+        """Each N-PROCUREMENT instance: its wording and the subjects of the figures it adds."""
+        out = []
+        for inst in (i for r in RULES if r.id == "N-PROCUREMENT" for i in r.instances(doc)):
+            rel = inst.relation
+            assert isinstance(rel, Equal)
+            figures = [doc.narrative.figure(t.ref.key) for t in rel.rhs if isinstance(t.ref, NarrativeFigure)]
+            out.append((inst.subject, tuple(f.subject for f in figures if f is not None)))
+        return out
+
+    assert procurement() == [("政府采购预算总额20.30 = 货物 + 工程 + 服务",
+                              ("政府采购:货物", "政府采购:工程", "政府采购:服务"))]
+    assert [f for f in check(doc, rules=RULES) if f.rule == "N-PROCUREMENT"] == []
+    assert D.SUMS["政府采购:总额"] == ("政府采购:货物", "政府采购:工程", "政府采购:服务")
+
+    # The record says the total is goods and works only: 20.30 against 19.50 + 0.00, at line 494.
+    total = NS.SUBJECTS["政府采购:总额"]
+    narrow = NS.SumOf(("政府采购:货物", "政府采购:工程"), "N-PROCUREMENT", "政府采购预算总额{figure} = 货物 + 工程")
+    monkeypatch.setitem(NS.SUBJECTS, total.key, dataclasses.replace(total, sum_of=narrow))
+    assert procurement() == [("政府采购预算总额20.30 = 货物 + 工程", ("政府采购:货物", "政府采购:工程"))]
+    (found,) = [f for f in check(doc, rules=RULES) if f.rule == "N-PROCUREMENT"]
+    assert (found.severity, found.actual, found.expected, found.where[0].line) == ("error", 20.3, 19.5, 494)
+    assert D.SUMS["政府采购:总额"] == ("政府采购:货物", "政府采购:工程")

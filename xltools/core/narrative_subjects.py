@@ -22,6 +22,8 @@ from xltools.core.references import TableCell
 
 # The N- rule that compares a subject's amount with its cells (and the PY- rule after it).
 AmountRule = Literal["N-AMOUNT", "N-SANGONG", "N-OPERATING"]
+# The rules that judge a total the narrative states against the parts it states.
+SumRule = Literal["N-PROCUREMENT", "N-PERF-SUM"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,24 @@ class Label:
 
 
 @dataclass(frozen=True)
+class SumOf:
+    """A total the narrative states over other subjects it states: their sum."""
+
+    parts: tuple[str, ...]
+    rule: SumRule
+    text: str  # the identity, as a finding words it ({figure}: the total as printed)
+
+
+@dataclass(frozen=True)
+class RatioOf:
+    """A share the narrative states of one of its own figures over another."""
+
+    part: str
+    base: str
+    text: str  # how a finding names the two ("（公开金额 / 纳入金额）")
+
+
+@dataclass(frozen=True)
 class Subject:
     key: str
     section: int  # the standard section (1…10) that states it
@@ -61,6 +81,13 @@ class Subject:
     # last-year amounts add up to its own (then its last-year amount is not an input).
     change: str | None = None
     change_parts: tuple[str, ...] = ()
+    # Where set, its stated change is judged as the sum of its parts' stated changes (a part
+    # stated together, as 公务用车购置及运行费, standing for its own parts): the identity's wording.
+    change_sum: str = ""
+    # A total the narrative states over other figures it states (their sum), or a share it
+    # states of two of its own figures: judged by the N- rules, typed so in the draft.
+    sum_of: SumOf | None = None
+    share_of: RatioOf | None = None
     # The draft's own sentence for it, for a subject no paragraph of `draft.PARAS` states: a
     # template with the subject's tags ({金额}, {占比}, {变动}, {原因}, cover tags), appended to
     # its section as a paragraph of its own.
@@ -152,6 +179,10 @@ _SANGONG_WORDS: tuple[tuple[str, str], ...] = (
 _SANGONG_LEAVES = tuple(f"三公:{i}" for i in ("因公出国（境）费", "公务接待费", "公务用车购置费", "公务用车运行维护费"))
 
 
+_SANGONG_CHANGE_SUMS = {"公务用车购置及运行费": "“三公”公务用车购置及运行费增减额 = 购置费 + 运行维护费增减额",
+                        "合计": "“三公”经费合计增减额 = 各项增减额之和"}
+
+
 def _sangong() -> Iterator[Subject]:
     assert {k for k, _ in _SANGONG_WORDS} == {k for k, _ in T10_ROWS}, "every 表10 row has its words"
     for item, words in _SANGONG_WORDS:
@@ -161,25 +192,42 @@ def _sangong() -> Iterator[Subject]:
         yield Subject(f"三公:{item}", 7, "“三公”经费" if total else "", labels=(Label(7, words),),
                       cells=(TableCell(10, item, "合计"),), share_base=() if total else _T10_TOTAL,
                       anywhere=True, none_said=total, rule="N-SANGONG", change="三公合计" if total else "三公项",
-                      change_parts=parts)
+                      change_parts=parts, change_sum=_SANGONG_CHANGE_SUMS.get(item, ""))
+
+
+_PROCUREMENT_PARTS = ("货物", "工程", "服务")
 
 
 def _procurement() -> Iterator[Subject]:
-    for part in ("货物", "工程", "服务"):
+    for part in _PROCUREMENT_PARTS:
         yield Subject(f"政府采购:{part}", 9,
                       labels=(Label(9, part + r"(?:类)?(?:采购)?(?:预算)?(?:资金|金额)?$"),))
-    yield Subject("政府采购:总额", 9, labels=(Label(9, r"(?:总额|总计|合计|预算|金额)$"),))
+    yield Subject("政府采购:总额", 9, labels=(Label(9, r"(?:总额|总计|合计|预算|金额)$"),),
+                  sum_of=SumOf(tuple(f"政府采购:{p}" for p in _PROCUREMENT_PARTS), "N-PROCUREMENT",
+                               "政府采购预算总额{figure} = " + " + ".join(_PROCUREMENT_PARTS)))
+
+
+_PERFORMANCE_CATEGORIES = ("其他运转类", "特定目标类")
 
 
 def _performance() -> Iterator[Subject]:
     """The 绩效 figures of section 十 (the reader tells them by the sentence's state, not by a label)."""
-    for part in ("单位数", "编报单位数", "合计", "基本支出", "项目支出", "编报金额"):
-        yield Subject(f"绩效:整体:{part}", 10)
     for phase in ("纳入", "公开"):
-        yield Subject(f"绩效:{phase}:占比", 10)
-        for category in ("", "其他运转类:", "特定目标类:"):
+        # The share published is of the amount published over the amount managed by targets.
+        yield Subject(f"绩效:{phase}:占比", 10, share_of=RatioOf("绩效:公开:金额", "绩效:纳入:金额", "（公开金额 / 纳入金额）")
+                      if phase == "公开" else None)
+        for measure in ("个数", "金额"):
+            yield Subject(f"绩效:{phase}:{measure}", 10, sum_of=SumOf(
+                tuple(f"绩效:{phase}:{c}:{measure}" for c in _PERFORMANCE_CATEGORIES), "N-PERF-SUM",
+                f"{phase}绩效目标管理的项目{measure} = " + " + ".join(_PERFORMANCE_CATEGORIES)))
+        for category in _PERFORMANCE_CATEGORIES:
             for measure in ("个数", "金额"):
-                yield Subject(f"绩效:{phase}:{category}{measure}", 10)
+                yield Subject(f"绩效:{phase}:{category}:{measure}", 10)
+    whole = ("基本支出", "项目支出")
+    for part in ("单位数", "编报单位数", "合计", "基本支出", "项目支出", "编报金额"):
+        yield Subject(f"绩效:整体:{part}", 10, sum_of=SumOf(tuple(f"绩效:整体:{p}" for p in whole), "N-PERF-SUM",
+                                                            "整体绩效目标资金{figure} = " + " + ".join(whole))
+                      if part == "合计" else None)
 
 
 def _declared() -> Iterator[Subject]:
@@ -325,6 +373,17 @@ def labels_in(section: int) -> tuple[tuple[Label, str], ...]:
 def heads() -> dict[int, frozenset[str]]:
     """Section → the subjects that head their sentence there."""
     return _DERIVED.heads()
+
+
+def ratio_of(key: str) -> RatioOf | None:
+    """The share subject `key` states of two of the narrative's own figures, if it is one."""
+    found = SUBJECTS.get(key)
+    return found.share_of if found is not None else None
+
+
+def sums() -> dict[str, tuple[str, ...]]:
+    """Each total the narrative states over its own figures → the subjects that add up to it."""
+    return {s.key: s.sum_of.parts for s in SUBJECTS.values() if s.sum_of is not None}
 
 
 def said_none(section: int) -> str | None:

@@ -1,11 +1,11 @@
 """narrative rules: every figure 第三部分 restates, against the tables and against itself."""
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Callable, Iterator
 
 from xltools.core.layouts import CLASS_NAMES, LAYOUTS
 from xltools.core.model import Document, Figure
-from xltools.core.narrative_subjects import AmountRule, SUBJECTS
+from xltools.core.narrative_subjects import AmountRule, SUBJECTS, SumRule, ratio_of
 from xltools.core.reasons import Reason, Why, missing
 from xltools.rules.common import money, numeral
 from xltools.core.comparisons import under_half_cent
@@ -72,12 +72,13 @@ def _shares(doc: Document) -> Iterator[Instance]:
     figs = doc.narrative.figures
     for f in _figs(doc, "share"):
         where = _where(f) + "%"
-        if f.subject == "绩效:公开:占比":
-            part = _first(doc, "绩效:公开:金额", "amount")
-            whole = _first(doc, "绩效:纳入:金额", "amount")
+        ratio = ratio_of(f.subject)
+        if ratio is not None:
+            part = _first(doc, ratio.part, "amount")
+            whole = _first(doc, ratio.base, "amount")
             if part and whole:
                 yield Instance(ShareOf(nref(f), (Term(nref(part)),), (Term(nref(whole)),), f.decimals),
-                               where + "（公开金额 / 纳入金额）")
+                               where + ratio.text)
             else:
                 yield _unchecked(f, Reason(Why.SHARE_BASE_UNLISTED), where)
             continue
@@ -171,19 +172,23 @@ def _sangong(doc: Document) -> Iterator[Instance]:
     return _restated(doc, "N-SANGONG")
 
 
-def _sangong_changes(doc: Document) -> Iterator[Instance]:
-    ch = {f.subject[3:]: f for f in _figs(doc, "change", "三公:")}
-    total = ch.get("合计")
-    car = ch.get("公务用车购置及运行费")
-    buy, run = ch.get("公务用车购置费"), ch.get("公务用车运行维护费")
-    if car and buy and run:
-        yield Instance(Equal((Term(nref(car)),), (Term(nref(buy)), Term(nref(run)))),
-                       "“三公”公务用车购置及运行费增减额 = 购置费 + 运行维护费增减额")
-    car_parts = (car,) if car else ((buy, run) if buy and run else ())
-    items = (ch.get("因公出国（境）费"), ch.get("公务接待费")) + car_parts
-    if total and car_parts and all(items):
-        yield Instance(Equal((Term(nref(total)),), tuple(Term(nref(i)) for i in items if i)),
-                       "“三公”经费合计增减额 = 各项增减额之和")
+def _change_sums(doc: Document) -> Iterator[Instance]:
+    """Each stated change declared the sum of its parts' (`Subject.change_sum`), over the parts
+    the narrative states: a part stated whole (公务用车购置及运行费) stands for its own parts."""
+    changes = {f.subject: f for f in _figs(doc, "change")}
+    for s in SUBJECTS.values():
+        total = changes.get(s.key)
+        if not s.change_sum or total is None:
+            continue
+        parts = list(s.change_parts)
+        for whole in SUBJECTS.values():
+            own = whole.change_parts
+            if whole.key != s.key and whole.key in changes and own and all(p in parts for p in own):
+                at = min(parts.index(p) for p in own)
+                parts = [p for p in parts if p not in own]
+                parts.insert(at, whole.key)
+        if all(p in changes for p in parts):
+            yield Instance(Equal((Term(nref(total)),), tuple(Term(nref(changes[p])) for p in parts)), s.change_sum)
 
 
 def _operating(doc: Document) -> Iterator[Instance]:
@@ -192,29 +197,22 @@ def _operating(doc: Document) -> Iterator[Instance]:
     return _restated(doc, "N-OPERATING")
 
 
-def _procurement(doc: Document) -> Iterator[Instance]:
-    total = _first(doc, "政府采购:总额", "amount")
-    parts = [_first(doc, f"政府采购:{p}", "amount") for p in ("货物", "工程", "服务")]
-    if total and all(parts):
-        yield Instance(Equal((Term(nref(total)),), tuple(Term(nref(p)) for p in parts if p), decimals=figure_decimals(total)),
-                       f"政府采购预算总额{shown(total)} = 货物 + 工程 + 服务")
-
-
-def _performance_sums(doc: Document) -> Iterator[Instance]:
-    for phase in ("纳入", "公开"):
-        for measure, kind in (("个数", "count"), ("金额", "amount")):
-            total = _first(doc, f"绩效:{phase}:{measure}", kind)
-            parts = [_first(doc, f"绩效:{phase}:{c}:{measure}", kind) for c in ("其他运转类", "特定目标类")]
-            if total and all(parts):
-                yield Instance(Equal((Term(nref(total)),), tuple(Term(nref(p)) for p in parts if p),
-                                     decimals=0 if kind == "count" else figure_decimals(total)),
-                               f"{phase}绩效目标管理的项目{measure} = 其他运转类 + 特定目标类")
-    basic = _first(doc, "绩效:整体:基本支出", "amount")
-    project = _first(doc, "绩效:整体:项目支出", "amount")
-    if basic and project:
-        for f in _figs(doc, "amount", "绩效:整体:合计"):
-            yield Instance(Equal((Term(nref(f)),), (Term(nref(basic)), Term(nref(project))), decimals=figure_decimals(f)),
-                           f"整体绩效目标资金{shown(f)} = 基本支出 + 项目支出")
+def _sums(rule: SumRule) -> Callable[[Document], Iterator[Instance]]:
+    """Each total the narrative states over parts it states (`Subject.sum_of`, judged by `rule`):
+    every figure of the total against the first figure of each part, of the total's kind."""
+    def instances(doc: Document) -> Iterator[Instance]:
+        for s in SUBJECTS.values():
+            if s.sum_of is None or s.sum_of.rule != rule:
+                continue
+            for f in doc.narrative.figures:
+                if f.subject != s.key or f.kind not in ("amount", "count"):
+                    continue
+                parts = [_first(doc, p, f.kind) for p in s.sum_of.parts]
+                if all(parts):
+                    yield Instance(Equal((Term(nref(f)),), tuple(Term(nref(p)) for p in parts if p),
+                                         decimals=0 if f.kind == "count" else figure_decimals(f)),
+                                   s.sum_of.text.format(figure=shown(f)))
+    return instances
 
 
 def _performance_t12(doc: Document) -> Iterator[Instance]:
@@ -325,10 +323,10 @@ RULES: tuple[Rule, ...] = (
     Rule("N-GROWTH", "M", "narrative", "说明所述增减率 = 增减额 / 上年数（增减用词与正负一致，上年为零不得有增减率）", _growth, also_reads=TABLES),
     Rule("N-BASE", "M", "narrative", "说明所述上年数 + 增减额 = 本年数", _bases, also_reads=TABLES),
     Rule("N-SANGONG", "M", "narrative", "说明所述“三公”经费与表10一致", _sangong, also_reads=(10,)),
-    Rule("N-SANGONG-CHANGE", "M", "narrative", "“三公”经费各项增减额之和 = 合计增减额", _sangong_changes),
+    Rule("N-SANGONG-CHANGE", "M", "narrative", "“三公”经费各项增减额之和 = 合计增减额", _change_sums),
     Rule("N-OPERATING", "M", "narrative", "说明所述机关运行经费与表11一致", _operating, also_reads=(11,)),
-    Rule("N-PROCUREMENT", "M", "narrative", "政府采购预算总额 = 货物 + 工程 + 服务", _procurement),
-    Rule("N-PERF-SUM", "M", "narrative", "绩效目标管理的项目个数、金额 = 其他运转类 + 特定目标类", _performance_sums),
+    Rule("N-PROCUREMENT", "M", "narrative", "政府采购预算总额 = 货物 + 工程 + 服务", _sums("N-PROCUREMENT")),
+    Rule("N-PERF-SUM", "M", "narrative", "绩效目标管理的项目个数、金额 = 其他运转类 + 特定目标类", _sums("N-PERF-SUM")),
     Rule("N-PERF-T12", "A", "narrative", "纳入绩效目标管理的项目金额 = 表12 合计", _performance_t12, also_reads=(12,)),
     Rule("N-CLASS-NAME", "A", "narrative", "说明所称功能分类类名与报表一致", _class_names, also_reads=_CLASS_TABLES),
     Rule("N-PART-MISSING", "A", "narrative", "报表列有数据的部分，说明应有相应段落并能读出", _parts,

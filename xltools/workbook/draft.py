@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping, Sequence
 
-from xltools.core.narrative_subjects import SUBJECTS, spoken, subject as declared
+from xltools.core.narrative_subjects import SUBJECTS, spoken, subject as declared, sums
 from xltools.rules.common import numeral
 from xltools.core.references import TableCell
 from xltools.rules.narrative_map import cells_for
@@ -89,13 +89,25 @@ class _Changes(Mapping[str, tuple[str, tuple[str, ...]]]):
 
 
 CHANGES: Mapping[str, tuple[str, tuple[str, ...]]] = _Changes()
-# A total the narrative states over typed parts: always their sum (rules N-PROCUREMENT, N-PERF-SUM).
-SUMS: dict[str, tuple[str, ...]] = {
-    "政府采购:总额": ("政府采购:货物", "政府采购:工程", "政府采购:服务"),
-    **{f"绩效:{p}:{m}": (f"绩效:{p}:其他运转类:{m}", f"绩效:{p}:特定目标类:{m}")
-       for p in ("纳入", "公开") for m in ("个数", "金额")},
-}
-PERF_SHARE = ("绩效:公开:占比", "绩效:公开:金额", "绩效:纳入:金额")  # subject, part, base
+
+
+class _Sums(Mapping[str, tuple[str, ...]]):
+    """A total the narrative states over its own figures → the subjects that add up to it
+    (`Subject.sum_of`): typed as parts, it is always their sum (rules N-PROCUREMENT, N-PERF-SUM)."""
+
+    def __getitem__(self, key: str) -> tuple[str, ...]:
+        return sums()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sums())
+
+    def __len__(self) -> int:
+        return len(sums())
+
+
+SUMS: Mapping[str, tuple[str, ...]] = _Sums()
+# The share the narrative states of two of its own figures (subject, part, base): `Subject.share_of`.
+PERF_SHARE = next((s.key, s.share_of.part, s.share_of.base) for s in SUBJECTS.values() if s.share_of is not None)
 # 整体绩效目标: the document counts its funds over 表3 (all money) or 表5 (一般公共预算 of the
 # year): the cells each 口径 restates, the narrative subjects' own where the rules map one.
 WHOLE_BASES: dict[str, tuple[tuple[TableCell, ...], tuple[TableCell, ...]]] = {
