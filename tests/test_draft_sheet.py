@@ -145,7 +145,7 @@ def test_every_sentence_is_one_live_formula_and_no_figure_is_typed(docs: dict[st
             assert v == p.para.text
     assert wb.sheetnames.index(DRAFT) == wb.sheetnames.index(NARRATIVE) + 1
     cover = wb[COVER]
-    labels = {"单位": "单位名称", "年": "预算年度", "类别": "类别"}
+    labels = {"单位": "单位名称", "年": "预算年度", "上年": "预算年度", "类别": "类别"}  # 上年: the year less one
     for tag, a1 in COVER_CELLS.items():  # the draft's years and names are the cover's cells
         assert cover[a1].offset(column=-1).value == labels[tag]
 

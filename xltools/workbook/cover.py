@@ -31,13 +31,23 @@ def count_cell(word: str) -> str:
     return f"{quoted(COVER)}!$B${COUNT_ROW + COUNTED.index(word)}"
 
 
+# The document's facts, one row each from row 3 (label in A, value in B): the 说明草稿 reads
+# the unit, the year and the kind from here.
+INFO_ROW = 3
+INFO_LABELS = ("单位名称", "预算年度", "类别", "来源文件", "金额单位")
+
+
+def info_cell(label: str) -> str:
+    """The cover cell holding the fact `label` (one of `INFO_LABELS`)."""
+    return f"B{INFO_ROW + INFO_LABELS.index(label)}"
+
+
 def write_cover(ws: Worksheet, wb: Workbook, doc: Document, last_check: int) -> None:
     put_text(ws, 1, 1, f"{doc.unit or ''}{doc.year or ''}年预算公开审核工作簿").font = TITLE_FONT
     ws.merge_cells("A1:B1")
     ws["A1"].alignment = WRAP
-    info = (("单位名称", doc.unit), ("预算年度", str(doc.year or "")), ("类别", doc.kind),
-            ("来源文件", doc.source), ("金额单位", "万元（绩效目标表为元）"))
-    for i, (k, v) in enumerate(info, start=3):
+    info = zip(INFO_LABELS, (doc.unit, str(doc.year or ""), doc.kind, doc.source, "万元（绩效目标表为元）"), strict=True)
+    for i, (k, v) in enumerate(info, start=INFO_ROW):
         label = put_text(ws, i, 1, k)
         label.font = BOLD_FONT
         label.alignment = WRAP  # level with its value when that wraps
@@ -72,7 +82,7 @@ def write_cover(ws: Worksheet, wb: Workbook, doc: Document, last_check: int) -> 
             ws.cell(i, col).border = BOX
     ws.merge_cells("A15:B15")
     ws["A15"].alignment = WRAP
-    for r in range(3, 8):
+    for r in range(INFO_ROW, INFO_ROW + len(INFO_LABELS)):
         ws.cell(r, 2).alignment = WRAP  # a long unit name or path wraps, not runs off the page
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 60

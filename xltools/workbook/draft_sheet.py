@@ -29,6 +29,7 @@ from xltools.rules.narrative import figure_decimals as printed_decimals, shown
 from xltools.rules.narrative_map import cells_for, nref, share_base
 from xltools.workbook.address import AddressMap, cell
 from xltools.workbook.draft_source import SourceText, source_text
+from xltools.workbook.cover import info_cell
 from xltools.workbook.cells import DEFAULT_ROW, fit_rows, fit_to_width, height_for, lines_for, put_header, put_text
 from xltools.core.comparisons import (HALF_CENT, at_least_half_cent_excel, equal_status, fixed_excel, number, under_half_cent,
                                       under_half_cent_excel)
@@ -37,7 +38,9 @@ from xltools.workbook.formulas import RowCells, formula, sum_expr
 from xltools.workbook.sheets import AMOUNT_FORMAT, BOLD_FONT, COVER, FLAG_FILL, NOTE_FONT, PASS_FILL, TAIL_FILL, TITLE_FONT, WARN_FILL, WRAP, quoted
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF7D6")
-COVER_CELLS = {"单位": "B3", "年": "B4", "类别": "B5"}  # where write_cover puts them
+# The cover facts a sentence states, by its tag.
+COVER_CELLS = {"单位": info_cell("单位名称"), "年": info_cell("预算年度"), "上年": info_cell("预算年度"),
+               "类别": info_cell("类别")}
 PARA_HEADS = ("段", "草稿（公式）", "原文", "与原文不同的数字", "输入项", "输入值", "输入说明")
 FIG_HEADS = ("段", "数字", "草稿文字", "与原文不同", "键", "草稿数", "小数位", "原文数", "应为", "差额", "容差",
              "基数", "结果", "原文行", "原文键", "计数", "片段", "原文（文字）", "尾差调整")
@@ -366,7 +369,7 @@ class _Builder:
         v = s.value
         dec = f"{C_DEC}{s.row}"
         if s.source == "cover":
-            c = f"{quoted(COVER)}!{COVER_CELLS.get(s.subject, 'B4')}"
+            c = f"{quoted(COVER)}!{COVER_CELLS[s.subject]}"
             return {"年": f'=IF({c}="","____",{c})',
                     "上年": f'=IF({c}="","上",{c}-1)',
                     "单位": f'=IF({c}="","本单位",{c})',
