@@ -62,6 +62,14 @@ def sheet_values(path: Path, title: str) -> SheetValues:
     return SheetValues(title, rows)
 
 
+def book_values(path: Path) -> dict[str, SheetValues]:
+    """Every sheet of the workbook at `path`, values as its last recalculation cached them, read
+    as `check BOOK.xlsx` reads them (`book_check.read_grids`: read-only, two thirds of a full load)."""
+    from xltools.workbook.book_check import read_grids
+
+    return {title: SheetValues(title, [tuple(r) for r in rows]) for title, rows in read_grids(path).items()}
+
+
 def with_inputs(src: Path, dst: Path, inputs: dict[tuple[str, str], float]) -> Path:
     """A copy of the workbook `src` with the numbers of some input cells replaced, every other
     byte as it was. The cells must hold a number (no formula): the one `<v>` is rewritten."""

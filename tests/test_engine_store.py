@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from book_files import sheet_values
 from xltools.workbook.engine import FastModel, program, recalc, template_store
 from xltools.workbook.engine.cache import Values
 from xltools.workbook.engine.workbook_cells import book_of
@@ -92,7 +93,7 @@ def test_the_store_turned_off_or_unwritable_changes_nothing(tmp_path: Path, seed
     other = tmp_path / "blocked.xlsx"
     other.write_bytes(seed_workbooks["000"].read_bytes())
     assert "formulas fast path" in recalc(other)
-    values = [openpyxl.load_workbook(p, data_only=True)[T2]["D8"].value for p in (path, other)]
+    values = [sheet_values(p, T2)["D8"].value for p in (path, other)]
     assert values[0] == values[1] is not None and blocked.read_text() == "not a folder"
 
 
@@ -160,5 +161,5 @@ def test_values_computed_alongside_the_save_are_those_computed_after_it(
     parts = [{n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
              for z in (zipfile.ZipFile(files[True]), zipfile.ZipFile(files[False]))]
     assert parts[0] == parts[1]
-    values = openpyxl.load_workbook(files[True], data_only=True)[T2]
+    values = sheet_values(files[True], T2)
     assert values["C6"].value is not None and values["C6"].value > 0  # 表2's 收入总计, computed in the child

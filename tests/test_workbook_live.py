@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from book_files import with_inputs
+from book_files import sheet_values, with_inputs
 from built import once
 from conftest import SEED_PATHS
 from excel_harness import press
@@ -129,7 +129,7 @@ def test_a_class_added_to_table_2_reaches_table_1(seed_workbooks: dict[str, Path
         t2.cell(r, 4).value = 12.34  # 一般公共预算
     wb.save(path)
     recalc_many([path], "libreoffice")
-    t1 = openpyxl.load_workbook(path, data_only=True)["表1 收支总表"]
+    t1 = sheet_values(path, "表1 收支总表")
     row = next(r for r in range(1, t1.max_row + 1) if t1.cell(r, 3).value == "213")
     assert t1.cell(row, 4).value == "农林水支出"
     assert t1.cell(row, 6).value == pytest.approx(12.34)  # 当年预算安排 = 表2 本年收入合计 of 213
@@ -176,8 +176,7 @@ def test_a_template_filled_by_hand_is_judged_on_its_live_values(tmp_path: Path) 
     t2["D6"].value = 50.0
     wb.save(path)
     recalc_many([path], "libreoffice")
-    v = openpyxl.load_workbook(path, data_only=True)
-    assert v["表1 收支总表"]["F6"].value == pytest.approx(50.0)  # 201 当年预算安排, from 表2
+    assert sheet_values(path, "表1 收支总表")["F6"].value == pytest.approx(50.0)  # 201 当年预算安排, from 表2
     found = {(f.rule, f.message) for f in check_workbook(path) if f.severity == "error"}
     assert ("T2-HIER", "表2 20101“人大事务” 50.00 ≠ Σ 下级科目 51.00（差 -1.00）") in found
     assert ("T2-ROW", "表2 2010102“一般行政管理事务” 21.00 ≠ 一般公共预算 + … + 单位资金 20.00（差 1.00）") in found

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from book_files import sheet_values
+from book_files import book_values, sheet_values
 
 from xltools.evaluation.check import check
 from xltools.core.model import Document
@@ -70,7 +70,7 @@ def test_counts_on_check_sheet_and_cover_equal_check_summary(books: dict[tuple[s
 def test_seed_000_share_error_shows_as_one_mismatch(books: dict[tuple[str, str], Path]) -> None:
     rows = read_verdicts(books[("000", "formulas")])
     assert [(r[0], r[1]) for r in rows if r[2] == "不符"] == [("N-SHARE", "说明二“上年结转”0%")]
-    values = openpyxl.load_workbook(books[("000", "formulas")], data_only=True)
+    values = book_values(books[("000", "formulas")])
     t2 = values["表2 收入总表"]
     assert t2["A6"].value is None and t2["B6"].value == "合计"
     # 合计 recomputed from its 类 rows is 1172.85; the table prints 1172.86: a 尾差, kept beside.
@@ -89,7 +89,7 @@ def test_every_recomputed_figure_ties_to_its_printed_value(books: dict[tuple[str
     from xltools.workbook.address import AddressMap, grid_for
 
     amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
-    wb = openpyxl.load_workbook(books[(seed, engine)], data_only=True)
+    wb = book_values(books[(seed, engine)])
     checked = 0
     for key, python_value in live.items():
         sheet, a1 = amap.live_cell(key)  # type: ignore[misc]
