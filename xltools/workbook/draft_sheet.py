@@ -21,17 +21,17 @@ from xltools.workbook import draft as D
 from xltools.core.layouts import CLASS_NAMES
 from xltools.core.model import Document, Figure
 from xltools.core.narrative_subjects import home
-from xltools.evaluation.plan import CellKey, leaf_counts, live_values
-from xltools.core.tolerance import tail_tolerance
+from xltools.evaluation.judged import Live
+from xltools.evaluation.plan import CellKey, live_values
 from xltools.rules.core import Equal, GrowthOf, Instance, Ref, Relation, Rule, ShareOf, Term, Terms, Verdict
 from xltools.rules.narrative import figure_decimals as printed_decimals, shown
 from xltools.rules.narrative_map import Cell, cells_for, nref, share_base
 from xltools.workbook.address import AddressMap, cell
 from xltools.workbook.draft_source import SourceText, source_text
 from xltools.workbook.cells import DEFAULT_ROW, fit_rows, fit_to_width, height_for, lines_for, put_header, put_text
-from xltools.core.comparisons import (HALF_CENT, at_least_half_cent_excel, equal_status, fixed_excel, number, under_half_cent,
+from xltools.core.comparisons import (HALF_CENT, at_least_half_cent_excel, fixed_excel, number, under_half_cent,
                                       under_half_cent_excel)
-from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED, Status
+from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.workbook.formulas import RowCells, formula, sum_expr
 from xltools.workbook.sheets import AMOUNT_FORMAT, BOLD_FONT, COVER, FLAG_FILL, NOTE_FONT, PASS_FILL, TAIL_FILL, TITLE_FONT, WARN_FILL, WRAP, quoted
 
@@ -99,7 +99,7 @@ def _count(x: str) -> str:
 
 class _Builder:
     def __init__(self, ws: Worksheet, doc: Document, amap: AddressMap,
-                 instances: list[tuple[Rule, Instance]]) -> None:
+                 instances: list[tuple[Rule, Instance]], judging: Live) -> None:
         self.ws = ws
         self.doc = doc
         self.amap = amap
@@ -110,7 +110,7 @@ class _Builder:
         self.by_key: dict[str, Slot] = {}
         self.cover: dict[str, Slot] = {}
         self.live = live_values(doc, amap.plans)
-        self.leaves = leaf_counts(amap.plans)
+        self.judging = judging
         self.cell_slots: list[Slot] = []  # 表格数 rows, after the sentences' own
         self.narrated = doc.narrative.line is not None and bool(doc.narrative.figures)
         self.source: SourceText | None = source_text(doc) if self.narrated else None
@@ -286,8 +286,9 @@ class _Builder:
 
     def cell_slot(self, c: Cell) -> Slot:
         """A table cell as the draft states it (数字区, 表格数 rows): a derived cell's printed
-        figure (原表数) while its recomputation is within 尾差 of it, so the narrative agrees
-        with the table as published; the recomputation once an input changed beyond that."""
+        figure (原表数) moved by any edit where the document's identities under it hold up to
+        尾差, so the narrative agrees with the table as published; its recomputation where
+        they do not (`offset`)."""
         key = f"表{c[0][1:]}|{c[1]}|{c[2]}"
         if key in self.by_key:
             return self.by_key[key]
@@ -309,17 +310,12 @@ class _Builder:
         return f"{now}+{C_DRIFT}{s.row}"
 
     def offset(self, c: Cell) -> float:
+        """Column S: a derived cell's own 尾差 as printed (`plan.offsets`) while every identity
+        at and below it passes or is 尾差 as the document printed it (`Live.holds_as_printed`,
+        the verdicts 校验 starts from); beyond 尾差 the printed total is wrong and its parts
+        are right: the draft follows them (0)."""
         key: CellKey = (int(c[0][1:]), c[1], c[2])
-        if key not in self.live:
-            return 0.0
-        t = self.doc.table(key[0])
-        row = t.row(key[1]) if t else None
-        printed = row.get(key[2]) if row else None
-        if printed is None:
-            return 0.0
-        drift = printed - self.live[key]
-        # Beyond 尾差 the printed total is wrong and its parts are right: the draft follows them.
-        return round(drift, 6) if equal_status(drift, tail_tolerance(self.leaves.get(key, 1))) != Status.FAIL else 0.0
+        return self.judging.offsets.get(key, 0.0) if self.judging.holds_as_printed(key) else 0.0
 
     def input_key(self, s: Slot) -> str:
         return ("个数:" if s.kind == "count" else "输入:") + s.subject
@@ -798,9 +794,11 @@ class _Builder:
 _PAIRED = frozenset({"amount", "share", "change", "growth", "base", "count"})
 
 
-def write_draft(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]]) -> None:
-    """The 说明草稿 sheet (see the module's docstring)."""
-    b = _Builder(ws, doc, amap, instances)
+def write_draft(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]],
+                judging: Live) -> None:
+    """The 说明草稿 sheet (see the module's docstring); `judging`: the workbook's evaluation,
+    whose verdicts as printed decide where a sentence states a printed total (`_Builder.offset`)."""
+    b = _Builder(ws, doc, amap, instances, judging)
     b.collect()
     b.pair()
     first = b.assign_rows()
