@@ -16,20 +16,26 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
+from book_files import SheetValues, sheet_values
+from conftest import SEED_PATHS
 from xltools.core.model import Document
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.evaluation.judged import live_of
 from xltools.evaluation.plan import CellKey, plan_document
 from xltools.rules import CATALOGUE
 from xltools.rules.core import rule_instances
+from xltools.rules.reading import read_text
+from xltools.workbook import draft as D
 from xltools.workbook.address import AddressMap, grid_for
 from xltools.workbook.checksheet import FIRST, Col
 from xltools.workbook.engine.fast_model import FastModel
-from xltools.workbook.sheets import FLAG_FILL, TAIL_FILL
+from xltools.workbook.import_file import import_document
+from xltools.workbook.sheets import DRAFT, FLAG_FILL, TAIL_FILL
 
 RED, YELLOW = FLAG_FILL.fgColor.rgb[-6:], TAIL_FILL.fgColor.rgb[-6:]
 COLOUR_OF = {MISMATCH: RED, ADVISORY: RED, TAILED: YELLOW, PASSED: None}
 _A1 = re.compile(r"^([A-Z]+)([0-9]+)$")
+SEED_000 = Path(SEED_PATHS["000"])
 
 # Seed 000's inputs, edited: (table, row, column), the amount added.
 EDITS: dict[CellKey, float] = {
@@ -159,3 +165,57 @@ def test_a_cells_colour_is_its_check_rows_verdict_after_edits(seed_workbooks: di
     assert len(changed) == 32 and sum(after[k][0] == MISMATCH for k in changed) == 29, sorted(changed)
     assert {k for k in changed if after[k][0] == PASSED} == {
         (2, "合计", "合计"), (2, "合计", "一般公共预算"), (1, "本年支出合计", "当年预算安排")}
+
+
+# -- the 说明草稿 states a printed total where the identities under it hold as printed ----------
+
+T5_201 = "201\t一般公共服务支出\t756.79\t0.48\t756.31"  # 表5's 201 row in seed 000 (合计, 基本支出, 项目支出)
+
+
+def _corrupted(moved: str) -> Document:
+    """Seed 000 with 表5's 201·合计 printed as `moved` instead of 756.79."""
+    text = Path(SEED_000).read_text(encoding="utf-8")
+    assert text.count(T5_201) == 1
+    return read_text(text.replace(T5_201, T5_201.replace("756.79", moved)), SEED_000.name)
+
+
+def _drafted(sheet: SheetValues) -> dict[str, Any]:
+    """What the 说明草稿 shows: each paragraph's text, each 表格数 row's 尾差 adjustment (S) by
+    its label, each input by its label."""
+    out: dict[str, Any] = {}
+    for r in range(1, sheet.max_row + 1):
+        label, text = sheet.cell(r, 2).value, sheet.cell(r, 5).value
+        if isinstance(label, str) and label.startswith("表"):
+            out[label] = sheet.cell(r, 19).value
+        if r <= D.last_row():
+            if isinstance(label, str) and "主要用于" in label:
+                out["五"] = label
+            if isinstance(label, str) and "整体支出绩效目标" in label:
+                out["整体"] = label
+            if isinstance(text, str) and text.startswith("整体绩效资金口径"):
+                out["口径"] = sheet.cell(r, 6).value
+    return out
+
+
+def test_the_draft_states_a_printed_total_only_where_the_identities_under_it_hold(
+        seed_workbooks: dict[str, Path], doc_000: Document, tmp_path: Path) -> None:
+    """表5 of seed 000 prints 201·合计 756.79 and 合计 1,172.86 (a cent over its 类: the
+    document's 尾差, kept). 201 moved to 756.84 (+0.05, beyond the 0.02 of its four 款) or to
+    761.79 (+5.00): its identity fails as printed, and so does 合计's over its 类 (1,172.86
+    against 1,172.90, beyond 0.03): the draft states both as their parts add up (756.79,
+    1,172.85), never the wrong printed 756.84 (which drifting within the 0.05 of its ten
+    input cells once kept), and the 整体 口径 stays 表5, the nearer."""
+    live = live_of(doc_000)
+    assert live.holds_as_printed((5, "合计", "合计")) and live.offsets[(5, "合计", "合计")] == 0.01
+    shown = _drafted(sheet_values(seed_workbooks["000"], DRAFT))
+    assert shown["表5 合计·合计"] == 0.01 and shown["表5 一般公共服务支出·合计"] == 0
+    for moved in ("756.84", "761.79"):
+        doc = _corrupted(moved)
+        live = live_of(doc)
+        assert not live.holds_as_printed((5, "201", "合计")) and not live.holds_as_printed((5, "合计", "合计"))
+        assert live.holds_as_printed((5, "204", "合计")) and live.holds_as_printed((2, "合计", "合计"))
+        book = import_document(doc, tmp_path / f"{moved}.xlsx")  # recalculated by the fast path
+        shown = _drafted(sheet_values(book, DRAFT))
+        assert shown["表5 合计·合计"] == 0 and shown["表5 一般公共服务支出·合计"] == 0, moved
+        assert "一般公共预算当年支出1,172.85万元，主要用于以下方面：一般公共服务支出756.79万元；" in shown["五"], moved
+        assert shown["口径"] == "表5" and "涉及单位预算资金1,172.85万元，其中基本支出171.30万元，项目支出1,001.56万元" in shown["整体"]

@@ -692,8 +692,13 @@ class _Builder:
             if s.source == "whole" and s.figure is not None and s.subject == "绩效:整体:合计":
                 t3, t5 = (self.current_of(cells) for cells in D.WHOLE_BASES[s.subject])
                 d = printed_decimals(s.figure)
-                fits5 = t5 is not None and round(t5, d) == round(s.figure.value, d)
-                fits3 = t3 is not None and round(t3, d) == round(s.figure.value, d)
+                v = s.figure.value
+                fits5 = t5 is not None and round(t5, d) == round(v, d)
+                fits3 = t3 is not None and round(t3, d) == round(v, d)
+                if not fits5 and not fits3 and t5 is not None and t3 is not None:
+                    # Neither as stated (a total the draft takes from its parts, a 尾差 off the
+                    # printed one): the 口径 the figure is nearer to.
+                    fits5 = abs(t5 - v) < abs(t3 - v)
                 self.fills["选择:整体口径"] = "表5" if fits5 and not fits3 else "表3"
         whole = [f for f in figures if f.subject.startswith("绩效:整体:") and f.kind == "amount"]
         if 10 in self.doc.narrative.sections and not whole:
