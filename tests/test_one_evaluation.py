@@ -5,7 +5,6 @@ a printed total exactly where the document's identities at and below it hold as 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable
@@ -42,7 +41,7 @@ EDITS: dict[CellKey, float] = {
     # 表2 prints 合计·一般公共预算 1,172.86 over 类 adding to 1,172.85: a cent under it raised
     # corrects that 尾差 (通过), and breaks 21201 and 212 (不符), which tied out.
     (2, "2120199", "一般公共预算"): 0.01,
-    # A row with no 尾差 anywhere above it in its table: 20132, 201 and 合计·上年结转 不符.
+    # An input whose identities above it all tie out as printed: 20132, 201 and 合计·上年结转 不符.
     (2, "2013299", "上年结转"): 0.02,
     # 表6 prints p11·公用经费 10.96 over four lines adding to 10.95: one line lowered by a cent
     # makes 0.02, within the tolerance of four cells (0.02) but an edit: 不符, red.
