@@ -65,10 +65,10 @@ def test_borders_rules_charts_and_panes_reach_the_open_workbook(pressed: tuple[o
     rules = {(cf.ranges, cf.fill) for cf in as_written(d).sheet(TABLE_SHEETS[2]).conditionals}
     assert (("C8",), "#FF9999") in rules and (("C8",), "#FFF2CC") in rules
     first = next(cf for cf in d.sheet(TABLE_SHEETS[2]).conditionals if cf.ranges[0] == "C8")
-    assert first.formula == "ABS(ROUND(ROUND(C8,2)-ROUND(M8,2),2))>=0.0049" and first.stop
+    assert first.formula == "ABS(ROUND(ROUND(M8,2)-ROUND(C8,2),2))>=0.0049" and first.stop
     total_rule = next(cf for cf in d.sheet(TABLE_SHEETS[2]).conditionals if cf.ranges[0] == "C6" and cf.stop)
-    signed = "ROUND(ROUND(C6,2)-ROUND(M6,2),2)"
-    assert total_rule.formula == (f"OR(ABS({signed})>0.03+1E-9,AND(ABS({signed})>=0.0049,ABS({signed}-(-0.01))>=0.0049,"
+    signed = "ROUND(ROUND(M6,2)-ROUND(C6,2),2)"  # printed − parts, as 校验's 差额: 1,172.86 − 1,172.85
+    assert total_rule.formula == (f"OR(ABS({signed})>0.03+1E-9,AND(ABS({signed})>=0.0049,ABS({signed}-(0.01))>=0.0049,"
                                   f"ABS({signed})+1E-9>=0.01))")
     charts = d.sheet(CHARTS).charts
     assert [(c.kind, c.title, c.source, c.anchor) for c in charts[:2]] == [

@@ -46,9 +46,10 @@ def test_recomputed_figure_off_its_printed_value_gets_a_note() -> None:
     # carries 208's printed cent (C6-0.01), so that it is judged at 100.00 as printed, not
     # marked for a cent that is 208's own: any difference there is an edit.
     red = [area for cf in ws.conditionals if cf.fill == "#FF9999" for area in cf.areas()]
-    d9 = "ROUND(ROUND(C9,2)-ROUND(M9,2),2)"
-    assert ("C9", f"OR(ABS({d9})>0.01+1E-9,AND(ABS({d9})>=0.0049,ABS({d9}-(0.01))>=0.0049,ABS({d9})+1E-9>=0.01))") in red
-    assert ("C6", "ABS(ROUND(ROUND((C6-0.01),2)-ROUND(M6,2),2))>=0.0049") in red
+    # The difference printed − parts, as 校验's 差额: 208's as printed is 40.00 − 40.01.
+    d9 = "ROUND(ROUND(M9,2)-ROUND(C9,2),2)"
+    assert ("C9", f"OR(ABS({d9})>0.01+1E-9,AND(ABS({d9})>=0.0049,ABS({d9}-(-0.01))>=0.0049,ABS({d9})+1E-9>=0.01))") in red
+    assert ("C6", "ABS(ROUND(ROUND(M6,2)-ROUND((C6-0.01),2),2))>=0.0049") in red
     assert "C6" not in notes
 
 

@@ -14,7 +14,7 @@ from book_files import book_values, sheet_values
 from xltools.evaluation.check import check
 from xltools.core.model import Document
 from xltools.core.references import NarrativeFigure
-from xltools.evaluation.plan import leaf_counts, live_values, plan_document
+from xltools.evaluation.plan import CellKey, TablePlan, derivations, live_values, plan_document
 from xltools.workbook.book_check import check_workbook, read_verdicts
 from xltools.rules import CATALOGUE
 from xltools.evaluation.judged import Live, LiveDocument, judged, live_of
@@ -29,6 +29,22 @@ def books(seed_books: dict[tuple[str, str], Path]) -> dict[tuple[str, str], Path
     """Each seed imported once, recalculated by formulas (the fast path) and, in a copy, by
     LibreOffice: the session's workbooks (tests/conftest.py), shared with the engine tests."""
     return seed_books
+
+
+def leaf_counts(plans: dict[int, TablePlan]) -> dict[CellKey, int]:
+    """How many input cells each derived cell adds up, through every level: how far its
+    recomputation may drift from its printed figure (a 合计 over 20 项 may be off by more than
+    one cent)."""
+    derived = derivations(plans)
+    memo: dict[CellKey, int] = {}
+
+    def count(k: CellKey) -> int:
+        if k not in memo:
+            terms = derived.get(k)
+            memo[k] = 1 if terms is None else sum(count(t) for t, _ in terms)
+        return memo[k]
+
+    return {k: max(count(k), 1) for k in derived}
 
 
 def python_verdicts(doc: Document, live: Live | None = None) -> list[tuple[str, str, str]]:

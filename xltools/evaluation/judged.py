@@ -9,20 +9,24 @@ figure counts as its recomputation plus the document's own 尾差 under it (`pla
 which is the printed figure until an input changes and then moves by that change; the
 tolerance is the identity's own (the cells it adds directly), and an equality knows its
 difference as the document printed it (`Live.since`): rounding explains that much, so any
-difference an edit makes or enlarges fails however small. So an untouched workbook finds what
+difference an edit makes or enlarges fails however small. A derived cell's own identity is
+judged once as printed (`Live.since_of`): the 校验 row's `since`, the cell's colour and the
+说明草稿's choice between the printed total and its parts (`Live.holds_as_printed`) all read it. So an untouched workbook finds what
 `check` finds on its text, and an edit shows undiluted, as 不符, at every identity above it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterable, Iterator, Protocol
 
 from xltools.core.findings import Where
 from xltools.core.model import Document
-from xltools.evaluation.plan import (CellKey, TablePlan, Terms as CellTerms, cell_key, derivations, leaf_counts, offsets, plan_document,
+from xltools.core.verdicts import Status
+from xltools.evaluation.plan import (CellKey, TablePlan, Terms as CellTerms, cell_key, derivations, offsets, plan_document,
                                      figure, printed_in, recompute)
 from xltools.core.references import Ref, TableCell
-from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, judge, rule_instances
+from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, judge, rule_instances
 from xltools.rules.resolve import DocumentValues
 
 
@@ -38,15 +42,40 @@ class Source(Protocol):
 
 @dataclass(frozen=True)
 class Live:
-    """What a workbook's formulas are: which cell is derived from which, over how many inputs,
-    and how far each printed derived figure is from its recomputation (`plan.offsets`)."""
+    """What a workbook's formulas are: which cell is derived from which, how far each printed
+    derived figure is from its recomputation (`plan.offsets`), and each derived cell's own
+    identity as the document printed it (`since_of`)."""
 
     derived: dict[CellKey, CellTerms]
-    leaves: dict[CellKey, int]
     offsets: dict[CellKey, float] = field(default_factory=dict)
     # The document as it printed its figures (an officer's edits undone), where it printed any:
     # what each equality's own difference was before any edit (`since`).
     printed: Source | None = None
+
+    @cached_property
+    def _identities(self) -> dict[CellKey, Equal]:
+        return {key: Equal((Term(TableCell(*key)),), tuple(Term(TableCell(*k), f) for k, f in terms))
+                for key, terms in self.derived.items()}
+
+    def identity(self, key: CellKey) -> Equal | None:
+        """A derived cell's own identity, the one that makes it a formula (`plan.derive`): its
+        printed figure (原表数) equals its direct parts, with their tolerance."""
+        return self._identities.get(key)
+
+    @cached_property
+    def _as_printed(self) -> dict[CellKey, Outcome]:
+        """Every derived cell's own identity judged once, on the document as printed."""
+        if self.printed is None:
+            return {}
+        printed = self.printed
+        return {k: judge(rel, printed) for k, rel in self._identities.items()}
+
+    def since_of(self, key: CellKey) -> float | None:
+        """A derived cell's own identity's difference as the document printed it (printed
+        figure − its parts): what the 校验 row of that identity and the cell's colour both
+        take for rounding. None for an input, or where the workbook has no printed figures."""
+        outcome = self._as_printed.get(key)
+        return None if outcome is None else outcome.diff
 
     def since(self, inst: Instance) -> float | None:
         """An equality's difference as the document printed it: rounding explains that much
@@ -54,18 +83,56 @@ class Live:
         None where the workbook has no printed figures (a template filled by hand)."""
         if self.printed is None or not isinstance(inst.relation, Equal):
             return None
-        return judge(inst.relation, self.printed).diff
+        target = self.target(inst.relation)
+        key = cell_key(target) if target is not None else None
+        return self.since_of(key) if key is not None else judge(inst.relation, self.printed).diff
+
+    @cached_property
+    def _holding(self) -> dict[CellKey, bool]:
+        out: dict[CellKey, bool] = {}
+
+        def holds(k: CellKey) -> bool:
+            if k not in out:
+                out[k] = True  # the plan has no cycles (`plan.derive`); this only stops a walk twice
+                outcome = self._as_printed.get(k)
+                own = outcome is None or outcome.status in (Status.PASS, Status.TAIL)
+                out[k] = own and all(holds(t) for t, _ in self.derived.get(k, ()) if t in self.derived)
+            return out[k]
+
+        for k in self.derived:
+            holds(k)
+        return out
+
+    def holds_as_printed(self, key: CellKey) -> bool:
+        """Whether every identity at and below a derived cell passes, or is 尾差, as the
+        document printed it: its printed figure is then right up to rounding. Beyond 尾差
+        anywhere below, the printed total is wrong and its parts are right."""
+        return self._holding.get(key, True)
+
+    def parts_offset(self, key: CellKey) -> float:
+        """What the parts' own 尾差 add to a derived cell's recomputation (Σ factor × offset),
+        as the 校验 row of its identity adds them (`offset`): a cent deep in 表2 then marks
+        表2's sum, not every figure above it."""
+        rel = self.identity(key)
+        if rel is None:
+            return 0.0
+        of = self.offset(rel.lhs[0].ref)
+        return round(sum(of(t.ref) * t.factor for t in rel.rhs), 6)
+
+    def judge_cell(self, key: CellKey, source: Source) -> Outcome | None:
+        """A derived cell's own identity judged on `source` as a workbook judges it: its
+        printed figure against its parts as they are, with its difference as printed."""
+        rel = self.identity(key)
+        if rel is None:
+            return None
+        return judge(rel, PrintedAt(self.view(source), rel.lhs[0].ref), self.since_of(key))
 
     def target(self, rel: Relation) -> Ref | None:
         """The derived cell whose own identity `rel` is: judged printed against recomputed."""
-        if not isinstance(rel, Equal) or len(rel.lhs) != 1 or rel.lhs[0].factor != 1.0:
+        if not isinstance(rel, Equal) or len(rel.lhs) != 1:
             return None
         key = cell_key(rel.lhs[0].ref)
-        terms = self.derived.get(key) if key is not None else None
-        if terms is None:
-            return None
-        rhs = tuple((cell_key(t.ref), t.factor) for t in rel.rhs)
-        return rel.lhs[0].ref if rhs == terms else None
+        return rel.lhs[0].ref if key is not None and rel == self.identity(key) else None
 
     def prepare(self, inst: Instance) -> tuple[Instance, Ref | None]:
         """An instance as a workbook judges it, and the derived cell read as printed in it:
@@ -97,7 +164,7 @@ def live_of(doc: Document) -> Live:
 def live_for(doc: Document, plans: dict[int, TablePlan]) -> Live:
     derived = derivations(plans)
     printed = PrintedValues(doc)
-    return Live(derived, leaf_counts(plans), offsets(derived, printed_in(doc)), printed if printed.any() else None)
+    return Live(derived, offsets(derived, printed_in(doc)), printed if printed.any() else None)
 
 
 class PrintedValues(DocumentValues):

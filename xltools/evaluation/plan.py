@@ -231,18 +231,3 @@ def offsets(derived: dict[CellKey, Terms], printed: Callable[[CellKey], float]) 
             out[k] = c
     return out
 
-
-def leaf_counts(plans: dict[int, TablePlan]) -> dict[CellKey, int]:
-    """How many input cells each derived cell adds up, through every level: how far its
-    recomputation may drift from its printed figure (a 合计 over 20 项 may be off by more than
-    one cent). Verdicts never use it: each identity has its own tolerance (`offsets`)."""
-    derived = derivations(plans)
-    memo: dict[CellKey, int] = {}
-
-    def count(k: CellKey) -> int:
-        if k not in memo:
-            terms = derived.get(k)
-            memo[k] = 1 if terms is None else sum(count(t) for t, _ in terms)
-        return memo[k]
-
-    return {k: max(count(k), 1) for k in derived}

@@ -17,8 +17,8 @@ from xltools.workbook.checksheet import CheckRow, write_checks
 from xltools.workbook.cover import write_charts, write_codes, write_cover
 from xltools.workbook.draft_sheet import write_draft
 from xltools.workbook.statements import place_narrative, place_performance, write_narrative, write_performance
-from xltools.evaluation.judged import live_for
-from xltools.evaluation.plan import derivations, live_values, plan_document, printed_in, recompute_over
+from xltools.evaluation.judged import LiveDocument, live_for
+from xltools.evaluation.plan import live_values, plan_document
 from xltools.workbook.problems import write_problems
 from xltools.workbook.sheets import CHARTS, CHECKS, CODES, COVER, DRAFT, NARRATIVE, PERFORMANCE, PROBLEMS, TABLE_SHEETS, valid_sheet_name
 from xltools.workbook.tables import write_table
@@ -39,8 +39,6 @@ def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
     place_performance(doc, amap)
     instances: list[tuple[Rule, Instance]] = list(rule_instances(rules, doc))
     live = live_values(doc, plans)
-    # The same over the figures as printed: differs from `live` in a workbook built again after edits.
-    as_printed = recompute_over(printed_in(doc), derivations(plans))
 
     wb = new_workbook()
     cover = wb.active
@@ -51,10 +49,11 @@ def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
                                                                     CODES]
     sheets = {name: wb.create_sheet(valid_sheet_name(name)) for name in names}
     judging = live_for(doc, plans)
+    imported = LiveDocument(doc, judging)
     for n, plan in sorted(plans.items()):
-        write_table(sheets[TABLE_SHEETS[n]], doc, plan, grids[n], amap, live, judging.offsets, as_printed)
+        write_table(sheets[TABLE_SHEETS[n]], doc, plan, grids[n], amap, live, judging, imported)
     write_narrative(sheets[NARRATIVE], doc, amap, instances, judging.offset(None))
-    write_draft(sheets[DRAFT], doc, amap, instances)
+    write_draft(sheets[DRAFT], doc, amap, instances, judging)
     write_performance(sheets[PERFORMANCE], doc, amap, instances)
     checks, last = write_checks(sheets[CHECKS], doc, amap, instances, judging)
     write_problems(sheets[PROBLEMS], sheets[CHECKS], doc, checks, judging)

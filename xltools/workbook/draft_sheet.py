@@ -21,8 +21,8 @@ from xltools.workbook import draft as D
 from xltools.core.layouts import CLASS_NAMES
 from xltools.core.model import Document, Figure
 from xltools.core.narrative_subjects import home
-from xltools.evaluation.plan import CellKey, leaf_counts, live_values
-from xltools.core.tolerance import tail_tolerance
+from xltools.evaluation.judged import Live
+from xltools.evaluation.plan import CellKey, live_values
 from xltools.core.references import DraftCell, Ref, TableCell
 from xltools.rules.core import Equal, GrowthOf, Instance, Relation, Rule, ShareOf, Term, Terms, Verdict
 from xltools.rules.narrative import figure_decimals as printed_decimals, shown
@@ -31,9 +31,9 @@ from xltools.workbook.address import AddressMap, cell
 from xltools.workbook.draft_source import SourceText, source_text
 from xltools.workbook.cover import info_cell
 from xltools.workbook.cells import DEFAULT_ROW, fit_rows, fit_to_width, height_for, lines_for, put_header, put_text
-from xltools.core.comparisons import (HALF_CENT, at_least_half_cent_excel, equal_status, fixed_excel, number, under_half_cent,
+from xltools.core.comparisons import (HALF_CENT, at_least_half_cent_excel, fixed_excel, number, under_half_cent,
                                       under_half_cent_excel)
-from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED, Status
+from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.workbook.formulas import RowCells, formula, sum_expr
 from xltools.workbook.sheets import AMOUNT_FORMAT, BOLD_FONT, COVER, FLAG_FILL, NOTE_FONT, PASS_FILL, TAIL_FILL, TITLE_FONT, WARN_FILL, WRAP, quoted
 
@@ -103,7 +103,7 @@ def _count(x: str) -> str:
 
 class _Builder:
     def __init__(self, ws: Worksheet, doc: Document, amap: AddressMap,
-                 instances: list[tuple[Rule, Instance]]) -> None:
+                 instances: list[tuple[Rule, Instance]], judging: Live) -> None:
         self.ws = ws
         self.doc = doc
         self.amap = amap
@@ -114,7 +114,7 @@ class _Builder:
         self.by_key: dict[str, Slot] = {}
         self.cover: dict[str, Slot] = {}
         self.live = live_values(doc, amap.plans)
-        self.leaves = leaf_counts(amap.plans)
+        self.judging = judging
         self.cell_slots: list[Slot] = []  # 表格数 rows, after the sentences' own
         self.narrated = doc.narrative.line is not None and bool(doc.narrative.figures)
         self.source: SourceText | None = source_text(doc) if self.narrated else None
@@ -290,8 +290,9 @@ class _Builder:
 
     def cell_slot(self, c: TableCell) -> Slot:
         """A table cell as the draft states it (数字区, 表格数 rows): a derived cell's printed
-        figure (原表数) while its recomputation is within 尾差 of it, so the narrative agrees
-        with the table as published; the recomputation once an input changed beyond that."""
+        figure (原表数) moved by any edit where the document's identities under it hold up to
+        尾差, so the narrative agrees with the table as published; its recomputation where
+        they do not (`offset`)."""
         key = f"表{c.table}|{c.row}|{c.column}"
         if key in self.by_key:
             return self.by_key[key]
@@ -313,17 +314,12 @@ class _Builder:
         return f"{now}+{C_DRIFT}{s.row}"
 
     def offset(self, c: TableCell) -> float:
+        """Column S: a derived cell's own 尾差 as printed (`plan.offsets`) while every identity
+        at and below it passes or is 尾差 as the document printed it (`Live.holds_as_printed`,
+        the verdicts 校验 starts from); beyond 尾差 the printed total is wrong and its parts
+        are right: the draft follows them (0)."""
         key: CellKey = (c.table, c.row, c.column)
-        if key not in self.live:
-            return 0.0
-        t = self.doc.table(key[0])
-        row = t.row(key[1]) if t else None
-        printed = row.get(key[2]) if row else None
-        if printed is None:
-            return 0.0
-        drift = printed - self.live[key]
-        # Beyond 尾差 the printed total is wrong and its parts are right: the draft follows them.
-        return round(drift, 6) if equal_status(drift, tail_tolerance(self.leaves.get(key, 1))) != Status.FAIL else 0.0
+        return self.judging.offsets.get(key, 0.0) if self.judging.holds_as_printed(key) else 0.0
 
     def input_key(self, s: Slot) -> str:
         return ("个数:" if s.kind == "count" else "输入:") + s.subject
@@ -700,8 +696,13 @@ class _Builder:
             if s.source == "whole" and s.figure is not None and s.subject == "绩效:整体:合计":
                 t3, t5 = (self.current_of(cells) for cells in D.WHOLE_BASES[s.subject])
                 d = printed_decimals(s.figure)
-                fits5 = t5 is not None and round(t5, d) == round(s.figure.value, d)
-                fits3 = t3 is not None and round(t3, d) == round(s.figure.value, d)
+                v = s.figure.value
+                fits5 = t5 is not None and round(t5, d) == round(v, d)
+                fits3 = t3 is not None and round(t3, d) == round(v, d)
+                if not fits5 and not fits3 and t5 is not None and t3 is not None:
+                    # Neither as stated (a total the draft takes from its parts, a 尾差 off the
+                    # printed one): the 口径 the figure is nearer to.
+                    fits5 = abs(t5 - v) < abs(t3 - v)
                 self.fills["选择:整体口径"] = "表5" if fits5 and not fits3 else "表3"
         whole = [f for f in figures if f.subject.startswith("绩效:整体:") and f.kind == "amount"]
         if 10 in self.doc.narrative.sections and not whole:
@@ -801,9 +802,11 @@ class _Builder:
 _PAIRED = frozenset({"amount", "share", "change", "growth", "base", "count"})
 
 
-def write_draft(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]]) -> None:
-    """The 说明草稿 sheet (see the module's docstring)."""
-    b = _Builder(ws, doc, amap, instances)
+def write_draft(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]],
+                judging: Live) -> None:
+    """The 说明草稿 sheet (see the module's docstring); `judging`: the workbook's evaluation,
+    whose verdicts as printed decide where a sentence states a printed total (`_Builder.offset`)."""
+    b = _Builder(ws, doc, amap, instances, judging)
     b.collect()
     b.pair()
     first = b.assign_rows()

@@ -12,13 +12,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.core.layouts import LAYOUTS, group_header
 from xltools.core.model import Document
-from xltools.rules.core import tail_tolerance
+from xltools.evaluation.judged import Live, Source
+from xltools.rules.core import tolerance_of
 from xltools.workbook.address import FIRST_HEADER_ROW, HEADER_ROWS, AddressMap, SheetGrid, cell
 from xltools.workbook.cells import (col_width, fit_columns, fit_rows, footer, points, put_header, put_text, shown,
                                     width_for)
 from xltools.workbook.openpyxl_internals import fit_to_page
-from xltools.core.comparisons import (beyond_excel, difference, difference_excel, differs_excel, equal_status, fails_since_excel, number,
-                                      signed_difference, signed_difference_excel)
+from xltools.core.comparisons import beyond_excel, difference_excel, differs_excel, fails_since_excel, number, signed_difference_excel
 from xltools.core.verdicts import Status
 from xltools.workbook.formulas import sum_expr
 from xltools.evaluation.plan import CellKey, TablePlan
@@ -164,12 +164,12 @@ def has_printed(doc: Document) -> bool:
 
 
 def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, amap: AddressMap,
-                live: dict[CellKey, float], offsets: dict[CellKey, float] | None = None,
-                as_printed: dict[CellKey, float] | None = None) -> None:
-    """`offsets`: each derived cell's printed 尾差 (`plan.offsets`); `as_printed`: each derived
-    cell recomputed over the figures as printed (`live` unless inputs were edited). A recomputed figure is
-    marked by its own identity only, as 校验 judges it: its 原表数 against its direct parts
-    (their printed figures until an input changes), with the tolerance of those parts."""
+                live: dict[CellKey, float], judging: Live, imported_values: Source) -> None:
+    """`live`: each derived cell's recomputation on import; `judging`: the workbook's evaluation,
+    `imported_values` the figures it judges right after import (`judged.LiveDocument`). A
+    recomputed figure is marked by its own identity only, as 校验 judges it and from the same
+    evaluation (`Live.judge_cell`, `Live.since_of`): its 原表数 against its direct parts (their
+    printed figures until an input changes), with the tolerance of those parts."""
     n = plan.number
     imported = has_printed(doc)
     missing = "原文缺少此表。" if plan.table is None else "注：本表无数据。" if plan.table.empty else ""
@@ -229,17 +229,14 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                             expr = ("" if expr == "0" else expr + "+") + (sumifs if f == 1 else f"{sumifs}*{f:g}")
                     c.value = 0 if expr == "0" else "=" + expr  # no cell to add up: a constant
                     c.number_format = DERIVED_FORMAT
-                    tol = tail_tolerance(len(terms))
-                    # The parts' own 尾差 under them, so that a cent deep in 表2 marks 表2's
-                    # sum, not every figure above it.
-                    below = round(sum(f * (offsets or {}).get(t, 0.0) for t, f in terms), 6)
-                    now = live.get(ck, 0.0) + below
-                    # An imported figure: its identity's own difference as printed, beyond which
-                    # any difference is an edit (`equal_since_status`), as 校验 judges it.
-                    was = (as_printed if as_printed is not None else live).get(ck, 0.0) + below
-                    since = signed_difference(was, printed or 0.0) if imported else None
-                    flags[(col, tol, below, since)].append(r)
-                    if equal_status(difference(now, printed or 0.0), tol) != Status.PASS:
+                    identity = judging.identity(ck)
+                    assert identity is not None  # a derived cell of the plan the evaluation was made from
+                    # The identity's own tolerance, the parts' own 尾差 under it (so that a cent
+                    # deep in 表2 marks 表2's sum, not every figure above it) and its difference
+                    # as printed, beyond which any difference is an edit: 校验's, all three.
+                    flags[(col, tolerance_of(identity), judging.parts_offset(ck), judging.since_of(ck))].append(r)
+                    now = judging.judge_cell(ck, imported_values)
+                    if now is not None and now.status is not Status.PASS:
                         # Only the printed figure, which no recalculation changes: the
                         # recomputation is the cell itself, its verdict the cell's colour.
                         c.comment = Comment(f"原表数 {printed or 0:,.2f}：本格为重算公式，与原表数不同（黄色为尾差，红色为不符）", "xltools")
@@ -270,9 +267,10 @@ def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float, 
         a, o = cell(col, rows[0]), cell(orig_of[col], rows[0])
         if below:
             a = f"({a}{'+' if below > 0 else '-'}{number(abs(below))})"
-        diff = difference_excel(a, o)
+        # printed − parts, as the 校验 row's 差额 (实际 − 应为) that `since` is a value of
+        diff = difference_excel(o, a)
         tail = differs_excel(diff)
-        beyond = beyond_excel(diff, tol) if since is None else fails_since_excel(signed_difference_excel(a, o), tol, since)
+        beyond = beyond_excel(diff, tol) if since is None else fails_since_excel(signed_difference_excel(o, a), tol, since)
         sqref = " ".join(cell(col, r) for r in rows)
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[beyond], fill=FLAG_FILL, stopIfTrue=True))
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[tail], fill=TAIL_FILL))
