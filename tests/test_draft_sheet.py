@@ -13,6 +13,7 @@ import pytest
 from book_files import SheetValues, sheet_values, with_inputs
 from built import once
 from conftest import SEED_PATHS
+from xltools.core.references import TableCell
 from xltools.workbook import draft as D
 from xltools.workbook.engine import recalc_many
 from xltools.workbook.engine.fast_model import FastModel
@@ -189,7 +190,7 @@ def edited(seed_workbooks: dict[str, Path], docs: dict[str, Document],
         model = FastModel.load(fast).calculate()
         for n, row, col, plus in EDITS:
             assert (n, row, col) not in derivations(plans), "an input cell, not a formula"
-            place = amap.live_cell((n, row, col))
+            place = amap.live_cell(TableCell(n, row, col))
             assert place is not None
             sheet_name, a1 = place
             old = model.value(sheet_name, a1)

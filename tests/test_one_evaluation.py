@@ -17,10 +17,11 @@ from openpyxl.utils import get_column_letter
 
 from book_files import SheetValues, sheet_values
 from conftest import SEED_PATHS
+from xltools.core.references import TableCell
 from xltools.core.model import Document
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.evaluation.judged import live_of
-from xltools.evaluation.plan import CellKey, plan_document
+from xltools.evaluation.plan import plan_document
 from xltools.rules import CATALOGUE
 from xltools.rules.core import rule_instances
 from xltools.rules.reading import read_text
@@ -38,15 +39,15 @@ _A1 = re.compile(r"^([A-Z]+)([0-9]+)$")
 SEED_000 = Path(SEED_PATHS["000"])
 
 # Seed 000's inputs, edited: (table, row, column), the amount added.
-EDITS: dict[CellKey, float] = {
+EDITS: dict[TableCell, float] = {
     # 表2 prints 合计·一般公共预算 1,172.86 over 类 adding to 1,172.85: a cent under it raised
     # corrects that 尾差 (通过), and breaks 21201 and 212 (不符), which tied out.
-    (2, "2120199", "一般公共预算"): 0.01,
+    TableCell(2, "2120199", "一般公共预算"): 0.01,
     # An input whose identities above it all tie out as printed: 20132, 201 and 合计·上年结转 不符.
-    (2, "2013299", "上年结转"): 0.02,
+    TableCell(2, "2013299", "上年结转"): 0.02,
     # 表6 prints p11·公用经费 10.96 over four lines adding to 10.95: one line lowered by a cent
     # makes 0.02, within the tolerance of four cells (0.02) but an edit: 不符, red.
-    (6, "p12", "公用经费"): -0.01,
+    TableCell(6, "p12", "公用经费"): -0.01,
 }
 
 
@@ -102,7 +103,7 @@ def test_a_cells_colour_is_its_check_rows_verdict_after_edits(seed_workbooks: di
     plans = plan_document(doc)
     amap = AddressMap(plans, {n: grid_for(p) for n, p in plans.items()})
     live = live_of(doc)
-    own: dict[CellKey, int] = {}  # derived cell → the 校验 row of its own identity
+    own: dict[TableCell, int] = {}  # derived cell → the 校验 row of its own identity
     for i, (_, inst) in enumerate(rule_instances(CATALOGUE, doc)):
         target = live.target(inst.relation)
         if target is not None:
@@ -116,7 +117,7 @@ def test_a_cells_colour_is_its_check_rows_verdict_after_edits(seed_workbooks: di
     colour_of = {s: colours(wb, s) for s in sheets}
     verdict_col = get_column_letter(Col.VERDICT)
 
-    def surfaces() -> dict[CellKey, tuple[str, str | None, str | None]]:
+    def surfaces() -> dict[TableCell, tuple[str, str | None, str | None]]:
         """Each derived cell: its 校验 结果, the colour of its recomputed cell and of its 原表数."""
         out = {}
         for key, row in own.items():
@@ -135,7 +136,7 @@ def test_a_cells_colour_is_its_check_rows_verdict_after_edits(seed_workbooks: di
                         colour_of[g.sheet](f"{get_column_letter(orig)}{r}", value, seen))
         return out
 
-    def agree(found: dict[CellKey, tuple[str, str | None, str | None]]) -> None:
+    def agree(found: dict[TableCell, tuple[str, str | None, str | None]]) -> None:
         for key, (verdict, cell, printed) in found.items():
             assert cell == printed == COLOUR_OF[verdict], (key, verdict, cell, printed)
 
@@ -148,7 +149,7 @@ def test_a_cells_colour_is_its_check_rows_verdict_after_edits(seed_workbooks: di
 
     changes = {}
     for (n, row, col), plus in EDITS.items():
-        sheet, a1 = amap.live_cell((n, row, col))  # type: ignore[misc]
+        sheet, a1 = amap.live_cell(TableCell(n, row, col))  # type: ignore[misc]
         assert (n, row, col) not in live.derived, "an input, not a formula"
         changes[(sheet, a1)] = round(float(model.value(sheet, a1)) + plus, 2)  # type: ignore[arg-type]
     model.update(changes)
@@ -206,14 +207,14 @@ def test_the_draft_states_a_printed_total_only_where_the_identities_under_it_hol
     1,172.85), never the wrong printed 756.84 (which drifting within the 0.05 of its ten
     input cells once kept), and the 整体 口径 stays 表5, the nearer."""
     live = live_of(doc_000)
-    assert live.holds_as_printed((5, "合计", "合计")) and live.offsets[(5, "合计", "合计")] == 0.01
+    assert live.holds_as_printed(TableCell(5, "合计", "合计")) and live.offsets[(5, "合计", "合计")] == 0.01
     shown = _drafted(sheet_values(seed_workbooks["000"], DRAFT))
     assert shown["表5 合计·合计"] == 0.01 and shown["表5 一般公共服务支出·合计"] == 0
     for moved in ("756.84", "761.79"):
         doc = _corrupted(moved)
         live = live_of(doc)
-        assert not live.holds_as_printed((5, "201", "合计")) and not live.holds_as_printed((5, "合计", "合计"))
-        assert live.holds_as_printed((5, "204", "合计")) and live.holds_as_printed((2, "合计", "合计"))
+        assert not live.holds_as_printed(TableCell(5, "201", "合计")) and not live.holds_as_printed(TableCell(5, "合计", "合计"))
+        assert live.holds_as_printed(TableCell(5, "204", "合计")) and live.holds_as_printed(TableCell(2, "合计", "合计"))
         if moved == "761.79":  # the same choice, read from the sheet as written (no recalculation)
             shown = _drafted(build(doc, CATALOGUE).workbook[DRAFT])
             assert shown["表5 合计·合计"] == 0 and shown["表5 一般公共服务支出·合计"] == 0

@@ -21,7 +21,7 @@ from xltools.core.model import Document
 from xltools.core.verdicts import NOT_CHECKED, words
 from xltools.evaluation.check import check
 from xltools.evaluation.judged import Judged, Live, LiveDocument, PrintedAt, judged, live_of
-from xltools.evaluation.plan import CellKey, derivations, plan_document
+from xltools.evaluation.plan import derivations, plan_document
 from xltools.rules import CATALOGUE
 from xltools.core.references import Ref, TableCell
 from xltools.rules.core import AtMost, Equal, Unchecked, Verdict, effective_level, judge, refs_of, tolerance_of
@@ -187,12 +187,12 @@ def test_check_book_json_all_is_check_text_json_all(seed_books: dict[tuple[str, 
 SEED = "001"
 
 
-def _expansion(ref: Ref, derived: dict[CellKey, tuple[tuple[CellKey, float], ...]]) -> dict[CellKey, float]:
+def _expansion(ref: Ref, derived: dict[TableCell, tuple[tuple[TableCell, float], ...]]) -> dict[TableCell, float]:
     """The inputs a live figure adds up (through derived cells) and their factors."""
     key = (ref.table, ref.row, ref.column) if isinstance(ref, TableCell) else None
     if key is None:
         return {}
-    out: dict[CellKey, float] = {}
+    out: dict[TableCell, float] = {}
     stack = [(key, 1.0)]
     while stack:
         k, f = stack.pop()
@@ -204,14 +204,14 @@ def _expansion(ref: Ref, derived: dict[CellKey, tuple[tuple[CellKey, float], ...
     return out
 
 
-def dependence(doc: Document, live: Live) -> list[dict[CellKey, float]]:
+def dependence(doc: Document, live: Live) -> list[dict[TableCell, float]]:
     """For each instance (校验's order): each input it reads and the factor of that input in
     its difference (lhs − rhs); the derived cell it judges as printed reads no input."""
-    out: list[dict[CellKey, float]] = []
+    out: list[dict[TableCell, float]] = []
     for rule, inst in _instances(doc):
         _, target = live.prepare(inst)  # type: ignore[arg-type]
         rel = inst.relation  # type: ignore[attr-defined]
-        coef: dict[CellKey, float] = {}
+        coef: dict[TableCell, float] = {}
         sides = ((rel.lhs, 1.0), (rel.rhs, -1.0)) if isinstance(rel, (Equal, AtMost)) else (
             ((), 0.0),)
         for terms, sign in sides:
@@ -228,7 +228,7 @@ def dependence(doc: Document, live: Live) -> list[dict[CellKey, float]]:
     return out
 
 
-def inputs_of(doc: Document, amap: AddressMap) -> list[tuple[CellKey, tuple[str, str], float]]:
+def inputs_of(doc: Document, amap: AddressMap) -> list[tuple[TableCell, tuple[str, str], float]]:
     """Every printed amount of the 13 tables that is typed, not a formula: key, cell, value."""
     derived = {k for p in amap.plans.values() for k in p.derived}
     out = []
@@ -237,14 +237,14 @@ def inputs_of(doc: Document, amap: AddressMap) -> list[tuple[CellKey, tuple[str,
             continue
         for row in plan.table.rows:
             for col, v in row.amounts.items():
-                key = (n, row.key, col)
+                key = TableCell(n, row.key, col)
                 place = amap.live_cell(key)
                 if v is not None and key not in derived and place is not None:
                     out.append((key, place, v))
     return out
 
 
-def edited(doc: Document, key: CellKey, value: float) -> Document:
+def edited(doc: Document, key: TableCell, value: float) -> Document:
     n, row_key, col = key
     t = doc.tables[n]
     assert t is not None
@@ -252,7 +252,7 @@ def edited(doc: Document, key: CellKey, value: float) -> Document:
     return replace(doc, tables={**doc.tables, n: replace(t, rows=rows)})
 
 
-def judged_after(doc: Document, live: Live, key: CellKey, value: float, which: Iterable[int]) -> dict[int, str]:
+def judged_after(doc: Document, live: Live, key: TableCell, value: float, which: Iterable[int]) -> dict[int, str]:
     """Instances `which` as the workbook judges them once the input `key` is `value`: the
     offsets stay those of the document as imported (the workbook's constants)."""
     source = LiveDocument(edited(doc, key, value), live)
@@ -309,9 +309,9 @@ def test_every_input_moved_shows_at_every_identity_above_it_fast_path(seed_workb
         walk = _walk(docs[seed] if seed in docs else read_document(next(p for p in FORMS if p.stem == seed)))
     book = seed_workbooks[seed] if seed in seed_workbooks else form_books[(seed, "formulas")]
     doc: Document = walk["doc"]  # type: ignore[assignment]
-    deps: list[dict[CellKey, float]] = walk["deps"]  # type: ignore[assignment]
+    deps: list[dict[TableCell, float]] = walk["deps"]  # type: ignore[assignment]
     rows: list[Row] = walk["rows"]  # type: ignore[assignment]
-    inputs: list[tuple[CellKey, tuple[str, str], float]] = walk["inputs"]  # type: ignore[assignment]
+    inputs: list[tuple[TableCell, tuple[str, str], float]] = walk["inputs"]  # type: ignore[assignment]
     live: Live = walk["live"]  # type: ignore[assignment]
     instances = _instances(doc)
     model = FastModel.load(book).calculate()
@@ -364,14 +364,14 @@ def test_every_input_moved_shows_at_every_identity_above_it_fast_path(seed_workb
 
 
 # LibreOffice on a few inputs, each moved by 0.02: the same verdicts as the fast path's.
-SAMPLED = ((3, "2210201", "基本支出"), (2, "2210201", "一般公共预算"), (12, "p30", "一般公共预算"))
+SAMPLED = (TableCell(3, "2210201", "基本支出"), TableCell(2, "2210201", "一般公共预算"), TableCell(12, "p30", "一般公共预算"))
 
 
 def test_libreoffice_catches_the_same_small_edits(seed_workbooks: dict[str, Path], walk: dict[str, object],
                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
     doc: Document = walk["doc"]  # type: ignore[assignment]
     amap: AddressMap = walk["amap"]  # type: ignore[assignment]
-    deps: list[dict[CellKey, float]] = walk["deps"]  # type: ignore[assignment]
+    deps: list[dict[TableCell, float]] = walk["deps"]  # type: ignore[assignment]
     rows: list[Row] = walk["rows"]  # type: ignore[assignment]
     cells = {key: amap.live_cell(key) for key in SAMPLED}
 
@@ -411,7 +411,7 @@ def test_a_recomputed_figure_is_marked_by_its_own_identity_only(seed_workbooks: 
     for (rule, inst), row in zip(_instances(doc), rows):
         _, target = live.prepare(inst)  # type: ignore[arg-type]
         if target is not None and row[2] != "通过":
-            own.add(amap.live_cell((target.table, target.row, target.column)))  # type: ignore[arg-type]
+            own.add(amap.live_cell(TableCell(target.table, target.row, target.column)))  # type: ignore[arg-type]
     wb = openpyxl.load_workbook(seed_workbooks[seed])
     marked = {(ws.title, c.coordinate) for ws in wb.worksheets if ws.title.startswith("表")
               for line in ws.iter_rows() for c in line if c.comment is not None and "原表数" in c.comment.text}

@@ -11,6 +11,7 @@ import pytest
 
 from book_files import with_inputs
 from excel_harness import press
+from xltools.core.references import TableCell
 from xltools.workbook.problems_live import INDEX_SHEET
 from xltools.excel import buttons
 from xltools.core.model import Document
@@ -82,7 +83,7 @@ def test_an_edit_settles_a_problem_and_its_new_ones_are_listed(tmp_path: Path) -
     assert new > 0
     assert openpyxl.load_workbook(path, data_only=True)["问题"]["A3"].value.startswith(f"编辑后出现 {new} 条不符或提示")
     # 表3 201 基本支出 500: 基本支出 ≤ 收入总计 (T-ATMOST-PASS) fails too: one more row.
-    sheet, a1 = built.addresses.live_cell((3, "201", "基本支出"))  # type: ignore[misc]
+    sheet, a1 = built.addresses.live_cell(TableCell(3, "201", "基本支出"))  # type: ignore[misc]
     model.update({(sheet, a1): 500.0})
     model.write(path)
     values = openpyxl.load_workbook(path, data_only=True)
@@ -96,7 +97,7 @@ def test_an_edit_settles_a_problem_and_its_new_ones_are_listed(tmp_path: Path) -
 # -- The live list on a real disclosure: an edit's new problems listed with no Python running --
 
 SEED = "001"
-EDIT = (3, "2210201", "基本支出")  # 表3 住房公积金 基本支出, raised by 0.30 (issue 24's example)
+EDIT = TableCell(3, "2210201", "基本支出")  # 表3 住房公积金 基本支出, raised by 0.30 (issue 24's example)
 LIVE_HEAD = "编辑后出现的不符与提示"
 
 

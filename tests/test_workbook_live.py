@@ -16,6 +16,7 @@ from built import once
 from conftest import SEED_PATHS
 from excel_harness import press
 from test_workbook_seeds import live_findings, python_verdicts
+from xltools.core.references import TableCell
 from xltools.workbook.engine import recalc_many
 from xltools.workbook.engine.fast_model import FastModel
 from xltools.excel import buttons
@@ -66,7 +67,7 @@ def books(seed_workbooks: dict[str, Path], docs: dict[str, Document],
         model = FastModel.load(seed_workbooks[SEED]).calculate()  # one model, each edit made and undone
         for n, (key, col, _) in EDITS.items():
             assert (n, key, col) not in derivations(plans), "an input cell, not a formula"
-            sheet, a1 = amap.live_cell((n, key, col))  # type: ignore[misc]
+            sheet, a1 = amap.live_cell(TableCell(n, key, col))  # type: ignore[misc]
             old = model.value(sheet, a1)
             assert isinstance(old, (int, float)) and not isinstance(old, bool), (sheet, a1, old)
             new = round(old + 100, 2)

@@ -13,8 +13,8 @@ from book_files import book_values, sheet_values
 
 from xltools.evaluation.check import check
 from xltools.core.model import Document
-from xltools.core.references import NarrativeFigure
-from xltools.evaluation.plan import CellKey, TablePlan, derivations, live_values, plan_document
+from xltools.core.references import NarrativeFigure, TableCell
+from xltools.evaluation.plan import TablePlan, derivations, live_values, plan_document
 from xltools.workbook.book_check import check_workbook, read_verdicts
 from xltools.rules import CATALOGUE
 from xltools.evaluation.judged import Live, LiveDocument, judged, live_of
@@ -31,14 +31,14 @@ def books(seed_books: dict[tuple[str, str], Path]) -> dict[tuple[str, str], Path
     return seed_books
 
 
-def leaf_counts(plans: dict[int, TablePlan]) -> dict[CellKey, int]:
+def leaf_counts(plans: dict[int, TablePlan]) -> dict[TableCell, int]:
     """How many input cells each derived cell adds up, through every level: how far its
     recomputation may drift from its printed figure (a 合计 over 20 项 may be off by more than
     one cent)."""
     derived = derivations(plans)
-    memo: dict[CellKey, int] = {}
+    memo: dict[TableCell, int] = {}
 
-    def count(k: CellKey) -> int:
+    def count(k: TableCell) -> int:
         if k not in memo:
             terms = derived.get(k)
             memo[k] = 1 if terms is None else sum(count(t) for t, _ in terms)

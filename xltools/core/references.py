@@ -11,14 +11,14 @@ gives that text, as it was before these types existed, and is the only place it 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Union
+from typing import Literal, NamedTuple, Union
 
 # Built per relation term: thousands per workbook, hence slotted (and frozen: dictionary keys).
 
 
-@dataclass(frozen=True, slots=True)
-class TableCell:
-    """A cell of 表1..表13: the row key and column key of `layouts`."""
+class TableCell(NamedTuple):
+    """A cell of 表1..表13: the row key and column key of `layouts`. A named tuple, hashed in C:
+    the workbook's plan keys every cell of every table by it (`evaluation.plan`)."""
 
     table: int
     row: str

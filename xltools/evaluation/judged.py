@@ -23,7 +23,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 from xltools.core.findings import Where
 from xltools.core.model import Document
 from xltools.core.verdicts import Status
-from xltools.evaluation.plan import (CellKey, TablePlan, Terms as CellTerms, cell_key, derivations, offsets, plan_document,
+from xltools.evaluation.plan import (TablePlan, Terms as CellTerms, cell_key, derivations, offsets, plan_document,
                                      figure, printed_in, recompute)
 from xltools.core.references import Ref, TableCell
 from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, judge, rule_instances
@@ -46,31 +46,31 @@ class Live:
     derived figure is from its recomputation (`plan.offsets`), and each derived cell's own
     identity as the document printed it (`since_of`)."""
 
-    derived: dict[CellKey, CellTerms]
-    offsets: dict[CellKey, float] = field(default_factory=dict)
+    derived: dict[TableCell, CellTerms]
+    offsets: dict[TableCell, float] = field(default_factory=dict)
     # The document as it printed its figures (an officer's edits undone), where it printed any:
     # what each equality's own difference was before any edit (`since`).
     printed: Source | None = None
 
     @cached_property
-    def _identities(self) -> dict[CellKey, Equal]:
+    def _identities(self) -> dict[TableCell, Equal]:
         return {key: Equal((Term(TableCell(*key)),), tuple(Term(TableCell(*k), f) for k, f in terms))
                 for key, terms in self.derived.items()}
 
-    def identity(self, key: CellKey) -> Equal | None:
+    def identity(self, key: TableCell) -> Equal | None:
         """A derived cell's own identity, the one that makes it a formula (`plan.derive`): its
         printed figure (原表数) equals its direct parts, with their tolerance."""
         return self._identities.get(key)
 
     @cached_property
-    def _as_printed(self) -> dict[CellKey, Outcome]:
+    def _as_printed(self) -> dict[TableCell, Outcome]:
         """Every derived cell's own identity judged once, on the document as printed."""
         if self.printed is None:
             return {}
         printed = self.printed
         return {k: judge(rel, printed) for k, rel in self._identities.items()}
 
-    def since_of(self, key: CellKey) -> float | None:
+    def since_of(self, key: TableCell) -> float | None:
         """A derived cell's own identity's difference as the document printed it (printed
         figure − its parts): what the 校验 row of that identity and the cell's colour both
         take for rounding. None for an input, or where the workbook has no printed figures."""
@@ -88,10 +88,10 @@ class Live:
         return self.since_of(key) if key is not None else judge(inst.relation, self.printed).diff
 
     @cached_property
-    def _holding(self) -> dict[CellKey, bool]:
-        out: dict[CellKey, bool] = {}
+    def _holding(self) -> dict[TableCell, bool]:
+        out: dict[TableCell, bool] = {}
 
-        def holds(k: CellKey) -> bool:
+        def holds(k: TableCell) -> bool:
             if k not in out:
                 out[k] = True  # the plan has no cycles (`plan.derive`); this only stops a walk twice
                 outcome = self._as_printed.get(k)
@@ -103,13 +103,13 @@ class Live:
             holds(k)
         return out
 
-    def holds_as_printed(self, key: CellKey) -> bool:
+    def holds_as_printed(self, key: TableCell) -> bool:
         """Whether every identity at and below a derived cell passes, or is 尾差, as the
         document printed it: its printed figure is then right up to rounding. Beyond 尾差
         anywhere below, the printed total is wrong and its parts are right."""
         return self._holding.get(key, True)
 
-    def parts_offset(self, key: CellKey) -> float:
+    def parts_offset(self, key: TableCell) -> float:
         """What the parts' own 尾差 add to a derived cell's recomputation (Σ factor × offset),
         as the 校验 row of its identity adds them (`offset`): a cent deep in 表2 then marks
         表2's sum, not every figure above it."""
@@ -119,7 +119,7 @@ class Live:
         of = self.offset(rel.lhs[0].ref)
         return round(sum(of(t.ref) * t.factor for t in rel.rhs), 6)
 
-    def judge_cell(self, key: CellKey, source: Source) -> Outcome | None:
+    def judge_cell(self, key: TableCell, source: Source) -> Outcome | None:
         """A derived cell's own identity judged on `source` as a workbook judges it: its
         printed figure against its parts as they are, with its difference as printed."""
         rel = self.identity(key)
@@ -172,7 +172,7 @@ class PrintedValues(DocumentValues):
 
     def value(self, ref: Ref) -> float | None:
         if isinstance(ref, TableCell):
-            return figure(self.doc, (ref.table, ref.row, ref.column), as_printed=True)
+            return figure(self.doc, ref, as_printed=True)
         return super().value(ref)
 
     def any(self) -> bool:
@@ -184,7 +184,7 @@ class PrintedValues(DocumentValues):
 class Anchored:
     """A workbook's cells with each derived figure read as its value plus its offset."""
 
-    def __init__(self, source: Source, offsets: dict[CellKey, float]) -> None:
+    def __init__(self, source: Source, offsets: dict[TableCell, float]) -> None:
         self.source = source
         self.offsets = offsets
 

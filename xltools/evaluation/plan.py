@@ -1,7 +1,6 @@
 """Where every row goes and which cells are formulas: the workbook's plan, no openpyxl.
 
-A cell is addressed by `CellKey` (table number, row key, column key), the fields of the
-rules' `TableCell`. A *derived* cell is one whose value follows from
+A cell is addressed by the rules' `TableCell` (table number, row key, column key). A *derived* cell is one whose value follows from
 other cells (a 类 from its 款, a 合计 from its parts, 表1 from 表2), as the rule catalogue
 declares it; the workbook writes it as a live formula over those cells and keeps the
 printed figure beside it as 原表数.
@@ -17,8 +16,7 @@ from xltools.rules import CATALOGUE
 from xltools.core.references import Ref, TableCell
 from xltools.rules.core import Equal
 
-CellKey = tuple[int, str, str]
-Terms = tuple[tuple[CellKey, float], ...]
+Terms = tuple[tuple[TableCell, float], ...]
 
 
 @dataclass(frozen=True)
@@ -37,7 +35,7 @@ class TablePlan:
     number: int
     table: Table | None
     sides: list[tuple[str, list[Placed]]]
-    derived: dict[CellKey, Terms] = field(default_factory=dict)
+    derived: dict[TableCell, Terms] = field(default_factory=dict)
 
     def placed(self) -> dict[str, Placed]:
         return {p.key: p for _, rows in self.sides for p in rows}
@@ -112,14 +110,14 @@ def _lacking(placed: list[Placed], table: Table | None) -> list[Placed]:
 _DERIVING = ("table", "cross")
 
 
-def cell_key(ref: Ref) -> CellKey | None:
+def cell_key(ref: Ref) -> TableCell | None:
     """A table cell's key; None for any other cell (a narrative figure, a 绩效 table's)."""
-    return (ref.table, ref.row, ref.column) if isinstance(ref, TableCell) else None
+    return ref if isinstance(ref, TableCell) else None
 
 
-def _reaches(terms: Terms, target: CellKey, derived: dict[CellKey, Terms]) -> bool:
+def _reaches(terms: Terms, target: TableCell, derived: dict[TableCell, Terms]) -> bool:
     """Whether any of `terms` depends, through derived cells, on `target` (a cycle)."""
-    seen: set[CellKey] = set()
+    seen: set[TableCell] = set()
     stack = [k for k, _ in terms]
     while stack:
         k = stack.pop()
@@ -136,7 +134,7 @@ def derive(doc: Document, plans: dict[int, TablePlan]) -> None:
     the rules that check them are one declaration: every mandatory identity that states
     one table cell as a sum of other table cells makes that cell a formula over them. The
     first such identity wins; one that would make a cell depend on itself is skipped."""
-    derived: dict[CellKey, Terms] = {}
+    derived: dict[TableCell, Terms] = {}
     placed = {n: set(plan.placed()) for n, plan in plans.items()}
     # Column sums first (a total over the rows printed above it reads like the table), then
     # any other identity: a row's 合计 over its columns, a figure carried from another table.
@@ -152,17 +150,17 @@ def derive(doc: Document, plans: dict[int, TablePlan]) -> None:
                     lhs = rel.lhs[0].ref
                     key = cell_key(lhs)
                     cells = [(cell_key(t.ref), t.factor) for t in rel.rhs]
-                    if key is None or key in derived or key[1] not in placed.get(key[0], ()):
+                    if key is None or key in derived or key.row not in placed.get(key.table, ()):
                         continue
                     terms = tuple((c, f) for c, f in cells if c is not None)
                     if len(terms) != len(cells):
                         continue  # a part outside the tables
-                    if columns_only and any(c[0] != key[0] or c[2] != key[2] for c, _ in terms):
+                    if columns_only and any(c.table != key.table or c.column != key.column for c, _ in terms):
                         continue
                     if terms and not _reaches(terms, key, derived):
                         derived[key] = terms
     for key, terms in derived.items():
-        plans[key[0]].derived[key] = terms
+        plans[key.table].derived[key] = terms
 
 
 def plan_document(doc: Document) -> dict[int, TablePlan]:
@@ -171,42 +169,42 @@ def plan_document(doc: Document) -> dict[int, TablePlan]:
     return plans
 
 
-def live_values(doc: Document, plans: dict[int, TablePlan]) -> dict[CellKey, float]:
+def live_values(doc: Document, plans: dict[int, TablePlan]) -> dict[TableCell, float]:
     """What every derived cell recomputes to on import, in Python."""
     return recompute(doc, derivations(plans))
 
 
-def derivations(plans: dict[int, TablePlan]) -> dict[CellKey, Terms]:
-    derived: dict[CellKey, Terms] = {}
+def derivations(plans: dict[int, TablePlan]) -> dict[TableCell, Terms]:
+    derived: dict[TableCell, Terms] = {}
     for p in plans.values():
         derived.update(p.derived)
     return derived
 
 
-def figure(doc: Document, k: CellKey, as_printed: bool = False) -> float | None:
+def figure(doc: Document, k: TableCell, as_printed: bool = False) -> float | None:
     """A table cell's figure in `doc`: as it stands, or as the document printed it (an
     officer's edit undone, `Row.as_printed`); None where the table or row is missing."""
-    t = doc.table(k[0])
-    r = t.row(k[1]) if t else None
+    t = doc.table(k.table)
+    r = t.row(k.row) if t else None
     if r is None:
         return None
-    return r.as_printed(k[2]) if as_printed else r.get(k[2])
+    return r.as_printed(k.column) if as_printed else r.get(k.column)
 
 
-def printed_in(doc: Document) -> Callable[[CellKey], float]:
+def printed_in(doc: Document) -> Callable[[TableCell], float]:
     """Each cell as the document printed it, 0 where blank."""
     return lambda k: figure(doc, k, as_printed=True) or 0.0
 
 
-def recompute(doc: Document, derived: dict[CellKey, Terms]) -> dict[CellKey, float]:
+def recompute(doc: Document, derived: dict[TableCell, Terms]) -> dict[TableCell, float]:
     return recompute_over(lambda k: figure(doc, k) or 0.0, derived)
 
 
-def recompute_over(inputs: Callable[[CellKey], float], derived: dict[CellKey, Terms]) -> dict[CellKey, float]:
+def recompute_over(inputs: Callable[[TableCell], float], derived: dict[TableCell, Terms]) -> dict[TableCell, float]:
     """Every derived cell's recomputation, each other cell read from `inputs`."""
-    memo: dict[CellKey, float] = {}
+    memo: dict[TableCell, float] = {}
 
-    def value(k: CellKey) -> float:
+    def value(k: TableCell) -> float:
         if k in memo:
             return memo[k]
         terms = derived.get(k)
@@ -217,14 +215,14 @@ def recompute_over(inputs: Callable[[CellKey], float], derived: dict[CellKey, Te
     return {k: value(k) for k in derived}
 
 
-def offsets(derived: dict[CellKey, Terms], printed: Callable[[CellKey], float]) -> dict[CellKey, float]:
+def offsets(derived: dict[TableCell, Terms], printed: Callable[[TableCell], float]) -> dict[TableCell, float]:
     """How far each derived cell's printed figure is from its recomputation over the printed
     figures (the document's own 尾差, e.g. a 合计 a cent off its 类): a workbook judges a
     derived cell as its recomputation plus this constant, which is its printed figure until
     an input changes and then moves by exactly that change. So an untouched workbook judges
     the figures the document prints (as `check` does), and an edit reaches every identity
     above it undiluted by the rounding of the cells it passes through. Zero offsets are left out."""
-    out: dict[CellKey, float] = {}
+    out: dict[TableCell, float] = {}
     for k, v in recompute_over(printed, derived).items():
         c = round(printed(k) - v, 6)  # printed figures are cents: the rest is binary noise
         if c != 0:

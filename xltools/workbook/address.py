@@ -1,4 +1,4 @@
-"""Where each cell went: `CellKey`/`Ref` → Excel address, decided before anything is written.
+"""Where each cell went: `TableCell`/`Ref` → Excel address, decided before anything is written.
 
 A figure has two cells: as it is now (`live`: an input as typed, a derived cell's formula)
 and as printed (`printed`: a derived cell's 原表数 beside it). A Ref to a row the sheet
@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 
 from xltools.core.layouts import LAYOUTS
 from xltools.core.references import Ref, TableCell
-from xltools.evaluation.plan import CellKey, TablePlan
+from xltools.evaluation.plan import TablePlan
 from xltools.workbook.sheets import TABLE_SHEETS, quoted
 
 HEADER_ROWS = 2
@@ -102,37 +102,37 @@ class AddressMap:
     def __init__(self, plans: dict[int, TablePlan], grids: dict[int, SheetGrid]) -> None:
         self.plans = plans
         self.grids = grids
-        self.derived: set[CellKey] = {k for p in plans.values() for k in p.derived}
+        self.derived: set[TableCell] = {k for p in plans.values() for k in p.derived}
         self.other: dict[Ref, tuple[str, str]] = {}  # Ref → (sheet, cell) on non-table sheets
 
-    def live_cell(self, key: CellKey) -> tuple[str, str] | None:
-        g = self.grids[key[0]]
-        row = g.rows.get(key[1])
-        col = g.main_col(key[2])
+    def live_cell(self, key: TableCell) -> tuple[str, str] | None:
+        g = self.grids[key.table]
+        row = g.rows.get(key.row)
+        col = g.main_col(key.column)
         if row is None or col is None:
             return None
         return g.sheet, cell(col, row)
 
-    def by_code(self, key: CellKey, here: str | None = None, code_cell: str | None = None) -> str | None:
+    def by_code(self, key: TableCell, here: str | None = None, code_cell: str | None = None) -> str | None:
         """A coded row the sheet does not have, as the SUMIFS of its code over the sheet's
         rows (and the rows below, where an officer adds some): a class an officer adds to a
         detail table reaches the tables that restate it."""
-        g = self.grids[key[0]]
-        col = g.main_col(key[2])
-        if key[1] in g.rows or col is None or not LAYOUTS[key[0]].coded or not key[1].isdigit():
+        g = self.grids[key.table]
+        col = g.main_col(key.column)
+        if key.row in g.rows or col is None or not LAYOUTS[key.table].coded or not key.row.isdigit():
             return None
         code_col = g.sides[0].label_cols[0]
         last = max(g.last_row, g.first_row) + ADDED_ROWS
         prefix = "" if g.sheet == here else f"{quoted(g.sheet)}!"
         amounts = f"{prefix}{cell(col, g.first_row, True)}:{cell(col, last, True)}"
         codes = f"{prefix}{cell(code_col, g.first_row, True)}:{cell(code_col, last, True)}"
-        criterion = code_cell or f'"{key[1]}"'
+        criterion = code_cell or f'"{key.row}"'
         return f"SUMIFS({amounts},{codes},{criterion})"
 
-    def orig_cell(self, key: CellKey) -> tuple[str, str] | None:
-        g = self.grids[key[0]]
-        row = g.rows.get(key[1])
-        col = g.orig_cols.get(key[2])
+    def orig_cell(self, key: TableCell) -> tuple[str, str] | None:
+        g = self.grids[key.table]
+        row = g.rows.get(key.row)
+        col = g.orig_cols.get(key.column)
         if row is None or col is None:
             return None
         return g.sheet, cell(col, row)
@@ -141,14 +141,14 @@ class AddressMap:
         """The cell holding the figure `ref` names as it is now, or None (→ 0): a table
         cell of a row the sheet has, or a cell of the 情况说明/绩效 sheets."""
         if isinstance(ref, TableCell):
-            return self.live_cell((ref.table, ref.row, ref.column))
+            return self.live_cell(ref)
         return self.other.get(ref)
 
     def printed(self, ref: Ref) -> tuple[str, str] | None:
         """The cell holding the figure `ref` names as the document printed it: a derived
         cell's 原表数, any other cell itself."""
         if isinstance(ref, TableCell):
-            key = (ref.table, ref.row, ref.column)
+            key = ref
             if key in self.derived:
                 return self.orig_cell(key)
         return self.live(ref)

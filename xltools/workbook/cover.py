@@ -17,7 +17,8 @@ from xltools.workbook.checksheet import READ_VERDICT, count_formula, put_link
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.core.comparisons import number
 from xltools.workbook.formulas import sum_expr
-from xltools.evaluation.plan import CellKey, TablePlan
+from xltools.core.references import TableCell
+from xltools.evaluation.plan import TablePlan
 from xltools.workbook.sheets import WRAP, AMOUNT_FORMAT, BOLD_FONT, BOX, COUNT_FORMAT, COVER, NOTE_FONT, PROBLEMS, RED_FONT, TEXT_FORMAT, TITLE_FONT, quoted
 
 
@@ -142,7 +143,7 @@ def _block(ws: Worksheet, top: int, title: str, items: list[tuple[str, str]]) ->
 
 
 def write_charts(ws: Worksheet, doc: Document, plans: dict[int, TablePlan], amap: AddressMap,
-                 offsets: dict[CellKey, float] | None = None) -> None:
+                 offsets: dict[TableCell, float] | None = None) -> None:
     """`offsets`: each derived figure's printed 尾差 (`plan.offsets`): a chart shows the figure
     the document prints until an input changes, not its recomputation a cent off."""
     put_text(ws, 1, 1, "图表（绑定到各表的实时单元格）").font = TITLE_FONT
@@ -152,8 +153,9 @@ def write_charts(ws: Worksheet, doc: Document, plans: dict[int, TablePlan], amap
         ws.cell(r, 1).alignment = WRAP
 
     def live(n: int, row: str, col: str) -> str:
-        c = (offsets or {}).get((n, row, col), 0.0)
-        expr = sum_expr([(amap.live_cell((n, row, col)), 1.0)])
+        cell = TableCell(n, row, col)
+        c = (offsets or {}).get(cell, 0.0)
+        expr = sum_expr([(amap.live_cell(cell), 1.0)])
         return expr if c == 0 or expr == "0" else f"ROUND({expr}{'+' if c > 0 else '-'}{number(abs(c))},2)"
 
     income = [(s, live(1, s, "金额")) for s in ("一般公共预算", "政府性基金预算", "国有资本经营预算",

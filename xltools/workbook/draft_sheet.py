@@ -22,7 +22,7 @@ from xltools.core.layouts import CLASS_NAMES
 from xltools.core.model import Document, Figure
 from xltools.core.narrative_subjects import home
 from xltools.evaluation.judged import Live
-from xltools.evaluation.plan import CellKey, live_values
+from xltools.evaluation.plan import live_values
 from xltools.core.references import DraftCell, Ref, TableCell
 from xltools.rules.core import Equal, GrowthOf, Instance, Relation, Rule, ShareOf, Term, Terms, Verdict
 from xltools.rules.narrative import figure_decimals as printed_decimals, shown
@@ -318,7 +318,7 @@ class _Builder:
         at and below it passes or is 尾差 as the document printed it (`Live.holds_as_printed`,
         the verdicts 校验 starts from); beyond 尾差 the printed total is wrong and its parts
         are right: the draft follows them (0)."""
-        key: CellKey = (c.table, c.row, c.column)
+        key = c
         return self.judging.offsets.get(key, 0.0) if self.judging.holds_as_printed(key) else 0.0
 
     def input_key(self, s: Slot) -> str:
@@ -613,13 +613,13 @@ class _Builder:
     def nonzero(self, s: Slot) -> bool:
         total = 0.0
         for c in s.cells:
-            key: CellKey = (c.table, c.row, c.column)
+            key = c
             if key in self.live:
                 total += self.live[key]
             else:
-                t = self.doc.table(key[0])
-                row = t.row(key[1]) if t else None
-                total += (row.get(key[2]) or 0.0) if row else 0.0
+                t = self.doc.table(key.table)
+                row = t.row(key.row) if t else None
+                total += (row.get(key.column) or 0.0) if row else 0.0
         return not under_half_cent(total)
 
     def differences(self, p: D.Para) -> str | None:
@@ -732,7 +732,7 @@ class _Builder:
         for c in cells:
             t = self.doc.table(c.table)
             row = t.row(c.row) if t else None
-            key: CellKey = (c.table, c.row, c.column)
+            key = c
             if key in self.live:
                 total += self.live[key] + self.offset(c)  # as the draft shows it
             elif row is not None and row.get(c.column) is not None:

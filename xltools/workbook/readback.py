@@ -16,13 +16,13 @@ from typing import Any
 from xltools.core.findings import EDITED_PRINTED, Where
 from xltools.core.layouts import LAYOUTS, code_level
 from xltools.core.model import Amount, Document, ReadNote, Row, Table
-from xltools.evaluation.plan import CellKey, cell_key, derivations, place, plan_document
+from xltools.evaluation.plan import cell_key, derivations, place, plan_document
 from xltools.read.errors import ReadError
 from xltools.workbook import structure
 from xltools.workbook.address import AddressMap, cell, grid_for
 from xltools.workbook.statements import place_narrative, place_performance
 from xltools.workbook.sheets import TABLE_SHEETS
-from xltools.core.references import Ref
+from xltools.core.references import Ref, TableCell
 from xltools.rules.resolve import DocumentValues
 
 Grid = list[list[Any]]
@@ -161,7 +161,7 @@ def _settle(doc: Document) -> Document:
             printed: dict[str, Amount] = {}
             for k, v in row.amounts.items():
                 orig = row.printed.get(k)
-                if (n, row.key, k) in derived:
+                if TableCell(n, row.key, k) in derived:
                     amounts[k] = orig
                 elif imported and orig != v:
                     printed[k] = orig
@@ -212,9 +212,9 @@ class SheetValues:
         key = cell_key(ref)
         if key is None:
             return self._other.get(ref)
-        row = self.positions.get((key[0], key[1]))
-        col = self._sheets[key[0]].main_col(key[2])
-        return (TABLE_SHEETS[key[0]], cell(col, row)) if row and col else None
+        row = self.positions.get((key.table, key.row))
+        col = self._sheets[key.table].main_col(key.column)
+        return (TABLE_SHEETS[key.table], cell(col, row)) if row and col else None
 
     def _at(self, place: tuple[str, str] | None) -> float | None:
         if place is None:
@@ -229,15 +229,15 @@ class SheetValues:
     def printed(self, ref: Ref) -> float | None:
         key = cell_key(ref)
         if key is not None and key in self._derived:
-            row = self.positions.get((key[0], key[1]))
-            col = self._sheets[key[0]].orig_cols.get(key[2])
+            row = self.positions.get((key.table, key.row))
+            col = self._sheets[key.table].orig_cols.get(key.column)
             if row and col:
-                orig = self._at((TABLE_SHEETS[key[0]], cell(col, row)))
+                orig = self._at((TABLE_SHEETS[key.table], cell(col, row)))
                 if orig is not None:
                     return orig
         return self.value(ref)
 
-    def original(self, key: CellKey) -> float | None:
+    def original(self, key: TableCell) -> float | None:
         """A table cell's figure in the 原表数 block (input or derived alike): what the document
         printed before any edit; None where the block is empty (a row added, a template)."""
         row = self.positions.get((key[0], key[1]))

@@ -21,7 +21,8 @@ from xltools.workbook.openpyxl_internals import fit_to_page
 from xltools.core.comparisons import beyond_excel, difference_excel, differs_excel, fails_since_excel, number, signed_difference_excel
 from xltools.core.verdicts import Status
 from xltools.workbook.formulas import sum_expr
-from xltools.evaluation.plan import CellKey, TablePlan
+from xltools.core.references import TableCell
+from xltools.evaluation.plan import TablePlan
 from xltools.workbook.sheets import AMOUNT_FORMAT, BODY_FONT, BOLD_FONT, BOX, CENTER, DERIVED_FORMAT, FLAG_FILL, NOTE_FONT, RIGHT, TAIL_FILL, TITLE_FONT
 
 MIDDLE = Alignment(vertical="center")  # figures level with their (wrapped) names
@@ -164,7 +165,7 @@ def has_printed(doc: Document) -> bool:
 
 
 def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, amap: AddressMap,
-                live: dict[CellKey, float], judging: Live, imported_values: Source) -> None:
+                live: dict[TableCell, float], judging: Live, imported_values: Source) -> None:
     """`live`: each derived cell's recomputation on import; `judging`: the workbook's evaluation,
     `imported_values` the figures it judges right after import (`judged.LiveDocument`). A
     recomputed figure is marked by its own identity only, as 校验 judges it and from the same
@@ -210,7 +211,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                     mirror.number_format = c.number_format
                 mirror.border, mirror.font, mirror.alignment = BOX, font, align
             for key, col in side.amount_cols.items():
-                ck: CellKey = (n, p.key, key)
+                ck = TableCell(n, p.key, key)
                 c = ws.cell(r, col)
                 c.border = BOX
                 c.font = font
