@@ -16,7 +16,7 @@ from typing import Mapping
 
 from xltools.core.model import Document, ReadNote, Row, Table
 from xltools.core.references import TableCell
-from xltools.rules.core import Relation, Verdict, judge, refs_of
+from xltools.rules.core import Relation, Verdict, judge, refs_of, rule_instances
 from xltools.rules.resolve import DocumentValues
 
 _FAMILIES = ("table", "cross")
@@ -39,17 +39,16 @@ def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index, set[int]
     relations: Judged = []
     index: Index = {}
     advisory: set[int] = set()
-    for rule in CATALOGUE:
-        if not (rule.family == "cross" or (rule.level == "M" and rule.family == "table" and rule.reads & tables)):
+    scoring = (r for r in CATALOGUE
+               if r.family == "cross" or (r.level == "M" and r.family == "table" and r.reads & tables))
+    for rule, inst in rule_instances(scoring, doc):  # the instances `evaluation.judged` judges
+        if isinstance(inst.relation, Verdict):
             continue
-        for inst in rule.instances(doc):
-            if isinstance(inst.relation, Verdict):
-                continue
-            for key in {(r.table, r.row) for r in refs_of(inst.relation) if isinstance(r, TableCell)}:
-                index.setdefault(key, []).append(len(relations))
-            if rule.level != "M":
-                advisory.add(len(relations))
-            relations.append(inst.relation)
+        for key in {(r.table, r.row) for r in refs_of(inst.relation) if isinstance(r, TableCell)}:
+            index.setdefault(key, []).append(len(relations))
+        if rule.level != "M":
+            advisory.add(len(relations))
+        relations.append(inst.relation)
     return relations, index, advisory
 
 
