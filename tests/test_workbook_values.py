@@ -106,3 +106,28 @@ def test_the_cells_read_back_are_those_of_the_whole_workbook(seed_books: dict[tu
     grids = book_check.read_grids(lying)
     assert grids == _loaded_whole(seed_books[("001", "formulas")])
     assert len(grids["表2 收入总表"][0]) > 1
+
+
+def test_what_a_merge_hides_is_not_read(tmp_path: Path) -> None:
+    """LibreOffice can keep the contents of the cells a merge hides: the officer sees only the
+    first cell, and so does the read-back, as the workbook loaded whole shows it (the merge
+    reaching past the last cell written counts too)."""
+    import zipfile
+
+    plain = tmp_path / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "表2 收入总表"
+    ws["A1"], ws["B1"], ws["A2"] = "合计", 100.01, "201"
+    wb.save(plain)
+    merged = tmp_path / "merged.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(merged, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:C3"/></mergeCells>')
+            zout.writestr(item, data)
+    grids = book_check.read_grids(merged)
+    assert grids == _loaded_whole(merged)
+    assert grids["表2 收入总表"] == [["合计", None, None], [None, None, None], [None, None, None]]
+    assert book_check.sheet_rows(merged, "表2 收入总表") == grids["表2 收入总表"]

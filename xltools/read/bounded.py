@@ -208,6 +208,16 @@ def check_xlsx(path: str | Path, source: str | None = None) -> None:
                         f"not a readable Excel workbook ({type(exc).__name__})") from exc
 
 
+def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
+    """A sheet's merged ranges, (first row, first column, last row, last column) each, as the
+    limits above count them."""
+    out = []
+    for m in _MERGE.finditer(xml):
+        c0, r0, c1, r1 = _col(m.group(1)), int(m.group(2)), _col(m.group(3)), int(m.group(4))
+        out.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
+    return out
+
+
 def _check_sheet(f: IO[bytes], part: str, source: str) -> int:
     cells = rows = max_row = max_col = 0
     tail = b""

@@ -18,7 +18,7 @@ from xltools.workbook.engine.cache import lacks_values, sheet_parts
 from xltools.workbook.engine.xlsx_cells import parse_a1
 from xltools.evaluation.judged import as_left
 from xltools.core.findings import Finding
-from xltools.read.bounded import check_xlsx
+from xltools.read.bounded import check_xlsx, merged_ranges
 from xltools.read.errors import ReadError
 from xltools.workbook.readback import SheetValues
 from xltools.workbook.checksheet import FIRST, Col
@@ -48,24 +48,43 @@ def read_grids(path: Path) -> dict[str, list[list[Any]]]:
     # Limits first: openpyxl would build every cell (and every cell of a merged range) it finds.
     check_xlsx(path)
     with _readable(path):
+        merges = _merges(path)
         wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
         try:
-            return {ws.title: _rows(ws) for ws in wb.worksheets}
+            return {ws.title: _rows(ws, merges.get(ws.title, [])) for ws in wb.worksheets}
         finally:
             wb.close()
     raise AssertionError("unreachable")  # _readable re-raises every exception as a ReadError
 
 
-def _rows(ws: Any) -> list[list[Any]]:
+def _merges(path: Path, title: str | None = None) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Each sheet's merged ranges (or sheet `title`'s), from its XML: read-only mode has none."""
+    with zipfile.ZipFile(path) as z:
+        return {name: merged_ranges(z.read(part)) for name, part in sheet_parts(z).items()
+                if title is None or name == title}
+
+
+def _rows(ws: Any, merges: list[tuple[int, int, int, int]]) -> list[list[Any]]:
     """A read-only sheet's values, as a loaded sheet's `iter_rows` gives them: up to its last row
     holding a cell, each row as wide as the widest. The file's own dimension is not trusted (a
-    writer may state A1:A1 for a full sheet: read-only mode would cut every row to one cell)."""
+    writer may state A1:A1 for a full sheet: read-only mode would cut every row to one cell).
+    A merged range is blank but for its first cell, and reaches as far as it spans, as openpyxl
+    makes it when it loads the whole book: whatever the file keeps under a merge (LibreOffice
+    can keep the contents of the cells it hides) is not on the sheet the officer sees."""
     ws.reset_dimensions()
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     while rows and not rows[-1]:  # rows with a height and no cell: a loaded sheet has none
         rows.pop()
-    width = max((len(r) for r in rows), default=0)
-    return [r + [None] * (width - len(r)) for r in rows]
+    height = max([len(rows)] + [r1 for _, _, r1, _ in merges])
+    width = max([len(r) for r in rows] + [c1 for _, _, _, c1 in merges] + [0])
+    rows += [[] for _ in range(height - len(rows))]
+    grid = [r + [None] * (width - len(r)) for r in rows]
+    for r0, c0, r1, c1 in merges:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    grid[r - 1][c - 1] = None
+    return grid
 
 
 def sheet_rows(path: Path, title: str) -> list[list[Any]] | None:
@@ -77,7 +96,7 @@ def sheet_rows(path: Path, title: str) -> list[list[Any]] | None:
         try:
             if title not in wb.sheetnames:
                 return None
-            return _rows(wb[title])
+            return _rows(wb[title], _merges(path, title).get(title, []))
         finally:
             wb.close()
     raise AssertionError("unreachable")
