@@ -318,8 +318,7 @@ class _Builder:
         at and below it passes or is 尾差 as the document printed it (`Live.holds_as_printed`,
         the verdicts 校验 starts from); beyond 尾差 the printed total is wrong and its parts
         are right: the draft follows them (0)."""
-        key = c
-        return self.judging.offsets.get(key, 0.0) if self.judging.holds_as_printed(key) else 0.0
+        return self.judging.offsets.get(c, 0.0) if self.judging.holds_as_printed(c) else 0.0
 
     def input_key(self, s: Slot) -> str:
         return ("个数:" if s.kind == "count" else "输入:") + s.subject
@@ -613,13 +612,12 @@ class _Builder:
     def nonzero(self, s: Slot) -> bool:
         total = 0.0
         for c in s.cells:
-            key = c
-            if key in self.live:
-                total += self.live[key]
+            if c in self.live:
+                total += self.live[c]
             else:
-                t = self.doc.table(key.table)
-                row = t.row(key.row) if t else None
-                total += (row.get(key.column) or 0.0) if row else 0.0
+                t = self.doc.table(c.table)
+                row = t.row(c.row) if t else None
+                total += (row.get(c.column) or 0.0) if row else 0.0
         return not under_half_cent(total)
 
     def differences(self, p: D.Para) -> str | None:
@@ -732,9 +730,8 @@ class _Builder:
         for c in cells:
             t = self.doc.table(c.table)
             row = t.row(c.row) if t else None
-            key = c
-            if key in self.live:
-                total += self.live[key] + self.offset(c)  # as the draft shows it
+            if c in self.live:
+                total += self.live[c] + self.offset(c)  # as the draft shows it
             elif row is not None and row.get(c.column) is not None:
                 total += row.get(c.column) or 0.0
             elif row is None:
