@@ -11,7 +11,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import openpyxl
 from openpyxl.utils import column_index_from_string
@@ -68,6 +68,14 @@ def book_values(path: Path) -> dict[str, SheetValues]:
     from xltools.workbook.book_check import read_grids
 
     return {title: SheetValues(title, [tuple(r) for r in rows]) for title, rows in read_grids(path).items()}
+
+
+def with_parts(src: Path, dst: Path, change: Callable[[str, bytes], bytes]) -> Path:
+    """A copy of the workbook `src` with each part's bytes as `change(part name, bytes)` gives them."""
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            out.writestr(info, change(info.filename, z.read(info.filename)))
+    return dst
 
 
 def with_inputs(src: Path, dst: Path, inputs: dict[tuple[str, str], float]) -> Path:

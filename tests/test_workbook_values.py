@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from book_files import with_parts
 from xltools.cli.main import main
 from xltools.workbook import book_check
 from xltools.workbook.engine.cache import lacks_values
@@ -79,15 +80,9 @@ def _loaded_whole(path: Path) -> dict[str, list[list[object]]]:
 def _lying_dimension(src: Path, dst: Path) -> Path:
     """`src` with every sheet claiming A1:A1 as its used range, as some writers leave it."""
     import re
-    import zipfile
 
-    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.startswith("xl/worksheets/sheet"):
-                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', data)
-            zout.writestr(item, data)
-    return dst
+    return with_parts(src, dst, lambda name, data: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', data)
+                      if name.startswith("xl/worksheets/sheet") else data)
 
 
 def test_the_cells_read_back_are_those_of_the_whole_workbook(seed_books: dict[tuple[str, str], Path],
@@ -112,21 +107,15 @@ def test_what_a_merge_hides_is_not_read(tmp_path: Path) -> None:
     """LibreOffice can keep the contents of the cells a merge hides: the officer sees only the
     first cell, and so does the read-back, as the workbook loaded whole shows it (the merge
     reaching past the last cell written counts too)."""
-    import zipfile
-
     plain = tmp_path / "plain.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "表2 收入总表"
     ws["A1"], ws["B1"], ws["A2"] = "合计", 100.01, "201"
     wb.save(plain)
-    merged = tmp_path / "merged.xlsx"
-    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(merged, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:C3"/></mergeCells>')
-            zout.writestr(item, data)
+    merge = b'</sheetData><mergeCells count="1"><mergeCell ref="A1:C3"/></mergeCells>'
+    merged = with_parts(plain, tmp_path / "merged.xlsx", lambda name, data: data.replace(b"</sheetData>", merge)
+                        if name == "xl/worksheets/sheet1.xml" else data)
     grids = book_check.read_grids(merged)
     assert grids == _loaded_whole(merged)
     assert grids["表2 收入总表"] == [["合计", None, None], [None, None, None], [None, None, None]]
