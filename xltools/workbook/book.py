@@ -53,7 +53,7 @@ def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
     for n, plan in sorted(plans.items()):
         write_table(sheets[TABLE_SHEETS[n]], doc, plan, grids[n], amap, live, judging, imported)
     write_narrative(sheets[NARRATIVE], doc, amap, instances, judging.offset(None))
-    write_draft(sheets[DRAFT], doc, amap, instances, judging)
+    write_draft(sheets[DRAFT], doc, amap, instances, judging, live)
     write_performance(sheets[PERFORMANCE], doc, amap, instances)
     checks, last = write_checks(sheets[CHECKS], doc, amap, instances, judging)
     write_problems(sheets[PROBLEMS], sheets[CHECKS], doc, checks, judging)

@@ -22,7 +22,6 @@ from xltools.core.layouts import CLASS_NAMES
 from xltools.core.model import Document, Figure
 from xltools.core.narrative_subjects import home
 from xltools.evaluation.judged import Live
-from xltools.evaluation.plan import live_values
 from xltools.core.references import DraftCell, Ref, TableCell
 from xltools.rules.core import Equal, GrowthOf, Instance, Relation, Rule, ShareOf, Term, Terms, Verdict
 from xltools.rules.narrative import figure_decimals as printed_decimals, shown
@@ -103,7 +102,7 @@ def _count(x: str) -> str:
 
 class _Builder:
     def __init__(self, ws: Worksheet, doc: Document, amap: AddressMap,
-                 instances: list[tuple[Rule, Instance]], judging: Live) -> None:
+                 instances: list[tuple[Rule, Instance]], judging: Live, live: dict[TableCell, float]) -> None:
         self.ws = ws
         self.doc = doc
         self.amap = amap
@@ -113,7 +112,7 @@ class _Builder:
         self.slots: list[Slot] = []
         self.by_key: dict[str, Slot] = {}
         self.cover: dict[str, Slot] = {}
-        self.live = live_values(doc, amap.plans)
+        self.live = live
         self.judging = judging
         self.cell_slots: list[Slot] = []  # 表格数 rows, after the sentences' own
         self.narrated = doc.narrative.line is not None and bool(doc.narrative.figures)
@@ -800,10 +799,11 @@ _PAIRED = frozenset({"amount", "share", "change", "growth", "base", "count"})
 
 
 def write_draft(ws: Worksheet, doc: Document, amap: AddressMap, instances: list[tuple[Rule, Instance]],
-                judging: Live) -> None:
+                judging: Live, live: dict[TableCell, float]) -> None:
     """The 说明草稿 sheet (see the module's docstring); `judging`: the workbook's evaluation,
-    whose verdicts as printed decide where a sentence states a printed total (`_Builder.offset`)."""
-    b = _Builder(ws, doc, amap, instances, judging)
+    whose verdicts as printed decide where a sentence states a printed total (`_Builder.offset`);
+    `live`: each derived cell's recomputation on import (`plan.live_values`, as the tables')."""
+    b = _Builder(ws, doc, amap, instances, judging, live)
     b.collect()
     b.pair()
     first = b.assign_rows()
