@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
+from built import once
 from conftest import SEED_PATHS
 from excel_harness import press
 from xltools.workbook import draft as D
@@ -34,16 +35,18 @@ def _digest(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def written(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Seed → the .docx `xltools draft` writes from its (not recalculated) imported workbook."""
-    d = tmp_path_factory.mktemp("docx")
-    out: dict[str, Path] = {}
-    for seed in ("001", "003"):
-        book = Path(shutil.copy(seed_workbooks[seed], d / f"{seed}.xlsx"))
-        before = _digest(book)
-        assert main(["draft", str(book), "-o", str(d / f"{seed}.docx")]) == 0
-        assert _digest(book) == before  # a copy was recalculated, not the user's file
-        out[seed] = d / f"{seed}.docx"
-    return out
+    """Seed → the .docx `xltools draft` writes from its (not recalculated) imported workbook;
+    written once for the run, whichever worker asks first (tests/built.py)."""
+    def build(d: Path) -> dict[str, Path]:
+        out: dict[str, Path] = {}
+        for seed in ("001", "003"):
+            book = Path(shutil.copy(seed_workbooks[seed], d / f"{seed}.xlsx"))
+            before = _digest(book)
+            assert main(["draft", str(book), "-o", str(d / f"{seed}.docx")]) == 0
+            assert _digest(book) == before  # a copy was recalculated, not the user's file
+            out[seed] = d / f"{seed}.docx"
+        return out
+    return once(tmp_path_factory, "draft-docx", build)
 
 
 def test_the_document_has_the_title_the_ten_headings_and_the_sheets_paragraphs(
