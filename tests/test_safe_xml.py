@@ -82,20 +82,36 @@ def test_a_dtd_after_a_prolog_longer_than_one_read_is_still_refused(shared: Path
         safe_xml.fromstring(xml)
 
 
-def test_openpyxl_and_the_package_load_through_the_vetted_parser(shared: Path, tmp_path: Path) -> None:
+def test_openpyxl_reads_its_parts_through_the_vetted_parser() -> None:
     import formulas.excel.xlreader
+    import openpyxl.styles.stylesheet
 
+    before = openpyxl.styles.stylesheet.fromstring
     safe_xml.install_in_openpyxl()  # again: nothing changes
+    assert openpyxl.styles.stylesheet.fromstring is before
     for module in (openpyxl.xml.functions, openpyxl.worksheet._reader, openpyxl.reader.strings, formulas.excel.xlreader):
         assert getattr(module, "iterparse") is safe_xml.iterparse, module.__name__
-    hostile = tmp_path / "strings.xlsx"
+
+
+# openpyxl's step that reads each part, as its refusal names it.
+STEPS = {"xl/worksheets/sheet3.xml": "read worksheets", "xl/sharedStrings.xml": "read strings",
+         "xl/workbook.xml": "read workbook", "xl/styles.xml": "read stylesheet",
+         "[Content_Types].xml": "read manifest", "docProps/core.xml": "read properties"}
+
+
+@pytest.mark.parametrize("part", list(STEPS))
+def test_loading_a_workbook_with_a_dtd_in_any_part_is_refused(shared: Path, tmp_path: Path, part: str) -> None:
+    """The sheets and shared strings through `iterparse`, the other parts through openpyxl's own
+    (lxml's) `fromstring`: defusedxml judges each, openpyxl wraps its refusal."""
+    hostile = tmp_path / "hostile.xlsx"
     with zipfile.ZipFile(shared) as z, zipfile.ZipFile(hostile, "w") as out:
         for info in z.infolist():
             data = z.read(info)
-            out.writestr(info, with_dtd(data, "laughs") if info.filename == "xl/sharedStrings.xml" else data)
-    with pytest.raises(ValueError, match="could not read strings") as refused:
+            out.writestr(info, with_dtd(data, "external") if info.filename == part else data)
+    with pytest.raises(ValueError, match=f"could not {STEPS[part]}") as refused:
         load_workbook(hostile, read_only=True)
-    assert isinstance(refused.value.__cause__, EntitiesForbidden)  # openpyxl wraps defusedxml's refusal
+    assert isinstance(refused.value.__cause__, EntitiesForbidden), refused.value.__cause__
+    assert refused.value.__cause__.name == "xxe"
 
 
 # -- What is not refused: the same as defusedxml -------------------------------------------------

@@ -27,16 +27,17 @@ Why that judges the part as defusedxml would (XML 1.0, §2.8 and §4):
   raise). Every message and exit code built on them stays as it was.
 
 `install_in_openpyxl` puts the vetted `iterparse` where openpyxl's worksheet and shared-strings
-readers (and `formulas`' own shared-strings reader) look it up. Its other parts (workbook.xml,
-styles, drawings) openpyxl parses with lxml, which it tells not to resolve entities; xltools
-reads workbook.xml itself first, through `fromstring` here.
+readers (and `formulas`' own shared-strings reader) look it up. openpyxl parses its other parts
+(workbook.xml, styles, the manifest, properties, drawings, comments) whole with its `fromstring`,
+lxml's when lxml is installed, told not to resolve entities but never defusedxml's: those are
+vetted the same way before lxml parses them (`_judged`), so defusedxml judges every part.
 """
 from __future__ import annotations
 
 import os
 import sys
 import xml.etree.ElementTree as ET
-from typing import IO, Any, Iterable, Iterator, Literal
+from typing import IO, Any, Callable, Iterable, Iterator, Literal
 
 from defusedxml.ElementTree import DefusedXMLParser
 
@@ -136,10 +137,36 @@ def iterparse(source: Source, events: Iterable[Event] | None = None) -> Iterator
     return ET.iterparse(stream) if events is None else ET.iterparse(stream, events)
 
 
+def _judged(parse: Callable[..., Any]) -> Callable[..., Any]:
+    """openpyxl's `fromstring` after defusedxml has judged the text's prolog. What expat cannot
+    read (an encoding it does not know) the parser judges as it did before: nothing but
+    defusedxml's refusals is added."""
+    if getattr(parse, "judged_by_defusedxml", False):
+        return parse
+
+    def fromstring(text: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(text, (str, bytes)):
+            try:
+                vet(text)
+            except ET.ParseError:
+                pass
+        return parse(text, *args, **kwargs)
+
+    setattr(fromstring, "judged_by_defusedxml", True)
+    return fromstring
+
+
 def install_in_openpyxl() -> None:
     """openpyxl's readers of worksheets and shared strings, and `formulas`' reader of shared
-    strings, parse through the vetted `iterparse`. Idempotent."""
+    strings, parse through the vetted `iterparse`; openpyxl's readers of its other parts through
+    its own `fromstring`, judged first. Idempotent."""
+    import openpyxl.packaging.manifest
+    import openpyxl.reader.drawings
+    import openpyxl.reader.excel
     import openpyxl.reader.strings
+    import openpyxl.reader.workbook
+    import openpyxl.styles.stylesheet
+    import openpyxl.workbook.external_link.external
     import openpyxl.worksheet._reader
     import openpyxl.xml.functions
 
@@ -150,3 +177,8 @@ def install_in_openpyxl() -> None:
     for module in modules:
         if getattr(module, "iterparse", None) is not iterparse:
             setattr(module, "iterparse", iterparse)
+    # Every module that reads a part with `fromstring` holds its own name for it.
+    for module in (openpyxl.xml.functions, openpyxl.reader.excel, openpyxl.reader.workbook,
+                   openpyxl.reader.drawings, openpyxl.packaging.manifest, openpyxl.styles.stylesheet,
+                   openpyxl.workbook.external_link.external):
+        setattr(module, "fromstring", _judged(getattr(module, "fromstring")))
