@@ -98,3 +98,37 @@ def with_inputs(src: Path, dst: Path, inputs: dict[tuple[str, str], float]) -> P
                     data = xml.encode("utf-8")
                 out.writestr(info, data)
     return dst
+
+
+_INLINE = re.compile(rb'<c([^>]*?) t="inlineStr"([^>]*)><is>(.*?)</is></c>', re.S)
+_SST = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def with_shared_strings(src: Path, dst: Path) -> Path:
+    """A copy of the workbook `src` (xltools writes its text inline) with every text cell's
+    text in a shared-strings part, as Excel, WPS and LibreOffice save text: the part openpyxl,
+    formulas and the fast path read with an XML parser, where a sheet's cells they scan."""
+    texts: list[bytes] = []
+
+    def shared(m: re.Match[bytes]) -> bytes:
+        texts.append(m.group(3))
+        return b'<c%s t="s"%s><v>%d</v></c>' % (m.group(1), m.group(2), len(texts) - 1)
+
+    with zipfile.ZipFile(src) as z:
+        members = {info.filename: z.read(info.filename) for info in z.infolist()}
+    for name in [n for n in members if n.startswith("xl/worksheets/sheet")]:
+        members[name] = _INLINE.sub(shared, members[name])
+    assert texts, "no inline text to share"
+    members["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (len(texts), len(texts)) + b"".join(b"<si>" + t + b"</si>" for t in texts) + b"</sst>")
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST}"/></Types>'.encode())
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", f'<Relationship Id="rIdShared" Type="{_SST_REL}" Target="sharedStrings.xml"/></Relationships>'.encode())
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in members.items():
+            out.writestr(name, data)
+    return dst

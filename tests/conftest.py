@@ -21,6 +21,11 @@ from xltools.core.model import Document
 from xltools.workbook.structure import SHEET as STRUCTURE_SHEET
 from xltools.read import Extracted, extract_file
 from xltools.rules.reading import read_document, read_extracted
+from xltools.workbook.safe_xml import install_in_openpyxl
+
+# The tests load workbooks with openpyxl directly, as often as through the package: the same
+# vetted parser for both (the package installs it on importing its openpyxl adapter).
+install_in_openpyxl()
 
 # The store of compiled templates (engine/template_store.py) in a folder of the tests' own,
 # not the user's cache: the suite neither reads what another version left there nor adds to it.

@@ -24,7 +24,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import docgen
+from book_files import with_parts, with_shared_strings
 from conftest import SEED_PATHS
+from hostile_xml import KINDS, with_dtd
 from xltools.core import limits
 from xltools.cli.audit import Task, audit_one, collect
 from xltools.cli.main import main
@@ -327,6 +329,30 @@ def test_xlsx_bombs_for_check_and_recalc(tmp_path: Path, book: Path) -> None:
         refused(next(runs), "merged.xlsx", "sheet3.xml：超过上限：工作表行数",
                 "over the limit: a worksheet's rows are at most 100,000 rows (this file: 1,048,576 rows)")
     untouched(tmp_path, before)
+
+
+def test_xlsx_parts_with_a_dtd_are_refused_by_check_and_recalc(tmp_path: Path, book: Path) -> None:
+    """A billion laughs, an entity reading /etc/passwd, and the laughs declared in UTF-16, in a
+    sheet, the shared strings and workbook.xml: each reader refuses the part on defusedxml's
+    verdict (openpyxl, which `check` loads through, wraps it in a ValueError), nothing is
+    expanded (the peak memory stays under the limit) and no file is changed."""
+    shared = with_shared_strings(book, tmp_path / "shared.xlsx")
+    cases: list[tuple[Path, str]] = []
+    for part, tag in (("xl/worksheets/sheet3.xml", "sheet"), ("xl/sharedStrings.xml", "strings"),
+                      ("xl/workbook.xml", "workbook")):
+        for kind in KINDS:
+            change: Callable[[str, bytes], bytes] = \
+                lambda name, data, part=part, kind=kind: with_dtd(data, kind) if name == part else data
+            cases.append((with_parts(shared, tmp_path / f"{tag}-{kind}.xlsx", change), part))
+    before = snapshot(tmp_path)
+    runs = iter(batch(*[[command, path] for path, _ in cases for command in ("check", "recalc")], cwd=tmp_path))
+    for path, part in cases:
+        for command in ("check", "recalc"):
+            why = "ValueError" if command == "check" and part != "xl/workbook.xml" else "EntitiesForbidden"
+            refused(next(runs), path.name, f"不是可读取的 Excel 工作簿（{why}）", f"not a readable Excel workbook ({why})")
+    # recalc keeps its backup before it reads the sheets (a refused file is kept as it was)
+    backups = {f"{path.name}.bak": before[path.name] for path, part in cases if part != "xl/workbook.xml"}
+    untouched(tmp_path, {**before, **backups})
 
 
 def test_workbook_with_an_infinite_number(tmp_path: Path, book: Path) -> None:

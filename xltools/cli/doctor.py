@@ -506,7 +506,7 @@ def check_template(folder: Path = TEMPLATES, package_version: str | None = None)
     files = sorted(folder.glob("*.xlsx")) if folder.is_dir() else []
     if not files:
         return Check(True, "未随附模板文件（导入时会自动生成）", "no template file shipped (import builds one)")
-    from openpyxl import load_workbook
+    from xltools.workbook.openpyxl_internals import load_workbook
 
     want = package_version or _version("xltools")
     for f in files:

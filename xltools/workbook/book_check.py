@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -20,6 +19,7 @@ from xltools.evaluation.judged import as_left
 from xltools.core.findings import Finding
 from xltools.read.bounded import check_xlsx, merged_ranges
 from xltools.read.errors import ReadError
+from xltools.workbook.openpyxl_internals import load_workbook
 from xltools.workbook.readback import SheetValues
 from xltools.workbook.checksheet import FIRST, Col
 from xltools.workbook.sheets import CHECKS
@@ -49,7 +49,7 @@ def read_grids(path: Path) -> dict[str, list[list[Any]]]:
     check_xlsx(path)
     with _readable(path):
         merges = _merges(path)
-        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        wb = load_workbook(path, data_only=True, read_only=True)
         try:
             return {ws.title: _rows(ws, merges.get(ws.title, [])) for ws in wb.worksheets}
         finally:
@@ -92,7 +92,7 @@ def sheet_rows(path: Path, title: str) -> list[list[Any]] | None:
     within the same limits and errors; only that sheet's XML is parsed."""
     check_xlsx(path)
     with _readable(path):
-        wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+        wb = load_workbook(path, data_only=True, read_only=True)
         try:
             if title not in wb.sheetnames:
                 return None
@@ -163,7 +163,7 @@ def check_workbook(path: str | Path) -> list[Finding]:
 def read_verdicts(path: str | Path) -> list[tuple[str, str, str]]:
     """(rule id, subject, 结果) of each 校验 row, as the last recalculation left them."""
     # Read-only: only 校验's XML is parsed (a third of the time of loading every sheet).
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    wb = load_workbook(path, read_only=True, data_only=True)
     try:
         out = []
         for row in wb[CHECKS].iter_rows(min_row=FIRST, max_col=max(Col), values_only=True):

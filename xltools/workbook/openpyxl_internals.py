@@ -8,6 +8,10 @@
   there and the reader fills it.
 - A streamed (write-only) sheet's print and size settings: openpyxl gives one the same
   attributes as a Worksheet (`Worksheet._setup`), but the stubs do not declare them.
+- How workbooks are read and written: sheets and shared strings parsed through `safe_xml`
+  (defusedxml's judgement at C speed), sheets written in UTF-8. Both are set when this module
+  is imported; `load_workbook` here is openpyxl's, so a caller that loads through it cannot
+  load before they are set.
 
 The rest of the package calls these functions, never the private attributes themselves
 (fast_styles.py, for the same speed, swaps a new workbook's style lists for its own).
@@ -16,7 +20,10 @@ from __future__ import annotations
 
 from copy import copy
 from functools import partial
+from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+import openpyxl
 
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.chart._chart import ChartBase
@@ -30,6 +37,8 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.page import PageMargins, PrintPageSetup
 from openpyxl.worksheet.properties import WorksheetProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from xltools.workbook.safe_xml import install_in_openpyxl
 
 # ---- Style arrays ----------------------------------------------------------------------
 # A StyleableObject's `_style` is None until its first style is set or read (openpyxl then
@@ -131,3 +140,13 @@ def write_sheets_in_utf8() -> None:
 
 
 write_sheets_in_utf8()  # once, for every workbook this package writes
+
+
+# ---- How workbooks are read ----------------------------------------------------------------
+
+install_in_openpyxl()  # once, before any workbook is loaded through this module
+
+
+def load_workbook(path: str | Path, *, read_only: bool = False, data_only: bool = False) -> Workbook:
+    """openpyxl's `load_workbook`, its sheets and shared strings parsed through `safe_xml`."""
+    return openpyxl.load_workbook(path, read_only=read_only, data_only=data_only)

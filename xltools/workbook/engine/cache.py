@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 import re
 import stat
-from defusedxml import ElementTree as ET  # the workbook may come from anyone
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from xltools.read.bounded import check_zip
 from xltools.files.tempfiles import temp_path
+from xltools.workbook.safe_xml import fromstring  # the workbook may come from anyone
 
 Value = float | int | str | bool | None
 Values = dict[str, dict[str, Value]]  # sheet name → A1 → value
@@ -24,8 +24,8 @@ _T = re.compile(r'\st="[^"]*"')
 
 def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → its XML part name."""
-    wb = ET.fromstring(z.read("xl/workbook.xml"))
-    rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    wb = fromstring(z.read("xl/workbook.xml"))
+    rels = fromstring(z.read("xl/_rels/workbook.xml.rels"))
     target = {r.get("Id"): r.get("Target", "") for r in rels.findall("rel:Relationship", _NS)}
     out = {}
     for s in wb.findall("m:sheets/m:sheet", _NS):

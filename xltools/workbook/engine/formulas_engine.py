@@ -19,6 +19,7 @@ from typing import Any, Iterator, Literal
 from xltools.workbook.engine.cache import Values, sheet_parts
 from xltools.workbook.engine.scalar import scalar
 from xltools.workbook.engine.xlsx_cells import Book
+from xltools.workbook.safe_xml import install_in_openpyxl
 
 _KEY = re.compile(r"^'?\[(?P<book>[^\]]+)\](?P<sheet>.+?)'?!(?P<cell>[A-Z]+[0-9]+)$")
 
@@ -96,6 +97,8 @@ def _model(path: Path) -> Any:
     load_functions()  # first: the full model needs scipy no more than the fast path does
     import formulas  # heavy import, only when this engine falls back to it
     from formulas.excel import ExcelModel
+
+    install_in_openpyxl()  # formulas loads the file with openpyxl: its sheets and strings vetted too
 
     model = formulas.ExcelModel()
     book, context = model.add_book(str(path))

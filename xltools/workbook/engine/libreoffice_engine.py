@@ -8,11 +8,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-import openpyxl
-
 from xltools.workbook.engine import office
 from xltools.workbook.engine.cache import Value, Values
 from xltools.workbook.engine.libreoffice_profile import write_profile
+from xltools.workbook.openpyxl_internals import load_workbook
 
 
 def soffice() -> str:
@@ -49,7 +48,7 @@ def convert(paths: list[Path], outdir: Path, fmt: str = "xlsx", timeout: int = 6
 def _values(path: Path) -> Values:
     # Read-only: only the values are wanted (the same cells and values as a full load, in two
     # thirds of the time on a seed's workbook as LibreOffice writes it).
-    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
+    wb = load_workbook(path, data_only=True, read_only=True)
     try:
         out: Values = {}
         for ws in wb.worksheets:

@@ -13,13 +13,15 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from defusedxml import ElementTree as ET  # the workbook may come from anyone
+from xml.etree.ElementTree import ParseError
+
 from defusedxml.common import DefusedXmlException
 
 from xltools.core import limits
 from xltools.read.bounded import check_zip, over
 from xltools.read.errors import ReadError
 from xltools.workbook.engine.cache import sheet_parts
+from xltools.workbook.safe_xml import fromstring, vet  # the workbook may come from anyone
 
 _M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _A1 = re.compile(r"([A-Z]+)([0-9]+)$")
@@ -46,8 +48,8 @@ def unescape_many(texts: list[str]) -> list[str]:
     if len(texts) < 2 or any("\r" in t or "<" in t or "]]>" in t for t in texts):
         return [unescape(t) for t in texts]
     try:
-        root = ET.fromstring("<r>" + "".join(f"<t>{t}</t>" for t in texts) + "</r>")
-    except (ET.ParseError, DefusedXmlException, ValueError):
+        root = fromstring("<r>" + "".join(f"<t>{t}</t>" for t in texts) + "</r>")
+    except (ParseError, DefusedXmlException, ValueError):
         return [unescape(t) for t in texts]
     out = [el.text or "" for el in root]
     if len(out) != len(texts) or root.text or any(len(el) or el.tail or el.tag != "t" for el in root):
@@ -113,7 +115,7 @@ def _shared_strings(z: zipfile.ZipFile) -> list[str]:
     if "xl/sharedStrings.xml" not in z.namelist():
         return []
     out = []
-    for si in ET.fromstring(z.read("xl/sharedStrings.xml")).iter(f"{_M}si"):
+    for si in fromstring(z.read("xl/sharedStrings.xml")).iter(f"{_M}si"):
         # Direct text or rich-text runs; phonetic runs (<rPh>) carry readings, not the text.
         ts = si.findall(f"{_M}t") + [t for r in si.findall(f"{_M}r") for t in r.findall(f"{_M}t")]
         text = "".join(t.text or "" for t in ts)
@@ -140,13 +142,16 @@ def read_book(path: Path) -> Book:
             strings = _shared_strings(z)
             book = Book(list(parts))
             for si, (name, part) in enumerate(parts.items()):
-                _read_sheet(z.read(part), si, name, strings, book)
+                xml = z.read(part)
+                # Scanned, not parsed: defusedxml still judges its prolog, as openpyxl's reader would.
+                vet(xml)
+                _read_sheet(xml, si, name, strings, book)
                 if len(book.constants) + len(book.formulas) > limits.BOOK_CELLS.value:
                     raise over(source, limits.BOOK_CELLS, len(book.constants) + len(book.formulas))
     except (NotModelled, ReadError):
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, IndexError, ValueError, OSError, EOFError,
-            ET.ParseError, DefusedXmlException) as exc:
+            ParseError, DefusedXmlException) as exc:
         # ValueError covers a part that is not UTF-8 and a number that is not one.
         raise ReadError(source, None, f"不是可读取的 Excel 工作簿（{type(exc).__name__}）",
                         f"not a readable Excel workbook ({type(exc).__name__})") from exc
