@@ -6,8 +6,10 @@ entries, each value resolved through the PDF's references: per character, about 
 pdfminer's own work to lay it out, and the WordArt header drawn on every page is thousands of
 path points converted for nothing. Here a character becomes a dict of the eight entries the
 reader uses, with the very values pdfplumber computes for them (the same arithmetic, in the same
-order); a shape becomes pdfplumber's own dict (`Page.process_object`), and only when it is
-inked, the only shapes the table finder is shown. Objects come in pdfplumber's order.
+order); a line or a box becomes pdfplumber's own dict (`Page.process_object`), a curve (the
+WordArt header's outlines, some 1,500 points a page) the three entries the table finder reads
+of it; and only when inked, the only shapes the table finder is shown. Objects come in
+pdfplumber's order, and the table finder's edges are pdfplumber's.
 """
 from __future__ import annotations
 
@@ -95,7 +97,18 @@ def _collect(objs: Any, sheet: Sheet) -> None:
             kind = _kind(obj)
             if kind in SHAPES:
                 colours = {k: resolve_all(v) for k, v in vars(obj).items() if k in _COLOURS}
-                if inked(colours):
-                    sheet.shapes.setdefault(kind, []).append(page.process_object(obj))
+                if not inked(colours):
+                    continue
+                if kind == "curve":
+                    # What the table finder reads of a curve (pdfplumber's curve_to_edges):
+                    # its points and where it starts, as process_object computes them. The
+                    # points are pdfminer's sums of numbers (no references left to resolve).
+                    top = (height - obj.y1) + mb_top
+                    below = page.mediabox[1] + height
+                    shape = {"object_type": "curve", "pts": [(mb_x0 + x, below - y) for x, y in obj.pts],
+                             "top": top, "doctop": page.initial_doctop + top}
+                else:
+                    shape = page.process_object(obj)
+                sheet.shapes.setdefault(kind, []).append(shape)
             elif kind == "image":
                 sheet.images = True

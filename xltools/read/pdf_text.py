@@ -29,7 +29,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, NamedTuple, Sequence
 
 from xltools.core import limits
 from xltools.read.bounded import over
@@ -361,8 +361,20 @@ def _slanted(ch: Obj) -> bool:
     return 3.0 < angle < 87.0
 
 
+_LIGHT_COLOURS: dict[Any, bool] = {}  # a page has a few colours and a thousand characters
+
+
 def _light(ch: Obj) -> bool:
-    return lightness(ch.get("non_stroking_color")) >= LIGHT
+    colour = ch.get("non_stroking_color")
+    try:
+        return _LIGHT_COLOURS[colour]
+    except KeyError:
+        got = _LIGHT_COLOURS[colour] = lightness(colour) >= LIGHT
+        if len(_LIGHT_COLOURS) > 1000:
+            _LIGHT_COLOURS.clear()
+        return got
+    except TypeError:  # a colour as a list: not kept
+        return lightness(colour) >= LIGHT
 
 
 def _lines_of(chars: Sequence[Obj]) -> list[_Line]:
@@ -509,10 +521,11 @@ def _group(chars: Sequence[Obj]) -> list[list[Obj]]:
     return rows
 
 
-def _read_page(sheet: Sheet, number: int, watermark_keys: set[tuple[str, int, int]]) -> _Page:
+def _read_page(taken: _Taken, number: int, watermark_keys: set[tuple[str, int, int]]) -> _Page:
+    sheet = taken.sheet
     page, chars = sheet.page, sheet.chars
     drop = {id(c) for c in chars if _slanted(c)}
-    for key, run in _light_keys(chars).items():
+    for key, run in taken.light.items():
         if key in watermark_keys:
             drop.update(id(c) for c in run)
     kept = [c for c in chars if id(c) not in drop]
@@ -617,15 +630,26 @@ def _marks(keys: Sequence[Sequence[Key]], total: int) -> set[Key]:
     return {k for k, n in seen.items() if n >= need}
 
 
+class _Taken(NamedTuple):
+    """A page parsed, and its light lines."""
+
+    sheet: Sheet
+    light: dict[Key, list[Obj]]
+
+
+def _taken(page: Any) -> _Taken:
+    sheet = read_sheet(page)
+    return _Taken(sheet, _light_keys(sheet.chars))
+
+
 def _read_pages(plumber_pages: Sequence[Any]) -> list[_Page]:
     """Every page read by this process alone."""
-    sheets = [read_sheet(page) for page in plumber_pages]
-    keys = [list(_light_keys(sheet.chars).keys()) for sheet in sheets]
-    marks = _marks(keys, len(plumber_pages))
-    return [_read_page(sheet, k + 1, marks) for k, sheet in enumerate(sheets)]
+    taken = [_taken(page) for page in plumber_pages]
+    marks = _marks([list(t.light) for t in taken], len(plumber_pages))
+    return [_read_page(t, k + 1, marks) for k, t in enumerate(taken)]
 
 
-def _take(plumber_pages: Sequence[Any], counter: Any, sheets: dict[int, Sheet]) -> dict[int, list[Key]]:
+def _take(plumber_pages: Sequence[Any], counter: Any, sheets: dict[int, _Taken]) -> dict[int, list[Key]]:
     """Parse the pages not yet taken by another process, one at a time, into `sheets`: index →
     light lines."""
     keys: dict[int, list[Key]] = {}
@@ -635,8 +659,8 @@ def _take(plumber_pages: Sequence[Any], counter: Any, sheets: dict[int, Sheet]) 
             counter.value = k + 1
         if k >= len(plumber_pages):
             return keys
-        sheets[k] = read_sheet(plumber_pages[k])
-        keys[k] = list(_light_keys(sheets[k].chars).keys())
+        sheets[k] = _taken(plumber_pages[k])
+        keys[k] = list(sheets[k].light)
 
 
 def _worker(conn: Any, data: bytes | None, counter: Any, inherited: Sequence[Any] | None) -> None:
@@ -653,7 +677,7 @@ def _worker(conn: Any, data: bytes | None, counter: Any, inherited: Sequence[Any
             _bound_pdfminer()
             pdf = pdfplumber.open(io.BytesIO(data or b""))
             inherited = list(pdf.pages)
-        sheets: dict[int, Sheet] = {}
+        sheets: dict[int, _Taken] = {}
         keys = _take(inherited, counter, sheets)
         conn.send(keys)
         marks = conn.recv()
@@ -708,7 +732,7 @@ def _read_shared(data: bytes, plumber_pages: Sequence[Any]) -> list[_Page] | Non
             proc.start()
             theirs.close()
             children.append((proc, mine))
-        sheets: dict[int, Sheet] = {}
+        sheets: dict[int, _Taken] = {}
         own = _take(plumber_pages, counter, sheets)
         keys: dict[int, list[Key]] = dict(own)
         for _, conn in children:
