@@ -1,7 +1,8 @@
 """A PDF's text as the text reader expects it, and the page of every line.
 
-pdfplumber (over pdfminer.six) gives the characters with their position, size, colour and
-transformation, and the ruling lines. From them:
+pdfminer.six lays each page out (its content parsed by read/pdf_content.py, its interpreter
+read/pdf_layout.py), giving the characters with their position, size, colour and
+transformation, and the ruling lines, as pdfplumber gives them (read/pdf_objects.py). From them:
 
 - A table is found by its ruling lines (pdfplumber's table finder); each of its rows becomes
   one line, its cells tab-separated in column order, a merged cell once (its text in its first
@@ -606,7 +607,7 @@ def _paragraphs(pages: Sequence[_Page]) -> tuple[list[str], list[int], list[Boxe
 
 
 # -- Pages read by several processes ------------------------------------------------------------
-# Parsing a page's content (pdfminer, pure Python) is nine tenths of reading a PDF, and pages do
+# Laying a page out (pdfminer, pure Python) is two thirds of reading a PDF, and pages do
 # not depend on each other but for the watermark (light text counts as one only where it recurs
 # on half the pages). So several processes share the pages, each taking the next page not yet
 # taken (pages differ in cost: a table is dearer than a paragraph): each parses its pages and
