@@ -1,7 +1,8 @@
 """A PDF's text as the text reader expects it, and the page of every line.
 
-pdfplumber (over pdfminer.six) gives the characters with their position, size, colour and
-transformation, and the ruling lines. From them:
+pdfminer.six lays each page out (its content parsed by read/pdf_content.py, its interpreter
+read/pdf_layout.py), giving the characters with their position, size, colour and
+transformation, and the ruling lines, as pdfplumber gives them (read/pdf_objects.py). From them:
 
 - A table is found by its ruling lines (pdfplumber's table finder); each of its rows becomes
   one line, its cells tab-separated in column order, a merged cell once (its text in its first
@@ -28,12 +29,16 @@ import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Sequence
+from itertools import chain
+from typing import Any, Iterator, NamedTuple, Sequence
 
 from xltools.core import limits
 from xltools.read.bounded import over
 from xltools.read.errors import ReadError
 from xltools.read.extracted import Extracted
+from xltools.read.pdf_content import Unusual, parse_streams
+from xltools.read.pdf_layout import LIGHT, lightness
+from xltools.read.pdf_objects import Sheet, read_sheet
 from xltools.read.positions import Box, Boxes, Positions, join_boxed, join_cells
 
 Obj = dict[str, Any]
@@ -42,7 +47,6 @@ _PAGE_NO = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／
 # A running footer that names its section before the page number ("表1 收支总表　第 3 页，共 35
 # 页", as a printed xltools workbook has): left out in the bottom margin like a bare number.
 _RUNNING_FOOT = re.compile(r"第\s*\d{1,4}\s*页\s*[,，/／]?\s*共\s*\d{1,4}\s*页\s*$")
-LIGHT = 0.7  # lightness (0 black .. 1 white) from which text counts as light
 
 
 @dataclass
@@ -231,13 +235,17 @@ def _bound_pdfminer() -> None:
         pdfinterp.PDFContentParser = _content_parser  # type: ignore[misc,assignment]
 
 
-# -- Forms parsed once ---------------------------------------------------------------------------
+# -- Content parsed fast, forms parsed once ------------------------------------------------------
+# A page's content is parsed by read/pdf_content.py, whole tokens at a time, into the objects
+# pdfminer's parser gives; what that parser leaves to pdfminer's (`Unusual`), or a stream that
+# does not decode, is parsed by pdfminer as before, which meets any fault where it always has.
+#
 # A header or a watermark is drawn on every page by a form XObject of the same content
-# (LibreOffice's WordArt: two a page, thousands of path operators, a third of what a page has
-# to parse), and pdfminer parses each again. The operands and operators a form's content
-# parses into are kept, by that content, while one PDF is read, and replayed for the next form
-# with the same bytes: parsing depends on the bytes alone, so the pages read the same. A form
-# holding an inline image is not kept (the image's object would be shared between pages).
+# (LibreOffice's WordArt: two a page, thousands of path operators), and pdfminer parses each
+# again. The operands and operators a form's content parses into are kept, by that content,
+# while one PDF is read, and replayed for the next form with the same bytes: parsing depends on
+# the bytes alone, so the pages read the same. A form holding an inline image is not kept (the
+# image's object would be shared between pages).
 
 FORM_TOKENS_KEPT = 500_000  # about 50 MB of parsed tokens at most
 
@@ -252,23 +260,35 @@ class _Forms:
         self.parsed = {}
         self.tokens = 0
 
+    def keep(self, key: bytes, items: Sequence[Any]) -> None:
+        if self.tokens + len(items) <= FORM_TOKENS_KEPT:
+            self.parsed[key] = tuple(items)
+            self.tokens += len(items)
+
 
 _FORMS = _Forms()
 
 
-class _Replay:
-    """A form's parsed content given again, as the parser gave it."""
+class _Parsed:
+    """Content parsed here, given to pdfminer's interpreter as its parser gives it: each
+    object by a call in C, then PSEOF."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.nextobject = chain(items, _end()).__next__
+
+
+def _end() -> Iterator[Any]:
+    from pdfminer.psparser import PSEOF
+
+    raise PSEOF("end of the content")
+    yield  # a generator: raises when the objects before it are all taken
+
+
+class _Replay(_Parsed):
+    """A form's parsed content given again."""
 
     def __init__(self, items: tuple[Any, ...]) -> None:
-        self._items = iter(items)
-
-    def nextobject(self) -> Any:
-        from pdfminer.psparser import PSEOF
-
-        try:
-            return next(self._items)
-        except StopIteration:
-            raise PSEOF("end of a kept form") from None
+        super().__init__(items)
 
 
 class _Recording:
@@ -286,10 +306,8 @@ class _Recording:
         try:
             item = self._parser.nextobject()
         except PSEOF:
-            items = self._items
-            if items is not None and _FORMS.tokens + len(items) <= FORM_TOKENS_KEPT:
-                _FORMS.parsed[self._key] = tuple(items)
-                _FORMS.tokens += len(items)
+            if self._items is not None:
+                _FORMS.keep(self._key, self._items)
             raise
         if self._items is not None:
             if isinstance(item[1], PDFStream):  # an inline image: not shared between pages
@@ -308,16 +326,21 @@ def _content_parser(streams: Sequence[object]) -> Any:
     from pdfminer.pdftypes import stream_value
 
     real = _FORMS.real
-    if len(streams) != 1:
+    form = len(streams) == 1 and stream_value(streams[0]).get("Subtype") is LITERAL_FORM
+    try:
+        datas = [stream_value(s).get_data() for s in streams]
+    except Exception:  # pdfminer's parser meets it, and says so, where it always has
         return real(streams)
-    stream = stream_value(streams[0])
-    if stream.get("Subtype") is not LITERAL_FORM:
-        return real(streams)  # a page's own content: seldom the same twice
-    key = stream.get_data()
-    kept = _FORMS.parsed.get(key)
+    kept = _FORMS.parsed.get(datas[0]) if form else None
     if kept is not None:
         return _Replay(kept)
-    return _Recording(real(streams), key)
+    try:
+        items = parse_streams(datas)
+    except Unusual:
+        return _Recording(real(streams), datas[0]) if form else real(streams)
+    if form:
+        _FORMS.keep(datas[0], items)
+    return _Parsed(items)
 
 
 def _count_pages(pdf: Any, source: str) -> None:
@@ -333,28 +356,26 @@ def _count_pages(pdf: Any, source: str) -> None:
 
 # -- Characters --------------------------------------------------------------------------------
 
-def _lightness(color: Any) -> float:
-    if not isinstance(color, (tuple, list)) or not color or not all(isinstance(v, (int, float)) for v in color):
-        return 0.0  # a pattern or no colour: treat as ink
-    if len(color) == 1:
-        return float(color[0])
-    if len(color) == 3:
-        r, g, b = color
-        return 0.299 * r + 0.587 * g + 0.114 * b
-    if len(color) == 4:
-        c, m, y, k = color
-        return (0.299 * (1 - c) + 0.587 * (1 - m) + 0.114 * (1 - y)) * (1 - k)
-    return 0.0
-
-
 def _slanted(ch: Obj) -> bool:
     a, b = ch["matrix"][0], ch["matrix"][1]
     angle = math.degrees(math.atan2(b, a)) % 90
     return 3.0 < angle < 87.0
 
 
+_LIGHT_COLOURS: dict[Any, bool] = {}  # a page has a few colours and a thousand characters
+
+
 def _light(ch: Obj) -> bool:
-    return _lightness(ch.get("non_stroking_color")) >= LIGHT
+    colour = ch.get("non_stroking_color")
+    try:
+        return _LIGHT_COLOURS[colour]
+    except KeyError:
+        got = _LIGHT_COLOURS[colour] = lightness(colour) >= LIGHT
+        if len(_LIGHT_COLOURS) > 1000:
+            _LIGHT_COLOURS.clear()
+        return got
+    except TypeError:  # a colour as a list: not kept
+        return lightness(colour) >= LIGHT
 
 
 def _lines_of(chars: Sequence[Obj]) -> list[_Line]:
@@ -479,14 +500,6 @@ def _table_rows(table: Any, chars: Sequence[Obj]) -> tuple[list[tuple[str, Boxes
 
 # -- Pages -----------------------------------------------------------------------------------
 
-def _ink(obj: Obj) -> bool:
-    """A ruling line or box the table finder should see: not a light shape such as a
-    watermark drawn as outlines."""
-    if obj.get("stroke") and _lightness(obj.get("stroking_color")) < LIGHT:
-        return True
-    return bool(obj.get("fill")) and _lightness(obj.get("non_stroking_color")) < LIGHT
-
-
 def _light_keys(chars: Sequence[Obj]) -> dict[tuple[str, int, int], list[Obj]]:
     """Light text by printed line, keyed by its words and rough place on the page."""
     light = [c for c in chars if _light(c) and not _slanted(c)]
@@ -509,20 +522,19 @@ def _group(chars: Sequence[Obj]) -> list[list[Obj]]:
     return rows
 
 
-def _read_page(page: Any, number: int, watermark_keys: set[tuple[str, int, int]]) -> _Page:
-    chars = page.chars
+def _read_page(taken: _Taken, number: int, watermark_keys: set[tuple[str, int, int]]) -> _Page:
+    sheet = taken.sheet
+    page, chars = sheet.page, sheet.chars
     drop = {id(c) for c in chars if _slanted(c)}
-    for key, run in _light_keys(chars).items():
+    for key, run in taken.light.items():
         if key in watermark_keys:
             drop.update(id(c) for c in run)
     kept = [c for c in chars if id(c) not in drop]
-    scanned = not any(not c["text"].isspace() for c in kept) and bool(page.images)
+    scanned = not any(not c["text"].isspace() for c in kept) and sheet.images
     blocks: list[_Block] = []
     if not scanned and kept:
-        ruled = page.filter(lambda o: o.get("object_type") not in ("char", "curve", "rect", "line") or
-                            (o["object_type"] != "char" and _ink(o)))
         used: set[int] = set()
-        for table in ruled.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+        for table in sheet.ruled().find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
             rows, ids = _table_rows(table, kept)
             used |= ids
             if rows:
@@ -595,7 +607,7 @@ def _paragraphs(pages: Sequence[_Page]) -> tuple[list[str], list[int], list[Boxe
 
 
 # -- Pages read by several processes ------------------------------------------------------------
-# Parsing a page's content (pdfminer, pure Python) is nine tenths of reading a PDF, and pages do
+# Laying a page out (pdfminer, pure Python) is two thirds of reading a PDF, and pages do
 # not depend on each other but for the watermark (light text counts as one only where it recurs
 # on half the pages). So several processes share the pages, each taking the next page not yet
 # taken (pages differ in cost: a table is dearer than a paragraph): each parses its pages and
@@ -619,15 +631,28 @@ def _marks(keys: Sequence[Sequence[Key]], total: int) -> set[Key]:
     return {k for k, n in seen.items() if n >= need}
 
 
+class _Taken(NamedTuple):
+    """A page parsed, and its light lines."""
+
+    sheet: Sheet
+    light: dict[Key, list[Obj]]
+
+
+def _taken(page: Any) -> _Taken:
+    sheet = read_sheet(page)
+    return _Taken(sheet, _light_keys(sheet.chars))
+
+
 def _read_pages(plumber_pages: Sequence[Any]) -> list[_Page]:
     """Every page read by this process alone."""
-    keys = [list(_light_keys(page.chars).keys()) for page in plumber_pages]
-    marks = _marks(keys, len(plumber_pages))
-    return [_read_page(page, k + 1, marks) for k, page in enumerate(plumber_pages)]
+    taken = [_taken(page) for page in plumber_pages]
+    marks = _marks([list(t.light) for t in taken], len(plumber_pages))
+    return [_read_page(t, k + 1, marks) for k, t in enumerate(taken)]
 
 
-def _take(plumber_pages: Sequence[Any], counter: Any) -> dict[int, list[Key]]:
-    """Parse the pages not yet taken by another process, one at a time: index → light lines."""
+def _take(plumber_pages: Sequence[Any], counter: Any, sheets: dict[int, _Taken]) -> dict[int, list[Key]]:
+    """Parse the pages not yet taken by another process, one at a time, into `sheets`: index →
+    light lines."""
     keys: dict[int, list[Key]] = {}
     while True:
         with counter.get_lock():
@@ -635,7 +660,8 @@ def _take(plumber_pages: Sequence[Any], counter: Any) -> dict[int, list[Key]]:
             counter.value = k + 1
         if k >= len(plumber_pages):
             return keys
-        keys[k] = list(_light_keys(plumber_pages[k].chars).keys())
+        sheets[k] = _taken(plumber_pages[k])
+        keys[k] = list(sheets[k].light)
 
 
 def _worker(conn: Any, data: bytes | None, counter: Any, inherited: Sequence[Any] | None) -> None:
@@ -652,10 +678,11 @@ def _worker(conn: Any, data: bytes | None, counter: Any, inherited: Sequence[Any
             _bound_pdfminer()
             pdf = pdfplumber.open(io.BytesIO(data or b""))
             inherited = list(pdf.pages)
-        keys = _take(inherited, counter)
+        sheets: dict[int, _Taken] = {}
+        keys = _take(inherited, counter, sheets)
         conn.send(keys)
         marks = conn.recv()
-        conn.send(("pages", {k: _read_page(inherited[k], k + 1, marks) for k in keys}))
+        conn.send(("pages", {k: _read_page(sheets[k], k + 1, marks) for k in keys}))
         if pdf is not None:
             pdf.close()
     except BaseException as exc:  # the parent reads the whole PDF itself and reports it
@@ -706,7 +733,8 @@ def _read_shared(data: bytes, plumber_pages: Sequence[Any]) -> list[_Page] | Non
             proc.start()
             theirs.close()
             children.append((proc, mine))
-        own = _take(plumber_pages, counter)
+        sheets: dict[int, _Taken] = {}
+        own = _take(plumber_pages, counter, sheets)
         keys: dict[int, list[Key]] = dict(own)
         for _, conn in children:
             got = conn.recv()
@@ -718,7 +746,7 @@ def _read_shared(data: bytes, plumber_pages: Sequence[Any]) -> list[_Page] | Non
         marks = _marks(list(keys.values()), total)
         for _, conn in children:
             conn.send(marks)
-        pages = {k: _read_page(plumber_pages[k], k + 1, marks) for k in own}
+        pages = {k: _read_page(sheets[k], k + 1, marks) for k in own}
         for _, conn in children:
             kind, got = conn.recv()
             if kind != "pages":
