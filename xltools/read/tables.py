@@ -245,6 +245,8 @@ def printed_units(lines: Iterable[Line]) -> list[str]:
     """The names the 单位名称 / 部门名称 lines print above the tables."""
     out: dict[str, None] = {}
     for ln in lines:
+        if "名称" not in ln.text:  # both labels end so: most lines need no match
+            continue
         m = _UNIT_LINE.match(ln.text.replace("\t", "").strip())
         if m:
             out.setdefault(m.group(1).strip(), None)
