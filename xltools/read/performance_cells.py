@@ -114,8 +114,13 @@ class LabelFn:
 
     def __init__(self, patterns: tuple[tuple[str, str], ...]) -> None:
         self._patterns = tuple((re.compile(p), k) for p, k in patterns)
+        # Asked of every cell of every row looked at, most of them the same few labels.
+        self._known = lru_cache(maxsize=1 << 12)(self._search)
 
     def __call__(self, label: str) -> str | None:
+        return self._known(label)
+
+    def _search(self, label: str) -> str | None:
         for pat, key in self._patterns:
             if pat.search(label):
                 return key
