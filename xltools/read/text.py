@@ -95,7 +95,7 @@ def split_cells(s: str) -> tuple[str, ...]:
 
 # A line cleaned and cut into cells depends on its own text alone. The same lines come back
 # in a text read again, in the next year's disclosure and in every variant of a text the
-# tests walk through: each is worked out once in a while.
+# tests walk through: each distinct line is worked out once (while among the last 32,768).
 @lru_cache(maxsize=1 << 15)
 def _cut(raw: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
     """A raw line's text, its cells, its non-empty cells and whether spaces told them apart."""

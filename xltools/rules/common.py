@@ -14,12 +14,12 @@ from xltools.rules.core import Term, Terms
 # The cells of the 13 tables are few (codes and fixed labels recur from document to document)
 # and are named afresh by every rule instance: each is made once, as is its term. Both are
 # immutable, so sharing them between documents shares nothing that could change.
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 15, typed=True)
 def cell(table: int, row: str, column: str) -> TableCell:
     return TableCell(table, row, column)
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=1 << 15, typed=True)
 def cell_term(table: int, row: str, column: str) -> Term:
     return Term(cell(table, row, column))
 

@@ -35,8 +35,8 @@ Terms = tuple[Term, ...]
 
 
 # A term of factor 1 of a cell: made once per cell (cells recur from instance to instance and
-# from document to document), immutable and so shared.
-_unit = lru_cache(maxsize=1 << 15)(Term)
+# from document to document), immutable and so shared. Typed: a TableCell equals a plain tuple.
+_unit = lru_cache(maxsize=1 << 15, typed=True)(Term)
 
 
 def terms(*refs: Ref) -> Terms:
