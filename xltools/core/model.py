@@ -15,7 +15,7 @@ RowKind = Literal["total", "class", "item", "subtotal", "fixed"]
 DocKind = Literal["部门", "单位"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # many per table, and again per placement the reader weighs
 class Row:
     """One printed row of a table (one side of it, for the two-sided 表1/4/9).
 

@@ -44,9 +44,9 @@ class KeyNames:
         self._projects: dict[str, ProjectTable] = {p.key: p for p in doc.projects}
 
     def cell(self, ref: Ref) -> str:
+        if isinstance(ref, TableCell):  # most cells: asked once per rule instance
+            return f"表{ref.table}/{self._row(ref.table, ref.row)}/{ref.column}"
         match ref:
-            case TableCell(n, key, column):
-                return f"表{n}/{self._row(n, key)}/{column}"
             case NarrativeFigure(key):
                 f = self.doc.narrative.figure(key)
                 if f is None:
@@ -62,7 +62,7 @@ class KeyNames:
         return "/".join(spelled(ref))  # the draft's and last year's cells: no printed name here
 
     def _row(self, n: int, key: str) -> str:
-        if not _POSITIONAL.fullmatch(key):
+        if key[:1] not in ("p", "u") or not _POSITIONAL.fullmatch(key):
             return key  # a code or a fixed label: the same in every draft
         t = self.doc.table(n)
         row = t.row(key) if t is not None else None

@@ -240,7 +240,7 @@ class LiveDocument:
         return self._printed.where(ref)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per rule instance
 class Judged:
     rule: Rule
     instance: Instance

@@ -116,9 +116,9 @@ def check_text(text: str, source: str) -> None:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     _check_lines(len(lines), source)
     cap = limits.LINE_CHARS.value
-    for no, line in enumerate(lines, start=1):
-        if len(line) > cap:
-            raise over(source, limits.LINE_CHARS, len(line), line=no)
+    if lines and max(map(len, lines)) > cap:  # the first line too long is named, looked for only then
+        no, line = next((no, ln) for no, ln in enumerate(lines, start=1) if len(ln) > cap)
+        raise over(source, limits.LINE_CHARS, len(line), line=no)
 
 
 def _check_lines(n: int, source: str) -> None:

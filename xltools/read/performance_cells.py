@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from xltools.core.model import Amount
 from xltools.read.text import Line
@@ -21,6 +22,10 @@ _BLANKISH = frozenset({"-", "—", "－", "/", "／", "——", "无"})
 LABEL_MAX = 16
 
 
+# The cells' words are normalised and read as labels and amounts several times over by the
+# finders and readers of the 绩效 part; these pure functions of a cell's text are each
+# worked out once for a text (and its recurring labels once for many).
+@lru_cache(maxsize=1 << 14)
 def norm(s: str) -> str:
     """Spaces out, full-width punctuation folded, so that labels compare as words."""
     s = _SPACE.sub("", s)
@@ -28,6 +33,7 @@ def norm(s: str) -> str:
     return s
 
 
+@lru_cache(maxsize=1 << 14)
 def amount(cell: str) -> tuple[bool, Amount]:
     """(is an amount or a blank mark, value). "308,384" → 308384.0; "—" → None."""
     s = norm(cell)
@@ -42,7 +48,7 @@ def amount(cell: str) -> tuple[bool, Amount]:
     return False, None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     index: int
     text: str  # normalised
@@ -52,6 +58,7 @@ def filled(line: Line) -> list[Cell]:
     return [Cell(i, norm(c)) for i, c in enumerate(line.cells) if c.strip()]
 
 
+@lru_cache(maxsize=1 << 14)
 def split_label(text: str) -> tuple[str, str]:
     """ "实施期资金总额:308,384" → ("实施期资金总额", "308,384"); a bare label → (label, "")."""
     head, sep, tail = text.partition(":")
@@ -107,8 +114,13 @@ class LabelFn:
 
     def __init__(self, patterns: tuple[tuple[str, str], ...]) -> None:
         self._patterns = tuple((re.compile(p), k) for p, k in patterns)
+        # Asked of every cell of every row looked at, most of them the same few labels.
+        self._known = lru_cache(maxsize=1 << 12)(self._search)
 
     def __call__(self, label: str) -> str | None:
+        return self._known(label)
+
+    def _search(self, label: str) -> str | None:
         for pat, key in self._patterns:
             if pat.search(label):
                 return key

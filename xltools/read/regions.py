@@ -14,7 +14,6 @@ from xltools.read.text import Line
 
 Span = tuple[int, int]
 
-_TOC = re.compile(r"(\.{3,}|…{2,}|·{3,})")
 # A contents line printed with spaces instead of a tab: words, a space, a bare page number.
 _PAGE = re.compile(r"\S\s+\d{1,3}$")
 _YEAR = re.compile(r"^(?:表[一二三四五六七八九十]+)?\s*\d{4}\s*年?度?")
@@ -39,12 +38,15 @@ _OVERALL_REACH = 12
 _TITLE_REACH = 8
 _LABEL_MAX = 16
 _NOT_PUBLISHED = re.compile(r"未编制|无此|不涉及|没有|未公开")
+_SPACES = re.compile(r"\s+")
+_QUOTES = re.compile(r"[“”\"'‘’]")
+_YEAR_CELL = re.compile(r"\(?\d{4}\)?年?度?\)?")
 
 
 def norm_title(s: str) -> str:
-    s = re.sub(r"\s+", "", s)
+    s = _SPACES.sub("", s)
     s = s.replace("(", "（").replace(")", "）")
-    s = re.sub(r"[“”\"'‘’]", "", s)
+    s = _QUOTES.sub("", s)
     s = _YEAR.sub("", s)
     s = s.replace("（不含上年结转）", "")
     return s
@@ -61,7 +63,8 @@ def _titles_of(titles: tuple[tuple[int, str], ...]) -> dict[str, int]:
 
 
 def is_toc(line: Line) -> bool:
-    if _TOC.search(line.text):
+    text = line.text
+    if "..." in text or "……" in text or "···" in text:  # leader dots (plain substrings: asked of every line)
         return True
     # "第三部分 …说明<TAB>17": a contents line ends in a bare page number.
     cells = line.filled
@@ -108,7 +111,7 @@ def table_number(line: Line) -> int | None:
 def label_number(line: Line) -> int | None:
     if len(line.filled) != 1:
         return None
-    m = _LABEL.match(re.sub(r"\s+", "", line.filled[0]))
+    m = _LABEL.match(_SPACES.sub("", line.filled[0]))
     return int(m.group(1)) if m else None
 
 
@@ -116,7 +119,7 @@ def _part(line: Line) -> int | None:
     """Which part (2, 3, 4) a non-contents line opens, if any."""
     if "部分" not in line.text:
         return None
-    t = re.sub(r"\s+", "", line.text)
+    t = _SPACES.sub("", line.text)
     for n, word in ((2, "第二部分"), (3, "第三部分"), (4, "第四部分")):
         if t.startswith(word):
             return n
@@ -136,7 +139,7 @@ def perf_title_kind(line: Line) -> Kind | None:
 
 
 def _is_year(line: Line) -> bool:
-    return len(line.filled) == 1 and bool(re.fullmatch(r"\(?\d{4}\)?年?度?\)?", norm(line.filled[0])))
+    return len(line.filled) == 1 and bool(_YEAR_CELL.fullmatch(norm(line.filled[0])))
 
 
 def _heads(line: Line) -> list[str]:
@@ -273,6 +276,7 @@ def find_regions(lines: list[Line]) -> Regions:
     labels: dict[int, int] = {}
     toc_announced: list[tuple[Kind, int]] = []
     toc: set[int] = set()
+    titles_of = _titles()
     for ln in lines:
         if ln.blank:
             continue
@@ -285,7 +289,7 @@ def find_regions(lines: list[Line]) -> Regions:
         p = _part(ln)
         if p is not None and p not in parts:
             parts[p] = ln.no
-        n = _titles().get(norm_title(ln.filled[0])) if len(ln.filled) == 1 else None
+        n = titles_of.get(norm_title(ln.filled[0])) if len(ln.filled) == 1 else None
         if n is not None and not any(m == n for m, _ in titles):
             titles.append((n, ln.no))
         k = label_number(ln)

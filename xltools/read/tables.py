@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from xltools.core.layouts import CLASS_NAMES, LAYOUTS, adds_into, code_level, column_keys
@@ -245,6 +246,8 @@ def printed_units(lines: Iterable[Line]) -> list[str]:
     """The names the 单位名称 / 部门名称 lines print above the tables."""
     out: dict[str, None] = {}
     for ln in lines:
+        if "名称" not in ln.text:  # both labels end so: most lines need no match
+            continue
         m = _UNIT_LINE.match(ln.text.replace("\t", "").strip())
         if m:
             out.setdefault(m.group(1).strip(), None)
@@ -254,12 +257,19 @@ def printed_units(lines: Iterable[Line]) -> list[str]:
 def _skip(ln: Line, filled: tuple[str, ...], started: bool) -> bool:
     """Lines inside a table span that are not rows: labels, 单位名称/单位：万元, headers,
     the 栏次 row, page numbers, markdown rules."""
+    return _not_a_row(filled, started, label_number(ln) is not None)
+
+
+# What a line's cells say alone: asked of every line of every table, and the same lines
+# (headers, 栏次 rows, units) come back table after table and text after text.
+@lru_cache(maxsize=1 << 14)
+def _not_a_row(filled: tuple[str, ...], started: bool, label: bool) -> bool:
     numbers = [c for c in filled if is_amount(c)]
     if numbers:  # only the 栏次 row and a page number carry numbers without being rows
         if not all(c.isdigit() for c in numbers):
             return False
         return is_column_numbers(filled) or (len(filled) == 1 and is_meta(filled))
-    if label_number(ln) is not None or is_meta(filled):
+    if label or is_meta(filled):
         return True
     if all(set(c) <= set("|:-— ") for c in filled):
         return True

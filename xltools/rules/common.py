@@ -1,6 +1,7 @@
 """Small helpers shared by the rule families: cell references and row lookups."""
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Iterable
 
 from xltools.core.layouts import LAYOUTS
@@ -10,12 +11,21 @@ from xltools.core.references import TableCell
 from xltools.rules.core import Term, Terms
 
 
+# The cells of the 13 tables are few (codes and fixed labels recur from document to document)
+# and are named afresh by every rule instance: each is made once, as is its term. Both are
+# immutable, so sharing them between documents shares nothing that could change.
+@lru_cache(maxsize=1 << 15, typed=True)
 def cell(table: int, row: str, column: str) -> TableCell:
     return TableCell(table, row, column)
 
 
+@lru_cache(maxsize=1 << 15, typed=True)
+def cell_term(table: int, row: str, column: str) -> Term:
+    return Term(cell(table, row, column))
+
+
 def cells(table: int, rows: Iterable[str], column: str) -> Terms:
-    return tuple(Term(cell(table, r, column)) for r in rows)
+    return tuple([cell_term(table, r, column) for r in rows])
 
 
 def present(doc: Document, *numbers: int) -> bool:

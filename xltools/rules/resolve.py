@@ -13,15 +13,17 @@ class DocumentValues:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self._tables = doc.tables
         self._projects = {p.key: p for p in doc.projects}
         self._figures = {f.key: f for f in doc.narrative.figures}
 
     def value(self, ref: Ref) -> float | None:
+        if isinstance(ref, TableCell):
+            # Most references are table cells, read once or more for every rule instance.
+            t = self._tables.get(ref.table)
+            row = t.row(ref.row) if t else None
+            return row.amounts.get(ref.column) if row else None
         match ref:
-            case TableCell(n, key, column):
-                t = self.doc.table(n)
-                row = t.row(key) if t else None
-                return row.get(column) if row else None
             case NarrativeFigure(key):
                 f = self._figures.get(key)
                 return f.value if f else None

@@ -6,7 +6,7 @@ from typing import Callable, Iterable, Iterator
 from xltools.core.layouts import LAYOUTS, T10_SUMS, Layout, column_keys, parts_of
 from xltools.core.table_kinds import CLASS_TOTAL
 from xltools.core.model import Document
-from xltools.rules.common import cell, cells, coded_rows, label, present, table
+from xltools.rules.common import cell, cell_term, cells, coded_rows, label, present, table
 from xltools.rules.core import Equal, Instance, Rule, terms
 
 Gen = Callable[[Document], Iterable[Instance]]
@@ -19,12 +19,12 @@ def _row_sum(n: int, total: str, parts: tuple[str, ...]) -> Gen:
     def gen(doc: Document) -> Iterator[Instance]:
         if not present(doc, n):
             return
+        said = f"{total} = {' + '.join(parts)}"
         for r in table(doc, n).rows:
             if total in r.amounts:
-                yield Instance(
-                    Equal(terms(cell(n, r.key, total)), tuple(t for p in parts for t in terms(cell(n, r.key, p)))),
-                    f"{label(n, r)}：{total} = {' + '.join(parts)}",
-                )
+                key = r.key
+                yield Instance(Equal((cell_term(n, key, total),), tuple([cell_term(n, key, p) for p in parts])),
+                               f"{label(n, r)}：{said}")
 
     return gen
 
@@ -43,11 +43,11 @@ def _hierarchy(n: int, columns: tuple[str, ...], prefix: str = "") -> Gen:
         tops = parts.get(prefix + "合计", [])
         for col in columns:
             if total is not None and tops:
-                yield Instance(Equal(terms(cell(n, total.key, col)), cells(n, tops, col)), f"表{n} 合计 = Σ 类（{col}）")
+                yield Instance(Equal((cell_term(n, total.key, col),), cells(n, tops, col)), f"表{n} 合计 = Σ 类（{col}）")
             for parent in rows:
                 kids = parts.get(parent.key)
                 if kids:
-                    yield Instance(Equal(terms(cell(n, parent.key, col)), cells(n, kids, col)),
+                    yield Instance(Equal((cell_term(n, parent.key, col),), cells(n, kids, col)),
                                    f"{label(n, parent)} = Σ 下级科目（{col}）")
 
     return gen
@@ -105,7 +105,7 @@ def _children_sum(n: int, columns: tuple[str, ...], but_total: bool = False) -> 
             if not kids or (but_total and parent.key == LAYOUTS[n].total_key):
                 continue
             for col in columns:
-                yield Instance(Equal(terms(cell(n, parent.key, col)), cells(n, kids, col)),
+                yield Instance(Equal((cell_term(n, parent.key, col),), cells(n, kids, col)),
                                f"{label(n, parent)} = Σ 下级行（{col}）")
 
     return gen
