@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
 from openpyxl.cell.cell import Cell, MergedCell
@@ -13,6 +14,8 @@ from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xltools.workbook.fast_styles import Styles, apply
+from xltools.workbook.merges import merge
 from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, set_style, style_key, style_of
 from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
 
@@ -26,10 +29,13 @@ def put_text(ws: Worksheet, row: int, col: int, text: str | None, *, code: bool 
     assert isinstance(c, Cell), f"{c.coordinate} is under a merged range"
     c.value = str(text)
     c.data_type = "s"
-    if code:
-        c.number_format = TEXT_FORMAT
-    c.font = BODY_FONT
+    apply(c, _CODE if code else _TEXT)
     return c
+
+
+_TEXT: Styles = (("font", BODY_FONT),)
+_CODE: Styles = (("number_format", TEXT_FORMAT), ("font", BODY_FONT))
+_HEADER: Styles = (("font", HEADER_FONT), ("fill", HEADER_FILL), ("alignment", CENTER), ("border", BOX))
 
 
 def put_header(ws: Worksheet, row: int, col: int, text: str, *, last_row: int | None = None,
@@ -39,13 +45,9 @@ def put_header(ws: Worksheet, row: int, col: int, text: str, *, last_row: int | 
     last_col = last_col or col
     for r in range(row, last_row + 1):
         for c in range(col, last_col + 1):
-            cell = ws.cell(r, c)
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            cell.alignment = CENTER
-            cell.border = BOX
+            apply(ws.cell(r, c), _HEADER)
     if last_row > row or last_col > col:
-        ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+        merge(ws, row, col, last_row, last_col)
 
 
 def fit_to_width(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
@@ -115,7 +117,10 @@ DEFAULT_ROW = 15.0
 WRAP_SLACK = 1.06  # a line breaks at a word or punctuation, not at the last glyph that fits
 
 
+@lru_cache(maxsize=1 << 16)
 def text_em(text: str) -> float:
+    # Cached: a sheet repeats its texts (校验's descriptions, the tables' names), and sizing
+    # looks at each cell's text a glyph at a time.
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" and ord(ch) > 0x2000 else 0.6 for ch in text)
 
 

@@ -88,6 +88,7 @@ def install() -> None:
         xf.write(element)
 
     setattr(write_row, "_xltools", True)
+    setattr(write_row, "_openpyxl", openpyxl_write_row)  # for the test that compares the two
     setattr(WorksheetWriter, "write_row", write_row)
 
 
