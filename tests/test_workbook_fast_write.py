@@ -35,21 +35,27 @@ def test_rows_are_written_byte_for_byte_as_openpyxl_writes_them(docs: dict[str, 
         book = build(docs["000"], CATALOGUE).workbook
         ws = book.create_sheet("边角")
         # What the seed's sheets do not hold: spaces kept, markup characters, a line break,
-        # a boolean, a number past float's digits, an empty formula, an error value.
+        # a boolean, a number past float's digits, an empty formula, an error value, row settings.
         ws["A1"] = " 前后有空格 "
         ws["A2"] = "a<b & c>d \"引号\"\r\n第二行"
         ws["A3"] = True
         ws["A4"] = 1 / 3
         ws["A5"] = "="
         ws["A6"] = "#N/A"
+        # Every character a text may hold that an escape or an encoding could touch.
+        ws["C1"] = "".join(chr(c) for c in (9, 10, 13, *range(32, 127), 0x85, 0xA0, 0x2028, 0x3000, 0xFFFD, 0x1F600))
+        ws["C2"] = '=IF(A4<>"a&b",">","<")'
+        ws.row_dimensions[3].height = 30
+        ws.row_dimensions[9].hidden = True  # a row of no cell, written for its settings
         ws["B7"].font = BODY_FONT  # styled, no value: a row with only that cell
         book.save(path)
 
     ours, theirs = tmp_path / "ours.xlsx", tmp_path / "theirs.xlsx"
     save(ours)
-    installed = WorksheetWriter.write_row
-    assert getattr(installed, "_xltools", False)  # the package's writer is what saves
-    monkeypatch.setattr(WorksheetWriter, "write_row", getattr(installed, "_openpyxl"))
+    for name in ("get_stream", "write_rows"):
+        installed = getattr(WorksheetWriter, name)
+        assert getattr(installed, "_xltools", False)  # the package's writer is what saves
+        monkeypatch.setattr(WorksheetWriter, name, getattr(installed, "_openpyxl"))
     save(theirs)
     a, b = _parts(ours), _parts(theirs)
     assert list(a) == list(b)
