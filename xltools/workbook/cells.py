@@ -14,6 +14,7 @@ from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xltools.workbook.fast_cells import rows_from
 from xltools.workbook.fast_styles import Styles, apply
 from xltools.workbook.merges import merge
 from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, set_style, style_key, style_of
@@ -128,12 +129,14 @@ def _px(text: str, size: float, bold: bool) -> float:
     return text_em(text) * size * 96 / 72 * (1.06 if bold else 1.0)
 
 
+@lru_cache(maxsize=1 << 16)
 def width_for(text: str, size: float = 10, bold: bool = False) -> float:
     """The column width (Excel units) that shows the longest line of `text` unwrapped."""
     longest = max((_px(line, size, bold) * WRAP_SLACK for line in text.split("\n")), default=0.0)
     return round((longest + PADDING_PX + 4) / PX_PER_UNIT + 0.2, 1)
 
 
+@lru_cache(maxsize=1 << 16)  # sizing asks again for every cell of the same text and column
 def lines_for(text: str, width: float, size: float = 10, bold: bool = False) -> int:
     """How many lines `text` wraps to in a column of `width` (Excel units). A little slack
     for the wrap happening at a word or punctuation, not at the last glyph that fits."""
@@ -141,6 +144,7 @@ def lines_for(text: str, width: float, size: float = 10, bold: bool = False) -> 
     return sum(max(1, math.ceil(_px(line, size, bold) * WRAP_SLACK / avail)) for line in text.split("\n"))
 
 
+@lru_cache(maxsize=1024)
 def height_for(lines: int, size: float = 10) -> float:
     return max(DEFAULT_ROW, round(lines * size * LINE_EM + 4, 1))
 
@@ -168,11 +172,6 @@ def points(font: Font | StyleProxy) -> float:
     return float(font.sz or 11)
 
 
-def _font(cell: Cell | MergedCell) -> tuple[float, bool]:
-    f = cell.font
-    return points(f), bool(f.b)
-
-
 def merged_spans(ws: Worksheet) -> tuple[dict[tuple[int, int], tuple[int, int, int, int]], set[tuple[int, int]]]:
     """Top-left (row, col) of each merged range → (min_row, min_col, max_row, max_col), and
     the cells a merge covers (not its top-left)."""
@@ -187,12 +186,6 @@ def merged_spans(ws: Worksheet) -> tuple[dict[tuple[int, int], tuple[int, int, i
     return tops, covered
 
 
-def _indent(cell: Cell | MergedCell) -> float:
-    """Width units an indented cell loses (an indent level is about 10 px in Excel and LO)."""
-    level = cell.alignment.indent if cell.alignment is not None else 0
-    return float(level or 0) * 10 / PX_PER_UNIT
-
-
 def col_width(ws: Worksheet, col: int) -> float:
     w = ws.column_dimensions[get_column_letter(col)].width
     return float(w) if w else 8.43
@@ -205,7 +198,9 @@ def fit_columns(ws: Worksheet, cols: dict[int, tuple[float, float]], first_row: 
     text wraps (the cell must have wrap on)."""
     tops, covered = merged_spans(ws)
     need: dict[int, float] = {c: 0.0 for c in cols}
-    for row in ws.iter_rows(min_row=first_row):
+    book = ws.parent
+    assert book is not None  # a sheet being laid out was made by its workbook
+    for row in rows_from(ws, first_row):
         for c in row:
             if c.column not in cols or (c.row, c.column) in covered or (c.row, c.column) in tops:
                 continue
@@ -213,8 +208,11 @@ def fit_columns(ws: Worksheet, cols: dict[int, tuple[float, float]], first_row: 
                 continue
             text = shown(c.value, c.number_format)
             if text:
-                size, bold = _font(c)
-                need[c.column] = max(need[c.column], width_for(text, size, bold) + _indent(c))
+                # The style's parts read by index, as fit_rows reads them (`c.number_format`
+                # above has given the cell its style array, as `c.font` would).
+                font, align = font_and_alignment(book, c)
+                indent = float(align.indent or 0) * 10 / PX_PER_UNIT  # an indent level: about 10 px
+                need[c.column] = max(need[c.column], width_for(text, points(font), bool(font.b)) + indent)
     for col, texts in (samples or {}).items():
         for t in texts:
             need[col] = max(need.get(col, 0.0), width_for(t, bold=True))  # as wide as a bold total
@@ -232,7 +230,7 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
     widths = {k: col_width(ws, k) for k in range(1, ws.max_column + 1)}
     heights: dict[int, float] = {}
     spans: list[tuple[int, int, float]] = []
-    for row in ws.iter_rows(min_row=first_row):
+    for row in rows_from(ws, first_row):
         for c in row:
             if c.value is None or (c.row, c.column) in covered:
                 continue

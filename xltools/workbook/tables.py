@@ -5,6 +5,7 @@ from collections import defaultdict
 from functools import cache
 
 from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormatting
 from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment
 from openpyxl.styles.differential import DifferentialStyle
@@ -279,10 +280,11 @@ def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float, 
         diff = difference_excel(o, a)
         tail = differs_excel(diff)
         beyond = beyond_excel(diff, tol) if since is None else fails_since_excel(signed_difference_excel(o, a), tol, since)
-        sqref = " ".join(cell(col, r) for r in rows)
+        # Each range parsed once for its two rules (openpyxl parses a range given as text anew).
+        sqref = ConditionalFormatting(" ".join(cell(col, r) for r in rows))
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[beyond], fill=FLAG_FILL, stopIfTrue=True))
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[tail], fill=TAIL_FILL))
-        printed = " ".join(cell(orig_of[col], r) for r in rows)
+        printed = ConditionalFormatting(" ".join(cell(orig_of[col], r) for r in rows))
         # The fill only, no mark beside the figure: the printed 原表数 reads as the document
         # prints it (and as `xltools check` reads a PDF of it); 问题 lists each 不符 by its cell.
         for formula, fill in ((beyond, FLAG_FILL), (tail, TAIL_FILL)):
