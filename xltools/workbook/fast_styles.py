@@ -15,6 +15,7 @@ from weakref import WeakKeyDictionary
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles.cell_style import StyleArray
+from openpyxl.styles.differential import DifferentialStyle, DifferentialStyleList
 from openpyxl.utils.indexed_list import IndexedList
 
 # Saved with the faster row writer (the same bytes): every workbook this package builds starts here.
@@ -36,10 +37,35 @@ class _ByIdentity(IndexedList):
         return index
 
 
+class _DifferentialByParts(DifferentialStyleList):
+    """The conditional formats' styles, filed when the workbook is saved: openpyxl compares a
+    rule's style with every one filed, field by field, for each of a seed's thousands of
+    rules. Each rule makes its own DifferentialStyle, but of the same few fills: a style whose
+    parts are the very objects of one filed before is equal to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._by_parts: dict[tuple[int, ...], int] = {}
+        self._kept: list[DifferentialStyle] = []
+
+    def add(self, dxf: DifferentialStyle) -> int:
+        key = tuple(id(getattr(dxf, name)) for name in _DXF_PARTS)
+        index = self._by_parts.get(key)
+        if index is None:
+            index = super().add(dxf)
+            self._by_parts[key] = index
+            self._kept.append(dxf)  # its parts' identities stay theirs
+        return index
+
+
+_DXF_PARTS = DifferentialStyle.__elements__  # what its equality compares
+
+
 def new_workbook() -> Workbook:
     wb = Workbook()
     for name in ("_fonts", "_fills", "_borders", "_alignments", "_protections"):
         setattr(wb, name, _ByIdentity(getattr(wb, name)))
+    setattr(wb, "_differential_styles", _DifferentialByParts())
     return wb
 
 
