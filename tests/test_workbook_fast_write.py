@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,7 @@ def test_rows_are_written_byte_for_byte_as_openpyxl_writes_them(docs: dict[str, 
         ws["C1"] = "".join(chr(c) for c in (9, 10, 13, *range(32, 127), 0x85, 0xA0, 0x2028, 0x3000, 0xFFFD, 0x1F600))
         ws["C2"] = '=IF(A4<>"a&b",">","<")'
         ws.row_dimensions[3].height = 30
+        ws["D4"] = datetime(2026, 1, 2)  # a date: its row written by openpyxl, between rows written as text
         ws.row_dimensions[9].hidden = True  # a row of no cell, written for its settings
         ws["B7"].font = BODY_FONT  # styled, no value: a row with only that cell
         book.save(path)
