@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Iterable
 
 from openpyxl.cell.cell import Cell, MergedCell
@@ -13,6 +14,9 @@ from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
+from xltools.workbook.fast_cells import rows_from
+from xltools.workbook.fast_styles import Styles, apply
+from xltools.workbook.merges import merge
 from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, set_style, style_key, style_of
 from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
 
@@ -26,10 +30,13 @@ def put_text(ws: Worksheet, row: int, col: int, text: str | None, *, code: bool 
     assert isinstance(c, Cell), f"{c.coordinate} is under a merged range"
     c.value = str(text)
     c.data_type = "s"
-    if code:
-        c.number_format = TEXT_FORMAT
-    c.font = BODY_FONT
+    apply(c, _CODE if code else _TEXT)
     return c
+
+
+_TEXT: Styles = (("font", BODY_FONT),)
+_CODE: Styles = (("number_format", TEXT_FORMAT), ("font", BODY_FONT))
+_HEADER: Styles = (("font", HEADER_FONT), ("fill", HEADER_FILL), ("alignment", CENTER), ("border", BOX))
 
 
 def put_header(ws: Worksheet, row: int, col: int, text: str, *, last_row: int | None = None,
@@ -39,13 +46,9 @@ def put_header(ws: Worksheet, row: int, col: int, text: str, *, last_row: int | 
     last_col = last_col or col
     for r in range(row, last_row + 1):
         for c in range(col, last_col + 1):
-            cell = ws.cell(r, c)
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-            cell.alignment = CENTER
-            cell.border = BOX
+            apply(ws.cell(r, c), _HEADER)
     if last_row > row or last_col > col:
-        ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+        merge(ws, row, col, last_row, last_col)
 
 
 def fit_to_width(ws: Worksheet, *, landscape: bool = True, title_rows: str | None = None) -> None:
@@ -115,7 +118,10 @@ DEFAULT_ROW = 15.0
 WRAP_SLACK = 1.06  # a line breaks at a word or punctuation, not at the last glyph that fits
 
 
+@lru_cache(maxsize=1 << 16)
 def text_em(text: str) -> float:
+    # Cached: a sheet repeats its texts (校验's descriptions, the tables' names), and sizing
+    # looks at each cell's text a glyph at a time.
     return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" and ord(ch) > 0x2000 else 0.6 for ch in text)
 
 
@@ -123,12 +129,14 @@ def _px(text: str, size: float, bold: bool) -> float:
     return text_em(text) * size * 96 / 72 * (1.06 if bold else 1.0)
 
 
+@lru_cache(maxsize=1 << 16)
 def width_for(text: str, size: float = 10, bold: bool = False) -> float:
     """The column width (Excel units) that shows the longest line of `text` unwrapped."""
     longest = max((_px(line, size, bold) * WRAP_SLACK for line in text.split("\n")), default=0.0)
     return round((longest + PADDING_PX + 4) / PX_PER_UNIT + 0.2, 1)
 
 
+@lru_cache(maxsize=1 << 16)  # sizing asks again for every cell of the same text and column
 def lines_for(text: str, width: float, size: float = 10, bold: bool = False) -> int:
     """How many lines `text` wraps to in a column of `width` (Excel units). A little slack
     for the wrap happening at a word or punctuation, not at the last glyph that fits."""
@@ -136,6 +144,7 @@ def lines_for(text: str, width: float, size: float = 10, bold: bool = False) -> 
     return sum(max(1, math.ceil(_px(line, size, bold) * WRAP_SLACK / avail)) for line in text.split("\n"))
 
 
+@lru_cache(maxsize=1024)
 def height_for(lines: int, size: float = 10) -> float:
     return max(DEFAULT_ROW, round(lines * size * LINE_EM + 4, 1))
 
@@ -163,11 +172,6 @@ def points(font: Font | StyleProxy) -> float:
     return float(font.sz or 11)
 
 
-def _font(cell: Cell | MergedCell) -> tuple[float, bool]:
-    f = cell.font
-    return points(f), bool(f.b)
-
-
 def merged_spans(ws: Worksheet) -> tuple[dict[tuple[int, int], tuple[int, int, int, int]], set[tuple[int, int]]]:
     """Top-left (row, col) of each merged range → (min_row, min_col, max_row, max_col), and
     the cells a merge covers (not its top-left)."""
@@ -182,12 +186,6 @@ def merged_spans(ws: Worksheet) -> tuple[dict[tuple[int, int], tuple[int, int, i
     return tops, covered
 
 
-def _indent(cell: Cell | MergedCell) -> float:
-    """Width units an indented cell loses (an indent level is about 10 px in Excel and LO)."""
-    level = cell.alignment.indent if cell.alignment is not None else 0
-    return float(level or 0) * 10 / PX_PER_UNIT
-
-
 def col_width(ws: Worksheet, col: int) -> float:
     w = ws.column_dimensions[get_column_letter(col)].width
     return float(w) if w else 8.43
@@ -200,7 +198,9 @@ def fit_columns(ws: Worksheet, cols: dict[int, tuple[float, float]], first_row: 
     text wraps (the cell must have wrap on)."""
     tops, covered = merged_spans(ws)
     need: dict[int, float] = {c: 0.0 for c in cols}
-    for row in ws.iter_rows(min_row=first_row):
+    book = ws.parent
+    assert book is not None  # a sheet being laid out was made by its workbook
+    for row in rows_from(ws, first_row):
         for c in row:
             if c.column not in cols or (c.row, c.column) in covered or (c.row, c.column) in tops:
                 continue
@@ -208,8 +208,11 @@ def fit_columns(ws: Worksheet, cols: dict[int, tuple[float, float]], first_row: 
                 continue
             text = shown(c.value, c.number_format)
             if text:
-                size, bold = _font(c)
-                need[c.column] = max(need[c.column], width_for(text, size, bold) + _indent(c))
+                # The style's parts read by index, as fit_rows reads them (`c.number_format`
+                # above has given the cell its style array, as `c.font` would).
+                font, align = font_and_alignment(book, c)
+                indent = float(align.indent or 0) * 10 / PX_PER_UNIT  # an indent level: about 10 px
+                need[c.column] = max(need[c.column], width_for(text, points(font), bool(font.b)) + indent)
     for col, texts in (samples or {}).items():
         for t in texts:
             need[col] = max(need.get(col, 0.0), width_for(t, bold=True))  # as wide as a bold total
@@ -227,7 +230,7 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
     widths = {k: col_width(ws, k) for k in range(1, ws.max_column + 1)}
     heights: dict[int, float] = {}
     spans: list[tuple[int, int, float]] = []
-    for row in ws.iter_rows(min_row=first_row):
+    for row in rows_from(ws, first_row):
         for c in row:
             if c.value is None or (c.row, c.column) in covered:
                 continue

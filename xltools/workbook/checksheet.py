@@ -20,6 +20,7 @@ from xltools.evaluation.judged import Live
 from xltools.core.model import Document
 from xltools.rules.core import Equal, GrowthOf, Instance, Relation, Rule, ShareOf, Unchecked, Verdict, effective_level, refs_of
 from xltools.workbook.address import AddressMap
+from xltools.workbook.fast_cells import cell_at
 from xltools.workbook.cells import fit_rows, fit_to_width, put_header, put_text, restyle
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.workbook.formulas import RowCells, formula
@@ -181,7 +182,7 @@ def lay_out(ws: Worksheet, first: int, last: int, widths: tuple[float, ...] = WI
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
         ws.cell(r, 1).alignment = Alignment(vertical="center", wrap_text=True)
     for col in range(1, ncols + 1):
-        cells = (ws.cell(r, col) for r in range(first, last + 1))
+        cells = (cell_at(ws, r, col) for r in range(first, last + 1))
         restyle(cells, border=BOX, alignment=TOP_WRAP if col in wrapped else MIDDLE)
     fit_rows(ws)
     fit_to_width(ws, title_rows=f"{first - 1}:{first - 1}")

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 
 from openpyxl.comments import Comment
+from openpyxl.formatting.formatting import ConditionalFormatting
 from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment
 from openpyxl.styles.differential import DifferentialStyle
@@ -17,6 +19,8 @@ from xltools.rules.core import tolerance_of
 from xltools.workbook.address import FIRST_HEADER_ROW, HEADER_ROWS, AddressMap, SheetGrid, cell
 from xltools.workbook.cells import (col_width, fit_columns, fit_rows, footer, points, put_header, put_text, shown,
                                     width_for)
+from xltools.workbook.fast_styles import Styles, apply
+from xltools.workbook.merges import merge
 from xltools.workbook.openpyxl_internals import fit_to_page
 from xltools.core.comparisons import beyond_excel, difference_excel, differs_excel, fails_since_excel, number, signed_difference_excel
 from xltools.core.verdicts import Status
@@ -105,7 +109,7 @@ def _frame(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, at: i
     and the merges of its line follow the widths: `_unit_line`)."""
     first, last = 1 + at, grid.last_table_col + at
     put_text(ws, 1, first, _title(doc, plan)).font = TITLE_FONT
-    ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+    merge(ws, 1, first, 1, last)
     ws.cell(1, first).alignment = CENTER
     ws.row_dimensions[1].height = 26
     put_text(ws, 2, first, _unit_name(doc))
@@ -114,7 +118,7 @@ def _frame(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, at: i
         c = put_text(ws, 3, first, note)
         c.font = NOTE_FONT
         c.alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
-        ws.merge_cells(start_row=3, start_column=first, end_row=3, end_column=last)
+        merge(ws, 3, first, 3, last)
 
 
 def _unit_name(doc: Document) -> str:
@@ -144,7 +148,7 @@ def _unit_line(ws: Worksheet, grid: SheetGrid, at: int) -> None:
     """单位名称 over the columns before the last, 单位：万元 right-aligned in the last."""
     first, last = 1 + at, grid.last_table_col + at
     if last - 1 > first:
-        ws.merge_cells(start_row=2, start_column=first, end_row=2, end_column=last - 1)
+        merge(ws, 2, first, 2, last - 1)
     put_text(ws, 2, last, UNIT_TEXT).alignment = RIGHT
 
 
@@ -155,7 +159,7 @@ def _footnote(ws: Worksheet, grid: SheetGrid, text: str) -> int:
     c = put_text(ws, row, first, text)
     c.font = NOTE_FONT
     c.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-    ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+    merge(ws, row, first, row, last)
     return row
 
 
@@ -185,7 +189,6 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
         for p in rows:
             r = pos[p.key]
             bold = p.key in _TOTALS or (p.row is not None and p.row.kind in ("total", "subtotal"))
-            font = BOLD_FONT if bold else BODY_FONT
             labels = side.label_cols
             if len(labels) == 2:
                 if LAYOUTS[n].kind.labels == "names":  # two names (部门, 政府 经济科目), no code
@@ -198,24 +201,20 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                 put_text(ws, r, labels[0], p.name)
             for col in labels:
                 c = ws.cell(r, col)
-                c.border = BOX
-                c.font = font
                 # Names wrap in their column rather than run over the figures beside them.
-                align = Alignment(horizontal="left", vertical="center", indent=max(p.level - 1, 0),
-                                  wrap_text=col != labels[0] or len(labels) == 1 or LAYOUTS[n].kind.labels == "names")
-                c.alignment = align
+                label = _label_styles(bold, max(p.level - 1, 0),
+                                      col != labels[0] or len(labels) == 1 or LAYOUTS[n].kind.labels == "names")
+                apply(c, label)
                 mirror = ws.cell(r, grid.orig_col(col))
                 if c.value is not None:
                     mirror.value = c.value
                     mirror.data_type = "s"
                     mirror.number_format = c.number_format
-                mirror.border, mirror.font, mirror.alignment = BOX, font, align
+                apply(mirror, label)
             for key, col in side.amount_cols.items():
                 ck = TableCell(n, p.key, key)
                 c = ws.cell(r, col)
-                c.border = BOX
-                c.font = font
-                c.alignment = MIDDLE
+                apply(c, _AMOUNT[bold])
                 printed = p.row.get(key) if p.row else None
                 terms = plan.derived.get(ck)
                 if terms is not None:
@@ -247,15 +246,24 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                 oc = grid.orig_cols[key]
                 o = ws.cell(r, oc)
                 o.value = p.row.as_printed(key) if p.row else None
-                o.number_format = AMOUNT_FORMAT
-                o.border = BOX
-                o.font = font
-                o.alignment = MIDDLE
+                apply(o, _PRINTED[bold])
                 figure = live.get(ck, printed or 0.0) if terms is not None else printed
                 widths[col] += [shown(printed, AMOUNT_FORMAT),
                                 shown(figure, AMOUNT_FORMAT)]
     _flags(ws, grid, flags)
     _page(ws, grid, widths, imported, _title(doc, plan), _unit_name(doc), missing or PRINTED_NOTE)
+
+
+# A table's cells are styled a few ways, each a constant `Styles` (fast_styles.apply).
+_AMOUNT: dict[bool, Styles] = {b: (("border", BOX), ("font", BOLD_FONT if b else BODY_FONT), ("alignment", MIDDLE))
+                               for b in (False, True)}
+_PRINTED: dict[bool, Styles] = {b: (("number_format", AMOUNT_FORMAT),) + _AMOUNT[b] for b in (False, True)}
+
+
+@cache
+def _label_styles(bold: bool, indent: int, wrap: bool) -> Styles:
+    align = Alignment(horizontal="left", vertical="center", indent=indent, wrap_text=wrap)
+    return (("border", BOX), ("font", BOLD_FONT if bold else BODY_FONT), ("alignment", align))
 
 
 def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float, float | None], list[int]]) -> None:
@@ -272,10 +280,11 @@ def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float, 
         diff = difference_excel(o, a)
         tail = differs_excel(diff)
         beyond = beyond_excel(diff, tol) if since is None else fails_since_excel(signed_difference_excel(o, a), tol, since)
-        sqref = " ".join(cell(col, r) for r in rows)
+        # Each range parsed once for its two rules (openpyxl parses a range given as text anew).
+        sqref = ConditionalFormatting(" ".join(cell(col, r) for r in rows))
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[beyond], fill=FLAG_FILL, stopIfTrue=True))
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[tail], fill=TAIL_FILL))
-        printed = " ".join(cell(orig_of[col], r) for r in rows)
+        printed = ConditionalFormatting(" ".join(cell(orig_of[col], r) for r in rows))
         # The fill only, no mark beside the figure: the printed 原表数 reads as the document
         # prints it (and as `xltools check` reads a PDF of it); 问题 lists each 不符 by its cell.
         for formula, fill in ((beyond, FLAG_FILL), (tail, TAIL_FILL)):
