@@ -110,8 +110,8 @@ class FastModel:
         return f"'{self.sheets[cell[0]]}'!{a1(cell[1], cell[2])}"
 
     def _array(self, ref: Ref, shared: bool = False) -> np.ndarray:
-        """The range's values; `shared`: only LOOKUP's vectors read it (Program.shared), so a
-        kept range may be handed over as it is, read-only."""
+        """The range's values; `shared`: only LOOKUP's vectors or SUMIFS's ranges read it
+        (Program.shared), so a kept range may be handed over as it is, read-only."""
         get, empty, si = self.values.get, self._empty, ref.sheet
         h, w = ref.shape
         if h == w == 1:
