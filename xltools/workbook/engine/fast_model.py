@@ -57,6 +57,10 @@ class FastModel:
         # What `update` left to recompute, and what it changed: evaluated when a value is asked
         # for, and then only the levels below the cell asked (see `_flush`).
         self._pending: defaultdict[int, set[int]] = defaultdict(set)  # level → cells
+        # Its levels, sorted: a chain such as the live 问题 index has a level a row (1,500 in
+        # a seed), and every `value` asks which of them lie at or above its own cell's.
+        self._pending_levels: list[int] = []
+        self._names: list[tuple[str, str]] | None = None  # (sheet, A1) of each formula cell
         self._changed: Changed | None = None
         self._ranges: dict[Ref, np.ndarray] = {}
         self._range_cells: defaultdict[Cell, list[Ref]] = defaultdict(list)
@@ -110,8 +114,8 @@ class FastModel:
         return f"'{self.sheets[cell[0]]}'!{a1(cell[1], cell[2])}"
 
     def _array(self, ref: Ref, shared: bool = False) -> np.ndarray:
-        """The range's values; `shared`: only LOOKUP's vectors read it (Program.shared), so a
-        kept range may be handed over as it is, read-only."""
+        """The range's values; `shared`: only LOOKUP's vectors or SUMIFS's ranges read it
+        (Program.shared), so a kept range may be handed over as it is, read-only."""
         get, empty, si = self.values.get, self._empty, ref.sheet
         h, w = ref.shape
         if h == w == 1:
@@ -293,18 +297,32 @@ class FastModel:
         else:
             for cell in cells:
                 self._changed.add(cell)
+        pending, new = self._pending, set()
         for i in todo:
-            self._pending[self._level[i]].add(i)
-        return [(self.sheets[self.cells[i][0]], a1(*self.cells[i][1:])) for i in todo]
+            lvl = self._level[i]
+            if lvl not in pending:
+                new.add(lvl)
+            pending[lvl].add(i)
+        for lvl in new:
+            bisect.insort(self._pending_levels, lvl)
+        names = self._cell_names()
+        return [names[i] for i in todo]
+
+    def _cell_names(self) -> list[tuple[str, str]]:
+        if self._names is None:
+            self._names = [(self.sheets[c[0]], a1(c[1], c[2])) for c in self.cells]
+        return self._names
 
     def _flush(self, level: int | None = None) -> None:
         """Recompute what updates left pending, up to `level` (None: all). A cell reads only
         cells of lower levels, so the levels up to a cell's own give its value; a long list
         that reads all of 校验 (the live 问题 rows, at the deepest levels) waits until the
         whole workbook is asked for (`results`, `write`)."""
-        levels = [lvl for lvl in self._pending if level is None or lvl <= level]
-        if not levels:
+        k = len(self._pending_levels) if level is None else bisect.bisect_right(self._pending_levels, level)
+        if not k:
             return
+        levels = self._pending_levels[:k]
+        del self._pending_levels[:k]
         todo = [i for lvl in levels for i in self._pending.pop(lvl)]
         assert self._changed is not None
         self._evaluate(todo, self._changed)

@@ -47,6 +47,7 @@ def _natives() -> dict[str, Callable[..., Any]]:
     calls in place of the package's object."""
     from xltools.workbook.engine.lookup import fast_lookup
     from xltools.workbook.engine.one_cell import one_cell
+    from xltools.workbook.engine.sumifs import fast_sumifs
 
     out: dict[str, Callable[..., Any]] = {}
     for name, (f, elementwise) in _vetted_objects().items():
@@ -54,6 +55,7 @@ def _natives() -> dict[str, Callable[..., Any]]:
         if fast is not None:
             out[name] = fast
     out["LOOKUP"] = fast_lookup(_vetted_objects()["LOOKUP"][0])
+    out["SUMIFS"] = fast_sumifs(_vetted_objects()["SUMIFS"][0])
     return out
 
 
@@ -100,15 +102,19 @@ class Program:
 
     @functools.cached_property
     def shared(self) -> tuple[int, ...]:
-        """The placeholders only LOOKUP's vectors read (unfiltered): the fast model may hand
-        them the kept, read-only array of a range rather than a copy (see lookup.py)."""
-        lookup = _natives()["LOOKUP"]
+        """The placeholders only LOOKUP's vectors and SUMIFS's sum and criteria ranges read
+        (unfiltered): the fast model may hand them the kept, read-only array of a range rather
+        than a copy (see lookup.py, sumifs.py; each copies what it hands the package)."""
+        natives = _natives()
+        readers_of = {id(natives["LOOKUP"]): (1, 2)}
+        if natives["SUMIFS"] is not _vetted_objects()["SUMIFS"][0]:  # the package's own may not share
+            readers_of[id(natives["SUMIFS"])] = (0, 1)
         readers: dict[int, list[tuple[Any, int]]] = {}
         for fn, ins, _, _ in self.steps:
             for pos, slot in enumerate(ins):
                 readers.setdefault(slot, []).append((fn, pos))
         return tuple(k for k, slot, filters in self.inputs if not filters and slot in readers
-                     and all(fn is lookup and pos in (1, 2) for fn, pos in readers[slot]))
+                     and all(pos in readers_of.get(id(fn), ()) for fn, pos in readers[slot]))
 
     def run(self, args: Sequence[Any]) -> Any:
         """`args[k]`: the 2-D object array for placeholder k."""
