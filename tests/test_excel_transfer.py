@@ -199,7 +199,7 @@ def test_the_snapshot_from_the_replays_load_is_the_data_only_snapshot(
     wb["封面"]["A2"].comment = Comment("公式格的批注", "测试")
     wb[TABLE_SHEETS[1]]["A1"].comment = Comment("标题的批注", "测试")
     wb.save(scripted)
-    got = {}
+    got: dict[Path, dict[str, Any]] = {}
     for path in (pressed_000[0], scripted):
         got[path] = snapshot(path, "test-" + path.name)  # a version of its own: made here, not kept from a press
         assert got[path] == snapshot_loaded(path, "test-" + path.name), path.name
