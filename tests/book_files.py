@@ -7,11 +7,13 @@ the sheet's XML instead of loading and saving the whole book.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
+from xml.etree import ElementTree
 
 import openpyxl
 from openpyxl.utils import column_index_from_string
@@ -68,6 +70,35 @@ def book_values(path: Path) -> dict[str, SheetValues]:
     from xltools.workbook.book_check import read_grids
 
     return {title: SheetValues(title, [tuple(r) for r in rows]) for title, rows in read_grids(path).items()}
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+
+
+def book_notes(path: Path) -> dict[str, dict[str, str]]:
+    """Sheet → A1 → the text of the cell's note (openpyxl's `cell.comment.text`: the text and
+    its runs' texts), read from the comments parts alone, not every sheet's cells."""
+    out: dict[str, dict[str, str]] = {}
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        for title, part in sheet_parts(z).items():
+            notes = out[title] = {}
+            folder, _, base = part.rpartition("/")
+            rels = f"{folder}/_rels/{base}.rels"
+            if rels not in names:
+                continue
+            for rel in ElementTree.fromstring(z.read(rels)).iter(f"{_RELS}Relationship"):
+                if rel.get("Type") != _COMMENTS:
+                    continue
+                target = rel.get("Target", "")
+                comments = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"{folder}/{target}")
+                for c in ElementTree.fromstring(z.read(comments)).iter(f"{_MAIN}comment"):
+                    text = c.find(f"{_MAIN}text")
+                    runs = [] if text is None else [text.find(f"{_MAIN}t"), *(r.find(f"{_MAIN}t") for r in text.findall(f"{_MAIN}r"))]
+                    notes[c.get("ref", "")] = "".join(t.text or "" for t in runs if t is not None)
+    return out
 
 
 def with_parts(src: Path, dst: Path, change: Callable[[str, bytes], bytes]) -> Path:

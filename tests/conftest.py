@@ -182,7 +182,8 @@ def seed_models(seed_workbooks: dict[str, Path]) -> dict[str, FastModel]:
 def seed_books(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
                ) -> dict[tuple[str, str], Path]:
     """(seed, "formulas") → the workbook with the fast path's values cached; (seed,
-    "libreoffice") → a copy recalculated by LibreOffice."""
+    "libreoffice") → a copy recalculated by LibreOffice; (seed, "libreoffice-file") → the file
+    LibreOffice wrote for it, which the values were read from."""
     _soffice_or_exit()
 
     return once(tmp_path_factory, "seed-books", lambda d: both_engines(seed_workbooks, d))
@@ -190,15 +191,27 @@ def seed_books(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPat
 
 def both_engines(plain: dict[str, Path], d: Path) -> dict[tuple[str, str], Path]:
     """(name, "formulas") → a copy of each workbook with the fast path's values cached;
-    (name, "libreoffice") → a copy recalculated by LibreOffice (one conversion for all)."""
-    from xltools.workbook.engine import recalc_many
+    (name, "libreoffice") → a copy recalculated by LibreOffice (one conversion for all);
+    (name, "libreoffice-file") → the file LibreOffice wrote, kept as it was converted."""
+    from unittest import mock
+
+    from xltools.workbook.engine import libreoffice_engine, recalc_many
 
     out: dict[tuple[str, str], Path] = {}
     for key, path in plain.items():
         out[(key, "formulas")] = Path(shutil.copy(path, d / f"{key}.xlsx"))
         FastModel.load(path).calculate().write(out[(key, "formulas")])
         out[(key, "libreoffice")] = Path(shutil.copy(path, d / f"{key}_lo.xlsx"))
-    recalc_many([out[(k, "libreoffice")] for k in plain], "libreoffice")
+    convert = libreoffice_engine.convert
+
+    def keeping(paths: list[Path], outdir: Path, fmt: str = "xlsx", timeout: int = 600) -> list[Path]:
+        made = convert(paths, outdir, fmt, timeout)
+        for key, file in zip(plain, made):
+            out[(key, "libreoffice-file")] = Path(shutil.copy(file, d / f"{key}_lo_written.xlsx"))
+        return made
+
+    with mock.patch.object(libreoffice_engine, "convert", keeping):
+        recalc_many([out[(k, "libreoffice")] for k in plain], "libreoffice")
     return out
 
 

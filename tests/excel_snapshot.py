@@ -7,6 +7,8 @@ code as text, anything else that looks like a number becomes one).
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from copy import copy
 from pathlib import Path
 from typing import Any, Callable
@@ -24,6 +26,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.excel.transfer import NUMBER, POINTS_PER_CM
+from xltools.workbook.engine.saved_values import Unusual, saved_values
 from xltools.workbook.description import a1
 
 
@@ -39,15 +42,26 @@ def _charts_json(ws: Worksheet) -> list[dict[str, Any]]:
             for i, ch in enumerate(ws._charts, start=1)]
 
 
-def snapshot(path: str | Path, version: str, selection: str = "A1") -> dict[str, Any]:
-    """What an Office.js client sends: values (cached results for formulas), notes, names."""
-    wb_v = load_workbook(path, data_only=True)
+def snapshot_of(wb: Workbook, name: str, version: str, selection: str = "A1",
+                cached: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What an Office.js client sends for `wb`: values (cached results for formulas), notes,
+    names. `wb` loaded with data_only shows the cached results itself; loaded with formulas,
+    `cached` gives them (sheet → A1 → value, as `saved_values` reads them). The
+    cells are read where they are, never created (`iter_rows` would add the empty ones to
+    `wb`, which the replay then saves)."""
     sheets = []
-    for ws in wb_v.worksheets:
-        values = [[_cell_json(c.value) for c in row] for row in ws.iter_rows()] if ws.max_row and ws.max_column else [[]]
+    for ws in wb.worksheets:
+        results = None if cached is None else cached.get(ws.title, {})
+        cells, columns = ws._cells, range(1, ws.max_column + 1)
+        rows = [] if ws._current_row == 0 else [
+            [(c is not None and c.comment is not None, _cell_json(_shown(c, results)))
+             for c in (cells.get((r, col)) for col in columns)]
+            for r in range(1, ws.max_row + 1)]
+        values = [[v for _, v in row] for row in rows]
         if values == [[None]]:
             values = [[]]
-        notes = [{"address": f"${get_column_letter(c.column)}${c.row}"} for row in ws.iter_rows() for c in row if c.comment]
+        notes = [{"address": f"${get_column_letter(j)}${i}"} for i, row in enumerate(rows, start=1)
+                 for j, (noted, _) in enumerate(row, start=1) if noted]
         sheets.append({
             "name": ws.title, "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden",
             "values": values, "pictures": [], "shapes": [], "charts": _charts_json(ws), "notes": notes, "tables": [],
@@ -55,9 +69,62 @@ def snapshot(path: str | Path, version: str, selection: str = "A1") -> dict[str,
         })
     return {
         "client": "Office.js", "version": version,
-        "book": {"name": Path(path).name, "active_sheet_index": 0, "selection": selection},
+        "book": {"name": name, "active_sheet_index": 0, "selection": selection},
         "names": [], "sheets": sheets,
     }
+
+
+def _shown(c: Any, results: dict[str, Any] | None) -> Any:
+    """The cell's value as a data_only load shows it: a formula's cached result, and where it
+    has none, the target of the cell's link (openpyxl's Cell.hyperlink puts it in an empty cell)."""
+    if c is None:
+        return None
+    if results is None or c.data_type != "f":
+        return c.value
+    value = results.get(c.coordinate)
+    if value is None and c.hyperlink is not None:
+        return c.hyperlink.target or c.hyperlink.location
+    return value
+
+
+def snapshot_loaded(path: str | Path, version: str, selection: str = "A1") -> dict[str, Any]:
+    """The snapshot from the workbook loaded whole with data_only, as openpyxl shows the cached
+    results: the reference `snapshot` is tested against (test_excel_transfer)."""
+    return snapshot_of(load_workbook(path, data_only=True), Path(path).name, version, selection)
+
+
+# Snapshots by the digest of the file's bytes (and the version and selection asked): a
+# snapshot is a pure function of them and the file's name, and many presses start from the
+# same built workbook.
+# Kept as JSON text, so each Book gets its own copy to record into.
+_SNAPSHOTS: dict[tuple[str, str, str], str] = {}
+_KEPT = 8
+
+
+def digest(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def snapshot(path: str | Path, version: str, selection: str = "A1", wb: Workbook | None = None,
+             key: str | None = None) -> dict[str, Any]:
+    """What an Office.js client sends: values (cached results for formulas), notes, names.
+    `wb`, when given, is the file loaded with formulas (the load the replay applies the
+    actions to); the cached results come from a scan of the file, not a second load."""
+    memo = (key or digest(path), version, selection)
+    text = _SNAPSHOTS.get(memo)
+    if text is None:
+        if wb is None:
+            wb = load_workbook(path)
+        try:
+            snap = snapshot_of(wb, Path(path).name, version, selection, saved_values(Path(path)))
+        except Unusual:
+            snap = snapshot_loaded(path, version, selection)
+        text = _SNAPSHOTS[memo] = json.dumps(snap, ensure_ascii=False)
+        while len(_SNAPSHOTS) > _KEPT:  # a seed's is a megabyte of text: the latest few are kept
+            del _SNAPSHOTS[next(iter(_SNAPSHOTS))]
+    loaded: dict[str, Any] = json.loads(text)
+    loaded["book"]["name"] = Path(path).name  # the same bytes under another name
+    return loaded
 
 
 def _excel_value(v: Any, text_format: bool) -> Any:
@@ -333,8 +400,8 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
     return seen
 
 
-def remote_book(path: str | Path, selection: str = "A1") -> Any:
-    """An xlwings Book on the remote engine, built from the file's snapshot.
+def _engine() -> Any:
+    """xlwings with its remote engine added.
 
     xlwings PRO (the remote engine) is free under the PolyForm Noncommercial licence; its
     documented key for that use is "noncommercial". A key already set is left alone.
@@ -348,12 +415,29 @@ def remote_book(path: str | Path, selection: str = "A1") -> Any:
         from xlwings.pro import _xlremote
 
         xw.engines.add(xw.main.Engine(impl=_xlremote.engine))
+    return xw
+
+
+def remote_book(path: str | Path, selection: str = "A1") -> Any:
+    """An xlwings Book on the remote engine, built from the file's snapshot."""
+    xw = _engine()
     return xw.Book(json=snapshot(path, xw.__version__, selection))
 
 
-def replay(book: Any, path: str | Path) -> dict[str, Any]:
-    """Apply the book's recorded actions to the file at `path` and save it."""
+def opened(path: str | Path, selection: str = "A1") -> tuple[Any, Workbook, str]:
+    """`remote_book(path)`, with the file loaded with formulas for `replay` (one load for the
+    snapshot and the replay) and the digest of the bytes it was loaded from."""
+    xw = _engine()
+    key = digest(path)
     wb = load_workbook(path)
+    return xw.Book(json=snapshot(path, xw.__version__, selection, wb, key)), wb, key
+
+
+def replay(book: Any, path: str | Path, wb: Workbook | None = None) -> dict[str, Any]:
+    """Apply the book's recorded actions to the file at `path` and save it. `wb` is the file
+    already loaded with formulas, if it is (`opened`), else it is loaded here."""
+    if wb is None:
+        wb = load_workbook(path)
     seen = apply_actions(wb, book.json()["actions"])
     wb.save(path)
     return seen

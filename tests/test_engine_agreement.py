@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-import openpyxl
 import pytest
 
 from xltools.workbook.engine import FastModel
 from xltools.workbook.engine.cache import Values, formula_cells
 
+from book_files import book_values
 from conftest import SEED_PATHS
 
 SEEDS = sorted(SEED_PATHS)
@@ -29,9 +29,10 @@ def same(a: object, b: object) -> bool:
 
 
 def cached(path: Path) -> Values:
-    """The values LibreOffice cached in the formula cells of the file it recalculated."""
-    wb = openpyxl.load_workbook(path, data_only=True)
-    return {s: {a: wb[s][a].value for a in addrs} for s, addrs in formula_cells(path).items()}
+    """The values LibreOffice cached in the formula cells of the file it recalculated (read as
+    `check BOOK.xlsx` reads them: the same values as the workbook loaded whole)."""
+    values = book_values(path)
+    return {s: {a: values[s][a].value for a in addrs} for s, addrs in formula_cells(path).items()}
 
 
 def disagreements(left: Values, right: Values) -> list[tuple[str, str, object, object]]:

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from excel_harness import SEED, empty_workbook
-from excel_snapshot import apply_actions, remote_book
+from excel_snapshot import apply_actions, opened, remote_book
 from xltools.excel import buttons
 from xltools.excel.transfer import as_written, frozen_range
 from xltools.rules.reading import read_document
@@ -20,11 +20,11 @@ from xltools.rules import CATALOGUE
 
 
 def _press_import(path: Path, seed: str) -> tuple[openpyxl.Workbook, dict[str, Any]]:
-    """The 导入文本 button on the workbook at `path`; its actions replayed in memory."""
-    book = remote_book(path)
+    """The 导入文本 button on the workbook at `path`; its actions replayed in memory (on the load
+    the button's snapshot was taken from)."""
+    book, wb, _ = opened(path)
     msg = buttons.import_file(str(SEED[seed]), book=book)
     assert msg.startswith("已导入"), msg
-    wb = openpyxl.load_workbook(path)
     seen = apply_actions(wb, book.json()["actions"])
     return wb, seen
 
@@ -181,3 +181,31 @@ def test_desktop_excel_gets_the_page_setup_of_each_printed_table(monkeypatch: py
     mac = _DesktopSheet("excel")
     transfer._page_setup(mac, t1)
     assert mac.set == []
+
+
+def test_the_snapshot_from_the_replays_load_is_the_data_only_snapshot(
+        pressed_000: tuple[Path, str, list[str]], tmp_path: Path) -> None:
+    """A press loads the workbook once, with formulas, and takes the cached results from a scan
+    of the file (saved_values): the book the button sees is the one the workbook loaded with
+    data_only gives, value for value and note for note. On a workbook the fast path
+    recalculated, and on one saved by a script (no cached results: a formula cell with a link
+    shows the link's target) with notes added. (LibreOffice's own files: test_saved_values.)"""
+    from openpyxl.comments import Comment
+
+    from excel_snapshot import snapshot, snapshot_loaded
+
+    scripted = tmp_path / "scripted.xlsx"
+    wb = openpyxl.load_workbook(pressed_000[0])
+    wb["封面"]["A2"].comment = Comment("公式格的批注", "测试")
+    wb[TABLE_SHEETS[1]]["A1"].comment = Comment("标题的批注", "测试")
+    wb.save(scripted)
+    got: dict[Path, dict[str, Any]] = {}
+    for path in (pressed_000[0], scripted):
+        got[path] = snapshot(path, "test-" + path.name)  # a version of its own: made here, not kept from a press
+        assert got[path] == snapshot_loaded(path, "test-" + path.name), path.name
+    cover = next(s for s in got[scripted]["sheets"] if s["name"] == "封面")
+    assert cover["values"][1][0] == "'问题'!A1"  # no result saved: the link's target, as openpyxl shows it
+    assert {"address": "$A$2"} in cover["notes"]
+    t1 = next(s for s in got[pressed_000[0]]["sheets"] if s["name"] == TABLE_SHEETS[1])
+    income = next(row for row in t1["values"] if row and row[0] == "收入总计")
+    assert income[1] == pytest.approx(1271.91)  # a formula's cached result, from the scan

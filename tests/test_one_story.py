@@ -13,7 +13,7 @@ from typing import Iterable
 import openpyxl
 import pytest
 
-from book_files import with_inputs
+from book_files import book_notes, with_inputs
 from built import once
 from conftest import SEED_PATHS, both_engines
 from xltools.cli.main import main
@@ -412,9 +412,8 @@ def test_a_recomputed_figure_is_marked_by_its_own_identity_only(seed_workbooks: 
         _, target = live.prepare(inst)  # type: ignore[arg-type]
         if target is not None and row[2] != "通过":
             own.add(amap.live_cell(TableCell(target.table, target.row, target.column)))  # type: ignore[arg-type]
-    wb = openpyxl.load_workbook(seed_workbooks[seed])
-    marked = {(ws.title, c.coordinate) for ws in wb.worksheets if ws.title.startswith("表")
-              for line in ws.iter_rows() for c in line if c.comment is not None and "原表数" in c.comment.text}
+    marked = {(sheet, a1) for sheet, notes in book_notes(seed_workbooks[seed]).items() if sheet.startswith("表")
+              for a1, text in notes.items() if "原表数" in text}
     assert marked == own
     if seed == "000":
         assert ("表2 收入总表", "C6") in marked  # 合计 1,172.85 over its 类, printed 1,172.86

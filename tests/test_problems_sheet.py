@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from book_files import with_inputs
+from book_files import book_values, sheet_values, with_inputs
 from excel_harness import press
 from xltools.core.references import TableCell
 from xltools.workbook.problems_live import INDEX_SHEET
@@ -29,8 +29,10 @@ from test_workbook_formulas import RULES, expected_verdicts, small_document
 
 
 def _rows(path: Path) -> list[tuple[str, str]]:
-    ws = openpyxl.load_workbook(path, data_only=True)["问题"]
-    return [(str(r[2]), str(r[1])) for r in ws.iter_rows(min_row=FIRST, values_only=True) if r[2]]
+    """问题's rows as its last recalculation left them: (规则, 结果)."""
+    ws = sheet_values(path, "问题")
+    rows = ((ws.cell(r, 3).value, ws.cell(r, 2).value) for r in range(FIRST, ws.max_row + 1))
+    return [(str(rule), str(verdict)) for rule, verdict in rows if rule]
 
 
 def test_problems_are_the_mismatches_and_warnings_worst_first_each_linked(tmp_path: Path) -> None:
@@ -41,16 +43,17 @@ def test_problems_are_the_mismatches_and_warnings_worst_first_each_linked(tmp_pa
     verdicts = expected_verdicts(small_document())
     wanted = [(rid, v) for rid, v in verdicts if v == "不符"] + [(rid, v) for rid, v in verdicts if v == "提示"]
     assert _rows(path) == wanted and len(wanted) >= 4
-    ws = openpyxl.load_workbook(path)["问题"]
+    wb = openpyxl.load_workbook(path)
+    ws = wb["问题"]
     checks = {rid: row for row, (rid, _, _) in enumerate(read_verdicts(path), start=CHECK_FIRST)}
     for r in range(FIRST, FIRST + len(wanted)):
         rid = ws.cell(r, 3).value
         assert ws.cell(r, 2).value == f"='校验'!K{checks[rid]}"  # the verdict is 校验's, live
         assert ws.cell(r, 12).hyperlink.location == f"'校验'!A{checks[rid]}"
-    cover = openpyxl.load_workbook(path, data_only=True)["封面"]
+    cover = sheet_values(path, "封面")
     errors = sum(1 for _, v in verdicts if v == "不符")
     assert cover["A2"].value.startswith(f"先打开“问题”表，更正 {errors} 条不符")
-    assert cover["A2"].hyperlink.location == "'问题'!A1"
+    assert wb["封面"]["A2"].hyperlink.location == "'问题'!A1"
 
 
 def _unlisted(path: Path) -> int:
@@ -68,7 +71,7 @@ def test_an_edit_settles_a_problem_and_its_new_ones_are_listed(tmp_path: Path) -
     model.write(path)
     wanted = _rows(path)
     assert dict(wanted)["T-EQ-FAIL"] == "不符"
-    assert not openpyxl.load_workbook(path, data_only=True)["问题"]["A3"].value  # the list is complete
+    assert not sheet_values(path, "问题")["A3"].value  # the list is complete
     # 表2 20805 一般公共预算 50: 表2's 合计 becomes 110.00, as 表3's: T-EQ-FAIL holds now,
     # and 表1, which restates 表2, no longer adds up to its printed totals.
     model.update({("表2 收入总表", "D10"): 50.0})
@@ -81,12 +84,12 @@ def test_an_edit_settles_a_problem_and_its_new_ones_are_listed(tmp_path: Path) -
     assert _unlisted(path) == 0
     new = len(_rows(path)) - len(wanted)
     assert new > 0
-    assert openpyxl.load_workbook(path, data_only=True)["问题"]["A3"].value.startswith(f"编辑后出现 {new} 条不符或提示")
+    assert sheet_values(path, "问题")["A3"].value.startswith(f"编辑后出现 {new} 条不符或提示")
     # 表3 201 基本支出 500: 基本支出 ≤ 收入总计 (T-ATMOST-PASS) fails too: one more row.
     sheet, a1 = built.addresses.live_cell(TableCell(3, "201", "基本支出"))  # type: ignore[misc]
     model.update({(sheet, a1): 500.0})
     model.write(path)
-    values = openpyxl.load_workbook(path, data_only=True)
+    values = book_values(path)
     now = dict((rid, v) for rid, _, v in read_verdicts(path))
     assert now["T-ATMOST-PASS"] == "提示" and dict(_rows(path))["T-ATMOST-PASS"] == "提示"
     assert _unlisted(path) == 0 and len(_rows(path)) - len(wanted) == new + 1
