@@ -15,6 +15,7 @@ import re
 import zipfile
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from xltools.workbook.safe_xml import fromstring  # the workbook may come from anyone
 from openpyxl.styles.stylesheet import Stylesheet
@@ -71,7 +72,8 @@ def saved_values(path: Path) -> dict[str, dict[str, Saved]]:
         dates: set[int] = set()
         spans: set[int] = set()
         if "xl/styles.xml" in names:
-            sheet = Stylesheet.from_tree(fromstring(z.read("xl/styles.xml")))
+            root: Any = fromstring(z.read("xl/styles.xml"))  # the stubs name lxml's element type
+            sheet = Stylesheet.from_tree(root)
             if sheet.cell_styles:  # as openpyxl's apply_stylesheet takes them
                 # The style indices of date and duration formats, which openpyxl's reading of the
                 # stylesheet adds (not in its type stubs).
