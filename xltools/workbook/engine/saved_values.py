@@ -22,16 +22,13 @@ from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
 
 from xltools.workbook.engine.cache import sheet_parts
+from xltools.workbook.engine.sheet_xml import CELL, VALUE, plain_text
 
 Saved = bool | int | float | str | datetime | time | timedelta
 
-_C = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR = re.compile(r'(?:^|\s)(r|t|s)="([^"]*)"')
-_V = re.compile(r"<v\b[^>]*?(?:/>|>(.*?)</v>)", re.S)
 _SI = re.compile(r"<si\b[^>]*?(?:/>|>(.*?)</si>)", re.S)
-_T = re.compile(r"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
 _IS = re.compile(r"<is\b[^>]*?(?:/>|>(.*?)</is>)", re.S)
-_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
 _A1 = re.compile(r"[A-Z]{1,3}[1-9][0-9]*$")
 _DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
 
@@ -61,7 +58,7 @@ def _shared_strings(xml: str) -> list[str]:
 def _content(inner: str | None) -> str:
     """A string item's text (<si> or <is>) as openpyxl's Text.content gives it: the <t>, then
     each run's <t>, phonetic runs left out."""
-    return _text("".join(t or "" for t in _T.findall(_PHONETIC.sub("", inner or ""))))
+    return _text(plain_text(inner or ""))
 
 
 def saved_values(path: Path) -> dict[str, dict[str, Saved]]:
@@ -85,7 +82,7 @@ def saved_values(path: Path) -> dict[str, dict[str, Saved]]:
             if re.search(r"<\w+:(?:sheetData|c|v|is|t|r|rPh)\b", xml):
                 raise Unusual(f"{part}: written with a namespace prefix")
             values = out[title] = {}
-            for m in _C.finditer(xml):
+            for m in CELL.finditer(xml):
                 inner = m.group(2)
                 if not inner:
                     continue
@@ -98,7 +95,7 @@ def saved_values(path: Path) -> dict[str, dict[str, Saved]]:
                     if inline is not None:
                         values[ref] = _content(inline.group(1))
                     continue
-                v = _V.search(inner)
+                v = VALUE.search(inner)
                 raw = _text(v.group(1)) if v is not None and v.group(1) else ""
                 if not raw:
                     continue

@@ -21,6 +21,7 @@ from xltools.core import limits
 from xltools.read.bounded import check_zip, over
 from xltools.read.errors import ReadError
 from xltools.workbook.engine.cache import sheet_parts
+from xltools.workbook.engine.sheet_xml import CELL, VALUE, plain_text
 from xltools.workbook.safe_xml import fromstring, vet  # the workbook may come from anyone
 
 _M = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -158,13 +159,9 @@ def read_book(path: Path) -> Book:
     return book
 
 
-_C = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _R = re.compile(r'\br="([A-Z]+)([0-9]+)"')
 _TYPE = re.compile(r'\bt="([^"]*)"')
 _F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
-_V = re.compile(r"<v\b[^>]*?(?:/>|>(.*?)</v>)", re.S)
-_T_TEXT = re.compile(r"<t\b[^>]*?(?:/>|>(.*?)</t>)", re.S)
-_PHONETIC = re.compile(r"<rPh\b.*?</rPh>", re.S)
 
 
 def _read_sheet(xml: bytes, si: int, name: str, strings: list[str], book: Book) -> None:
@@ -172,7 +169,7 @@ def _read_sheet(xml: bytes, si: int, name: str, strings: list[str], book: Book) 
     text = xml.decode("utf-8")
     if re.search(r"<\w+:sheetData\b", text):
         raise NotModelled(f"sheet {name} is written with a namespace prefix")
-    for m in _C.finditer(text):
+    for m in CELL.finditer(text):
         attrs, inner = m.group(1, 2)
         if not inner:  # <c …/>: a styled empty cell, most of a sheet's cells
             continue
@@ -191,13 +188,13 @@ def _read_sheet(xml: bytes, si: int, name: str, strings: list[str], book: Book) 
         tm = _TYPE.search(attrs)
         t = tm.group(1) if tm else "n"
         if t == "inlineStr":
-            text = "".join(x or "" for x in _T_TEXT.findall(_PHONETIC.sub("", inner)))
+            text = plain_text(inner)
             if "&" in text:
                 book.escaped[(si, row, col)] = text
                 continue
             value: object = text
         else:
-            v = _V.search(inner)
+            v = VALUE.search(inner)
             if v is None or v.group(1) is None:
                 continue
             raw = v.group(1)
