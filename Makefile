@@ -4,10 +4,18 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test bench install clean libreoffice bundle
 
+# uv installs the same requirements as pip in a third of the time (on the 2-core machine, from
+# nothing cached: 10 s against 26 s, pip spending most of it resolving on one core); pip does it
+# wherever uv cannot be had.
 $(BIN)/xltools: pyproject.toml
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	@if $(BIN)/pip install -q uv >/dev/null 2>&1 && $(BIN)/uv --version >/dev/null 2>&1; then \
+		echo "$(BIN)/uv pip install -e '.[test]'"; \
+		$(BIN)/uv pip install -q --python $(BIN)/python -e '.[test]'; \
+	else \
+		echo "$(BIN)/pip install -e '.[test]'"; \
+		$(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]'; \
+	fi
 	touch $(BIN)/xltools
 
 install: $(BIN)/xltools
