@@ -6,6 +6,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from built import once
 
 from xltools.workbook.engine import recalc, recalc_many
 from xltools.evaluation.judged import Live, LiveDocument, judged, live_of
@@ -109,16 +110,19 @@ def expected_verdicts(doc: Document, live: Live | None = None) -> list[tuple[str
 
 @pytest.fixture(scope="module")
 def small_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    d = tmp_path_factory.mktemp("small")
-    doc = small_document()
-    paths = {}
-    for engine in ("formulas", "libreoffice"):
-        p = d / f"small_{engine}.xlsx"
-        build(doc, RULES).workbook.save(p)
-        paths[engine] = p
-    recalc(paths["formulas"], "formulas")
-    recalc_many([paths["libreoffice"]], "libreoffice")
-    return paths
+    """Engine → the small document's workbook recalculated by it (once for the run, whichever
+    worker asks first: tests/built.py)."""
+    def make(d: Path) -> dict[str, Path]:
+        doc = small_document()
+        paths = {}
+        for engine in ("formulas", "libreoffice"):
+            p = d / f"small_{engine}.xlsx"
+            build(doc, RULES).workbook.save(p)
+            paths[engine] = p
+        recalc(paths["formulas"], "formulas")
+        recalc_many([paths["libreoffice"]], "libreoffice")
+        return paths
+    return once(tmp_path_factory, "small-books", make)
 
 
 def test_python_verdicts_cover_every_outcome() -> None:
