@@ -95,22 +95,30 @@ def read_values(folder: Path) -> Values:
                 while len(letters) <= j:
                     letters.append(get_column_letter(len(letters) + 1))
                 a1 = f"{letters[j]}{i + 1}"
+                text = texts[i][j] if i < len(texts) and j < len(texts[i]) else None
                 if isinstance(v, str):
                     if _AWKWARD.search(v):
                         raise Unusual(f"{name}!{a1}: a text the .xlsx store escapes")
+                    if text != v:  # the CSV's cells are not the data array's: nothing is taken from it
+                        raise Unusual(f"{name}!{a1}: {v!r} stored in CSV as {text!r}")
                     cells[a1] = v
-                    continue
-                text = texts[i][j] if i < len(texts) and j < len(texts[i]) else None
-                if v is None:
+                elif v is None:
                     if text not in _ERRORS:
                         raise Unusual(f"{name}!{a1}: an error LibreOffice shows as {text!r}")
                     cells[a1] = _ERRORS[text]
-                elif isinstance(v, float) and text is not None and _PLAIN.fullmatch(text):
+                elif isinstance(v, float) and text is not None and _PLAIN.fullmatch(text) and _near(float(text), v):
                     cells[a1] = number(v)
                 else:
                     raise Unusual(f"{name}!{a1}: {v!r} shown as {text!r} (a date, time, truth value or percentage)")
         out[name] = cells
     return out
+
+
+def _near(shown: float, v: float) -> bool:
+    # The CSV's text is the number as LibreOffice's input line shows it: 15 significant digits,
+    # at most 20 decimals (0.00000000251757552135). Near the exact value, unless the CSV's
+    # cells are not the data array's.
+    return abs(shown - v) <= 1e-12 * abs(v) + 1e-20
 
 
 def _csv(path: Path) -> list[list[str]]:
