@@ -19,8 +19,10 @@ values must be exactly those (engine/office_values.py reproduces the rest). So t
 - v-<sheet>.csv: every sheet stored as CSV with the raw (input-line, not as-shown) texts, a
   few milliseconds for a seed: it names each error as LibreOffice does (Err:502 ...), and a
   number whose format is a date, time, truth value or percentage shows as one ("2023-03-15",
-  "TRUE", "50%"), not as a plain number. Those are the cells the .xlsx store types otherwise
-  (a date, a boolean); the reader leaves such a workbook to the .xlsx route.
+  "TRUE", "50%"), not as a plain number. Those are the cells the .xlsx store may type
+  otherwise (a date by the cell's format; a boolean by the formula's own result type, which
+  no UNO property gives: =A1>0 in a General cell is stored t="b", =A1-1 in a cell formatted
+  BOOLEAN t="n"); the reader leaves such a workbook to the .xlsx route.
 Tried and left: per-sheet getUniqueCellFormatRanges to read number formats (645 format
 ranges in a seed, two pipe calls each: as slow as the store), per-cell getError/getString.
 """
