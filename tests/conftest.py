@@ -186,32 +186,31 @@ def seed_books(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPat
     LibreOffice wrote for it, which the values were read from."""
     _soffice_or_exit()
 
-    return once(tmp_path_factory, "seed-books", lambda d: both_engines(seed_workbooks, d))
+    return once(tmp_path_factory, "seed-books", lambda d: both_engines(seed_workbooks, d, keep_written=True))
 
 
-def both_engines(plain: dict[str, Path], d: Path) -> dict[tuple[str, str], Path]:
+def both_engines(plain: dict[str, Path], d: Path, keep_written: bool = False) -> dict[tuple[str, str], Path]:
     """(name, "formulas") → a copy of each workbook with the fast path's values cached;
-    (name, "libreoffice") → a copy recalculated by LibreOffice (one conversion for all);
-    (name, "libreoffice-file") → the file LibreOffice wrote, kept as it was converted."""
-    from unittest import mock
-
-    from xltools.workbook.engine import libreoffice_engine, recalc_many
+    (name, "libreoffice") → a copy recalculated by LibreOffice (recalc_many; `keep_written`:
+    by the .xlsx route, which keeps (name, "libreoffice-file"), the file LibreOffice wrote,
+    as it was converted: test_saved_values reads it, test_office_values compares with it)."""
+    from xltools.workbook.engine import libreoffice_engine, recalc_many, store
 
     out: dict[tuple[str, str], Path] = {}
     for key, path in plain.items():
         out[(key, "formulas")] = Path(shutil.copy(path, d / f"{key}.xlsx"))
         FastModel.load(path).calculate().write(out[(key, "formulas")])
         out[(key, "libreoffice")] = Path(shutil.copy(path, d / f"{key}_lo.xlsx"))
-    convert = libreoffice_engine.convert
-
-    def keeping(paths: list[Path], outdir: Path, fmt: str = "xlsx", timeout: int = 600) -> list[Path]:
-        made = convert(paths, outdir, fmt, timeout)
-        for key, file in zip(plain, made):
-            out[(key, "libreoffice-file")] = Path(shutil.copy(file, d / f"{key}_lo_written.xlsx"))
-        return made
-
-    with mock.patch.object(libreoffice_engine, "convert", keeping):
-        recalc_many([out[(k, "libreoffice")] for k in plain], "libreoffice")
+    books = [out[(k, "libreoffice")] for k in plain]
+    if not keep_written:
+        recalc_many(books, "libreoffice")
+        return out
+    # What recalc_many does when no LibreOffice is listening: one conversion, the values read
+    # from the written files and stored.
+    (d / "written").mkdir()
+    for key, book, file in zip(plain, books, libreoffice_engine.convert(books, d / "written")):
+        out[(key, "libreoffice-file")] = Path(shutil.copy(file, d / f"{key}_lo_written.xlsx"))
+        store(book, libreoffice_engine._values(file))
     return out
 
 

@@ -19,7 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Iterator
 
+from xltools.workbook.engine.cache import Values
 from xltools.workbook.engine.libreoffice_profile import write_profile
+from xltools.workbook.engine.office_values import read_values
 
 _BRIDGE = Path(__file__).with_name("office_bridge.py")
 
@@ -43,6 +45,7 @@ class Office:
 
     def __init__(self, soffice_exe: str, python: str, timeout: float = 600) -> None:
         self._timeout = timeout
+        self.values_agree: bool | None = None  # libreoffice_engine._fast_values_agree's answer, once asked
         self._dir = Path(tempfile.mkdtemp(prefix="xltools-office-"))
         write_profile(self._dir)
         pipe = f"xltools{os.getpid()}_{id(self)}"
@@ -69,7 +72,17 @@ class Office:
         return answer
 
     def convert_one(self, src: Path, dst: Path, fmt: str, data: dict[str, Any] | None = None) -> None:
-        request = {"src": str(src), "dst": str(dst), "filter": fmt, "data": data or {}}
+        self._ask({"src": str(src), "dst": str(dst), "filter": fmt, "data": data or {}}, src)
+
+    def values_of(self, src: Path, workdir: Path) -> Values:
+        """The workbook's recalculated values, as reading the .xlsx LibreOffice would store for
+        it gives them (libreoffice_engine._values), without that store: see office_bridge.py.
+        `workdir` is an empty folder for the bridge's files. Raises `Unusual` for a workbook
+        whose values this cannot type as that read would (the caller stores the .xlsx)."""
+        self._ask({"values": str(src), "dir": str(workdir)}, src)
+        return read_values(workdir)
+
+    def _ask(self, request: dict[str, Any], src: Path) -> None:
         with self._lock:
             assert self._bridge.stdin is not None
             self._bridge.stdin.write(json.dumps(request, ensure_ascii=False) + "\n")
