@@ -48,7 +48,7 @@ def _checked(grids: dict[str, list[list[Any]]], source: str) -> dict[str, list[l
 def read_grids(path: Path) -> dict[str, list[list[Any]]]:
     """Every sheet's cached values as rows, within the limits, as openpyxl's `iter_rows` gives them for
     the workbook loaded whole; a file that is not a readable workbook is a ReadError naming it.
-    The values are scanned from the sheet XML (`SavedBook`, a quarter of openpyxl's read-only
+    The values are scanned from the sheet XML (`SavedBook`, a third of openpyxl's read-only
     load); a file the scan does not read as openpyxl would is read by openpyxl."""
     # Limits first: openpyxl would build every cell (and every cell of a merged range) it finds.
     check_xlsx(path)
