@@ -1,6 +1,7 @@
 """LibreOffice's recalculated file read for its values by a scan of the sheet XML
 (xltools/workbook/engine/saved_values.py): every cell as openpyxl's data_only read gives it,
-the same value of the same type, on the seeds and on every kind of value a cell can save."""
+the same value of the same type, on the seeds and on every kind of value a cell can save (and
+the rows `check BOOK.xlsx` reads from it by the same scan, book_check.read_grids)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -12,6 +13,7 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
+from xltools.workbook import book_check
 from xltools.workbook.engine import libreoffice_engine
 from xltools.workbook.engine.saved_values import saved_values
 from xltools.workbook.sheets import TABLE_SHEETS
@@ -25,6 +27,10 @@ def _by_openpyxl(path: Path) -> dict[str, dict[str, Any]]:
                 for ws in wb.worksheets}
     finally:
         wb.close()
+
+
+def _typed_rows(grids: dict[str, list[list[Any]]]) -> dict[str, list[list[tuple[type, Any]]]]:
+    return {sheet: [[(type(v), v) for v in row] for row in rows] for sheet, rows in grids.items()}
 
 
 def _typed(values: dict[str, dict[str, Any]]) -> dict[str, dict[str, tuple[type, Any]]]:
@@ -83,3 +89,9 @@ def test_every_kind_of_value_libreoffice_saves_reads_as_openpyxl_reads_it(tmp_pa
     values = libreoffice_engine._values(path)
     assert _typed(values) == _typed(libreoffice_engine._values_by_openpyxl(path))  # type: ignore[arg-type]
     assert values["值"]["A5"] == "2023-03-16 00:00:00"  # a date is stored as its text
+    # `check BOOK.xlsx` reads both files' rows by the same scan, as openpyxl's read-only load.
+    for book in (src, path):
+        scanned = book_check._scanned(book)
+        assert scanned is not None
+        assert _typed_rows(scanned) == _typed_rows(book_check._loaded(book))
+    assert scanned["值"][3][0] == datetime(2023, 3, 15) and scanned["值"][10][0] == "普通加粗"

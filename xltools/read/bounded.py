@@ -11,8 +11,9 @@ import os
 import re
 import stat
 import zipfile
+from itertools import repeat
 from pathlib import Path
-from typing import IO
+from typing import IO, Iterator
 
 from xltools.core import limits
 from xltools.core.limits import Limit
@@ -160,12 +161,38 @@ def visible(s: str) -> str:
 
 # -- Workbooks (.xlsx) ------------------------------------------------------------------------
 
-_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
-_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+# Each pattern is found by the regex engine alone, from a literal start (a Python step per cell
+# was most of the time checking a workbook); each lies within one tag, so a chunk cut at a "<"
+# splits none. Tags with a namespace prefix (rare) are counted by the general patterns.
+_PREFIXED = re.compile(rb"<\w+:")
+_CELL_TAG = re.compile(rb"<c[\s/>]")
+_ROW_TAG = re.compile(rb"<row[\s/>]")
+_ANY_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_ANY_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
+# A cell's column letters, and the row of a cell or of a row (openpyxl's read-only rows run to
+# the row a <row r="…"> names, with or without a cell in it). Any attribute ending in r counts:
+# more than the cells, never fewer.
+_REF_COLUMN = re.compile(rb'r="([A-Z]{1,3})[0-9]')
+_REF_ROW = re.compile(rb'r="[A-Z]{0,3}([0-9]+)"')
+# A merged range: found from its name (a literal start), then taken if the name opens a tag,
+# with or without a prefix (`_opens_tag`): as <(?:\w+:)?mergeCell… finds it, a fifth the time.
+_MERGE = re.compile(rb'mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
+_WORD = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
-_OVERLAP = 128  # longer than any match of the patterns above
+_BEYOND = 10 ** 18
+
+
+def _row(digits: bytes) -> int:
+    """A row number as written; one of more digits than any limit as 10**18 (int() refuses
+    a string of thousands of digits, and the limit says "over" all the same)."""
+    return int(digits or 0) if len(digits) < 19 else _BEYOND
+
+
+def _greatest(found: list[bytes], width: int) -> bytes:
+    """The greatest of column letters (width 3) or row digits (width 19) as their number
+    orders them, b"" for none: right-aligned in spaces, which sort before letters and digits,
+    they compare as numbers; one longer than `width` is over every limit, and beats them all."""
+    return max(map(bytes.rjust, found, repeat(width)), default=b"").lstrip()
 
 
 def _col(letters: bytes) -> int:
@@ -212,29 +239,48 @@ def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int]]:
     """A sheet's merged ranges, (first row, first column, last row, last column) each, as the
     limits above count them."""
     out = []
-    for m in _MERGE.finditer(xml):
-        c0, r0, c1, r1 = _col(m.group(1)), int(m.group(2)), _col(m.group(3)), int(m.group(4))
+    for c0, r0, c1, r1 in _merges(xml, 0, len(xml)):
         out.append((min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)))
     return out
 
 
+def _merges(buf: bytes, start: int, end: int) -> Iterator[tuple[int, int, int, int]]:
+    """(column, row, column, row) of each <mergeCell ref="…"> in buf[start:end]."""
+    for m in _MERGE.finditer(buf, start, end):
+        if _opens_tag(buf, m.start()):
+            yield _col(m.group(1)), _row(m.group(2)), _col(m.group(3)), _row(m.group(4))
+
+
+def _opens_tag(buf: bytes, at: int) -> bool:
+    """Whether the name at `at` follows "<" or "<prefix:"."""
+    i = at - 1
+    if i >= 0 and buf[i] == ord(":"):
+        j = i
+        while j > 0 and buf[j - 1] in _WORD:
+            j -= 1
+        if j == i:
+            return False
+        i = j - 1
+    return i >= 0 and buf[i] == ord("<")
+
+
 def _check_sheet(f: IO[bytes], part: str, source: str) -> int:
+    """The cells a sheet's XML makes (merged ranges whole), once its rows, columns and used
+    range are found within the limits. Read in chunks, each cut at its last "<"."""
     cells = rows = max_row = max_col = 0
     tail = b""
     while True:
         chunk = f.read(1 << 20)
         buf = tail + chunk
-        cut = len(buf) if not chunk else max(0, len(buf) - _OVERLAP)
-        cells += sum(1 for m in _CELL_TAG.finditer(buf, 0, len(buf)) if m.start() < cut)
-        rows += sum(1 for m in _ROW_TAG.finditer(buf) if m.start() < cut)
-        for m in _REF.finditer(buf):
-            if m.start() < cut:
-                max_col, max_row = max(max_col, _col(m.group(1))), max(max_row, int(m.group(2)))
-        for m in _MERGE.finditer(buf):
-            if m.start() < cut:
-                c0, r0, c1, r1 = _col(m.group(1)), int(m.group(2)), _col(m.group(3)), int(m.group(4))
-                cells += max(0, (abs(c1 - c0) + 1) * (abs(r1 - r0) + 1) - 1)
-                max_col, max_row = max(max_col, c0, c1), max(max_row, r0, r1)
+        cut = len(buf) if not chunk else max(0, buf.rfind(b"<"))
+        prefixed = _PREFIXED.search(buf, 0, cut) is not None
+        cells += len((_ANY_CELL_TAG if prefixed else _CELL_TAG).findall(buf, 0, cut))
+        rows += len((_ANY_ROW_TAG if prefixed else _ROW_TAG).findall(buf, 0, cut))
+        max_col = max(max_col, _col(_greatest(_REF_COLUMN.findall(buf, 0, cut), 3)))
+        max_row = max(max_row, _row(_greatest(_REF_ROW.findall(buf, 0, cut), 19)))
+        for c0, r0, c1, r1 in _merges(buf, 0, cut):
+            cells += max(0, (abs(c1 - c0) + 1) * (abs(r1 - r0) + 1) - 1)
+            max_col, max_row = max(max_col, c0, c1), max(max_row, r0, r1)
         if not chunk:
             break
         tail = buf[cut:]

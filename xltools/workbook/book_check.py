@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from xltools.evaluation.check import evaluate
 from xltools.evaluation.coverage import Coverage
 from xltools.workbook.engine import compute
 from xltools.workbook.engine.cache import lacks_values, sheet_parts
+from xltools.workbook.engine.saved_values import SavedBook
 from xltools.workbook.engine.xlsx_cells import parse_a1
 from xltools.evaluation.judged import as_left
 from xltools.core.findings import Finding
@@ -26,6 +28,8 @@ from xltools.workbook.sheets import CHECKS
 from xltools.workbook.structure import SHEET
 from xltools.rules import CATALOGUE
 from xltools.files.safe_write import OutputRefused, rotate_backups
+
+_WORKSHEET = re.compile(r"xl/worksheets/[^/]+\.xml$")  # where check_xlsx looks for sheets
 
 
 def _checked(grids: dict[str, list[list[Any]]], source: str) -> dict[str, list[list[Any]]]:
@@ -44,9 +48,45 @@ def _checked(grids: dict[str, list[list[Any]]], source: str) -> dict[str, list[l
 def read_grids(path: Path) -> dict[str, list[list[Any]]]:
     """Every sheet's cached values as rows, within the limits, as openpyxl's `iter_rows` gives them for
     the workbook loaded whole; a file that is not a readable workbook is a ReadError naming it.
-    Read-only mode: cells are parsed, not built (two thirds of the time on an imported seed)."""
+    The values are scanned from the sheet XML (`SavedBook`, a third of openpyxl's read-only
+    load); a file the scan does not read as openpyxl would is read by openpyxl."""
     # Limits first: openpyxl would build every cell (and every cell of a merged range) it finds.
     check_xlsx(path)
+    grids = _scanned(path)
+    return _loaded(path) if grids is None else grids
+
+
+def sheet_rows(path: Path, title: str) -> list[list[Any]] | None:
+    """One sheet's cached values as rows (None: no such sheet), as `read_grids` gives them,
+    within the same limits and errors; only that sheet's XML is parsed."""
+    check_xlsx(path)
+    grids = _scanned(path, title)
+    if grids is None:
+        return _loaded_sheet(path, title)
+    return grids.get(title)
+
+
+def _scanned(path: Path, title: str | None = None) -> dict[str, list[list[Any]]] | None:
+    """Each sheet's grid (or sheet `title`'s) by the scan of its XML; None where the scan cannot
+    promise openpyxl's reading, for whatever reason: a damaged file is then refused in
+    openpyxl's words, as it always was."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = SavedBook(z)
+            if any(not _WORKSHEET.match(part) for part in book.parts.values()):
+                return None  # a chart sheet, or a sheet kept elsewhere: openpyxl's to sort out
+            out = {}
+            for name, part in book.parts.items():
+                if title is None or name == title:
+                    data = z.read(part)
+                    out[name] = _grid(book.rows(book.xml(data, part), part), merged_ranges(data))
+            return out
+    except Exception:  # Unusual, or anything openpyxl would refuse (it says how)
+        return None
+
+
+def _loaded(path: Path) -> dict[str, list[list[Any]]]:
+    """`read_grids` by openpyxl's read-only load."""
     with _readable(path):
         merges = _merges(path)
         wb = load_workbook(path, data_only=True, read_only=True)
@@ -57,6 +97,19 @@ def read_grids(path: Path) -> dict[str, list[list[Any]]]:
     raise AssertionError("unreachable")  # _readable re-raises every exception as a ReadError
 
 
+def _loaded_sheet(path: Path, title: str) -> list[list[Any]] | None:
+    """`sheet_rows` by openpyxl's read-only load."""
+    with _readable(path):
+        wb = load_workbook(path, data_only=True, read_only=True)
+        try:
+            if title not in wb.sheetnames:
+                return None
+            return _rows(wb[title], _merges(path, title).get(title, []))
+        finally:
+            wb.close()
+    raise AssertionError("unreachable")
+
+
 def _merges(path: Path, title: str | None = None) -> dict[str, list[tuple[int, int, int, int]]]:
     """Each sheet's merged ranges (or sheet `title`'s), from its XML: read-only mode has none."""
     with zipfile.ZipFile(path) as z:
@@ -65,14 +118,18 @@ def _merges(path: Path, title: str | None = None) -> dict[str, list[tuple[int, i
 
 
 def _rows(ws: Any, merges: list[tuple[int, int, int, int]]) -> list[list[Any]]:
-    """A read-only sheet's values, as a loaded sheet's `iter_rows` gives them: up to its last row
-    holding a cell, each row as wide as the widest. The file's own dimension is not trusted (a
-    writer may state A1:A1 for a full sheet: read-only mode would cut every row to one cell).
-    A merged range is blank but for its first cell, and reaches as far as it spans, as openpyxl
-    makes it when it loads the whole book: whatever the file keeps under a merge (LibreOffice
-    can keep the contents of the cells it hides) is not on the sheet the officer sees."""
+    """A read-only sheet's values, its dimension reset (a writer may state A1:A1 for a full
+    sheet: read-only mode would cut every row to one cell)."""
     ws.reset_dimensions()
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    return _grid([list(r) for r in ws.iter_rows(values_only=True)], merges)
+
+
+def _grid(rows: list[list[Any]], merges: list[tuple[int, int, int, int]]) -> list[list[Any]]:
+    """Read-only rows as a loaded sheet's `iter_rows` gives them: up to its last row holding a
+    cell, each row as wide as the widest. A merged range is blank but for its first cell, and
+    reaches as far as it spans, as openpyxl makes it when it loads the whole book: whatever the
+    file keeps under a merge (LibreOffice can keep the contents of the cells it hides) is not on
+    the sheet the officer sees."""
     while rows and not rows[-1]:  # rows with a height and no cell: a loaded sheet has none
         rows.pop()
     height = max([len(rows)] + [r1 for _, _, r1, _ in merges])
@@ -85,21 +142,6 @@ def _rows(ws: Any, merges: list[tuple[int, int, int, int]]) -> list[list[Any]]:
                 if (r, c) != (r0, c0):
                     grid[r - 1][c - 1] = None
     return grid
-
-
-def sheet_rows(path: Path, title: str) -> list[list[Any]] | None:
-    """One sheet's cached values as rows (None: no such sheet), as `read_grids` gives them,
-    within the same limits and errors; only that sheet's XML is parsed."""
-    check_xlsx(path)
-    with _readable(path):
-        wb = load_workbook(path, data_only=True, read_only=True)
-        try:
-            if title not in wb.sheetnames:
-                return None
-            return _rows(wb[title], _merges(path, title).get(title, []))
-        finally:
-            wb.close()
-    raise AssertionError("unreachable")
 
 
 @contextmanager
