@@ -79,12 +79,35 @@ def _vetted_objects() -> dict[str, tuple[Callable[..., Any], bool]]:
 def _stored_names() -> tuple[dict[str, Callable[..., Any]], dict[int, str]]:
     """The callables a stored program may name: the vetted ones and the filter `formulas`
     puts on every template's result (name → object, id → name)."""
-    from formulas.builder import _default_filter
-
     objects = {name: f for name, (f, _) in _vetted_objects().items()}
     objects.update(_natives())
-    objects["default filter"] = _default_filter()[0]
+    objects["default filter"] = _default_filter()
     return objects, {id(f): name for name, f in objects.items()}
+
+
+@functools.lru_cache(None)
+def _default_filter() -> Callable[[Any], Any]:
+    """The filter `formulas` puts on every template's result, `wrap_ranges_func(sh.bypass)`,
+    as it acts on one value: a `Ranges` read as its value (by the package's own call), any
+    other value passed on as it is. Every formula cell runs it once, and the package's two
+    wrappers cost more than most cells' own function."""
+    from formulas.builder import _default_filter as package_filter
+    from formulas.ranges import Ranges
+
+    package = package_filter()[0]
+
+    def default_filter(value: Any) -> Any:
+        return package(value) if isinstance(value, Ranges) else value
+    default_filter.__name__ = "default_filter"
+    return default_filter
+
+
+def _fast_filters(filters: Any) -> tuple[Callable[[Any], Any], ...]:
+    """A node's filters, the package's default filter replaced by `_default_filter`."""
+    from formulas.builder import _default_filter as package_filter
+
+    package, fast = package_filter()[0], _default_filter()
+    return tuple(fast if f is package else f for f in filters)
 
 
 Step = tuple[Callable[..., Any], tuple[int, ...], int, tuple[Callable[[Any], Any], ...]]
@@ -170,7 +193,7 @@ def _compile(template: str, placeholders: Sequence[str], table: dict[int, tuple[
         extra = set(attrs) - _DATA_KEYS
         if extra:
             raise NotModelled(f"{template!r}: data node {node!r} has {sorted(extra)}")
-        return tuple(attrs.get("filters", ()))
+        return _fast_filters(attrs.get("filters", ()))
 
     constants = tuple((slot_of(k), v["value"]) for k, v in dsp.default_values.items())
     inputs = tuple((wanted[k], slot_of(k), data_filters(k)) for k in pipe.inputs)
@@ -187,7 +210,7 @@ def _compile(template: str, placeholders: Sequence[str], table: dict[int, tuple[
             elementwise &= ew
             (out,) = node["outputs"]
             steps.append((_natives().get(name, node["function"]), tuple(slot[i] for i in node["inputs"] or ()), slot_of(out),
-                          tuple(node.get("filters", ())) + data_filters(out)))
+                          _fast_filters(node.get("filters", ())) + data_filters(out)))
     (output,) = pipe.outputs
     if output not in slot:
         raise NotModelled(f"{template!r}: no step computes its result")
