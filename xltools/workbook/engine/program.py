@@ -47,6 +47,7 @@ def _natives() -> dict[str, Callable[..., Any]]:
     calls in place of the package's object."""
     from xltools.workbook.engine.lookup import fast_lookup
     from xltools.workbook.engine.one_cell import one_cell
+    from xltools.workbook.engine.sum_cells import fast_sum
     from xltools.workbook.engine.sumifs import fast_sumifs
 
     out: dict[str, Callable[..., Any]] = {}
@@ -56,6 +57,7 @@ def _natives() -> dict[str, Callable[..., Any]]:
             out[name] = fast
     out["LOOKUP"] = fast_lookup(_vetted_objects()["LOOKUP"][0])
     out["SUMIFS"] = fast_sumifs(_vetted_objects()["SUMIFS"][0])
+    out["SUM"] = fast_sum(_vetted_objects()["SUM"][0])
     return out
 
 
@@ -125,13 +127,16 @@ class Program:
 
     @functools.cached_property
     def shared(self) -> tuple[int, ...]:
-        """The placeholders only LOOKUP's vectors and SUMIFS's sum and criteria ranges read
-        (unfiltered): the fast model may hand them the kept, read-only array of a range rather
-        than a copy (see lookup.py, sumifs.py; each copies what it hands the package)."""
+        """The placeholders only LOOKUP's vectors, SUMIFS's sum and criteria ranges and SUM's
+        arguments read (unfiltered): the fast model may hand them the kept, read-only array of
+        a range rather than a copy (see lookup.py, sumifs.py, sum_cells.py; each copies what
+        it hands the package)."""
         natives = _natives()
-        readers_of = {id(natives["LOOKUP"]): (1, 2)}
+        readers_of: dict[int, Any] = {id(natives["LOOKUP"]): (1, 2)}
         if natives["SUMIFS"] is not _vetted_objects()["SUMIFS"][0]:  # the package's own may not share
             readers_of[id(natives["SUMIFS"])] = (0, 1)
+        if natives["SUM"] is not _vetted_objects()["SUM"][0]:
+            readers_of[id(natives["SUM"])] = range(256)  # every argument (Excel allows 255)
         readers: dict[int, list[tuple[Any, int]]] = {}
         for fn, ins, _, _ in self.steps:
             for pos, slot in enumerate(ins):
