@@ -33,6 +33,7 @@ import numpy as np
 _SCALARS = (int, float, str, bool)  # the exact types a template's constant may have (template_store)
 # Scalars `vectorize` passes as they are: the constants, and the float64 SUM gives.
 _SCALAR_ARGS = frozenset((int, float, str, bool, np.float64))
+SCALAR_ARGS = _SCALAR_ARGS
 # Arrays `vectorize` passes element by element: an object array's element as it is, the
 # others' as the Python scalar (.item()), as its cast to object does.
 _KINDS = "biufUO"
@@ -123,8 +124,33 @@ def one_cell(original: Callable[..., Any], name: str) -> Callable[..., Any] | No
         except Exception:  # whatever the package makes of it, it makes
             return original(*args)
 
+    def scalar(*elements: Any) -> Any:
+        """`call`'s element, `call` given these elements as cells: its first lanes on them
+        (no array made), or _NO where `call` would take the package's parser or function."""
+        try:
+            r: Any = _NO
+            if native is not None:
+                r = native(*elements)
+            if r is _NO and direct:
+                values = [0 if e is _EMPTY() else e for e in elements]
+                if lane is not None and all(type(v) in _LANE for v in values):
+                    r = lane(values)
+                else:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        r = safe_eval(*values)
+        except Exception:  # `call` hands it to the package's function
+            return _NO
+        # A sequence would not go into a cell's array as it is: left to `call`.
+        return _NO if isinstance(r, (np.ndarray, list, tuple)) else r
+
     call.__name__ = f"one_cell_{getattr(original, '__name__', 'function')}"
+    call.scalar = scalar  # type: ignore[attr-defined]
     return call
+
+
+def scalar_of(fn: Callable[..., Any]) -> Callable[..., Any] | None:
+    """The element-wise form of a stand-in `one_cell` made (see `call.scalar`), else None."""
+    return getattr(fn, "scalar", None)
 
 
 def _is_default(f: Any, part: str) -> bool:
@@ -213,6 +239,7 @@ def _shape(args: tuple[Any, ...]) -> tuple[int, ...] | None:
 # takes the package's `safe_eval`.
 
 _NO = object()
+NO = _NO  # what a stand-in's element-wise form gives where it cannot answer
 _NUMBERS = (int, float, np.float64)  # float64: what SUM gives; input_parser's float() makes it a float
 
 

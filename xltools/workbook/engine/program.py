@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from xltools.workbook.engine import template_store
+from xltools.workbook.engine.one_cell import NO
 from xltools.workbook.engine.scipy_defer import load_functions
 from xltools.workbook.engine.xlsx_cells import NotModelled
 
@@ -115,6 +116,10 @@ def _fast_filters(filters: Any) -> tuple[Callable[[Any], Any], ...]:
 Step = tuple[Callable[..., Any], tuple[int, ...], int, tuple[Callable[[Any], Any], ...]]
 
 
+def _identity(value: Any) -> Any:
+    return value  # sh.bypass of one value
+
+
 @dataclass(frozen=True)
 class Program:
     template: str
@@ -143,6 +148,48 @@ class Program:
                 readers.setdefault(slot, []).append((fn, pos))
         return tuple(k for k, slot, filters in self.inputs if not filters and slot in readers
                      and all(pos in readers_of.get(id(fn), ()) for fn, pos in readers[slot]))
+
+    @functools.cached_property
+    def scalar_steps(self) -> tuple[tuple[Callable[..., Any], tuple[int, ...], int], ...] | None:
+        """The steps as element-wise functions (`run_scalar`), or None when one has no such
+        form: every step a one-cell stand-in (one_cell.py) or a bypass of one value, no filter
+        on a step or an input but the default one (which passes a value that is not a Ranges
+        on as it is), every constant a value `vectorize` passes as it is."""
+        import schedula as sh
+
+        from xltools.workbook.engine.one_cell import SCALAR_ARGS, scalar_of
+
+        passing = _default_filter()
+        if any(f is not passing for _, _, filters in self.inputs for f in filters) or \
+                any(type(v) not in SCALAR_ARGS for _, v in self.constants):
+            return None
+        out = []
+        for fn, ins, o, filters in self.steps:
+            if any(f is not passing for f in filters):
+                return None
+            f = _identity if fn is sh.bypass and len(ins) == 1 else scalar_of(fn)
+            if f is None:
+                return None
+            out.append((f, ins, o))
+        return tuple(out)
+
+    def run_scalar(self, elements: Sequence[Any]) -> Any:
+        """The result's element for cells holding `elements` (one per placeholder, each a
+        single cell), as `run` gives it on them as 1×1 arrays; one_cell.NO where a step has
+        no element-wise answer (then `run` it). Only for programs with `scalar_steps`."""
+        steps = self.scalar_steps
+        assert steps is not None
+        slots: list[Any] = [None] * self.n_slots
+        for slot, value in self.constants:
+            slots[slot] = value
+        for k, slot, _ in self.inputs:
+            slots[slot] = elements[k]
+        for f, ins, out in steps:
+            v = f(*[slots[i] for i in ins])
+            if v is NO:
+                return NO
+            slots[out] = v
+        return slots[self.output]
 
     def run(self, args: Sequence[Any]) -> Any:
         """`args[k]`: the 2-D object array for placeholder k."""

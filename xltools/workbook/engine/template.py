@@ -9,7 +9,6 @@ column apart, so no two of them overlap.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from xltools.workbook.engine.xlsx_cells import NotModelled, col_letters, col_number
@@ -35,8 +34,7 @@ class Ref(NamedTuple):  # a tuple: thousands are made and hashed per workbook
         return self.r2 - self.r1 + 1, self.c2 - self.c1 + 1
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):  # a tuple: one is made per formula cell
     key: str  # the template, e.g. "=ROUND(SUM(A1:A3),2)"
     refs: tuple[Ref, ...]  # the cell's own references, in placeholder order
     placeholders: tuple[str, ...]  # "A1:A3", … as `formulas` names its inputs
@@ -50,25 +48,37 @@ def _sheet_index(token: str, own: int, sheets: dict[str, int]) -> int:
         raise NotModelled(f"reference to a sheet not in the workbook: {name!r}") from None
 
 
-def parse(formula: str, own_sheet: int, sheets: dict[str, int]) -> Parsed:
-    """`sheets`: upper-cased sheet name → index (Excel compares sheet names without case)."""
+def _ref(m: re.Match[str], own_sheet: int, sheets: dict[str, int]) -> Ref:
+    sheet, a, r1, b, r2 = m.groups()
+    si = own_sheet if sheet is None else _sheet_index(sheet, own_sheet, sheets)
+    if b is None:
+        r, c = int(r1), _column(a)
+        return Ref(si, r, c, r, c)
+    ra, rb, ca, cb = int(r1), int(r2), _column(a), _column(b)
+    return Ref(si, min(ra, rb), min(ca, cb), max(ra, rb), max(ca, cb))
+
+
+def parse(formula: str, own_sheet: int, sheets: dict[str, int],
+          known: dict[tuple[int, str], Ref] | None = None) -> Parsed:
+    """`sheets`: upper-cased sheet name → index (Excel compares sheet names without case).
+    `known`: the references read so far from the same workbook (its sheet and text → Ref),
+    kept by the caller across formulas: a workbook's formulas name the same cells and
+    columns again and again (every row of 问题 reads 校验's columns)."""
     refs: list[Ref] = []
     names: list[str] = []
     seen: dict[Ref, str] = {}
     next_col = 1
+    if known is None:
+        known = {}
 
     def sub(m: re.Match[str]) -> str:
         nonlocal next_col
-        sheet, a, r1, b, r2 = m.groups()
-        if a is None:
-            return m.group(0)
-        si = own_sheet if sheet is None else _sheet_index(sheet, own_sheet, sheets)
-        if b is None:
-            r, c = int(r1), _column(a)
-            ref = Ref(si, r, c, r, c)
-        else:
-            ra, rb, ca, cb = int(r1), int(r2), _column(a), _column(b)
-            ref = Ref(si, min(ra, rb), min(ca, cb), max(ra, rb), max(ca, cb))
+        token = m.group(0)
+        if token[0] == '"':  # a string literal
+            return token
+        ref = known.get((own_sheet, token))
+        if ref is None:
+            ref = known[(own_sheet, token)] = _ref(m, own_sheet, sheets)
         name = seen.get(ref)
         if name is not None:
             return name
