@@ -1,9 +1,12 @@
 """The compile-once model of a workbook: every formula cell evaluated by its template's program,
 in topological order over the cell dependency graph, and kept for incremental recalculation.
 
-Cells of one elementwise template and one dependency level whose references are single cells
-run together, their inputs stacked as N×1 arrays (one call instead of N). `update` changes input
-cells and re-evaluates only the formula cells downstream of them.
+A cell whose references are single cells and whose program has an element-wise form (every
+step a one-cell stand-in: program.py `scalar_steps`) is computed on the cells' values, no array
+made. Cells of one elementwise template and one dependency level whose references are single
+cells run together: each distinct row of inputs element-wise, else their inputs stacked as N×1
+arrays (one call instead of N). `update` changes input cells and re-evaluates only the formula
+cells downstream of them.
 """
 from __future__ import annotations
 

@@ -131,16 +131,16 @@ def fast_lookup(original: Callable[..., Any]) -> Callable[..., Any]:
         package's answer depends on the value and the two first elements alone, so it is
         kept by them (an IF evaluates both branches: each empty row of 问题 asks this)."""
         array = isinstance(value, np.ndarray)
-        key: tuple[Any, ...] | None = (
-            type(value), (value.shape, value.dtype) if array else None, _exact(value.ravel()[0] if array else value),
-            _exact(vector.ravel()[0]), None if result is None else _exact(result.ravel()[0]))
+        key = (type(value), (value.shape, value.dtype) if array else None, _exact(value.ravel()[0] if array else value),
+               _exact(vector.ravel()[0]), None if result is None else _exact(result.ravel()[0]))
         try:
             hit = below_memo.get(key)
+            kept = True
         except TypeError:  # an unhashable element: not kept
-            hit, key = None, None
+            hit, kept = None, False
         if hit is None:
             hit = original(value, _one(vector, 0), *(() if result is None else (_one(result, 0),)))
-            if key is None or not isinstance(hit, np.ndarray) or getattr(hit, "__dict__", None):  # attributes a copy drops
+            if not kept or not isinstance(hit, np.ndarray) or getattr(hit, "__dict__", None):  # attributes a copy drops
                 return hit
             if len(below_memo) >= BELOW_MAX:
                 below_memo.clear()

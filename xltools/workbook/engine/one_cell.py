@@ -15,9 +15,13 @@ wrapper calls them, on the arguments' one element each, as `np.vectorize` passes
 object array's element as it is; a Python constant as itself), inside the same `errstate`.
 The package itself does the same for one cell when a function has 32 arguments or more.
 Three lanes, fastest first: for the operators and IF on plain values (finite numbers of
-Python's types, texts), the per-element function written out (`_natives`, 1 µs); for all
-plain numbers, `safe_eval` without its search for an error among them (there is none);
-else `safe_eval` itself. Anything else — an argument of another shape or type, a wrapper of
+Python's types and float64, texts; an error among an operator's inputs), the per-element
+function written out (`_natives`, 1 µs); for all plain numbers, `safe_eval` without its
+search for an error among them (there is none); else `safe_eval` itself. Arguments that are
+all scalars (ROUND(SUM(…),2): SUM gives a float64, the digits are a constant) or 0-d arrays
+(SUMIFS's result) take the same lanes and give the 0-d array `vectorize` gives them. Each
+stand-in also has an element-wise form (`scalar_of`): the same lanes on elements, no array
+made, for the programs the fast model runs on single cells element by element. Anything else — an argument of another shape or type, a wrapper of
 another make, an exception anywhere — goes to the package's function unchanged, so the
 result is always the one it gives (`tests/test_engine_one_cell.py` holds the two to the
 same values and types, for every vetted function, on values of every kind).

@@ -26,7 +26,8 @@ def _is_package_sum(original: Callable[..., Any]) -> bool:
     from formulas.functions import math as xl_math
 
     inner = getattr(getattr(original, "__wrapped__", None), "__wrapped__", None)
-    return inner is xl_math.xsum and (xl_math.xsum.__kwdefaults__ or {}).get("func") is np.sum
+    defaults: dict[str, Any] = getattr(xl_math.xsum, "__kwdefaults__", None) or {}
+    return inner is xl_math.xsum and defaults.get("func") is np.sum
 
 
 def fast_sum(original: Callable[..., Any]) -> Callable[..., Any]:
