@@ -48,8 +48,9 @@ class FastModel:
         programs: dict[str, Program] = {}
         self._program: list[Program] = []
         self._refs: list[tuple[Ref, ...]] = []
+        known: dict[int, dict[str, Ref]] = {}
         for (si, row, col), formula in book.formulas.items():
-            parsed = parse(formula, si, self._sheet_index)
+            parsed = parse(formula, si, self._sheet_index, known)
             prog = programs.get(parsed.key)
             if prog is None:
                 prog = programs[parsed.key] = compile_template(parsed.key, parsed.placeholders)
