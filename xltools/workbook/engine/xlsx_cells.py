@@ -203,7 +203,8 @@ def _read_sheet(xml: bytes, si: int, name: str, strings: list[str], book: Book) 
                 constants[cell] = inline
         elif raw is not None or inline is not None:  # content its type does not name: as CELL reads it
             whole = CELL.match(text, m.start())
-            assert whole is not None and whole.end() == m.end()
+            if whole is None or whole.end() != m.end():  # cannot be (see _PLAIN_CELL); not guessed at
+                raise NotModelled(f"a cell the scan does not read alike at {name}!{letters}{digits}")
             _read_cell(whole.group(1), whole.group(2), si, name, strings, book)
 
 
