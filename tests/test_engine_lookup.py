@@ -83,3 +83,35 @@ def test_a_read_only_vector_is_checked_once_and_a_new_one_again(monkeypatch) -> 
     open_[0, 0] = 9
     assert isinstance(fast(_cell(1), open_, texts)[0, 0], str)  # now unsorted: the package's #N/A
     assert len(checked) == 4
+
+
+def test_below_the_first_element_the_answer_is_the_packages_and_is_kept() -> None:
+    """A value below the vector's first number (an empty row of 问题 looks up 0): the package's
+    answer, asked once per value and first elements; 0 and -0.0, 1, 1.0 and TRUE kept apart;
+    each cell its own array."""
+    na, div = _errors()
+    asked: list[object] = []
+    package = program._vetted_objects()["LOOKUP"][0]
+
+    def counting(*args):  # type: ignore[no-untyped-def]
+        asked.append(args[0])
+        return package(*args)
+
+    fast = lookup.fast_lookup(counting)
+    vector = _column([5, 6, 7, 8], readonly=True)
+    values = [0, -0.0, 0.0, 1, 1.0, True, np.float64(0.0), np.float64(-0.0), -3, 4.999, sh.EMPTY]
+    firsts = [["一", "二", "三", "四"], [na, 1, 2, 3], [sh.EMPTY, 1, 2, 3], [-0.0, 1, 2, 3], [div, 1, 2, 3]]
+    for first in firsts:
+        result = _column(first, readonly=True)
+        for v in values:
+            want = package(_cell(v), vector.copy(), result.copy())
+            got, again = fast(_cell(v), vector, result), fast(_cell(v), vector, result)
+            assert _same(want, got) and _same(want, again), (v, first, want, got)
+            if isinstance(got, np.ndarray):
+                assert got is not again
+        assert _same(package(_cell(0), vector.copy()), fast(_cell(0), vector))  # no result vector
+    # per first elements: the 9 numbers once each (0, -0.0, 0.0, 1, 1.0, the float64 zeros, -3,
+    # 4.999 apart), TRUE and EMPTY (not numbers: the package's whole call) at each of their two
+    # calls; and the lookup without a result vector once for all
+    assert len(asked) == len(firsts) * (9 + 2 * 2) + 1
+    assert fast(_cell(0), vector, _column(["一", "二", "三", "四"]))[0, 0] == na

@@ -100,3 +100,55 @@ def _original(fn: object) -> object:
         if f is fn:
             return program._vetted_objects()[name][0]
     raise AssertionError(f"{fn} is not a stand-in")
+
+
+def _zero_d(v: object) -> np.ndarray:
+    from formulas.functions import Array
+
+    a = np.empty((), object)
+    a[()] = v
+    return a.view(Array)
+
+
+def _scalar_arguments(columns: list[list[object]]) -> list[tuple[object, ...]]:
+    """Every combination as scalars where a step may hand them over (a template's constants,
+    SUM's float64) and as 0-d arrays (SUMIFS's result), and mixed with a cell."""
+    out: list[tuple[object, ...]] = []
+    for combo in product(*columns):
+        out.append(tuple(_zero_d(v) for v in combo))
+        if all(type(v) in (int, float, str, bool, np.float64) for v in combo):
+            out.append(combo)
+            out.append((_cell(combo[0]),) + combo[1:])
+        out.append((_zero_d(combo[0]),) + tuple(_cell(v) for v in combo[1:]))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(set(program.ELEMENTWISE_OPERATORS + program.ELEMENTWISE_FUNCTIONS)
+                                        - {"ISNUMBER"}))
+def test_a_stand_in_on_scalars_gives_what_the_package_gives(name: str) -> None:
+    """ROUND(SUM(…),2) hands ROUND a float64 and a constant, no cell: the stand-in computes
+    it too, and gives the package's 0-d array; float64 values, errors, EMPTY, halves and
+    negative zero on every operator and function."""
+    original = program._vetted_objects()[name][0]
+    fast = one_cell(original, name)
+    assert fast is not None
+    values = _values() + [np.float64(-0.0), -0.0, np.float64(2.675), 0.5, -2.5, np.float64(1e308),
+                          np.float64(-0.005), "2", "", sh.EMPTY, np.float64(7.0)]
+    if name == "IF":
+        branches = [1, "", np.float64(2.5), True, sh.EMPTY, values[21], -0.0]
+        cases = _scalar_arguments([values, branches, branches[:4]]) + _scalar_arguments([values, branches])
+    elif name in ("ROUND", "FIXED"):
+        digits = [0, 2, -1, 2.5, np.float64(2.0), "2", True, sh.EMPTY, values[21]]
+        cases = _scalar_arguments([values, digits])
+    else:
+        cases = _scalar_arguments([values] * ARITY.get(name, 2))
+    differ = []
+    with np.errstate(all="ignore"):
+        for args in cases:
+            want, got = original(*args), fast(*args)
+            if not _same(want, got) or (isinstance(want, np.ndarray) and any(
+                    isinstance(a, float) and math.copysign(1, a) != math.copysign(1, b)  # -0.0 kept as such
+                    for a, b in zip(want.flat, got.flat))):
+                differ.append((args, want, got))
+    assert differ == [], differ[:5]
+    assert len(cases) >= 3 * len(values)

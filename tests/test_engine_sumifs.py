@@ -106,3 +106,31 @@ def test_the_fast_model_hands_sumifs_its_kept_ranges(seed_workbooks: dict[str, P
     for p, refs in progs:
         assert any(fn is natives["SUMIFS"] for fn, _, _, _ in p.steps)
         assert p.shared == (0, 1) and refs[0].shape == refs[1].shape == (151, 1)
+
+
+def test_a_code_column_is_read_as_numbers_once_for_all_its_criteria(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The package's test reads the code column as numbers (a date parse of each text) for a
+    numeric criterion; over one kept column that reading serves every criterion, and each
+    criterion's sum is the package's."""
+    import formulas.functions as ff
+
+    read: list[int] = []
+    real = ff.text2num
+
+    def counting(*args, **kw):  # type: ignore[no-untyped-def]
+        read.append(1)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(ff, "text2num", counting)
+    sumifs._MASKS.clear()
+    package = _package()
+    fast = sumifs.fast_sumifs(package)
+    codes = _column(["201", "202", 201, "2010101", sh.EMPTY, "abc", "2020-01-01", 203.0, True], readonly=True)
+    amounts = _column([1, 2, 4, 8, 16, 32, 64, 128, 256], readonly=True)
+    criteria = [201, 202, "201", ">=202", 203, "<>201", 43831, "abc", 2010101, 0, "", True]
+    got = [fast(amounts, codes, _cell(c))[0, 0] for c in criteria]
+    numeric = len(read)
+    want = [package(amounts.copy(), codes.copy(), _cell(c))[0, 0] for c in criteria]
+    assert [(type(x), x) for x in got] == [(type(x), x) for x in want]
+    assert got[0] == 1 + 4 and got[2] == 1 + 4  # "201" and 201: both, as the package reads them
+    assert numeric == 1  # one reading of the column for all the numeric criteria

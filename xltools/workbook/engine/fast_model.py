@@ -1,9 +1,12 @@
 """The compile-once model of a workbook: every formula cell evaluated by its template's program,
 in topological order over the cell dependency graph, and kept for incremental recalculation.
 
-Cells of one elementwise template and one dependency level whose references are single cells
-run together, their inputs stacked as N×1 arrays (one call instead of N). `update` changes input
-cells and re-evaluates only the formula cells downstream of them.
+A cell whose references are single cells and whose program has an element-wise form (every
+step a one-cell stand-in: program.py `scalar_steps`) is computed on the cells' values, no array
+made. Cells of one elementwise template and one dependency level whose references are single
+cells run together: each distinct row of inputs element-wise, else their inputs stacked as N×1
+arrays (one call instead of N). `update` changes input cells and re-evaluates only the formula
+cells downstream of them.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import numpy as np
 
 from xltools.workbook.engine.cache import Value, Values, write_cached
 from xltools.workbook.engine.graph import Readers, downstream, levels
+from xltools.workbook.engine.one_cell import NO
 from xltools.workbook.engine.program import Program, compile_template
 from xltools.workbook.engine.scalar import scalar
 from xltools.workbook.engine.template import Ref, parse
@@ -44,8 +48,9 @@ class FastModel:
         programs: dict[str, Program] = {}
         self._program: list[Program] = []
         self._refs: list[tuple[Ref, ...]] = []
+        known: dict[int, dict[str, Ref]] = {}
         for (si, row, col), formula in book.formulas.items():
-            parsed = parse(formula, si, self._sheet_index)
+            parsed = parse(formula, si, self._sheet_index, known)
             prog = programs.get(parsed.key)
             if prog is None:
                 prog = programs[parsed.key] = compile_template(parsed.key, parsed.placeholders)
@@ -182,6 +187,8 @@ class FastModel:
         # totals): the vetted functions are pure, so a result is reused for inputs equal in
         # value and in type (True, 1 and 1.0 are equal keys in Python, not in Excel).
         prog = self._program[i]
+        if prog.scalar_steps is not None and self._run_scalar(i, prog):
+            return
         shared = prog.shared
         args = [self._array(r, k in shared) for k, r in enumerate(self._refs[i])]
         if sum(a.size for a in args) > MEMO_MAX:  # a long column is seldom read twice alike
@@ -199,6 +206,23 @@ class FastModel:
         if key is not None:
             self._memo[key] = self.values.get(self.cells[i], self._empty)
 
+    def _run_scalar(self, i: int, prog: Program) -> bool:
+        """Cell i by its program's element-wise steps when its references are single cells
+        (no arrays made: a running count of 问题 is a level a row, thousands of cells one by
+        one); False when they are not, or a step has no element-wise answer."""
+        refs = self._refs[i]
+        if not all(r.r1 == r.r2 and r.c1 == r.c2 for r in refs):
+            return False
+        get, empty = self.values.get, self._empty
+        result = prog.run_scalar([get((r.sheet, r.r1, r.c1), empty) for r in refs])
+        if result is NO:
+            return False
+        if result is empty:  # replace_empty, as `_store` applies it
+            result = 0
+        self._check(i, result)
+        self._set(self.cells[i], result)
+        return True
+
     def _run_batch(self, prog: Program, group: list[int]) -> None:
         from formulas.functions import replace_empty
 
@@ -208,6 +232,16 @@ class FastModel:
         for i in group:
             key = tuple((type(v), v) for v in (get(r[:3], empty) for r in self._refs[i]))
             where.append(rows.setdefault(key, len(rows)))
+        if prog.scalar_steps is not None:
+            # Each distinct row by the element-wise steps, as `vectorize` would run it on the
+            # stacked arrays; should one have no such answer, the rows are stacked after all.
+            found = [prog.run_scalar([v for _, v in key]) for key in rows]
+            if not any(r is NO for r in found):
+                for i, row in zip(group, where):
+                    result = 0 if found[row] is empty else found[row]
+                    self._check(i, result)
+                    self._set(self.cells[i], result)
+                return
         n, width = len(rows), len(self._refs[group[0]])
         args = [np.empty((n, 1), object) for _ in range(width)]
         for row, key in enumerate(rows):

@@ -52,6 +52,7 @@ def _vector(a: Any) -> np.ndarray | None:
 
 _CHECKED: dict[int, tuple[np.ndarray, np.ndarray | None]] = {}
 CHECKED_MAX = 256  # read-only vectors whose check is kept (the live list reads about a dozen)
+BELOW_MAX = 1024  # answers kept for values below a vector's first element
 
 
 def _checked(a: Any) -> np.ndarray | None:
@@ -75,6 +76,11 @@ def _plain_result(r: Any) -> bool:
 
     t = type(r)
     return t is str or t is bool or r is sh.EMPTY or (t in (int, float) and math.isfinite(r))
+
+
+def _exact(v: Any) -> tuple[Any, ...]:
+    """A key telling apart what Python's equality does not: 1, 1.0 and True; 0.0 and -0.0."""
+    return (type(v), v, math.copysign(1.0, v) if type(v) in (float, np.float64) else None)
 
 
 def _cell(r: Any) -> np.ndarray:
@@ -114,8 +120,32 @@ def fast_lookup(original: Callable[..., Any]) -> Callable[..., Any]:
                 found = (vector if result is None else result).ravel()[k]
                 if _plain_result(found):
                     return _cell(found)
-        k = max(k, 0)  # below the first: #N/A from the first element as from them all
+        if k < 0:
+            return below(value, vector, result)
         return original(value, _one(vector, k), *(() if result is None else (_one(result, k),)))
+
+    below_memo: dict[tuple[Any, ...], np.ndarray] = {}
+
+    def below(value: Any, vector: Any, result: Any) -> Any:
+        """Below the first element: #N/A from the first element as from them all. The
+        package's answer depends on the value and the two first elements alone, so it is
+        kept by them (an IF evaluates both branches: each empty row of 问题 asks this)."""
+        array = isinstance(value, np.ndarray)
+        key = (type(value), (value.shape, value.dtype) if array else None, _exact(value.ravel()[0] if array else value),
+               _exact(vector.ravel()[0]), None if result is None else _exact(result.ravel()[0]))
+        try:
+            hit = below_memo.get(key)
+            kept = True
+        except TypeError:  # an unhashable element: not kept
+            hit, kept = None, False
+        if hit is None:
+            hit = original(value, _one(vector, 0), *(() if result is None else (_one(result, 0),)))
+            if not kept or not isinstance(hit, np.ndarray) or getattr(hit, "__dict__", None):  # attributes a copy drops
+                return hit
+            if len(below_memo) >= BELOW_MAX:
+                below_memo.clear()
+            below_memo[key] = hit
+        return hit.copy()  # each cell its own array, as from the package's call
     lookup.__name__ = "fast_lookup"
     return lookup
 

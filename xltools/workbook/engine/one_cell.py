@@ -15,9 +15,13 @@ wrapper calls them, on the arguments' one element each, as `np.vectorize` passes
 object array's element as it is; a Python constant as itself), inside the same `errstate`.
 The package itself does the same for one cell when a function has 32 arguments or more.
 Three lanes, fastest first: for the operators and IF on plain values (finite numbers of
-Python's types, texts), the per-element function written out (`_natives`, 1 µs); for all
-plain numbers, `safe_eval` without its search for an error among them (there is none);
-else `safe_eval` itself. Anything else — an argument of another shape or type, a wrapper of
+Python's types and float64, texts; an error among an operator's inputs), the per-element
+function written out (`_natives`, 1 µs); for all plain numbers, `safe_eval` without its
+search for an error among them (there is none); else `safe_eval` itself. Arguments that are
+all scalars (ROUND(SUM(…),2): SUM gives a float64, the digits are a constant) or 0-d arrays
+(SUMIFS's result) take the same lanes and give the 0-d array `vectorize` gives them. Each
+stand-in also has an element-wise form (`scalar_of`): the same lanes on elements, no array
+made, for the programs the fast model runs on single cells element by element. Anything else — an argument of another shape or type, a wrapper of
 another make, an exception anywhere — goes to the package's function unchanged, so the
 result is always the one it gives (`tests/test_engine_one_cell.py` holds the two to the
 same values and types, for every vetted function, on values of every kind).
@@ -31,6 +35,9 @@ from typing import Any, Callable
 import numpy as np
 
 _SCALARS = (int, float, str, bool)  # the exact types a template's constant may have (template_store)
+# Scalars `vectorize` passes as they are: the constants, and the float64 SUM gives.
+_SCALAR_ARGS = frozenset((int, float, str, bool, np.float64))
+SCALAR_ARGS = _SCALAR_ARGS
 # Arrays `vectorize` passes element by element: an object array's element as it is, the
 # others' as the Python scalar (.item()), as its cast to object does.
 _KINDS = "biufUO"
@@ -84,7 +91,8 @@ def one_cell(original: Callable[..., Any], name: str) -> Callable[..., Any] | No
     lane = _numeric_lane(safe_eval) if direct else None
 
     def call(*args: Any) -> Any:
-        if not _one(args):
+        shape = _shape(args)
+        if shape is None:
             return original(*args)
         try:
             elements = [_element(a) for a in args]
@@ -92,13 +100,15 @@ def one_cell(original: Callable[..., Any], name: str) -> Callable[..., Any] | No
                 if native is not None:
                     r = native(*elements)
                     if r is not _NO:
-                        return _cell(r, otype)
+                        return _cell(r, otype, shape)
                 if direct:
                     values = [0 if e is _EMPTY() else e for e in elements]
                     if lane is not None and all(type(v) in _LANE for v in values):
-                        return _cell(lane(values), otype)
+                        return _cell(lane(values), otype, shape)
                     with np.errstate(divide="ignore", invalid="ignore"):
-                        return _cell(safe_eval(*values), otype)
+                        return _cell(safe_eval(*values), otype, shape)
+            if not shape:
+                return original(*args)
             parsed = tuple(args_parser(*args))
             values = []
             for a in parsed:
@@ -118,8 +128,33 @@ def one_cell(original: Callable[..., Any], name: str) -> Callable[..., Any] | No
         except Exception:  # whatever the package makes of it, it makes
             return original(*args)
 
+    def scalar(*elements: Any) -> Any:
+        """`call`'s element, `call` given these elements as cells: its first lanes on them
+        (no array made), or _NO where `call` would take the package's parser or function."""
+        try:
+            r: Any = _NO
+            if native is not None:
+                r = native(*elements)
+            if r is _NO and direct:
+                values = [0 if e is _EMPTY() else e for e in elements]
+                if lane is not None and all(type(v) in _LANE for v in values):
+                    r = lane(values)
+                else:
+                    with np.errstate(divide="ignore", invalid="ignore"):
+                        r = safe_eval(*values)
+        except Exception:  # `call` hands it to the package's function
+            return _NO
+        # A sequence would not go into a cell's array as it is: left to `call`.
+        return _NO if isinstance(r, (np.ndarray, list, tuple)) else r
+
     call.__name__ = f"one_cell_{getattr(original, '__name__', 'function')}"
+    call.scalar = scalar  # type: ignore[attr-defined]
     return call
+
+
+def scalar_of(fn: Callable[..., Any]) -> Callable[..., Any] | None:
+    """The element-wise form of a stand-in `one_cell` made (see `call.scalar`), else None."""
+    return getattr(fn, "scalar", None)
 
 
 def _is_default(f: Any, part: str) -> bool:
@@ -131,9 +166,12 @@ def _is_default(f: Any, part: str) -> bool:
     return getattr(f, "__code__", None) is default.__code__
 
 
-def _cell(r: Any, otype: Any) -> np.ndarray:
-    out = np.empty((1, 1), object)
-    out[0, 0] = r
+def _cell(r: Any, otype: Any, shape: tuple[int, ...] = (1, 1)) -> np.ndarray:
+    out = np.empty(shape, object)
+    if shape:
+        out[0, 0] = r
+    else:
+        out[()] = r
     return out.view(otype)
 
 
@@ -178,35 +216,44 @@ def _numeric_lane(safe_eval: Any) -> Callable[[list[Any]], Any] | None:
     return lane
 
 
-def _one(args: tuple[Any, ...]) -> bool:
-    """At least one argument is a 1×1 array and none is another array (the result is then 1×1)."""
-    seen = False
+def _shape(args: tuple[Any, ...]) -> tuple[int, ...] | None:
+    """The result's shape when it is one cell: (1, 1) when an argument is a 1×1 array and no
+    other is an array of another shape; () when every argument is a scalar (a template's
+    constant, a number a reducing function gave: ROUND(SUM(…),2)) or a 0-d object array
+    (SUMIFS's result), as `np.vectorize` then gives; None for anything else."""
+    shape: tuple[int, ...] = ()
     for a in args:
         if isinstance(a, np.ndarray):
-            if a.shape != (1, 1):
-                return False
-            seen = True
-    return seen
+            if a.shape == (1, 1):
+                shape = (1, 1)
+            elif a.shape != () or a.dtype != object:
+                return None
+        elif type(a) not in _SCALAR_ARGS:
+            return None
+    return shape
 
 
 # -- natives -----------------------------------------------------------------------------------
 # The package's per-element function for the plain values a cell mostly holds, written out:
-# numbers of Python's own types (not bool, finite) and texts (not an error, which is a str
-# subclass). On these the package's argument parser changes nothing (it replaces only the
-# EMPTY token), no error is found among the inputs, and its function reduces to what is below;
-# anything else returns _NO and takes the package's `safe_eval`.
+# finite numbers of Python's types and numpy's float64 (not bool) and texts (not an error,
+# which is a str subclass). On these the package's argument parser changes nothing (it
+# replaces only the EMPTY token), no error is found among the inputs, and its function reduces
+# to what is below. An Excel error among an operator's inputs is its result (its check finds
+# it first); IF's branches are passed on whatever they hold. Anything else returns _NO and
+# takes the package's `safe_eval`.
 
 _NO = object()
-_NUMBERS = (int, float)
+NO = _NO  # what a stand-in's element-wise form gives where it cannot answer
+_NUMBERS = (int, float, np.float64)  # float64: what SUM gives; input_parser's float() makes it a float
 
 
 def _element(a: Any) -> Any:
     """What `vectorize` passes for `a` when it is a plain value (an object array's element, a
-    constant of the template), else _NO."""
-    if type(a) in _SCALARS:
+    constant of the template, a scalar a step gave), else _NO."""
+    if type(a) in _SCALAR_ARGS:
         return a
     if isinstance(a, np.ndarray) and a.dtype == object:
-        return a[0, 0]
+        return a[0, 0] if a.ndim == 2 else a[()]
     return _NO
 
 
@@ -220,10 +267,31 @@ def _finite(r: float) -> Any:
     return r if math.isfinite(r) else Error.errors["#NUM!"]  # convert_nan
 
 
+@functools.lru_cache(None)
+def _xl_error() -> type:
+    from formulas.tokens.operand import XlError
+
+    return XlError
+
+
+def _error(x: Any, y: Any) -> Any:
+    """The first of two elements that is an Excel error, else None: what `get_error`, the
+    operators' check, finds among them before any parsing (the result is that error)."""
+    err = _xl_error()
+    if isinstance(x, err):
+        return x
+    if isinstance(y, err):
+        return y
+    return None
+
+
 def _arithmetic(op: Callable[[float, float], float]) -> Callable[..., Any]:
     def native(x: Any = _NO, y: Any = _NO, *rest: Any) -> Any:
-        if rest or not (_number(x) and _number(y)):
+        if rest or y is _NO:
             return _NO
+        if not (_number(x) and _number(y)):
+            err = _error(x, y)
+            return _NO if err is None else err
         return _finite(op(float(x), float(y)))  # input_parser: map(float, …)
     return native
 
@@ -232,32 +300,40 @@ def _comparison(op: Callable[[Any, Any], bool]) -> Callable[..., Any]:
     # logic_input_parser compares (type id, value): texts upper-cased, numbers as they are;
     # the same type on both sides leaves the values' own comparison.
     def native(x: Any = _NO, y: Any = _NO, *rest: Any) -> Any:
-        if rest:
+        if rest or y is _NO:
             return _NO
         if type(x) is str and type(y) is str:
             return op(x.upper(), y.upper())
         if _number(x) and _number(y):
-            return op(x, y)
-        return _NO
+            # As the package compares them, (type id, value) pairs: with a float64 the type
+            # of the answer depends on it (numpy's bool where the values differ).
+            return op((0, x), (0, y))
+        err = _error(x, y)
+        return _NO if err is None else err
     return native
 
 
 def _concatenate(x: Any = _NO, y: Any = _NO, *rest: Any) -> Any:
-    return x + y if not rest and type(x) is str and type(y) is str else _NO
+    if rest or y is _NO:
+        return _NO
+    if type(x) is str and type(y) is str:
+        return x + y
+    err = _error(x, y)
+    return _NO if err is None else err
 
 
 def _if(cond: Any = _NO, x: Any = _NO, y: Any = False, *rest: Any) -> Any:
-    # xif: a text condition is #VALUE!, an error one is the error; the branches are returned
-    # as they are (EMPTY, which the parser would make 0, is not a plain value: not here).
-    if rest or x is _NO or not (type(cond) is bool or _number(cond)):
+    # xif: an error condition is the error (its check reads the condition alone), a text one
+    # #VALUE!; else a branch as it is (not converted: check_nan is off), but for EMPTY, which
+    # the default argument parser has made 0.
+    if rest or x is _NO:
         return _NO
-    if not (_plain(x) and _plain(y)):
+    if not (type(cond) is bool or _number(cond)):
+        return cond if isinstance(cond, _xl_error()) else _NO
+    r = x if cond else y
+    if isinstance(r, np.ndarray):  # an array held in a cell: convert_noshp's affair
         return _NO
-    return x if cond else y
-
-
-def _plain(v: Any) -> bool:
-    return type(v) is bool or type(v) is str or _number(v)
+    return 0 if r is _EMPTY() else r
 
 
 @functools.lru_cache(None)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from xltools.workbook.engine import template_store
+from xltools.workbook.engine.one_cell import NO
 from xltools.workbook.engine.scipy_defer import load_functions
 from xltools.workbook.engine.xlsx_cells import NotModelled
 
@@ -47,6 +48,7 @@ def _natives() -> dict[str, Callable[..., Any]]:
     calls in place of the package's object."""
     from xltools.workbook.engine.lookup import fast_lookup
     from xltools.workbook.engine.one_cell import one_cell
+    from xltools.workbook.engine.sum_cells import fast_sum
     from xltools.workbook.engine.sumifs import fast_sumifs
 
     out: dict[str, Callable[..., Any]] = {}
@@ -56,6 +58,7 @@ def _natives() -> dict[str, Callable[..., Any]]:
             out[name] = fast
     out["LOOKUP"] = fast_lookup(_vetted_objects()["LOOKUP"][0])
     out["SUMIFS"] = fast_sumifs(_vetted_objects()["SUMIFS"][0])
+    out["SUM"] = fast_sum(_vetted_objects()["SUM"][0])
     return out
 
 
@@ -79,15 +82,42 @@ def _vetted_objects() -> dict[str, tuple[Callable[..., Any], bool]]:
 def _stored_names() -> tuple[dict[str, Callable[..., Any]], dict[int, str]]:
     """The callables a stored program may name: the vetted ones and the filter `formulas`
     puts on every template's result (name → object, id → name)."""
-    from formulas.builder import _default_filter
-
     objects = {name: f for name, (f, _) in _vetted_objects().items()}
     objects.update(_natives())
-    objects["default filter"] = _default_filter()[0]
+    objects["default filter"] = _default_filter()
     return objects, {id(f): name for name, f in objects.items()}
 
 
+@functools.lru_cache(None)
+def _default_filter() -> Callable[[Any], Any]:
+    """The filter `formulas` puts on every template's result, `wrap_ranges_func(sh.bypass)`,
+    as it acts on one value: a `Ranges` read as its value (by the package's own call), any
+    other value passed on as it is. Every formula cell runs it once, and the package's two
+    wrappers cost more than most cells' own function."""
+    from formulas.builder import _default_filter as package_filter
+    from formulas.ranges import Ranges
+
+    package = package_filter()[0]
+
+    def default_filter(value: Any) -> Any:
+        return package(value) if isinstance(value, Ranges) else value
+    default_filter.__name__ = "default_filter"
+    return default_filter
+
+
+def _fast_filters(filters: Any) -> tuple[Callable[[Any], Any], ...]:
+    """A node's filters, the package's default filter replaced by `_default_filter`."""
+    from formulas.builder import _default_filter as package_filter
+
+    package, fast = package_filter()[0], _default_filter()
+    return tuple(fast if f is package else f for f in filters)
+
+
 Step = tuple[Callable[..., Any], tuple[int, ...], int, tuple[Callable[[Any], Any], ...]]
+
+
+def _identity(value: Any) -> Any:
+    return value  # sh.bypass of one value
 
 
 @dataclass(frozen=True)
@@ -102,19 +132,64 @@ class Program:
 
     @functools.cached_property
     def shared(self) -> tuple[int, ...]:
-        """The placeholders only LOOKUP's vectors and SUMIFS's sum and criteria ranges read
-        (unfiltered): the fast model may hand them the kept, read-only array of a range rather
-        than a copy (see lookup.py, sumifs.py; each copies what it hands the package)."""
+        """The placeholders only LOOKUP's vectors, SUMIFS's sum and criteria ranges and SUM's
+        arguments read (unfiltered): the fast model may hand them the kept, read-only array of
+        a range rather than a copy (see lookup.py, sumifs.py, sum_cells.py; each copies what
+        it hands the package)."""
         natives = _natives()
-        readers_of = {id(natives["LOOKUP"]): (1, 2)}
+        readers_of: dict[int, Any] = {id(natives["LOOKUP"]): (1, 2)}
         if natives["SUMIFS"] is not _vetted_objects()["SUMIFS"][0]:  # the package's own may not share
             readers_of[id(natives["SUMIFS"])] = (0, 1)
+        if natives["SUM"] is not _vetted_objects()["SUM"][0]:
+            readers_of[id(natives["SUM"])] = range(256)  # every argument (Excel allows 255)
         readers: dict[int, list[tuple[Any, int]]] = {}
         for fn, ins, _, _ in self.steps:
             for pos, slot in enumerate(ins):
                 readers.setdefault(slot, []).append((fn, pos))
         return tuple(k for k, slot, filters in self.inputs if not filters and slot in readers
                      and all(pos in readers_of.get(id(fn), ()) for fn, pos in readers[slot]))
+
+    @functools.cached_property
+    def scalar_steps(self) -> tuple[tuple[Callable[..., Any], tuple[int, ...], int], ...] | None:
+        """The steps as element-wise functions (`run_scalar`), or None when one has no such
+        form: every step a one-cell stand-in (one_cell.py) or a bypass of one value, no filter
+        on a step or an input but the default one (which passes a value that is not a Ranges
+        on as it is), every constant a value `vectorize` passes as it is."""
+        import schedula as sh
+
+        from xltools.workbook.engine.one_cell import SCALAR_ARGS, scalar_of
+
+        passing = _default_filter()
+        if any(f is not passing for _, _, filters in self.inputs for f in filters) or \
+                any(type(v) not in SCALAR_ARGS for _, v in self.constants):
+            return None
+        out = []
+        for fn, ins, o, filters in self.steps:
+            if any(f is not passing for f in filters):
+                return None
+            f = _identity if fn is sh.bypass and len(ins) == 1 else scalar_of(fn)
+            if f is None:
+                return None
+            out.append((f, ins, o))
+        return tuple(out)
+
+    def run_scalar(self, elements: Sequence[Any]) -> Any:
+        """The result's element for cells holding `elements` (one per placeholder, each a
+        single cell), as `run` gives it on them as 1×1 arrays; one_cell.NO where a step has
+        no element-wise answer (then `run` it). Only for programs with `scalar_steps`."""
+        steps = self.scalar_steps
+        assert steps is not None
+        slots: list[Any] = [None] * self.n_slots
+        for slot, value in self.constants:
+            slots[slot] = value
+        for k, slot, _ in self.inputs:
+            slots[slot] = elements[k]
+        for f, ins, out in steps:
+            v = f(*[slots[i] for i in ins])
+            if v is NO:
+                return NO
+            slots[out] = v
+        return slots[self.output]
 
     def run(self, args: Sequence[Any]) -> Any:
         """`args[k]`: the 2-D object array for placeholder k."""
@@ -170,7 +245,7 @@ def _compile(template: str, placeholders: Sequence[str], table: dict[int, tuple[
         extra = set(attrs) - _DATA_KEYS
         if extra:
             raise NotModelled(f"{template!r}: data node {node!r} has {sorted(extra)}")
-        return tuple(attrs.get("filters", ()))
+        return _fast_filters(attrs.get("filters", ()))
 
     constants = tuple((slot_of(k), v["value"]) for k, v in dsp.default_values.items())
     inputs = tuple((wanted[k], slot_of(k), data_filters(k)) for k in pipe.inputs)
@@ -187,7 +262,7 @@ def _compile(template: str, placeholders: Sequence[str], table: dict[int, tuple[
             elementwise &= ew
             (out,) = node["outputs"]
             steps.append((_natives().get(name, node["function"]), tuple(slot[i] for i in node["inputs"] or ()), slot_of(out),
-                          tuple(node.get("filters", ())) + data_filters(out)))
+                          _fast_filters(node.get("filters", ())) + data_filters(out)))
     (output,) = pipe.outputs
     if output not in slot:
         raise NotModelled(f"{template!r}: no step computes its result")

@@ -24,7 +24,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-_MASKS: dict[int, tuple[np.ndarray, dict[tuple[type, Any], np.ndarray]]] = {}
+# id(codes) → (codes, the test range `__xfilter` reads, criterion → mask)
+_MASKS: dict[int, tuple[np.ndarray, dict[str, Any], dict[tuple[type, Any], np.ndarray]]] = {}
 _SCALARS = (int, float, str, bool)  # a template's constants (template_store): passed as they are
 MASKS_MAX = 256  # read-only criteria ranges whose masks are kept (a seed reads one or two)
 
@@ -50,9 +51,8 @@ def fast_sumifs(original: Callable[..., Any]) -> Callable[..., Any]:
     test, accumulate = parts
     from formulas.functions import Array, replace_empty
 
-    def mask_of(codes: np.ndarray, criterion: Any) -> np.ndarray:
-        # As `xfilters` builds the test range: EMPTY read as "" (a fresh dict: 'num' is its own).
-        b = test({"raw": replace_empty(codes, "")}, criterion)
+    def mask_of(test_range: dict[str, Any], criterion: Any) -> np.ndarray:
+        b = test(test_range, criterion)
         b.flags.writeable = False
         return b
 
@@ -61,14 +61,18 @@ def fast_sumifs(original: Callable[..., Any]) -> Callable[..., Any]:
         if hit is None or hit[0] is not codes:
             if len(_MASKS) >= MASKS_MAX:
                 _MASKS.clear()
-            hit = _MASKS[id(codes)] = (codes, {})
+            # As `xfilters` builds the test range: EMPTY read as "". The test adds the range
+            # read as numbers ('num', `text2num` of each code: a date parse of each text, most
+            # of a mask's cost) and reads it again for the next criterion, as the package's
+            # own vectorised loop over a criterion's cells does; it depends on the codes only.
+            hit = _MASKS[id(codes)] = (codes, {"raw": replace_empty(codes, "")}, {})
         key = (type(criterion), criterion)
         try:
-            b = hit[1].get(key)
+            b = hit[2].get(key)
         except TypeError:  # an unhashable criterion: not kept
-            return mask_of(codes, criterion)
+            return mask_of({"raw": replace_empty(codes, "")}, criterion)
         if b is None:
-            b = hit[1][key] = mask_of(codes, criterion)
+            b = hit[2][key] = mask_of(hit[1], criterion)
         return b
 
     def sumifs(amounts: Any, codes: Any, criterion: Any, *rest: Any) -> Any:

@@ -9,7 +9,6 @@ column apart, so no two of them overlap.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from xltools.workbook.engine.xlsx_cells import NotModelled, col_letters, col_number
@@ -17,9 +16,12 @@ from xltools.workbook.engine.xlsx_cells import NotModelled, col_letters, col_num
 # A string literal (kept as is) or a reference: optional sheet, a cell, optional ":cell".
 _TOKEN = re.compile(
     r'"(?:[^"]|"")*"'
-    r"|(?<![\w.$])(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*)!)?"
-    r"\$?(?P<c1>[A-Za-z]{1,3})\$?(?P<r1>[0-9]+)(?::\$?(?P<c2>[A-Za-z]{1,3})\$?(?P<r2>[0-9]+))?(?![\w(!:$])"
+    r"|(?<![\w.$])(?:(?P<sheet>'(?:[^']|'')+'|[^\W\d][\w.]*+)!)?"
+    r"\$?(?P<c1>[A-Za-z]{1,3}+)\$?(?P<r1>[0-9]++)(?::\$?(?P<c2>[A-Za-z]{1,3}+)\$?(?P<r2>[0-9]++))?(?![\w(!:$])"
 )
+# The possessive runs (*+, {1,3}+, ++) match what the plain ones match: what follows each (a
+# "!", a "$" or a digit, a ":" or the end of the token) is never what it gave back would be;
+# they only spare the engine those retries, a tenth of a workbook's parse.
 
 
 class Ref(NamedTuple):  # a tuple: thousands are made and hashed per workbook
@@ -35,8 +37,7 @@ class Ref(NamedTuple):  # a tuple: thousands are made and hashed per workbook
         return self.r2 - self.r1 + 1, self.c2 - self.c1 + 1
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):  # a tuple: one is made per formula cell
     key: str  # the template, e.g. "=ROUND(SUM(A1:A3),2)"
     refs: tuple[Ref, ...]  # the cell's own references, in placeholder order
     placeholders: tuple[str, ...]  # "A1:A3", … as `formulas` names its inputs
@@ -50,25 +51,36 @@ def _sheet_index(token: str, own: int, sheets: dict[str, int]) -> int:
         raise NotModelled(f"reference to a sheet not in the workbook: {name!r}") from None
 
 
-def parse(formula: str, own_sheet: int, sheets: dict[str, int]) -> Parsed:
-    """`sheets`: upper-cased sheet name → index (Excel compares sheet names without case)."""
+def _ref(m: re.Match[str], own_sheet: int, sheets: dict[str, int]) -> Ref:
+    sheet, a, r1, b, r2 = m.groups()
+    si = own_sheet if sheet is None else _sheet_index(sheet, own_sheet, sheets)
+    if b is None:
+        r, c = int(r1), _column(a)
+        return Ref(si, r, c, r, c)
+    ra, rb, ca, cb = int(r1), int(r2), _column(a), _column(b)
+    return Ref(si, min(ra, rb), min(ca, cb), max(ra, rb), max(ca, cb))
+
+
+def parse(formula: str, own_sheet: int, sheets: dict[str, int],
+          known: dict[int, dict[str, Ref]] | None = None) -> Parsed:
+    """`sheets`: upper-cased sheet name → index (Excel compares sheet names without case).
+    `known`: the references read so far from the same workbook (sheet → text → Ref), kept by
+    the caller across formulas: a workbook's formulas name the same cells and columns again
+    and again (every row of 问题 reads 校验's columns)."""
     refs: list[Ref] = []
     names: list[str] = []
     seen: dict[Ref, str] = {}
     next_col = 1
+    on_sheet = {} if known is None else known.setdefault(own_sheet, {})
 
     def sub(m: re.Match[str]) -> str:
         nonlocal next_col
-        sheet, a, r1, b, r2 = m.groups()
-        if a is None:
-            return m.group(0)
-        si = own_sheet if sheet is None else _sheet_index(sheet, own_sheet, sheets)
-        if b is None:
-            r, c = int(r1), _column(a)
-            ref = Ref(si, r, c, r, c)
-        else:
-            ra, rb, ca, cb = int(r1), int(r2), _column(a), _column(b)
-            ref = Ref(si, min(ra, rb), min(ca, cb), max(ra, rb), max(ca, cb))
+        token = m.group(0)
+        ref = on_sheet.get(token)
+        if ref is None:
+            if token[0] == '"':  # a string literal
+                return token
+            ref = on_sheet[token] = _ref(m, own_sheet, sheets)
         name = seen.get(ref)
         if name is not None:
             return name

@@ -162,6 +162,21 @@ def read_book(path: Path) -> Book:
 _R = re.compile(r'\br="([A-Z]+)([0-9]+)"')
 _TYPE = re.compile(r'\bt="([^"]*)"')
 _F = re.compile(r"<f\b([^>]*?)(?:/>|>(.*?)</f>)", re.S)
+# A cell as the workbooks xltools writes have it (r, s, t in that order; a formula, a value or
+# one inline text, none with attributes), else any cell as CELL finds it: where the first
+# alternative matches, CELL matches the same extent, so the scan meets the cells CELL meets.
+_PLAIN_CELL = re.compile(
+    r'<c r="([A-Z]+)([0-9]+)"(?: s="[0-9]+")?(?: t="([A-Za-z]+)")?'
+    r"(?:/>|>(?:<f>([^<]*)</f>(?:<v>[^<]*</v>|<v/>)?|<v>([^<]*)</v>|<is><t>([^<]*)</t></is>)?</c>)"
+    r"|" + CELL.pattern, re.S)
+_COLUMN: dict[str, int] = {}
+
+
+def _column(letters: str) -> int:
+    n = _COLUMN.get(letters)
+    if n is None:
+        n = _COLUMN[letters] = col_number(letters)
+    return n
 
 
 def _read_sheet(xml: bytes, si: int, name: str, strings: list[str], book: Book) -> None:
@@ -169,45 +184,71 @@ def _read_sheet(xml: bytes, si: int, name: str, strings: list[str], book: Book) 
     text = xml.decode("utf-8")
     if re.search(r"<\w+:sheetData\b", text):
         raise NotModelled(f"sheet {name} is written with a namespace prefix")
-    for m in CELL.finditer(text):
-        attrs, inner = m.group(1, 2)
-        if not inner:  # <c …/>: a styled empty cell, most of a sheet's cells
+    formulas, constants, escaped = book.formulas, book.constants, book.escaped
+    for m in _PLAIN_CELL.finditer(text):
+        letters, digits, t, formula, raw, inline, attrs, inner = m.groups()
+        if letters is None:  # a cell of another shape
+            _read_cell(attrs, inner, si, name, strings, book)
             continue
-        r = _R.search(attrs)
-        if r is None:
-            raise NotModelled(f"a cell without an address in {name}")
-        row, col = int(r.group(2)), col_number(r.group(1))
-        ref = r.group(1) + r.group(2)
-        f = _F.search(inner)
-        if f is not None:
-            if re.search(r'\b(t|ref)="', f.group(1)) and 't="normal"' not in f.group(1):
-                raise NotModelled(f"a shared or array formula at {name}!{ref}")
-            formula = unescape(f.group(2) or "")
-            book.formulas[(si, row, col)] = "=" + (formula[1:] if formula.startswith("=") else formula)
-            continue
-        tm = _TYPE.search(attrs)
-        t = tm.group(1) if tm else "n"
-        if t == "inlineStr":
-            text = plain_text(inner)
-            if "&" in text:
-                book.escaped[(si, row, col)] = text
-                continue
-            value: object = text
-        else:
-            v = VALUE.search(inner)
-            if v is None or v.group(1) is None:
-                continue
-            raw = v.group(1)
-            if t == "n":
-                value = _number(raw)
-            elif t == "s":
-                value = strings[int(raw)]
-            elif t == "str":
-                value = unescape(raw)
-            elif t == "b":
-                value = raw.strip() in ("1", "true")
-            elif t == "e":
-                value = _error(unescape(raw))
+        cell = (si, int(digits), _column(letters))
+        if formula is not None:
+            formula = unescape(formula)
+            formulas[cell] = "=" + (formula[1:] if formula.startswith("=") else formula)
+        elif raw is not None and t != "inlineStr":
+            constants[cell] = _value(t or "n", raw, strings, name, letters + digits)
+        elif inline is not None and t == "inlineStr":
+            if "&" in inline:
+                escaped[cell] = inline
             else:
-                raise NotModelled(f"cell type {t!r} at {name}!{ref}")
-        book.constants[(si, row, col)] = value
+                constants[cell] = inline
+        elif raw is not None or inline is not None:  # content its type does not name: as CELL reads it
+            whole = CELL.match(text, m.start())
+            if whole is None or whole.end() != m.end():  # cannot be (see _PLAIN_CELL); not guessed at
+                raise NotModelled(f"a cell the scan does not read alike at {name}!{letters}{digits}")
+            _read_cell(whole.group(1), whole.group(2), si, name, strings, book)
+
+
+def _value(t: str, raw: str, strings: list[str], name: str, ref: str) -> object:
+    if t == "n":
+        return _number(raw)
+    if t == "s":
+        return strings[int(raw)]
+    if t == "str":
+        return unescape(raw)
+    if t == "b":
+        return raw.strip() in ("1", "true")
+    if t == "e":
+        return _error(unescape(raw))
+    raise NotModelled(f"cell type {t!r} at {name}!{ref}")
+
+
+def _read_cell(attrs: str, inner: str | None, si: int, name: str, strings: list[str], book: Book) -> None:
+    """One <c> element, whatever its shape (attributes, content) within what is modelled."""
+    if not inner:  # <c …/>: a styled empty cell, most of a sheet's cells
+        return
+    r = _R.search(attrs)
+    if r is None:
+        raise NotModelled(f"a cell without an address in {name}")
+    row, col = int(r.group(2)), col_number(r.group(1))
+    ref = r.group(1) + r.group(2)
+    f = _F.search(inner)
+    if f is not None:
+        if re.search(r'\b(t|ref)="', f.group(1)) and 't="normal"' not in f.group(1):
+            raise NotModelled(f"a shared or array formula at {name}!{ref}")
+        formula = unescape(f.group(2) or "")
+        book.formulas[(si, row, col)] = "=" + (formula[1:] if formula.startswith("=") else formula)
+        return
+    tm = _TYPE.search(attrs)
+    t = tm.group(1) if tm else "n"
+    if t == "inlineStr":
+        text = plain_text(inner)
+        if "&" in text:
+            book.escaped[(si, row, col)] = text
+            return
+        value: object = text
+    else:
+        v = VALUE.search(inner)
+        if v is None or v.group(1) is None:
+            return
+        value = _value(t, v.group(1), strings, name, ref)
+    book.constants[(si, row, col)] = value
