@@ -1,0 +1,56 @@
+"""A bounded memo of work whose result depends on its key alone.
+
+A text read again, the next year's disclosure and every variant of a text the tests walk
+through (one figure moved) share most of their tables and paragraphs line for line: what the
+reader makes of a part whose every line is the same need not be made again. The key must
+hold ALL the input the work reads (the lines with their numbers, and anything else), and
+the value must be immutable (frozen records, tuples), since every later reader shares it.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Callable, Generic, Hashable, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Memo(Generic[K, V]):
+    """The last `size` results, least recently used dropped first (None is never kept).
+    The work itself runs outside the lock: two threads may both make a value, and either
+    is the same."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._done: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def find(self, key: K) -> V | None:
+        with self._lock:
+            if key not in self._done:
+                return None
+            self._done.move_to_end(key)
+            return self._done[key]
+
+    def keep(self, key: K, value: V) -> None:
+        with self._lock:
+            self._done[key] = value
+            self._done.move_to_end(key)
+            if len(self._done) > self.size:
+                self._done.popitem(last=False)
+
+    def get(self, key: K, make: Callable[[], V]) -> V:
+        """The value kept for `key`, or `make()` kept."""
+        found = self.find(key)
+        if found is None:
+            found = make()
+            self.keep(key, found)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._done.clear()
+
+    def __len__(self) -> int:
+        return len(self._done)
