@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from typing import Callable, Generic, Hashable, TypeVar
+from typing import Any, Callable, Generic, Hashable, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+
+
+_EVERY: list["Memo[Any, Any]"] = []  # made at import, one per kind of work
+
+
+def forget_all() -> None:
+    """Every memo emptied: what a process that never read a text would compute (tests
+    compare the two)."""
+    for memo in _EVERY:
+        memo.clear()
 
 
 class Memo(Generic[K, V]):
@@ -25,6 +35,7 @@ class Memo(Generic[K, V]):
         self.size = size
         self._done: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+        _EVERY.append(self)
 
     def find(self, key: K) -> V | None:
         with self._lock:
