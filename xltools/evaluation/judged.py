@@ -26,8 +26,9 @@ from xltools.core.verdicts import Status
 from xltools.evaluation.plan import (TablePlan, Terms as CellTerms, cell_key, derivations, offsets, plan_document,
                                      figure, printed_in, recompute)
 from xltools.core.references import Ref, TableCell
-from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, judge, rule_instances
+from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, guessed_cells, judge, marked, rule_instances
 from xltools.rules.resolve import DocumentValues
+from xltools.evaluation.table_outcomes import own_table, table_judged
 
 
 class Source(Protocol):
@@ -252,7 +253,24 @@ def judged(rules: Iterable[Rule], doc: Document, source: Source | None = None,
            live: Live | None = None) -> Iterator[Judged]:
     """Every instance of `rules` on `doc`, judged on `source` (the document as printed by
     default); with `live`, the way the workbook judges it."""
+    if source is None and live is None:
+        return _as_printed(rules, doc)
     return judge_instances(rule_instances(rules, doc), doc, source, live)
+
+
+def _as_printed(rules: Iterable[Rule], doc: Document) -> Iterator[Judged]:
+    """`judge_instances` on the document as printed, a table's own identities judged once
+    per table read (`table_outcomes`)."""
+    values = DocumentValues(doc)
+    guesses = guessed_cells(doc)
+    for rule in rules:
+        n = own_table(rule)
+        if n is not None:
+            for inst, outcome in table_judged(rule, n, doc, values, guesses):
+                yield Judged(rule, inst, outcome, values)
+            continue
+        for inst in marked(rule, doc, guesses):
+            yield Judged(rule, inst, judge(inst.relation, values), values)
 
 
 def judge_instances(instances: Iterable[tuple[Rule, Instance]], doc: Document, source: Source | None = None,
