@@ -39,8 +39,10 @@ def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index, set[int]
     relations: Judged = []
     index: Index = {}
     advisory: set[int] = set()
-    scoring = (r for r in CATALOGUE
-               if r.family == "cross" or (r.level == "M" and r.family == "table" and r.reads & tables))
+    # Only a rule that reads an open table can judge its variants apart (a rule's instances
+    # relate only the tables it declares: `Rule.reads`).
+    scoring = (r for r in CATALOGUE if r.reads & tables
+               and (r.family == "cross" or (r.level == "M" and r.family == "table")))
     for rule, inst in rule_instances(scoring, doc):  # the instances `evaluation.judged` judges
         if isinstance(inst.relation, Verdict):
             continue
