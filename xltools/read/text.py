@@ -106,8 +106,16 @@ def _cut(raw: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
     return "\t".join(cells), cells, tuple([c for c in cells if c]), len(cells) > 1 and "\t" not in s
 
 
+# A line is immutable and depends on its number and text alone: a text read again, or one
+# figure of it moved, shares all its other lines with the last reading (while among the
+# last 65,536), and the memos of the parts read from them (`lines_key`) find them unchanged.
+@lru_cache(maxsize=1 << 16)
+def _line(no: int, raw: str) -> Line:
+    return Line(no, *_cut(raw))
+
+
 def to_lines(text: str) -> list[Line]:
-    return [Line(i, *_cut(raw))
+    return [_line(i, raw)
             for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1)]
 
 
