@@ -11,12 +11,13 @@ most a warning.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Mapping
 
+from xltools.core.memo import Memo
 from xltools.core.model import Document, ReadNote, Row, Table
 from xltools.core.references import TableCell
-from xltools.rules.core import Relation, Verdict, judge, refs_of, rule_instances
+from xltools.rules.core import Relation, Rule, Verdict, judge, refs_of
 from xltools.rules.resolve import DocumentValues
 
 _FAMILIES = ("table", "cross")
@@ -27,6 +28,41 @@ Index = dict[tuple[int, str], list[int]]  # (table, row key) → the relations r
 # Failures of the mandatory relations, then of the advisory cross-table ones (which only
 # break a tie: 表12's 单位资金 is at most 表2's, where no mandatory sum reads the column).
 Score = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class _Relations:
+    """A rule's relations (but its verdicts) on the tables it reads, and which of them read
+    each row."""
+
+    tables: tuple[Table | None, ...]  # held: while kept, no other object can take their ids
+    relations: tuple[Relation, ...]
+    rows: Mapping[tuple[int, str], tuple[int, ...]]
+
+
+# By rule id and the identities of the tables it reads: a rule relates only those tables'
+# cells (`Rule.reads`), and a table read again is the same object (`read.tables`), so the
+# variants of a text (one figure moved) re-derive only the rules that read what moved.
+_KEPT: Memo[tuple[str, tuple[int, ...]], _Relations] = Memo(1024)
+
+
+def _relations_of(rule: Rule, doc: Document) -> _Relations:
+    tables = tuple(doc.table(n) for n in sorted(rule.reads))
+    key = (rule.id, tuple(map(id, tables)))
+    kept = _KEPT.find(key)
+    if kept is not None and all(a is b for a, b in zip(kept.tables, tables)):
+        return kept
+    relations: list[Relation] = []
+    rows: dict[tuple[int, str], list[int]] = {}
+    for inst in rule.instances(doc):  # the instances `evaluation.judged` judges, unmarked
+        if isinstance(inst.relation, Verdict):
+            continue
+        for cell in {(r.table, r.row) for r in refs_of(inst.relation) if isinstance(r, TableCell)}:
+            rows.setdefault(cell, []).append(len(relations))
+        relations.append(inst.relation)
+    made = _Relations(tables, tuple(relations), {k: tuple(v) for k, v in rows.items()})
+    _KEPT.keep(key, made)
+    return made
 
 
 def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index, set[int]]:
@@ -43,14 +79,14 @@ def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index, set[int]
     # relate only the tables it declares: `Rule.reads`).
     scoring = (r for r in CATALOGUE if r.reads & tables
                and (r.family == "cross" or (r.level == "M" and r.family == "table")))
-    for rule, inst in rule_instances(scoring, doc):  # the instances `evaluation.judged` judges
-        if isinstance(inst.relation, Verdict):
-            continue
-        for key in {(r.table, r.row) for r in refs_of(inst.relation) if isinstance(r, TableCell)}:
-            index.setdefault(key, []).append(len(relations))
+    for rule in scoring:
+        made = _relations_of(rule, doc)
+        base = len(relations)
+        for cell, at in made.rows.items():
+            index.setdefault(cell, []).extend(base + i for i in at)
         if rule.level != "M":
-            advisory.add(len(relations))
-        relations.append(inst.relation)
+            advisory.update(range(base, base + len(made.relations)))
+        relations.extend(made.relations)
     return relations, index, advisory
 
 

@@ -16,25 +16,17 @@ class DocumentValues:
         self._tables = doc.tables
         self._projects = {p.key: p for p in doc.projects}
         self._figures = {f.key: f for f in doc.narrative.figures}
-        self._cells: dict[tuple[int, str, str], float | None] | None = None
-
-    def _table_cells(self) -> dict[tuple[int, str, str], float | None]:
-        """Every printed cell of the tables by (table, row key, column), a row key's first row
-        as `Table.row` finds it: a `TableCell` is such a tuple, and finds its figure in one
-        look-up (most references are table cells, read once or more per rule instance)."""
-        cells: dict[tuple[int, str, str], float | None] = {}
-        for n, t in self._tables.items():
-            if t is not None:
-                for key, row in t.by_key().items():
-                    for column, v in row.amounts.items():
-                        cells[(n, key, column)] = v
-        self._cells = cells
-        return cells
 
     def value(self, ref: Ref) -> float | None:
         if isinstance(ref, TableCell):
-            cells = self._cells if self._cells is not None else self._table_cells()
-            return cells.get(ref)
+            # Most references are table cells, read once or more for every rule instance.
+            t = self._tables.get(ref.table)
+            if t is None:
+                return None
+            if t.number == ref.table:
+                return t.figures.get(ref)
+            row = t.row(ref.row)  # a table filed under another number
+            return row.amounts.get(ref.column) if row else None
         match ref:
             case NarrativeFigure(key):
                 f = self._figures.get(key)
