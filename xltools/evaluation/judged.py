@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
 from typing import Callable, Iterable, Iterator, Protocol
 
 from xltools.core.findings import Where
@@ -28,7 +29,7 @@ from xltools.evaluation.plan import (TablePlan, Terms as CellTerms, cell_key, de
 from xltools.core.references import Ref, TableCell
 from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, guessed_cells, judge, marked, rule_instances
 from xltools.rules.resolve import DocumentValues
-from xltools.evaluation.table_outcomes import own_table, table_judged
+from xltools.evaluation.table_outcomes import Block, own_table, table_block
 
 
 class Source(Protocol):
@@ -254,23 +255,37 @@ def judged(rules: Iterable[Rule], doc: Document, source: Source | None = None,
     """Every instance of `rules` on `doc`, judged on `source` (the document as printed by
     default); with `live`, the way the workbook judges it."""
     if source is None and live is None:
-        return _as_printed(rules, doc)
+        return (j for r in by_rule(rules, doc) for j in r.judged)
     return judge_instances(rule_instances(rules, doc), doc, source, live)
 
 
-def _as_printed(rules: Iterable[Rule], doc: Document) -> Iterator[Judged]:
-    """`judge_instances` on the document as printed, a table's own identities judged once
-    per table read (`table_outcomes`)."""
+@dataclass(frozen=True, slots=True)
+class RuleJudged:
+    """One rule's instances judged; for a rule that reads one table, on the document as
+    printed, its `Block` (keys and ledger counts made once per table read)."""
+
+    rule: Rule
+    judged: list[Judged]
+    block: Block | None = None
+
+
+def by_rule(rules: Iterable[Rule], doc: Document, source: Source | None = None,
+            live: Live | None = None) -> Iterator[RuleJudged]:
+    """`judged`, rule by rule."""
+    if source is not None or live is not None:
+        for rule, js in groupby(judge_instances(rule_instances(rules, doc), doc, source, live), key=lambda j: j.rule):
+            yield RuleJudged(rule, list(js))
+        return
     values = DocumentValues(doc)
     guesses = guessed_cells(doc)
     for rule in rules:
         n = own_table(rule)
         if n is not None:
-            for inst, outcome in table_judged(rule, n, doc, values, guesses):
-                yield Judged(rule, inst, outcome, values)
+            block = table_block(rule, n, doc, values, guesses)
+            yield RuleJudged(rule, [Judged(rule, inst, outcome, values) for inst, outcome in block.judged], block)
             continue
-        for inst in marked(rule, doc, guesses):
-            yield Judged(rule, inst, judge(inst.relation, values), values)
+        yield RuleJudged(rule, [Judged(rule, inst, judge(inst.relation, values), values)
+                                for inst in marked(rule, doc, guesses)])
 
 
 def judge_instances(instances: Iterable[tuple[Rule, Instance]], doc: Document, source: Source | None = None,
