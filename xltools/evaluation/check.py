@@ -63,7 +63,7 @@ def evaluate(doc: Document, rules: Iterable[Rule] = CATALOGUE, source: Source | 
     names, number = KeyNames(doc), Numbering()
     for r in by_rule(rules, doc, source, live):
         block = r.block
-        if block is not None and block.judged:  # counted and keyed once per table read (`table_outcomes`)
+        if block is not None and block.judged:  # counted and keyed once per table read (`kept`)
             ledger.add_counts(r.rule, block.family, block.tables)
         for i, j in enumerate(r.judged):
             if block is None:

@@ -29,7 +29,7 @@ from xltools.evaluation.plan import (TablePlan, Terms as CellTerms, cell_key, de
 from xltools.core.references import Ref, TableCell
 from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, guessed_cells, judge, marked, rule_instances
 from xltools.rules.resolve import DocumentValues
-from xltools.evaluation.table_outcomes import Block, own_table, table_block
+from xltools.evaluation.kept import Block, rule_block
 
 
 class Source(Protocol):
@@ -261,8 +261,8 @@ def judged(rules: Iterable[Rule], doc: Document, source: Source | None = None,
 
 @dataclass(frozen=True, slots=True)
 class RuleJudged:
-    """One rule's instances judged; for a rule that reads one table, on the document as
-    printed, its `Block` (keys and ledger counts made once per table read)."""
+    """One rule's instances judged; on the document as printed, its `Block` (outcomes, keys
+    and ledger counts made once per distinct input, `kept`)."""
 
     rule: Rule
     judged: list[Judged]
@@ -279,13 +279,8 @@ def by_rule(rules: Iterable[Rule], doc: Document, source: Source | None = None,
     values = DocumentValues(doc)
     guesses = guessed_cells(doc)
     for rule in rules:
-        n = own_table(rule)
-        if n is not None:
-            block = table_block(rule, n, doc, values, guesses)
-            yield RuleJudged(rule, [Judged(rule, inst, outcome, values) for inst, outcome in block.judged], block)
-            continue
-        yield RuleJudged(rule, [Judged(rule, inst, judge(inst.relation, values), values)
-                                for inst in marked(rule, doc, guesses)])
+        block = rule_block(rule, doc, values, guesses)
+        yield RuleJudged(rule, [Judged(rule, inst, outcome, values) for inst, outcome in block.judged], block)
 
 
 def judge_instances(instances: Iterable[tuple[Rule, Instance]], doc: Document, source: Source | None = None,

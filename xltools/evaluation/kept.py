@@ -1,0 +1,161 @@
+"""Rules judged once per distinct input, on the document as printed.
+
+A rule's instances, their outcomes as printed, their keys and what they add to the coverage
+ledger depend only on the parts of the document the rule reads: the tables its instances
+ask for and those their cells are in, the narrative, the 绩效 tables. The reader hands back
+the very same `Table` (and narrative, and 绩效 table) for lines it read before (`read.tables`),
+so a text read again, or one figure of it moved, judges again only the rules that read what
+changed.
+
+A rule of the "table" family reads its one table and nothing else (`rules.tables._rule`): it is
+kept by that table. Any other rule is run on a view of the document that notes every part
+its instances read (`_Reads`); what it made is kept with those parts, and serves a later
+document whose same parts are the same.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from xltools.core.memo import Memo
+from xltools.core.model import Document, Table
+from xltools.core.references import NarrativeFigure, OverallCell, ProjectCell, TableCell
+from xltools.evaluation.coverage import Counts, tallied
+from xltools.evaluation.finding_keys import KeyNames, instance_base
+from xltools.rules.core import Instance, Outcome, Rule, Values, judge, marked, refs_of
+
+
+def own_table(rule: Rule) -> int | None:
+    """The one table a rule reads, where it reads one alone."""
+    if rule.family == "table" and len(rule.tables) == 1 and not rule.also_reads:
+        return rule.tables[0]
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One rule's instances on a document with their outcomes as printed; each one's key
+    before duplicates are numbered (`finding_keys.instance_base`); what they add to the
+    ledger (`coverage.tallied`)."""
+
+    judged: tuple[tuple[Instance, Outcome], ...]
+    bases: tuple[str, ...]
+    family: Counts
+    tables: tuple[tuple[int, Counts], ...]
+
+
+def _block(rule: Rule, doc: Document, read: Document, values: Values, guesses: frozenset[TableCell]) -> Block:
+    """`read`: the document the instances are made from (`doc`, or a view of it)."""
+    judged = tuple((inst, judge(inst.relation, values)) for inst in marked(rule, read, guesses))
+    names = KeyNames(doc)
+    family, tables = tallied(judged)
+    return Block(judged, tuple(instance_base(rule, inst, names) for inst, _ in judged), family, tables)
+
+
+@dataclass(frozen=True, slots=True)
+class _ByTable:
+    rule: Rule
+    table: Table  # held: while kept, no other object can take its id
+    block: Block
+
+
+# By rule id and the table's identity: 39 table rules, a hundred tables or so.
+_BY_TABLE: Memo[tuple[str, int], _ByTable] = Memo(4096)
+
+
+def _table_block(rule: Rule, n: int, doc: Document, values: Values, guesses: frozenset[TableCell]) -> Block:
+    t = doc.table(n)
+    if t is None:
+        return _block(rule, doc, doc, values, guesses)
+    key = (rule.id, id(t))
+    kept = _BY_TABLE.find(key)
+    if kept is not None and kept.rule is rule and kept.table is t:
+        return kept.block
+    block = _block(rule, doc, doc, values, guesses)
+    _BY_TABLE.keep(key, _ByTable(rule, t, block))
+    return block
+
+
+class _Reads:
+    """A document as a rule's instances read it: every table asked for, every other part
+    (the narrative, the 绩效 tables, the unit's name…) with what it was."""
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        self._tables: dict[int, Table | None] = {}
+        self._parts: dict[str, Any] = {}
+
+    def table(self, n: int) -> Table | None:
+        t = self._doc.table(n)
+        self._tables[n] = t
+        return t
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._doc, name)
+        if name == "tables":  # every table, each by its identity, and which numbers there are
+            self._tables.update(value)
+            self._parts[name] = frozenset(value)
+        else:
+            self._parts[name] = value
+        return value
+
+    def read(self, rule: Rule, block: Block) -> "_Read":
+        return _Read(rule, tuple(self._tables.items()), tuple(self._parts.items()), block)
+
+
+def _same(doc: Document, name: str, was: Any) -> bool:
+    now = getattr(doc, name)
+    if name == "tables":
+        return frozenset(now) == was
+    return now is was or bool(now == was)
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    rule: Rule
+    tables: tuple[tuple[int, Table | None], ...]  # held: while kept, no other object takes their ids
+    parts: tuple[tuple[str, Any], ...]
+    block: Block
+
+    def serves(self, doc: Document) -> bool:
+        """Whether `doc` holds the very parts this was made from."""
+        return all(doc.table(n) is t for n, t in self.tables) and all(_same(doc, name, was) for name, was in self.parts)
+
+
+# By rule id: the last few inputs each rule was judged on (the base text and its variants).
+_READ: Memo[str, tuple[_Read, ...]] = Memo(256)
+_PER_RULE = 6
+
+
+def _read_block(rule: Rule, doc: Document, values: Values, guesses: frozenset[TableCell]) -> Block:
+    kept = _READ.find(rule.id) or ()
+    for k in kept:
+        if k.rule is rule and k.serves(doc):
+            return k.block
+    reads = _Reads(doc)
+    block = _block(rule, doc, cast(Document, reads), values, guesses)
+    # The judging, the keys and the marks read the parts the cells are in.
+    for inst, _ in block.judged:
+        for ref in refs_of(inst.relation):
+            if isinstance(ref, TableCell):
+                reads.table(ref.table)
+            elif isinstance(ref, NarrativeFigure):
+                reads.narrative
+            elif isinstance(ref, ProjectCell):
+                reads.projects
+            elif isinstance(ref, OverallCell):
+                reads.overall
+            else:
+                return block  # a cell of another document: judged afresh each time
+    made = reads.read(rule, block)
+    _READ.keep(rule.id, (made, *kept[:_PER_RULE - 1]))
+    return block
+
+
+def rule_block(rule: Rule, doc: Document, values: Values, guesses: frozenset[TableCell]) -> Block:
+    """`rule`'s block on `doc`; `values`: the document's figures as printed; `guesses`: its
+    `guessed_cells`."""
+    n = own_table(rule)
+    if n is not None:
+        return _table_block(rule, n, doc, values, guesses)
+    return _read_block(rule, doc, values, guesses)
