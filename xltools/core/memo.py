@@ -12,6 +12,9 @@ import threading
 from collections import OrderedDict
 from typing import Any, Callable, Generic, Hashable, TypeVar
 
+from xltools.core.layouts import LAYOUTS
+from xltools.core.narrative_subjects import SUBJECTS
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -24,6 +27,24 @@ def forget_all() -> None:
     compare the two)."""
     for memo in _EVERY:
         memo.clear()
+
+
+def _declarations() -> tuple[object, ...]:
+    return tuple(LAYOUTS.items()), tuple(SUBJECTS.items())
+
+
+_UNDER: list[tuple[object, ...]] = [_declarations()]
+
+
+def as_declared() -> None:
+    """Every memo emptied where a declaration changed since they were filled: the tables'
+    layouts (a 14th table declared) and the narrative's subjects decide what a reading and
+    a judgement make of the same lines. Asked where a reading, a settling and a judging
+    begin; the comparison finds the same objects and is cheap."""
+    now = _declarations()
+    if now != _UNDER[0]:
+        forget_all()
+        _UNDER[0] = now
 
 
 class Memo(Generic[K, V]):

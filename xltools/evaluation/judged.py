@@ -22,6 +22,7 @@ from itertools import groupby
 from typing import Callable, Iterable, Iterator, Protocol
 
 from xltools.core.findings import Where
+from xltools.core.memo import as_declared
 from xltools.core.model import Document
 from xltools.core.verdicts import Status
 from xltools.evaluation.plan import (TablePlan, Terms as CellTerms, cell_key, derivations, offsets, plan_document,
@@ -276,6 +277,7 @@ def by_rule(rules: Iterable[Rule], doc: Document, source: Source | None = None,
         for rule, js in groupby(judge_instances(rule_instances(rules, doc), doc, source, live), key=lambda j: j.rule):
             yield RuleJudged(rule, list(js))
         return
+    as_declared()
     values = DocumentValues(doc)
     guesses = guessed_cells(doc)
     for rule in rules:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from xltools.core.memo import Memo
+from xltools.core.memo import Memo, as_declared
 from xltools.core.model import Document, ReadNote, Row, Table
 from xltools.core.references import TableCell
 from xltools.rules.core import Relation, Rule, Verdict, judge, refs_of
@@ -35,6 +35,7 @@ class _Relations:
     """A rule's relations (but its verdicts) on the tables it reads, and which of them read
     each row."""
 
+    rule: Rule
     tables: tuple[Table | None, ...]  # held: while kept, no other object can take their ids
     relations: tuple[Relation, ...]
     rows: Mapping[tuple[int, str], tuple[int, ...]]
@@ -50,7 +51,7 @@ def _relations_of(rule: Rule, doc: Document) -> _Relations:
     tables = tuple(doc.table(n) for n in sorted(rule.reads))
     key = (rule.id, tuple(map(id, tables)))
     kept = _KEPT.find(key)
-    if kept is not None and all(a is b for a, b in zip(kept.tables, tables)):
+    if kept is not None and kept.rule is rule and all(a is b for a, b in zip(kept.tables, tables)):
         return kept
     relations: list[Relation] = []
     rows: dict[tuple[int, str], list[int]] = {}
@@ -60,7 +61,7 @@ def _relations_of(rule: Rule, doc: Document) -> _Relations:
         for cell in {(r.table, r.row) for r in refs_of(inst.relation) if isinstance(r, TableCell)}:
             rows.setdefault(cell, []).append(len(relations))
         relations.append(inst.relation)
-    made = _Relations(tables, tuple(relations), {k: tuple(v) for k, v in rows.items()})
+    made = _Relations(rule, tables, tuple(relations), {k: tuple(v) for k, v in rows.items()})
     _KEPT.keep(key, made)
     return made
 
@@ -142,6 +143,7 @@ def _mark(t: Table, guessed: Mapping[str, set[str]]) -> Table:
 
 
 def settle_across(doc: Document, variants: Mapping[int, list[tuple[Table, frozenset[str]]]]) -> Document:
+    as_declared()
     notes: list[ReadNote] = []
     relations, index, advisory = _relations(doc, set(variants))
     base = _Base(doc, relations, advisory)
