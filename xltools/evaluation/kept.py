@@ -59,8 +59,8 @@ class _ByTable:
     block: Block
 
 
-# By rule id and the table's identity: 39 table rules, a hundred tables or so.
-_BY_TABLE: Memo[tuple[str, int], _ByTable] = Memo(4096)
+# By rule id and the table's identity: 39 table rules on the last twenty-odd tables of each number.
+_BY_TABLE: Memo[tuple[str, int], _ByTable] = Memo(1024)
 
 
 def _table_block(rule: Rule, n: int, doc: Document, values: Values, guesses: frozenset[TableCell]) -> Block:

@@ -476,8 +476,8 @@ class _Done:
 
 _Key = tuple[int, int | None, tuple[int, int], LinesKey]  # table, its 预算公开表N line, its span, its lines
 # A table's lines decide it (with `known`): a text read again, or one figure of it moved,
-# reads again only the tables whose lines changed. Hundreds of tables' worth, a few MB.
-_DONE: Memo[_Key, _Done] = Memo(512)
+# reads again only the tables whose lines changed. The last twenty-odd documents' tables.
+_DONE: Memo[_Key, _Done] = Memo(256)
 
 
 def _names_printed(parsed: Iterable[_Parsed], done: Iterable[_Done], extra: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:

@@ -108,8 +108,8 @@ def _cut(raw: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
 
 # A line is immutable and depends on its number and text alone: a text read again, or one
 # figure of it moved, shares all its other lines with the last reading (while among the
-# last 65,536), and the memos of the parts read from them (`lines_key`) find them unchanged.
-@lru_cache(maxsize=1 << 16)
+# last 32,768 lines made).
+@lru_cache(maxsize=1 << 15)
 def _line(no: int, raw: str) -> Line:
     return Line(no, *_cut(raw))
 

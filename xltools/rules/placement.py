@@ -44,7 +44,7 @@ class _Relations:
 # By rule id and the identities of the tables it reads: a rule relates only those tables'
 # cells (`Rule.reads`), and a table read again is the same object (`read.tables`), so the
 # variants of a text (one figure moved) re-derive only the rules that read what moved.
-_KEPT: Memo[tuple[str, tuple[int, ...]], _Relations] = Memo(1024)
+_KEPT: Memo[tuple[str, tuple[int, ...]], _Relations] = Memo(512)
 
 
 def _relations_of(rule: Rule, doc: Document) -> _Relations:
