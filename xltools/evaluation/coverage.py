@@ -159,7 +159,10 @@ def tallied(judged: Iterable[tuple[Instance, Outcome]]) -> tuple[Counts, tuple[t
     for inst, out in judged:
         family.add(out, inst)
         for n in _tables_of(inst):
-            tables.setdefault(n, Tally()).add(out, inst)
+            t = tables.get(n)
+            if t is None:
+                t = tables[n] = Tally()
+            t.add(out, inst)
     return family.counts(), tuple((n, t.counts()) for n, t in sorted(tables.items()))
 
 

@@ -9,20 +9,19 @@ changed.
 
 A rule of the "table" family reads its one table and nothing else (`rules.tables._rule`): it is
 kept by that table. Any other rule is run on a view of the document that notes every part
-its instances read (`_Reads`); what it made is kept with those parts, and serves a later
+its instances read (`rules.reads`); what it made is kept with those parts, and serves a later
 document whose same parts are the same.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
-
 from xltools.core.memo import Memo
 from xltools.core.model import Document, Table
-from xltools.core.references import NarrativeFigure, OverallCell, ProjectCell, TableCell
+from xltools.core.references import TableCell
 from xltools.evaluation.coverage import Counts, tallied
 from xltools.evaluation.finding_keys import KeyNames, instance_base
 from xltools.rules.core import Instance, Outcome, Rule, Values, judge, marked, refs_of
+from xltools.rules.reads import Read, Reads
 
 
 def own_table(rule: Rule) -> int | None:
@@ -76,50 +75,11 @@ def _table_block(rule: Rule, n: int, doc: Document, values: Values, guesses: fro
     return block
 
 
-class _Reads:
-    """A document as a rule's instances read it: every table asked for, every other part
-    (the narrative, the 绩效 tables, the unit's name…) with what it was."""
-
-    def __init__(self, doc: Document) -> None:
-        self._doc = doc
-        self._tables: dict[int, Table | None] = {}
-        self._parts: dict[str, Any] = {}
-
-    def table(self, n: int) -> Table | None:
-        t = self._doc.table(n)
-        self._tables[n] = t
-        return t
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._doc, name)
-        if name == "tables":  # every table, each by its identity, and which numbers there are
-            self._tables.update(value)
-            self._parts[name] = frozenset(value)
-        else:
-            self._parts[name] = value
-        return value
-
-    def read(self, rule: Rule, block: Block) -> "_Read":
-        return _Read(rule, tuple(self._tables.items()), tuple(self._parts.items()), block)
-
-
-def _same(doc: Document, name: str, was: Any) -> bool:
-    now = getattr(doc, name)
-    if name == "tables":
-        return frozenset(now) == was
-    return now is was or bool(now == was)
-
-
 @dataclass(frozen=True, slots=True)
 class _Read:
     rule: Rule
-    tables: tuple[tuple[int, Table | None], ...]  # held: while kept, no other object takes their ids
-    parts: tuple[tuple[str, Any], ...]
+    read: Read
     block: Block
-
-    def serves(self, doc: Document) -> bool:
-        """Whether `doc` holds the very parts this was made from."""
-        return all(doc.table(n) is t for n, t in self.tables) and all(_same(doc, name, was) for name, was in self.parts)
 
 
 # By rule id: the last few inputs each rule was judged on (the base text and its variants).
@@ -130,25 +90,12 @@ _PER_RULE = 6
 def _read_block(rule: Rule, doc: Document, values: Values, guesses: frozenset[TableCell]) -> Block:
     kept = _READ.find(rule.id) or ()
     for k in kept:
-        if k.rule is rule and k.serves(doc):
+        if k.rule is rule and k.read.serves(doc):
             return k.block
-    reads = _Reads(doc)
-    block = _block(rule, doc, cast(Document, reads), values, guesses)
-    # The judging, the keys and the marks read the parts the cells are in.
-    for inst, _ in block.judged:
-        for ref in refs_of(inst.relation):
-            if isinstance(ref, TableCell):
-                reads.table(ref.table)
-            elif isinstance(ref, NarrativeFigure):
-                reads.narrative
-            elif isinstance(ref, ProjectCell):
-                reads.projects
-            elif isinstance(ref, OverallCell):
-                reads.overall
-            else:
-                return block  # a cell of another document: judged afresh each time
-    made = reads.read(rule, block)
-    _READ.keep(rule.id, (made, *kept[:_PER_RULE - 1]))
+    reads = Reads(doc)
+    block = _block(rule, doc, reads.view(), values, guesses)
+    if all(reads.cell(ref) for inst, _ in block.judged for ref in refs_of(inst.relation)):
+        _READ.keep(rule.id, (_Read(rule, reads.read(), block), *kept[:_PER_RULE - 1]))
     return block
 
 

@@ -18,6 +18,7 @@ from xltools.core.memo import Memo, as_declared
 from xltools.core.model import Document, ReadNote, Row, Table
 from xltools.core.references import TableCell
 from xltools.rules.core import Relation, Rule, Verdict, judge, refs_of
+from xltools.rules.reads import Read, Reads
 from xltools.rules.resolve import DocumentValues
 
 _FAMILIES = ("table", "cross")
@@ -32,37 +33,42 @@ Score = tuple[int, int]
 
 @dataclass(frozen=True)
 class _Relations:
-    """A rule's relations (but its verdicts) on the tables it reads, and which of them read
-    each row."""
+    """A rule's relations (but its verdicts) on a document, and which of them read each row;
+    the parts of the document its instances read (`rules.reads`)."""
 
     rule: Rule
-    tables: tuple[Table | None, ...]  # held: while kept, no other object can take their ids
+    read: Read
     relations: tuple[Relation, ...]
     rows: Mapping[tuple[int, str], tuple[int, ...]]
 
 
-# By rule id and the identities of the tables it reads: a rule relates only those tables'
-# cells (`Rule.reads`), and a table read again is the same object (`read.tables`), so the
-# variants of a text (one figure moved) re-derive only the rules that read what moved.
-_KEPT: Memo[tuple[str, tuple[int, ...]], _Relations] = Memo(512)
+# By rule id: the last few inputs of each rule. A table read again is the same object
+# (`read.tables`), so the variants of a text (one figure moved) re-derive only the rules
+# that read what moved.
+_KEPT: Memo[str, tuple[_Relations, ...]] = Memo(128)
+_PER_RULE = 6
 
 
 def _relations_of(rule: Rule, doc: Document) -> _Relations:
-    tables = tuple(doc.table(n) for n in sorted(rule.reads))
-    key = (rule.id, tuple(map(id, tables)))
-    kept = _KEPT.find(key)
-    if kept is not None and kept.rule is rule and all(a is b for a, b in zip(kept.tables, tables)):
-        return kept
+    kept = _KEPT.find(rule.id) or ()
+    for k in kept:
+        if k.rule is rule and k.read.serves(doc):
+            return k
+    reads = Reads(doc)
     relations: list[Relation] = []
     rows: dict[tuple[int, str], list[int]] = {}
-    for inst in rule.instances(doc):  # the instances `evaluation.judged` judges, unmarked
+    keep = True
+    for inst in rule.instances(reads.view()):  # the instances `evaluation.judged` judges, unmarked
         if isinstance(inst.relation, Verdict):
             continue
-        for cell in {(r.table, r.row) for r in refs_of(inst.relation) if isinstance(r, TableCell)}:
+        refs = refs_of(inst.relation)
+        keep = all([reads.cell(r) for r in refs]) and keep
+        for cell in {(r.table, r.row) for r in refs if isinstance(r, TableCell)}:
             rows.setdefault(cell, []).append(len(relations))
         relations.append(inst.relation)
-    made = _Relations(rule, tables, tuple(relations), {k: tuple(v) for k, v in rows.items()})
-    _KEPT.keep(key, made)
+    made = _Relations(rule, reads.read(), tuple(relations), {k: tuple(v) for k, v in rows.items()})
+    if keep:
+        _KEPT.keep(rule.id, (made, *kept[:_PER_RULE - 1]))
     return made
 
 
