@@ -43,12 +43,17 @@ class Block:
     tables: tuple[tuple[int, Counts], ...]
 
 
+_NONE = Block((), (), (0, 0, 0, 0, ()), ())  # a rule with no instance (its tables not printed)
+
+
 def _block(rule: Rule, doc: Document, read: Document, values: Values, guesses: frozenset[TableCell]) -> Block:
     """`read`: the document the instances are made from (`doc`, or a view of it)."""
-    judged = tuple((inst, judge(inst.relation, values)) for inst in marked(rule, read, guesses))
+    judged = tuple([(inst, judge(inst.relation, values)) for inst in marked(rule, read, guesses)])
+    if not judged:
+        return _NONE
     names = KeyNames(doc)
     family, tables = tallied(judged)
-    return Block(judged, tuple(instance_base(rule, inst, names) for inst, _ in judged), family, tables)
+    return Block(judged, tuple([instance_base(rule, inst, names) for inst, _ in judged]), family, tables)
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,12 +33,15 @@ class Reads:
         return t
 
     def __getattr__(self, name: str) -> Any:
+        """A part asked for the first time: noted, and kept on the view, so that asking again
+        (a rule reads the narrative figure by figure) is a plain look-up."""
         value = getattr(self._doc, name)
         if name == "tables":  # every table, each by its identity, and which numbers there are
             self._tables.update(value)
             self._parts[name] = frozenset(value)
         else:
             self._parts[name] = value
+        self.__dict__[name] = value
         return value
 
     def cell(self, ref: Ref) -> bool:
@@ -55,6 +58,12 @@ class Reads:
         else:
             return False
         return True
+
+    def absorb(self, other: "Reads") -> None:
+        """What another view noted, as if read here: a result made once on that view (the
+        pairing of the 绩效 tables with 表12, `rules.performance`) and used here."""
+        self._tables.update(other._tables)
+        self._parts.update(other._parts)
 
     def read(self) -> "Read":
         return Read(tuple(self._tables.items()), tuple(self._parts.items()))
@@ -78,3 +87,8 @@ class Read:
     def serves(self, doc: Document) -> bool:
         """Whether `doc` holds the very parts read."""
         return all(doc.table(n) is t for n, t in self.tables) and all(_same(doc, name, was) for name, was in self.parts)
+
+
+def underlying(doc: Document) -> Document:
+    """The document itself, where `doc` is a view of it."""
+    return doc._doc if isinstance(doc, Reads) else doc
