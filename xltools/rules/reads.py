@@ -8,8 +8,7 @@ The instances of a rule look at a document only through it (`Rule.instances`); r
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple
 
 from xltools.core.model import Document, Table
 from xltools.core.references import NarrativeFigure, OverallCell, ProjectCell, Ref, TableCell
@@ -25,7 +24,7 @@ class Reads:
 
     def view(self) -> Document:
         """The view to run the instances on (it answers as the document does)."""
-        return cast(Document, self)
+        return self  # type: ignore[return-value]
 
     def table(self, n: int) -> Table | None:
         t = self._doc.table(n)
@@ -76,8 +75,7 @@ def _same(doc: Document, name: str, was: Any) -> bool:
     return now is was or bool(now == was)
 
 
-@dataclass(frozen=True, slots=True)
-class Read:
+class Read(NamedTuple):
     """The parts a rule's instances read: each table by its identity (held, so that while
     this is kept no other object can take its id), each other part by what it was."""
 
