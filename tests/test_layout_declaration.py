@@ -12,6 +12,7 @@ from xltools.read import tables as read_tables
 from xltools.rules.reading import read_document
 from xltools.rules import CATALOGUE
 from xltools.rules.core import Equal
+from xltools.core.memo import forget_all
 
 from conftest import SEED_PATHS
 
@@ -43,6 +44,9 @@ def _reader_parents(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, str]]:
         return real(drafts, parent_of)
 
     monkeypatch.setattr(read_tables, "resolve", spy)
+    # The reader keeps what it made of lines it read before (`core.memo`): emptied, so that the
+    # reading below places every cell again, under the spy.
+    forget_all()
     return seen
 
 

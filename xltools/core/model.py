@@ -65,6 +65,18 @@ class Table:
         return dict(self._index)
 
     @cached_property
+    def figures(self) -> Mapping[tuple[int, str, str], Amount]:
+        """Every printed figure by (table number, row key, column), a key's first row as `row`
+        finds it: a `TableCell` is such a tuple and finds its figure in one look-up. Made
+        once per table (a table read again is the same object, `read.tables`)."""
+        out: dict[tuple[int, str, str], Amount] = {}
+        n = self.number
+        for key, r in self._index.items():
+            for column, v in r.amounts.items():
+                out[(n, key, column)] = v
+        return out
+
+    @cached_property
     def _index(self) -> dict[str, Row]:
         # First row wins, as a reader keeps the first of duplicated keys.
         index: dict[str, Row] = {}

@@ -6,7 +6,7 @@ from typing import Iterable, Iterator
 from xltools.evaluation.coverage import Coverage, Ledger
 from xltools.evaluation.diagnose import diagnose, grouped
 from xltools.evaluation.finding_keys import KeyNames, Numbering, instance_base, note_key
-from xltools.evaluation.judged import Judged, Live, Source, judged
+from xltools.evaluation.judged import Judged, Live, Source, by_rule
 from xltools.evaluation.messages import message
 from xltools.evaluation.prior import judge_prior
 from xltools.core.findings import EDITED_PRINTED, Finding, Severity, Where, sort_key, with_pages
@@ -61,15 +61,20 @@ def evaluate(doc: Document, rules: Iterable[Rule] = CATALOGUE, source: Source | 
     every: list[Judged] = []
     failed: list[tuple[int, Judged]] = []
     names, number = KeyNames(doc), Numbering()
-    for j in judged(rules, doc, source, live):
-        ledger.add(j.rule, j.instance, j.outcome)
-        every.append(j)
-        key = number(instance_base(j.rule, j.instance, names))
-        f = finding_for(j.rule, j.instance, j.outcome, j.values, key)
-        if f is not None:
-            if j.outcome.status == "fail":
-                failed.append((len(found), j))
-            found.append(f)
+    for r in by_rule(rules, doc, source, live):
+        block = r.block
+        if block is not None and block.judged:  # counted and keyed once per table read (`kept`)
+            ledger.add_counts(r.rule, block.family, block.tables)
+        for i, j in enumerate(r.judged):
+            if block is None:
+                ledger.add(j.rule, j.instance, j.outcome)
+            every.append(j)
+            key = number(block.bases[i] if block is not None else instance_base(j.rule, j.instance, names))
+            f = finding_for(j.rule, j.instance, j.outcome, j.values, key)
+            if f is not None:
+                if j.outcome.status == "fail":
+                    failed.append((len(found), j))
+                found.append(f)
     if source is None and failed:
         # The document as printed: one wrong figure named once (a workbook's cells are the
         # officer's own, judged live, and told cell by cell).

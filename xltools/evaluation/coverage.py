@@ -22,6 +22,10 @@ from xltools.rules.performance import NO_PROJECTS
 FAMILY_ZH = {"table": "表内", "cross": "跨表", "narrative": "说明", "performance": "绩效", "prior": "上年"}
 
 
+# A tally's instance counts, frozen: passed, tail, failed, guessed, unchecked by reason.
+Counts = tuple[int, int, int, int, tuple[tuple[Reason, int], ...]]
+
+
 @dataclass
 class Tally:
     passed: int = 0
@@ -47,6 +51,18 @@ class Tally:
             self.failed += 1
         if inst.guess:
             self.guessed += 1
+
+    def counts(self) -> Counts:
+        return self.passed, self.tail, self.failed, self.guessed, tuple(self.unchecked.items())
+
+    def add_counts(self, c: Counts) -> None:
+        """Another tally's `counts` added to this one."""
+        self.passed += c[0]
+        self.tail += c[1]
+        self.failed += c[2]
+        self.guessed += c[3]
+        for reason, k in c[4]:
+            self.unchecked[reason] += k
 
     def as_dict(self) -> dict[str, Any]:
         return {"checked": self.checked, "passed": self.passed, "tail": self.tail, "failed": self.failed,
@@ -106,6 +122,16 @@ class Ledger:
             if n in self.coverage.tables:
                 self.coverage.tables[n].add(out, inst)
 
+    def add_counts(self, rule: Rule, family: Counts, tables: Iterable[tuple[int, Counts]]) -> None:
+        """A rule's instances (one or more) added at once, as `tallied` counted them."""
+        if rule.family not in FAMILY_ZH:
+            return
+        self._seen.add(rule.id)
+        self.coverage.families[rule.family].add_counts(family)
+        for n, c in tables:
+            if n in self.coverage.tables:
+                self.coverage.tables[n].add_counts(c)
+
     def finish(self, rules: Iterable[Rule]) -> Coverage:
         for rule in rules:
             if rule.id in self._seen or rule.family not in FAMILY_ZH:
@@ -123,6 +149,21 @@ class Ledger:
             elif t.empty:
                 tally.not_applicable += 1
         return self.coverage
+
+
+def tallied(judged: Iterable[tuple[Instance, Outcome]]) -> tuple[Counts, tuple[tuple[int, Counts], ...]]:
+    """What `Ledger.add` adds for each of one rule's instances, counted once: for the rule's
+    family, and for each table its instances relate."""
+    family = Tally()
+    tables: dict[int, Tally] = {}
+    for inst, out in judged:
+        family.add(out, inst)
+        for n in _tables_of(inst):
+            t = tables.get(n)
+            if t is None:
+                t = tables[n] = Tally()
+            t.add(out, inst)
+    return family.counts(), tuple((n, t.counts()) for n, t in sorted(tables.items()))
 
 
 def _one_table(why: Reason) -> int | None:

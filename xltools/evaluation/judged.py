@@ -18,16 +18,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import groupby
 from typing import Callable, Iterable, Iterator, Protocol
 
 from xltools.core.findings import Where
+from xltools.core.memo import as_declared
 from xltools.core.model import Document
 from xltools.core.verdicts import Status
 from xltools.evaluation.plan import (TablePlan, Terms as CellTerms, cell_key, derivations, offsets, plan_document,
                                      figure, printed_in, recompute)
 from xltools.core.references import Ref, TableCell
-from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, judge, rule_instances
+from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, guessed_cells, judge, marked, rule_instances
 from xltools.rules.resolve import DocumentValues
+from xltools.evaluation.kept import Block, rule_block
 
 
 class Source(Protocol):
@@ -252,7 +255,34 @@ def judged(rules: Iterable[Rule], doc: Document, source: Source | None = None,
            live: Live | None = None) -> Iterator[Judged]:
     """Every instance of `rules` on `doc`, judged on `source` (the document as printed by
     default); with `live`, the way the workbook judges it."""
+    if source is None and live is None:
+        return (j for r in by_rule(rules, doc) for j in r.judged)
     return judge_instances(rule_instances(rules, doc), doc, source, live)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleJudged:
+    """One rule's instances judged; on the document as printed, its `Block` (outcomes, keys
+    and ledger counts made once per distinct input, `kept`)."""
+
+    rule: Rule
+    judged: list[Judged]
+    block: Block | None = None
+
+
+def by_rule(rules: Iterable[Rule], doc: Document, source: Source | None = None,
+            live: Live | None = None) -> Iterator[RuleJudged]:
+    """`judged`, rule by rule."""
+    if source is not None or live is not None:
+        for rule, js in groupby(judge_instances(rule_instances(rules, doc), doc, source, live), key=lambda j: j.rule):
+            yield RuleJudged(rule, list(js))
+        return
+    as_declared()
+    values = DocumentValues(doc)
+    guesses = guessed_cells(doc)
+    for rule in rules:
+        block = rule_block(rule, doc, values, guesses)
+        yield RuleJudged(rule, [Judged(rule, inst, outcome, values) for inst, outcome in block.judged], block)
 
 
 def judge_instances(instances: Iterable[tuple[Rule, Instance]], doc: Document, source: Source | None = None,

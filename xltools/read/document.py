@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from xltools.core.memo import as_declared
 from xltools.core.model import Document, Narrative, ReadNote, Table
 from xltools.read.errors import ReadError
 from xltools.read.meta import read_meta
@@ -42,6 +43,7 @@ class Parsed:
 
 
 def parse_text(text: str, source: str) -> Parsed:
+    as_declared()
     lines = to_lines(text)
     if not any(not ln.blank for ln in lines):
         raise ReadError(source, None, "文件为空", "the file is empty")

@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from xltools.core.memo import Memo
 from xltools.core.model import Figure, FigureKind, Narrative, Prose
 from xltools.core.narrative_subjects import changing_sections, class_family, said_none
 from xltools.read.narrative_labels import class_label, heads_in, looks_like_class, resolve_class, subject_for, tidy
 from xltools.read.narrative_stream import NUMBER, Piece, Stream, find_sections, narrative_end, parse_number, section_stream, unit_of
 from xltools.read.regions import Regions
-from xltools.read.text import Line
+from xltools.read.text import Line, LinesKey, lines_key
 
 _DELIM = re.compile(r"[，,；;。：:、]")
 _SENTENCE = re.compile(r"[。；;]")
@@ -311,5 +312,13 @@ def scan_narrative(lines: list[Line], regions: Regions) -> tuple[Narrative, dict
     return Narrative(first, tuple(figures), sections, tuple(classes), title, prose), pieces
 
 
+# The narrative's lines decide it (`scan_narrative` reads no line outside its span): a text
+# read again, or with a table figure moved, reads its 第三部分 once.
+_READ: Memo[tuple[tuple[int, int], int, LinesKey], Narrative] = Memo(64)
+
+
 def read_narrative(lines: list[Line], regions: Regions) -> Narrative:
-    return scan_narrative(lines, regions)[0]
+    assert regions.narrative is not None
+    first, end = regions.narrative
+    key = (regions.narrative, len(lines), lines_key(lines[first - 1:end - 1]))
+    return _READ.get(key, lambda: scan_narrative(lines, regions)[0])

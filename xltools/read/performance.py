@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import re
 
+from xltools.core.memo import Memo
 from xltools.core.model import OverallTable, ProjectTable, ReadNote
 from xltools.read.performance_cells import LabelFn, amount, filled, label_values, norm
 from xltools.read.performance_overall import read_overall
 from xltools.read.regions import Regions
-from xltools.read.text import Line
+from xltools.read.text import Line, LinesKey, lines_key
 
 PARTS: tuple[str, ...] = ("总额", "中央", "省级", "市县", "单位自筹", "其他")
 _Q = r"^(?:其中:?)?"
@@ -40,7 +41,7 @@ def read_performance(lines: list[Line], regions: Regions) -> tuple[list[ProjectT
         if not block:
             continue
         if pt.kind == "overall":
-            table, n = read_overall(block)
+            table, n = _overall(block)
             notes.extend(n)
             if overall is None:
                 overall = table
@@ -49,11 +50,32 @@ def read_performance(lines: list[Line], regions: Regions) -> tuple[list[ProjectT
                                       f"另有一张整体支出绩效目标申报表（第{pt.start}行），只读取第一张（第{overall.line}行）",
                                       pt.start))
             continue
-        tables, n = _read_block(block, len(projects))
+        tables, n = _project_block(block, len(projects))
         projects.extend(tables)
         notes.extend(n)
     notes.extend(_announced_notes(regions, bool(projects), overall is not None))
     return projects, overall, notes
+
+
+# A block's lines decide what it holds (and, for a project block, how many projects came
+# before it, which numbers their keys): a text read again, or with a figure of another part
+# moved, reads each of its 绩效 tables once.
+_OVERALL: Memo[LinesKey, tuple[OverallTable | None, tuple[ReadNote, ...]]] = Memo(128)
+_PROJECTS: Memo[tuple[LinesKey, int], tuple[tuple[ProjectTable, ...], tuple[ReadNote, ...]]] = Memo(1024)
+
+
+def _overall(block: list[Line]) -> tuple[OverallTable | None, tuple[ReadNote, ...]]:
+    def read() -> tuple[OverallTable | None, tuple[ReadNote, ...]]:
+        table, notes = read_overall(block)
+        return table, tuple(notes)
+    return _OVERALL.get(lines_key(block), read)
+
+
+def _project_block(block: list[Line], before: int) -> tuple[tuple[ProjectTable, ...], tuple[ReadNote, ...]]:
+    def read() -> tuple[tuple[ProjectTable, ...], tuple[ReadNote, ...]]:
+        tables, notes = _read_block(block, before)
+        return tuple(tables), tuple(notes)
+    return _PROJECTS.get((lines_key(block), before), read)
 
 
 def _announced_notes(regions: Regions, projects: bool, overall: bool) -> list[ReadNote]:

@@ -269,6 +269,19 @@ def _perf_tables(lines: list[Line], lo: int, part4: int, end: int,
     return out, announced
 
 
+# What a non-blank line says of the document's outline depends on its text alone (its cells
+# are its text cut at the tabs), and most lines recur from reading to reading: whether it
+# is a contents line (and then a 绩效 part it announces), the part it opens, its
+# normalised title (where it has one cell), the 预算公开表N it labels.
+@lru_cache(maxsize=1 << 15)
+def _facts(text: str) -> tuple[bool, Kind | None, int | None, str | None, int | None]:
+    ln = Line(0, text, tuple(text.split("\t")))
+    if is_toc(ln):
+        return True, _announced(ln, toc=True), None, None, None
+    title = norm_title(ln.filled[0]) if len(ln.filled) == 1 else None
+    return False, None, _part(ln), title, label_number(ln)
+
+
 def find_regions(lines: list[Line]) -> Regions:
     end = len(lines) + 1
     parts: dict[int, int] = {}
@@ -280,19 +293,17 @@ def find_regions(lines: list[Line]) -> Regions:
     for ln in lines:
         if ln.blank:
             continue
-        if is_toc(ln):
+        contents, a, p, title, k = _facts(ln.text)
+        if contents:
             toc.add(ln.no)
-            a = _announced(ln, toc=True)
             if a is not None:
                 toc_announced.append((a, ln.no))
             continue
-        p = _part(ln)
         if p is not None and p not in parts:
             parts[p] = ln.no
-        n = titles_of.get(norm_title(ln.filled[0])) if len(ln.filled) == 1 else None
+        n = titles_of.get(title) if title is not None else None
         if n is not None and not any(m == n for m, _ in titles):
             titles.append((n, ln.no))
-        k = label_number(ln)
         if k is not None and k not in labels and k in LAYOUTS:
             labels[k] = ln.no
     part3 = parts.get(3)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Iterable
 
+from xltools.core.memo import Memo
 from xltools.core.layouts import CLASS_NAMES, LAYOUTS, adds_into, code_level, column_keys
 from xltools.core.model import ReadNote, RowKind, Table
 from xltools.read.regions import Regions, label_number
@@ -16,7 +17,7 @@ from xltools.read.tables_resolve import resolve, ties
 from xltools.read.tables_sides import SideState, join_pieces, read_coded_sides, read_summary
 from xltools.read.tables_units import by_names_and_sums
 from xltools.read.tables_wrap import Wrap, apply as apply_wraps, is_piece, name_key, notes as wrap_notes, settle_by_names, settle_locally
-from xltools.read.text import Line
+from xltools.read.text import Line, LinesKey, lines_key
 
 
 def _identity(n: int) -> Identity | None:
@@ -454,7 +455,32 @@ def _finish(p: _Parsed, units: Iterable[str] = ()) -> tuple[Table, list[tuple[Ta
     return _table(p), _variants(p, parent_of)
 
 
-def _names_printed(parsed: Iterable[_Parsed], extra: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:
+Variants = dict[int, list[tuple[Table, frozenset[str]]]]  # table -> (variant, keys of the rows it moves)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A table read to the end where its own lines decided it alone: no piece of a wrapped
+    name, which the names other tables print settle. 表12/13 also rest on the unit names the
+    document prints elsewhere (`known`)."""
+
+    table: Table
+    variants: tuple[tuple[Table, frozenset[str]], ...]
+    notes: tuple[ReadNote, ...]
+    known: tuple[str, ...]
+
+    def codes(self) -> Iterable[tuple[str, str]]:
+        """The (code, name) of its coded rows: what `_names_printed` takes of a table read so."""
+        return ((r.code, r.name) for r in self.table.rows if r.code)
+
+
+_Key = tuple[int, int | None, tuple[int, int], LinesKey]  # table, its 预算公开表N line, its span, its lines
+# A table's lines decide it (with `known`): a text read again, or one figure of it moved,
+# reads again only the tables whose lines changed. The last twenty-odd documents' tables.
+_DONE: Memo[_Key, _Done] = Memo(256)
+
+
+def _names_printed(parsed: Iterable[_Parsed], done: Iterable[_Done], extra: Iterable[str]) -> tuple[dict[str, set[str]], set[str]]:
     """Names printed whole: by code (rows no piece touches, the official 类 names), and
     names alone (the 绩效 tables' project names, the 表10 labels)."""
     by_code: dict[str, set[str]] = {code: {name_key(name)} for code, name in CLASS_NAMES.items()}
@@ -463,11 +489,11 @@ def _names_printed(parsed: Iterable[_Parsed], extra: Iterable[str]) -> tuple[dic
         for d in p.drafts:
             if d.code and id(d) not in touched:
                 by_code.setdefault(d.code, set()).add(name_key(d.name))
+    for t in done:
+        for code, name in t.codes():
+            by_code.setdefault(code, set()).add(name_key(name))
     names = {name_key(x) for x in extra}
     return by_code, names
-
-
-Variants = dict[int, list[tuple[Table, frozenset[str]]]]  # table -> (variant, keys of the rows it moves)
 
 
 def read_tables(lines: list[Line], regions: Regions, names: Iterable[str] = (),
@@ -479,29 +505,48 @@ def read_tables(lines: list[Line], regions: Regions, names: Iterable[str] = (),
     and for each table whose placement its own arithmetic left open, the other placements
     (for `tables_across` to settle by the tables that restate its figures)."""
     parsed: dict[int, _Parsed] = {}
+    done: dict[int, _Done] = {}
+    keys: dict[int, _Key] = {}
     notes: list[ReadNote] = []
     for n, layout in LAYOUTS.items():
         span = regions.tables.get(n)
-        if span is not None:
-            parsed[n] = _parse_table(n, lines, span, regions.labels.get(n))
+        if span is None:
+            continue
+        label = regions.labels.get(n)
+        keys[n] = key = (n, label, span, lines_key(lines[span[0] - 1:span[1] - 1]))
+        found = _DONE.find(key)
+        if found is not None:
+            done[n] = found
+        else:
+            parsed[n] = _parse_table(n, lines, span, label)
     if any(p.wraps for p in parsed.values()):
-        by_code, whole = _names_printed(parsed.values(), names)
+        by_code, whole = _names_printed(parsed.values(), done.values(), names)
         settle_by_names([w for part in parsed.values() for w in part.wraps], by_code, whole)
         for part in parsed.values():
             apply_wraps(part.wraps, part.drafts)
     tables: dict[int, Table | None] = {}
     variants: Variants = {}
     t11 = parsed.get(11)
-    known = [*units, *printed_units(lines),
-             *(d.name for d in (t11.drafts if t11 is not None else ()) if d.key != "部门合计")]
+    names11 = [d.name for d in t11.drafts if d.key != "部门合计"] if t11 is not None else \
+        [r.name for r in done[11].table.rows if r.key != "部门合计"] if 11 in done else []
+    known = (*units, *printed_units(lines), *names11)
     for n, layout in LAYOUTS.items():
-        p = parsed.get(n)
-        if p is None:
+        if n not in keys:
             tables[n] = None
             notes.append(ReadNote("READ-MISSING-TABLE", f"未找到表{n}“{layout.title}”", None, n))
             continue
-        tables[n], others = _finish(p, known)
-        if others:
-            variants[n] = others
-        notes.extend(p.notes)
+        nests = layout.kind.nests_units
+        t = done.get(n)
+        if t is None or (nests and t.known != known):
+            # Read here, or read before under other unit names: read its lines again (the
+            # same lines hold no wrapped piece now either).
+            p = parsed.get(n) or _parse_table(n, lines, regions.tables[n], regions.labels.get(n))
+            table, others = _finish(p, known)
+            t = _Done(table, tuple(others), tuple(p.notes), known if nests else ())
+            if not p.wraps:
+                _DONE.keep(keys[n], t)
+        tables[n] = t.table
+        if t.variants:
+            variants[n] = list(t.variants)
+        notes.extend(t.notes)
     return tables, notes, variants

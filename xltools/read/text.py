@@ -106,6 +106,25 @@ def _cut(raw: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
     return "\t".join(cells), cells, tuple([c for c in cells if c]), len(cells) > 1 and "\t" not in s
 
 
+# A line is immutable and depends on its number and text alone: a text read again, or one
+# figure of it moved, shares all its other lines with the last reading (while among the
+# last 32,768 lines made).
+@lru_cache(maxsize=1 << 15)
+def _line(no: int, raw: str) -> Line:
+    return Line(no, *_cut(raw))
+
+
 def to_lines(text: str) -> list[Line]:
-    return [Line(i, *_cut(raw))
+    return [_line(i, raw)
             for i, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1)]
+
+
+LinesKey = tuple[int, tuple[str, ...], tuple[int, ...]]
+
+
+def lines_key(lines: list[Line]) -> LinesKey:
+    """All a run of consecutive lines holds, as a memo key: the first one's number, their
+    texts and which of them had their cells told apart by spaces (a line's cells are its
+    text cut at the tabs). Made of strings, whose hashes Python keeps: cheap to look up."""
+    first = lines[0].no if lines else 0
+    return first, tuple([ln.text for ln in lines]), tuple([ln.no for ln in lines if ln.spaced])

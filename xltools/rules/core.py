@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Callable, Iterable, Literal, Protocol, Union
+from typing import Callable, Iterable, Iterator, Literal, Protocol, Union
 
 from xltools.core.findings import Where
 from xltools.core.reasons import Reason
@@ -18,6 +18,7 @@ from xltools.core.tolerance import tail_tolerance
 from xltools.core.verdicts import Status
 from xltools.core.model import Document
 from xltools.core.references import Ref, TableCell
+from xltools.rules.resolve import DocumentValues
 
 Level = Literal["M", "A"]
 Family = Literal["table", "cross", "narrative", "performance", "prior", "read"]
@@ -177,6 +178,8 @@ def tolerance_of(rel: Equal | AtMost) -> float:
 
 
 def total(values: Values, ts: Terms) -> float:
+    if values.__class__ is DocumentValues:  # the document as printed: its cells looked up in place
+        return values.total(ts)  # type: ignore[attr-defined, no-any-return]
     value = values.value
     return sum([(value(t.ref) or 0.0) * t.factor for t in ts])
 
@@ -240,14 +243,21 @@ def guessed_cells(doc: Document) -> frozenset[TableCell]:
                      for r in t.rows for c in r.guessed)
 
 
+def marked(rule: Rule, doc: Document, guesses: frozenset[TableCell]) -> Iterator[Instance]:
+    """A rule's instances on a document, each marked where it rests on a guessed placement
+    (`guesses`: the document's `guessed_cells`)."""
+    for inst in rule.instances(doc):
+        guessed = [r for r in refs_of(inst.relation) if isinstance(r, TableCell) and r in guesses] \
+            if guesses and not inst.guess else []
+        if guessed:
+            cols = "、".join(sorted({f"表{r.table}“{r.column}”" for r in guessed}))
+            inst = replace(inst, guess=f"所依据的{cols}金额的列位置无法确定")
+        yield inst
+
+
 def rule_instances(rules: Iterable[Rule], doc: Document) -> Iterable[tuple[Rule, Instance]]:
     """Every instance of the rules on a document, marked where it rests on a guessed placement."""
     guesses = guessed_cells(doc)
     for rule in rules:
-        for inst in rule.instances(doc):
-            guessed = [r for r in refs_of(inst.relation) if isinstance(r, TableCell) and r in guesses] \
-                if guesses and not inst.guess else []
-            if guessed:
-                cols = "、".join(sorted({f"表{r.table}“{r.column}”" for r in guessed}))
-                inst = replace(inst, guess=f"所依据的{cols}金额的列位置无法确定")
+        for inst in marked(rule, doc, guesses):
             yield rule, inst

@@ -10,6 +10,7 @@ from xltools.rules.common import cell, money
 from xltools.core.references import NarrativeFigure, OverallCell, OverallSide, ProjectCell
 from xltools.rules.core import Equal, Instance, Rule, Term, Unchecked, Verdict, terms
 from xltools.rules.performance_match import Matching, match, norm_name, wan
+from xltools.rules.reads import Reads, underlying
 
 PARTS: tuple[str, ...] = ("中央", "省级", "市县", "单位自筹", "其他")
 SIDES: dict[str, str] = {"period": "实施期资金总额", "annual": "年度资金总额"}
@@ -38,16 +39,21 @@ def _row(r: Row) -> str:
     return f"表12“{r.name}”（第{r.line}行）"
 
 
-# Six rules ask for the same pairing of one document in a row: keep the last one computed.
-_cache: list[tuple[Document, Matching]] = []
+# Six rules ask for the same pairing of one document in a row: keep the last one computed,
+# with what it read (a rule run on a view of the document, `rules.reads`, has read it too).
+_cache: list[tuple[Document, Matching, Reads]] = []
 
 
 def _matching(doc: Document) -> Matching | None:
     """None when 表12 was not read: nothing to pair with."""
     if doc.table(12) is None:
         return None
-    if not _cache or _cache[0][0] is not doc:
-        _cache[:] = [(doc, match(doc))]
+    whole = underlying(doc)
+    if not _cache or _cache[0][0] is not whole:
+        reads = Reads(whole)
+        _cache[:] = [(whole, match(reads.view()), reads)]
+    if isinstance(doc, Reads):
+        doc.absorb(_cache[0][2])
     return _cache[0][1]
 
 

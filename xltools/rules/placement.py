@@ -11,12 +11,14 @@ most a warning.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Mapping
 
+from xltools.core.memo import Memo, as_declared
 from xltools.core.model import Document, ReadNote, Row, Table
 from xltools.core.references import TableCell
-from xltools.rules.core import Relation, Verdict, judge, refs_of, rule_instances
+from xltools.rules.core import Relation, Rule, Verdict, judge, refs_of
+from xltools.rules.reads import Read, Reads
 from xltools.rules.resolve import DocumentValues
 
 _FAMILIES = ("table", "cross")
@@ -29,6 +31,47 @@ Index = dict[tuple[int, str], list[int]]  # (table, row key) → the relations r
 Score = tuple[int, int]
 
 
+@dataclass(frozen=True)
+class _Relations:
+    """A rule's relations (but its verdicts) on a document, and which of them read each row;
+    the parts of the document its instances read (`rules.reads`)."""
+
+    rule: Rule
+    read: Read
+    relations: tuple[Relation, ...]
+    rows: Mapping[tuple[int, str], tuple[int, ...]]
+
+
+# By rule id: the last few inputs of each rule. A table read again is the same object
+# (`read.tables`), so the variants of a text (one figure moved) re-derive only the rules
+# that read what moved.
+_KEPT: Memo[str, tuple[_Relations, ...]] = Memo(128)
+_PER_RULE = 6
+
+
+def _relations_of(rule: Rule, doc: Document) -> _Relations:
+    kept = _KEPT.find(rule.id) or ()
+    for k in kept:
+        if k.rule is rule and k.read.serves(doc):
+            return k
+    reads = Reads(doc)
+    relations: list[Relation] = []
+    rows: dict[tuple[int, str], list[int]] = {}
+    keep = True
+    for inst in rule.instances(reads.view()):  # the instances `evaluation.judged` judges, unmarked
+        if isinstance(inst.relation, Verdict):
+            continue
+        refs = refs_of(inst.relation)
+        keep = all([reads.cell(r) for r in refs]) and keep
+        for cell in {(r.table, r.row) for r in refs if isinstance(r, TableCell)}:
+            rows.setdefault(cell, []).append(len(relations))
+        relations.append(inst.relation)
+    made = _Relations(rule, reads.read(), tuple(relations), {k: tuple(v) for k, v in rows.items()})
+    if keep:
+        _KEPT.keep(rule.id, (made, *kept[:_PER_RULE - 1]))
+    return made
+
+
 def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index, set[int]]:
     """The mandatory relations within `tables` and across tables, and the advisory ones
     across tables, indexed by the rows they read; the indexes of the advisory ones. A
@@ -39,16 +82,18 @@ def _relations(doc: Document, tables: set[int]) -> tuple[Judged, Index, set[int]
     relations: Judged = []
     index: Index = {}
     advisory: set[int] = set()
-    scoring = (r for r in CATALOGUE
-               if r.family == "cross" or (r.level == "M" and r.family == "table" and r.reads & tables))
-    for rule, inst in rule_instances(scoring, doc):  # the instances `evaluation.judged` judges
-        if isinstance(inst.relation, Verdict):
-            continue
-        for key in {(r.table, r.row) for r in refs_of(inst.relation) if isinstance(r, TableCell)}:
-            index.setdefault(key, []).append(len(relations))
+    # Only a rule that reads an open table can judge its variants apart (a rule's instances
+    # relate only the tables it declares: `Rule.reads`).
+    scoring = (r for r in CATALOGUE if r.reads & tables
+               and (r.family == "cross" or (r.level == "M" and r.family == "table")))
+    for rule in scoring:
+        made = _relations_of(rule, doc)
+        base = len(relations)
+        for cell, at in made.rows.items():
+            index.setdefault(cell, []).extend(base + i for i in at)
         if rule.level != "M":
-            advisory.add(len(relations))
-        relations.append(inst.relation)
+            advisory.update(range(base, base + len(made.relations)))
+        relations.extend(made.relations)
     return relations, index, advisory
 
 
@@ -104,6 +149,7 @@ def _mark(t: Table, guessed: Mapping[str, set[str]]) -> Table:
 
 
 def settle_across(doc: Document, variants: Mapping[int, list[tuple[Table, frozenset[str]]]]) -> Document:
+    as_declared()
     notes: list[ReadNote] = []
     relations, index, advisory = _relations(doc, set(variants))
     base = _Base(doc, relations, advisory)

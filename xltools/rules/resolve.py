@@ -1,9 +1,21 @@
 """Values of a parsed document, addressed by `Ref`: the Python side of every rule."""
 from __future__ import annotations
 
+from typing import Iterable, Protocol
+
 from xltools.core.findings import Where
 from xltools.core.model import Document
 from xltools.core.references import NarrativeFigure, OverallCell, ProjectCell, Ref, TableCell
+
+
+class Weighted(Protocol):
+    """A term of a sum (`rules.core.Term`)."""
+
+    @property
+    def ref(self) -> Ref: ...
+
+    @property
+    def factor(self) -> float: ...
 
 
 class DocumentValues:
@@ -21,7 +33,11 @@ class DocumentValues:
         if isinstance(ref, TableCell):
             # Most references are table cells, read once or more for every rule instance.
             t = self._tables.get(ref.table)
-            row = t.row(ref.row) if t else None
+            if t is None:
+                return None
+            if t.number == ref.table:
+                return t.figures.get(ref)
+            row = t.row(ref.row)  # a table filed under another number
             return row.amounts.get(ref.column) if row else None
         match ref:
             case NarrativeFigure(key):
@@ -39,6 +55,21 @@ class DocumentValues:
                     return None
                 return (o.by_source if side == "source" else o.by_direction).get(part)
         raise KeyError(ref)
+
+    def total(self, terms: Iterable[Weighted]) -> float:
+        """Σ factor × figure (a cell not printed counts 0), added as `rules.core.total` adds
+        it, with a table cell's figure looked up in place (most terms are table cells)."""
+        tables = self._tables
+        out: list[float] = []
+        for term in terms:
+            ref = term.ref
+            if isinstance(ref, TableCell):
+                t = tables.get(ref.table)
+                v = t.figures.get(ref) if t is not None and t.number == ref.table else self.value(ref)
+            else:
+                v = self.value(ref)
+            out.append((v or 0.0) * term.factor)
+        return sum(out)
 
     def printed(self, ref: Ref) -> float | None:
         """A text holds only what it printed."""
