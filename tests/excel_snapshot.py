@@ -11,13 +11,14 @@ import hashlib
 import json
 from copy import copy
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.colors import Color
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -176,26 +177,43 @@ def _a1(a: dict[str, Any]) -> str:
 # (workbook, part, change) → starting style → resulting style, for changes named by value:
 # the same change meets the same starting styles across many actions (a border side drawn
 # on every table's cells). Emptied at each replay; styles are indices into one workbook.
-_SEEN: dict[tuple[Any, ...], dict[tuple[int, ...], Any]] = {}
+_SEEN: dict[tuple[Any, ...], dict[tuple[int, ...], StyleArray]] = {}
 
 
-def _restyle(ws: Worksheet, a: dict[str, Any], part: str, change: Callable[[Any], None],
-             cells: list[tuple[int, int]] | None = None, same_as: tuple[Any, ...] | None = None) -> None:
-    """Change one part of the cells' style. Cells that start alike end alike: each distinct
-    starting style is worked out once (openpyxl hashes a style on every assignment), once for
-    the whole replay when the change is named by value (`same_as`)."""
-    done = _SEEN.setdefault((id(ws.parent), part, same_as), {}) if same_as is not None else {}
-    for r, c in (cells if cells is not None else _cells(ws, a)):
-        cell = ws.cell(r, c)
-        key = tuple(cell._style) if cell._style is not None else ()
+def _by_start(ws: Worksheet, cells: Iterable[tuple[int, int]], done: dict[tuple[int, ...], StyleArray],
+              work: Callable[[Any], None]) -> None:
+    """Do `work` on each cell once per distinct starting style: cells that start alike end
+    alike, so the others take the first one's resulting style (openpyxl hashes a style
+    object on every assignment, a style array is copied in no time)."""
+    present = ws._cells  # a cell that exists is taken as it is; `ws.cell` makes the others
+    for at in cells:
+        cell = present.get(at) or ws.cell(*at)
+        style = cell._style
+        key = tuple(style) if style is not None else ()
         result = done.get(key)
         if result is not None:
-            cell._style = copy(result)
+            cell._style = StyleArray(result)
             continue
+        work(cell)
+        done[key] = StyleArray(cell._style)
+
+
+def _restyle(ws: Worksheet, cells: Iterable[tuple[int, int]], part: str, change: Callable[[Any], None],
+             same_as: tuple[Any, ...] | None = None) -> None:
+    """Change one part of the cells' style, worked out once per starting style; once for the
+    whole replay when the change is named by value (`same_as`)."""
+    def work(cell: Any) -> None:
         value = copy(getattr(cell, part))
         change(value)
         setattr(cell, part, value)
-        done[key] = copy(cell._style)
+
+    _by_start(ws, cells, _SEEN.setdefault((id(ws.parent), part, same_as), {}) if same_as is not None else {}, work)
+
+
+def _set(ws: Worksheet, cells: Iterable[tuple[int, int]], part: str, value: Any) -> None:
+    """Set one part of the cells' style (a number format, a fill) to `value`."""
+    _by_start(ws, cells, _SEEN.setdefault((id(ws.parent), part, ("=", value)), {}),
+              lambda cell: setattr(cell, part, value))
 
 
 # Excel's (line style, weight) as openpyxl's border style.
@@ -205,12 +223,28 @@ _LINE = {("continuous", "thin"): "thin", ("continuous", "medium"): "medium", ("c
          ("dash_dot_dot", "thin"): "dashDotDot", ("slant_dash_dot", "medium"): "slantDashDot"}
 
 
-def _border(ws: Worksheet, a: dict[str, Any], pending: dict[tuple[Any, ...], dict[str, Any]], side: str,
-            attribute: str, value: Any) -> None:
+_LINES: dict[tuple[str | None, str | None], Side] = {}
+
+
+def _line(style: str | None, colour: str | None) -> Side:
+    """One Side object per line style and colour (None: no line)."""
+    side = _LINES.get((style, colour))
+    if side is None:
+        side = _LINES[(style, colour)] = Side() if style is None else Side(style=style, color=colour)
+    return side
+
+
+def _range_key(ws: Worksheet, a: dict[str, Any]) -> tuple[int, ...]:
+    return id(ws), a["start_row"], a["start_column"], a["row_count"], a["column_count"]
+
+
+def _border(ws: Worksheet, a: dict[str, Any], pending: dict[tuple[Any, ...], dict[str, Any]],
+            drawing: dict[tuple[int, int], dict[str, Side]], side: str, attribute: str, value: Any) -> None:
     """One attribute of one side group, as Excel applies it: the edges of the range, or the
     lines between its cells (both neighbours' sides). xlwings sends colour and weight
-    before the line style; Excel draws the line when the style arrives."""
-    key = (id(ws), a["start_row"], a["start_column"], a["row_count"], a["column_count"], side)
+    before the line style; Excel draws the line when the style arrives: into `drawing`,
+    each cell's sides as the range's lines leave them (`_draw` puts them on the cells)."""
+    key = (*_range_key(ws, a), side)
     attrs = pending.setdefault(key, {})
     attrs[attribute] = value
     if attribute != "line_style":
@@ -237,26 +271,58 @@ def _border(ws: Worksheet, a: dict[str, Any], pending: dict[tuple[Any, ...], dic
         raise NotImplementedError(f"snapshot.apply_actions: no replay for border side {side}")
     line = attrs["line_style"]
     colour = attrs.get("color")
-    drawn = Side() if line in (None, "none") else \
-        Side(style=_LINE[(line, attrs.get("weight", "thin"))], color=colour.lstrip("#").upper() if colour else None)
+    drawn = _line(None if line in (None, "none") else _LINE[(line, attrs.get("weight", "thin"))],
+                  colour.lstrip("#").upper() if colour else None)
     for name, cells in targets.items():
-        _restyle(ws, a, "border", lambda b: setattr(b, name, drawn), cells, same_as=(name, drawn))
+        for at in cells:
+            drawing.setdefault(at, {})[name] = drawn
+
+
+def _draw(ws: Worksheet, drawing: dict[tuple[int, int], dict[str, Side]]) -> None:
+    """The lines drawn on one range, each cell's final sides set at once: a later line on a
+    side replaces an earlier one, so this is what drawing them one by one leaves (an inside
+    line is sent once per side of the range: up to eight passes over a cell, now one)."""
+    # Told apart by the sides' identities: a Side hashes slowly, and `_line` makes one per line.
+    alike: dict[tuple[tuple[str, int], ...], tuple[tuple[tuple[str, Side], ...], list[tuple[int, int]]]] = {}
+    for at, drawn in drawing.items():
+        key = tuple(sorted((name, id(side)) for name, side in drawn.items()))
+        group = alike.get(key)
+        if group is None:
+            group = alike[key] = (tuple(sorted(drawn.items(), key=lambda kv: kv[0])), [])
+        group[1].append(at)
+    drawing.clear()
+    for sides, cells in alike.values():
+        def change(b: Any, sides: tuple[tuple[str, Side], ...] = sides) -> None:
+            for name, drawn in sides:
+                setattr(b, name, drawn)
+
+        _restyle(ws, cells, "border", change, same_as=sides)
 
 
 def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]:
     """Replay remote-engine actions on `wb`; returns what the user would see (selection, alerts)."""
     seen: dict[str, Any] = {"alerts": [], "selection": None, "active": None, "funcs": []}
-    borders: dict[tuple[int, int, int, str], dict[str, Any]] = {}
+    borders: dict[tuple[Any, ...], dict[str, Any]] = {}
+    # The lines of one range, drawn on its cells when an action on anything else comes.
+    drawing: dict[tuple[int, int], dict[str, Side]] = {}
+    drawn_on: tuple[Worksheet, tuple[int, ...]] | None = None
     _SEEN.clear()
+    sheets = wb.worksheets  # a new list on each call: taken again when a sheet comes or goes
     for a in actions:
         f = a["func"]
         seen["funcs"].append(f)
-        ws = wb.worksheets[a["sheet_position"]] if a.get("sheet_position") is not None else None
+        ws = sheets[a["sheet_position"]] if a.get("sheet_position") is not None else None
         args = a.get("args") or []
+        if drawn_on is not None and (f != "setBorderProperty" or ws is not drawn_on[0]
+                                     or _range_key(drawn_on[0], a) != drawn_on[1]):
+            _draw(drawn_on[0], drawing)
+            drawn_on = None
         if f == "addSheet":
             wb.create_sheet(title=args[1], index=args[0])
+            sheets = wb.worksheets
         elif f == "sheetDelete":
             wb.remove(ws)
+            sheets = wb.worksheets
         elif f in ("sheetClear", "sheetClearContents"):
             assert ws is not None
             if f == "sheetClear":
@@ -287,11 +353,9 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
                     for (cell,) in ws.iter_rows(min_col=c, max_col=c):
                         cell.number_format = args[0]
             else:
-                for r, c in _cells(ws, a):
-                    ws.cell(r, c).number_format = args[0]
+                _set(ws, _cells(ws, a), "number_format", args[0])
         elif f == "setRangeColor":
-            for r, c in _cells(ws, a):
-                ws.cell(r, c).fill = PatternFill("solid", fgColor=args[0].lstrip("#").upper()) if args[0] else PatternFill()
+            _set(ws, _cells(ws, a), "fill", PatternFill("solid", fgColor=args[0].lstrip("#").upper()) if args[0] else PatternFill())
         elif f == "rangeClearFormats":
             for r, c in _cells(ws, a):
                 ws.cell(r, c).style = "Normal"
@@ -303,19 +367,21 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
             attr = {"bold": "b", "italic": "i", "size": "sz", "color": "color"}.get(prop, prop)
             if prop == "color":
                 value = Color(rgb="FF" + value.lstrip("#").upper())
-            _restyle(ws, a, "font", lambda font: setattr(font, attr, value), same_as=(attr, value))
+            _restyle(ws, _cells(ws, a), "font", lambda font: setattr(font, attr, value), same_as=(attr, value))
         elif f in ("setHorizontalAlignment", "setVerticalAlignment"):
             attr = "horizontal" if f == "setHorizontalAlignment" else "vertical"
             js = args[0]
             value = {"CenterAcrossSelection": "centerContinuous"}.get(js, js[0].lower() + js[1:])
-            _restyle(ws, a, "alignment", lambda al: setattr(al, attr, value), same_as=(attr, value))
+            _restyle(ws, _cells(ws, a), "alignment", lambda al: setattr(al, attr, value), same_as=(attr, value))
         elif f == "setWrapText":
-            _restyle(ws, a, "alignment", lambda al: setattr(al, "wrap_text", bool(args[0])),
+            _restyle(ws, _cells(ws, a), "alignment", lambda al: setattr(al, "wrap_text", bool(args[0])),
                      same_as=("wrap_text", bool(args[0])))
         elif f == "rangeAdjustIndent":
-            _restyle(ws, a, "alignment", lambda al: setattr(al, "indent", (al.indent or 0) + args[0]))
+            _restyle(ws, _cells(ws, a), "alignment", lambda al: setattr(al, "indent", (al.indent or 0) + args[0]))
         elif f == "setBorderProperty":
-            _border(ws, a, borders, *args)
+            assert ws is not None
+            drawn_on = (ws, _range_key(ws, a))
+            _border(ws, a, borders, drawing, *args)
         elif f == "setRowHeight":
             for r in range(a["start_row"] + 1, a["start_row"] + a["row_count"] + 1):
                 ws.row_dimensions[r].height = float(args[0])
@@ -397,6 +463,8 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
             pass
         else:
             raise NotImplementedError(f"snapshot.apply_actions: no replay for {f}")
+    if drawn_on is not None:
+        _draw(drawn_on[0], drawing)
     return seen
 
 
