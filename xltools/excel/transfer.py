@@ -25,7 +25,8 @@ from typing import Any, Iterable
 
 from openpyxl.utils import column_index_from_string, coordinate_to_tuple, get_column_letter
 
-from xltools.workbook.description import DEFAULT_FONT, BookDescription, Borders, Cell, Print, Sheet, a1, cells_of, rectangles
+from xltools.workbook.description import (DEFAULT_FONT, BookDescription, Borders, Cell, Print, Sheet, Style, a1,
+                                          cells_of, rectangles)
 
 Grid = list[list[Any]]
 Places = dict[Any, list[tuple[int, int]]]
@@ -76,21 +77,42 @@ def frozen_range(freeze: str) -> str | None:
     return f"A:{get_column_letter(cols)}" if cols else None
 
 
+def _attributes(s: Style) -> list[tuple[str, Any]]:
+    """The style's formatting attributes, borders apart, that a new cell does not have."""
+    f = s.font
+    return [(key, value) for key, value, default in (
+        ("number_format", s.number_format, "General"), ("name", f.name, DEFAULT_FONT[0]),
+        ("size", f.size, DEFAULT_FONT[1]), ("bold", f.bold, False), ("italic", f.italic, False),
+        ("colour", f.colour, None), ("fill", s.fill, None), ("horizontal", s.horizontal, None),
+        ("vertical", s.vertical, None), ("wrap", s.wrap, False), ("indent", s.indent, 0))
+        if value is not None and value != default]
+
+
 def _group(sheet: Sheet, covered: set[tuple[int, int]]) -> dict[str, Places]:
-    """Each formatting attribute → its value → the cells that have it (defaults left out)."""
+    """Each formatting attribute → its value → the cells that have it (defaults left out).
+    Values come in the order their first cell comes (the order they are written in)."""
     out: dict[str, Places] = {k: {} for k in ("number_format", "name", "size", "bold", "italic", "colour", "fill",
                                               "horizontal", "vertical", "wrap", "indent", "borders")}
-    for c in sheet.cells:
-        s, f, at = c.style, c.style.font, (c.row, c.col)
-        for key, value, default in (("number_format", s.number_format, "General"), ("name", f.name, DEFAULT_FONT[0]),
-                                    ("size", f.size, DEFAULT_FONT[1]), ("bold", f.bold, False),
-                                    ("italic", f.italic, False), ("colour", f.colour, None), ("fill", s.fill, None),
-                                    ("horizontal", s.horizontal, None), ("vertical", s.vertical, None),
-                                    ("wrap", s.wrap, False), ("indent", s.indent, 0)):
-            if value is not None and value != default:
-                out[key].setdefault(value, []).append(at)
-        if s.borders.any() and at not in covered:
-            out["borders"].setdefault(s.borders, []).append(at)
+    # A sheet has thousands of cells and a few dozen styles (one object per style when
+    # described from a workbook): each style's attributes are worked out once.
+    alike: dict[int, tuple[Style, list[tuple[int, int]], bool]] = {}  # the style, its cells, whether it has lines
+    lined: dict[int, tuple[int, Borders, list[tuple[int, int]]]] = {}  # first uncovered cell's index, lines, cells
+    for i, c in enumerate(sheet.cells):
+        s, at = c.style, (c.row, c.col)
+        group = alike.get(id(s))
+        if group is None:
+            group = alike[id(s)] = (s, [], s.borders.any())
+        group[1].append(at)
+        if group[2] and at not in covered:
+            drawn = lined.get(id(s))
+            if drawn is None:
+                drawn = lined[id(s)] = (i, s.borders, [])
+            drawn[2].append(at)
+    for s, places, _ in alike.values():
+        for key, value in _attributes(s):
+            out[key].setdefault(value, []).extend(places)
+    for _, b, places in sorted(lined.values(), key=lambda t: t[0]):
+        out["borders"].setdefault(b, []).extend(places)
     return out
 
 

@@ -21,7 +21,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xltools.workbook.openpyxl_internals import charts_of, style_key
+from xltools.workbook.openpyxl_internals import charts_of, stored_cells, style_key
 
 # Excel's default cell font in the files openpyxl writes: not written again into a book.
 DEFAULT_FONT = ("Calibri", 11.0)
@@ -220,19 +220,18 @@ def _cell_value(c: XlCell) -> tuple[Any, bool]:
     return str(v), False
 
 
-def _cells(ws: Worksheet) -> Iterator[Cell]:
-    styles: dict[tuple[int, ...] | None, Style] = {}
-    for row in ws.iter_rows():
-        for c in row:
-            if isinstance(c, MergedCell):  # under a merged range's first cell, which stands for the range
-                continue
-            key = style_key(c)  # style indices: equal keys, equal styles (None: never styled)
-            style = styles.get(key)
-            if style is None:
-                style = styles[key] = _style(c)
-            value, formula = _cell_value(c)
-            if value is not None or style != PLAIN:
-                yield Cell(c.row, c.column, value, formula, style)
+def _cells(stored: list[XlCell | MergedCell], styles: dict[tuple[int, ...] | None, Style]) -> Iterator[Cell]:
+    for c in stored:
+        if isinstance(c, MergedCell):  # under a merged range's first cell, which stands for the range
+            continue
+        key = style_key(c)  # style indices: equal keys, equal styles (None: never styled)
+        style = styles.get(key)
+        if style is None:
+            style = _style(c)
+            style = styles[key] = PLAIN if style == PLAIN else style  # then plain is told by identity
+        value, formula = _cell_value(c)
+        if value is not None or style is not PLAIN:
+            yield Cell(c.row, c.column, value, formula, style)
 
 
 def _dims(ws: Worksheet) -> tuple[tuple[tuple[str, float], ...], tuple[tuple[int, float], ...]]:
@@ -316,19 +315,23 @@ def _print(ws: Worksheet) -> Print:
                  margins, footer, tuple(b.id for b in ws.row_breaks.brk))
 
 
-def describe_sheet(ws: Worksheet) -> Sheet:
+def describe_sheet(ws: Worksheet, styles: dict[tuple[int, ...] | None, Style] | None = None) -> Sheet:
+    """`styles`: the described style of each style key met so far in the sheet's workbook
+    (keys index the workbook's lists, so one dict serves all its sheets)."""
     widths, heights = _dims(ws)
-    cells = tuple(_cells(ws))
-    notes = tuple((c.coordinate, c.comment.text) for row in ws.iter_rows() for c in row if c.comment is not None)
+    stored = stored_cells(ws)  # the empty cells `iter_rows` would add describe nothing
+    cells = tuple(_cells(stored, {} if styles is None else styles))
+    notes = tuple((c.coordinate, c.comment.text) for c in stored if c.comment is not None)
     links = tuple(Link(c.coordinate, c.hyperlink.location or c.hyperlink.target or "", c.hyperlink.tooltip)
-                  for row in ws.iter_rows() for c in row if c.hyperlink is not None)
+                  for c in stored if c.hyperlink is not None)
     return Sheet(ws.title, ws.sheet_state != "visible", cells, tuple(sorted(str(m) for m in ws.merged_cells.ranges)),
                  widths, heights, notes, links, tuple(_conditionals(ws)), tuple(_validations(ws)), tuple(_charts(ws)),
                  _print(ws), ws.freeze_panes, ws.auto_filter.ref or None)
 
 
 def describe(wb: Workbook) -> BookDescription:
-    return BookDescription(tuple(describe_sheet(ws) for ws in wb.worksheets))
+    styles: dict[tuple[int, ...] | None, Style] = {}
+    return BookDescription(tuple(describe_sheet(ws, styles) for ws in wb.worksheets))
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:

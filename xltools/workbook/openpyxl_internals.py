@@ -4,6 +4,8 @@
   …): copying it, or reading a font by index, skips openpyxl's style proxies and the hash of a
   style object on every assignment. The renderer styles tens of thousands of cells the same
   few ways; through the public attributes that was a large part of the time spent writing.
+- A sheet's cells as stored (`ws._cells`): read where they are, without the empty cells
+  `iter_rows` makes on the way (a described sheet is read once, not filled in).
 - A sheet's charts (`ws._charts`): openpyxl has no public list of them; `add_chart` appends
   there and the reader fills it.
 - A streamed (write-only) sheet's print and size settings: openpyxl gives one the same
@@ -78,6 +80,13 @@ def font_and_alignment(book: Workbook, cell: Cell | MergedCell) -> tuple[Font, A
     font: Font = book._fonts[array.fontId]  # type: ignore[attr-defined]
     alignment: Alignment = book._alignments[array.alignmentId]  # type: ignore[attr-defined]
     return font, alignment
+
+
+def stored_cells(ws: Worksheet) -> list[Cell | MergedCell]:
+    """The sheet's cells that exist, row by row, left to right: what `iter_rows` gives, less
+    the empty cells it makes (and leaves in the sheet) for every gap in the used rectangle."""
+    cells: dict[tuple[int, int], Cell | MergedCell] = ws._cells  # type: ignore[attr-defined]
+    return [cells[at] for at in sorted(cells)]
 
 
 # ---- Charts ----------------------------------------------------------------------------
