@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from copy import copy
+from itertools import product
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -139,9 +140,10 @@ def _excel_value(v: Any, text_format: bool) -> Any:
     return v
 
 
-def _cells(ws: Worksheet, a: dict[str, Any]) -> list[tuple[int, int]]:
+def _cells(ws: Worksheet, a: dict[str, Any]) -> Iterable[tuple[int, int]]:
+    """The action's range, row by row."""
     r0, c0 = a["start_row"] + 1, a["start_column"] + 1
-    return [(r0 + i, c0 + j) for i in range(a["row_count"]) for j in range(a["column_count"])]
+    return product(range(r0, r0 + a["row_count"]), range(c0, c0 + a["column_count"]))
 
 
 def _put(ws: Worksheet, a: dict[str, Any], formula: bool) -> None:
@@ -149,13 +151,18 @@ def _put(ws: Worksheet, a: dict[str, Any], formula: bool) -> None:
     if not isinstance(vals, list):
         vals = [[vals] * a["column_count"]] * a["row_count"]
     r0, c0 = a["start_row"] + 1, a["start_column"] + 1
+    present = ws._cells
+    texts: dict[int, bool] = {}  # number format index → whether it is "@", read once per index
     for i, row in enumerate(vals):
         for j, v in enumerate(row):
-            c = ws.cell(r0 + i, c0 + j)
-            text = c.number_format == "@"
+            c = present.get((r0 + i, c0 + j)) or ws.cell(r0 + i, c0 + j)
             if v is None or v == "":
                 c.value = None
                 continue
+            fmt = c._style.numFmtId if c._style is not None else 0
+            text = texts.get(fmt)
+            if text is None:
+                text = texts[fmt] = c.number_format == "@"
             if isinstance(v, str) and v.startswith("=") and formula and not text:
                 c.value = v
             else:
@@ -238,65 +245,94 @@ def _range_key(ws: Worksheet, a: dict[str, Any]) -> tuple[int, ...]:
     return id(ws), a["start_row"], a["start_column"], a["row_count"], a["column_count"]
 
 
+def _rect(key: tuple[int, ...]) -> tuple[int, int, int, int]:
+    """A `_range_key`'s cells as (top, left, bottom, right), from 1."""
+    _, row, column, rows, columns = key
+    return row + 1, column + 1, row + rows, column + columns
+
+
+_SIDE_GROUPS = ("edge_left", "edge_right", "edge_top", "edge_bottom", "inside_vertical", "inside_horizontal")
+
+
 def _border(ws: Worksheet, a: dict[str, Any], pending: dict[tuple[Any, ...], dict[str, Any]],
-            drawing: dict[tuple[int, int], dict[str, Side]], side: str, attribute: str, value: Any) -> None:
-    """One attribute of one side group, as Excel applies it: the edges of the range, or the
-    lines between its cells (both neighbours' sides). xlwings sends colour and weight
-    before the line style; Excel draws the line when the style arrives: into `drawing`,
-    each cell's sides as the range's lines leave them (`_draw` puts them on the cells)."""
+            lines: list[tuple[str, Side]], side: str, attribute: str, value: Any) -> None:
+    """One attribute of one side group. xlwings sends colour and weight before the line
+    style; Excel draws the line when the style arrives: then it joins the range's `lines`
+    (`_draw` puts them on the cells)."""
+    if side not in _SIDE_GROUPS:
+        raise NotImplementedError(f"snapshot.apply_actions: no replay for border side {side}")
     key = (*_range_key(ws, a), side)
     attrs = pending.setdefault(key, {})
     attrs[attribute] = value
     if attribute != "line_style":
         return
     del pending[key]
-    r0, c0 = a["start_row"] + 1, a["start_column"] + 1
-    r1, c1 = r0 + a["row_count"] - 1, c0 + a["column_count"] - 1
-    targets: dict[str, list[tuple[int, int]]]
-    if side == "edge_left":
-        targets = {"left": [(r, c0) for r in range(r0, r1 + 1)]}
-    elif side == "edge_right":
-        targets = {"right": [(r, c1) for r in range(r0, r1 + 1)]}
-    elif side == "edge_top":
-        targets = {"top": [(r0, c) for c in range(c0, c1 + 1)]}
-    elif side == "edge_bottom":
-        targets = {"bottom": [(r1, c) for c in range(c0, c1 + 1)]}
-    elif side == "inside_vertical":
-        targets = {"right": [(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1)],
-                   "left": [(r, c) for r in range(r0, r1 + 1) for c in range(c0 + 1, c1 + 1)]}
-    elif side == "inside_horizontal":
-        targets = {"bottom": [(r, c) for r in range(r0, r1) for c in range(c0, c1 + 1)],
-                   "top": [(r, c) for r in range(r0 + 1, r1 + 1) for c in range(c0, c1 + 1)]}
-    else:
-        raise NotImplementedError(f"snapshot.apply_actions: no replay for border side {side}")
     line = attrs["line_style"]
     colour = attrs.get("color")
-    drawn = _line(None if line in (None, "none") else _LINE[(line, attrs.get("weight", "thin"))],
-                  colour.lstrip("#").upper() if colour else None)
-    for name, cells in targets.items():
-        for at in cells:
-            drawing.setdefault(at, {})[name] = drawn
+    lines.append((side, _line(None if line in (None, "none") else _LINE[(line, attrs.get("weight", "thin"))],
+                              colour.lstrip("#").upper() if colour else None)))
 
 
-def _draw(ws: Worksheet, drawing: dict[tuple[int, int], dict[str, Side]]) -> None:
-    """The lines drawn on one range, each cell's final sides set at once: a later line on a
-    side replaces an earlier one, so this is what drawing them one by one leaves (an inside
-    line is sent once per side of the range: up to eight passes over a cell, now one)."""
-    # Told apart by the sides' identities: a Side hashes slowly, and `_line` makes one per line.
-    alike: dict[tuple[tuple[str, int], ...], tuple[tuple[tuple[str, Side], ...], list[tuple[int, int]]]] = {}
-    for at, drawn in drawing.items():
-        key = tuple(sorted((name, id(side)) for name, side in drawn.items()))
-        group = alike.get(key)
-        if group is None:
-            group = alike[key] = (tuple(sorted(drawn.items(), key=lambda kv: kv[0])), [])
-        group[1].append(at)
-    drawing.clear()
-    for sides, cells in alike.values():
-        def change(b: Any, sides: tuple[tuple[str, Side], ...] = sides) -> None:
-            for name, drawn in sides:
-                setattr(b, name, drawn)
+def _sides(lines: list[tuple[str, Side]], top: bool, bottom: bool, left: bool, right: bool) -> dict[str, Side]:
+    """What the range's lines, drawn in turn, leave on the sides of a cell on its top row,
+    bottom row, left or right column (or none of them): an edge line draws that side of the
+    edge's cells, an inside line both neighbours' sides (a cell's right is the next one's left)."""
+    out: dict[str, Side] = {}
+    for side, drawn in lines:
+        if side == "edge_left":
+            if left:
+                out["left"] = drawn
+        elif side == "edge_right":
+            if right:
+                out["right"] = drawn
+        elif side == "edge_top":
+            if top:
+                out["top"] = drawn
+        elif side == "edge_bottom":
+            if bottom:
+                out["bottom"] = drawn
+        elif side == "inside_vertical":
+            if not right:
+                out["right"] = drawn
+            if not left:
+                out["left"] = drawn
+        else:  # inside_horizontal
+            if not bottom:
+                out["bottom"] = drawn
+            if not top:
+                out["top"] = drawn
+    return out
 
-        _restyle(ws, cells, "border", change, same_as=sides)
+
+def _bands(first: int, last: int) -> list[tuple[range, bool, bool]]:
+    """A range's rows (or columns) as bands of the same place: (numbers, first?, last?)."""
+    if first == last:
+        return [(range(first, first + 1), True, True)]
+    return [(range(first, first + 1), True, False), (range(first + 1, last), False, False),
+            (range(last, last + 1), False, True)]
+
+
+def _draw(ws: Worksheet, rect: tuple[int, int, int, int], lines: list[tuple[str, Side]]) -> None:
+    """The lines drawn on one range, put on its cells: a cell's sides depend only on whether
+    it is on the range's top or bottom row, left or right column, so each of (at most) nine
+    blocks of cells gets its final sides at once, as drawing the lines one by one leaves them
+    (an inside line comes once per side of the range: up to eight passes over a cell, now one)."""
+    r0, c0, r1, c1 = rect
+    for rows, top, bottom in _bands(r0, r1):
+        for cols, left, right in _bands(c0, c1):
+            sides = _sides(lines, top, bottom, left, right)
+            if not rows or not cols or not sides:
+                continue  # cells no line reaches are left as they are (not even made)
+            changes = tuple(sorted(sides.items(), key=lambda kv: kv[0]))
+
+            def change(b: Any, changes: tuple[tuple[str, Side], ...] = changes) -> None:
+                for name, drawn in changes:
+                    setattr(b, name, drawn)
+
+            # Named by the sides' identities: `_line` keeps one Side per line, and a Side hashes slowly.
+            _restyle(ws, product(rows, cols), "border", change,
+                     same_as=tuple((name, id(drawn)) for name, drawn in changes))
+    lines.clear()
 
 
 def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]:
@@ -304,7 +340,7 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
     seen: dict[str, Any] = {"alerts": [], "selection": None, "active": None, "funcs": []}
     borders: dict[tuple[Any, ...], dict[str, Any]] = {}
     # The lines of one range, drawn on its cells when an action on anything else comes.
-    drawing: dict[tuple[int, int], dict[str, Side]] = {}
+    lines: list[tuple[str, Side]] = []
     drawn_on: tuple[Worksheet, tuple[int, ...]] | None = None
     _SEEN.clear()
     sheets = wb.worksheets  # a new list on each call: taken again when a sheet comes or goes
@@ -315,7 +351,7 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
         args = a.get("args") or []
         if drawn_on is not None and (f != "setBorderProperty" or ws is not drawn_on[0]
                                      or _range_key(drawn_on[0], a) != drawn_on[1]):
-            _draw(drawn_on[0], drawing)
+            _draw(drawn_on[0], _rect(drawn_on[1]), lines)
             drawn_on = None
         if f == "addSheet":
             wb.create_sheet(title=args[1], index=args[0])
@@ -381,7 +417,7 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
         elif f == "setBorderProperty":
             assert ws is not None
             drawn_on = (ws, _range_key(ws, a))
-            _border(ws, a, borders, drawing, *args)
+            _border(ws, a, borders, lines, *args)
         elif f == "setRowHeight":
             for r in range(a["start_row"] + 1, a["start_row"] + a["row_count"] + 1):
                 ws.row_dimensions[r].height = float(args[0])
@@ -464,7 +500,7 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
         else:
             raise NotImplementedError(f"snapshot.apply_actions: no replay for {f}")
     if drawn_on is not None:
-        _draw(drawn_on[0], drawing)
+        _draw(drawn_on[0], _rect(drawn_on[1]), lines)
     return seen
 
 
