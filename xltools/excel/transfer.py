@@ -88,6 +88,13 @@ def _attributes(s: Style) -> list[tuple[str, Any]]:
         if value is not None and value != default]
 
 
+def _range(sheet: Any, rect: tuple[int, int, int, int]) -> Any:
+    """The sheet's range (top, left, bottom, right), by its corners' numbers: the same range
+    as its A1 address, without the address written out and parsed back (thousands a book)."""
+    top, left, bottom, right = rect
+    return sheet.range((top, left), (bottom, right))
+
+
 def _group(sheet: Sheet, covered: set[tuple[int, int]]) -> dict[str, Places]:
     """Each formatting attribute → its value → the cells that have it (defaults left out).
     Values come in the order their first cell comes (the order they are written in)."""
@@ -139,7 +146,7 @@ def _format(sheet: Any, desc: Sheet, groups: dict[str, Places]) -> None:
     def each(key: str) -> Iterable[tuple[Any, Any]]:
         for value, places in groups[key].items():
             for rect in rectangles(places):
-                yield value, sheet.range(a1(rect))
+                yield value, _range(sheet, rect)
 
     for value, rng in each("name"):
         rng.font.name = value
@@ -163,7 +170,7 @@ def _format(sheet: Any, desc: Sheet, groups: dict[str, Places]) -> None:
         rng.adjust_indent(int(value))
     for b, places in groups["borders"].items():
         for top, left, bottom, right in rectangles(places):
-            _set_borders(sheet.range(a1((top, left, bottom, right))), b, bottom > top, right > left)
+            _set_borders(_range(sheet, (top, left, bottom, right)), b, bottom > top, right > left)
     for m in desc.merges:
         rng = sheet.range(m)
         rng.merge()
@@ -282,7 +289,7 @@ def write_sheet(sheet: Any, desc: Sheet) -> None:
     # Number formats first: a code typed into an "@" cell stays text.
     for fmt, places in groups["number_format"].items():
         for rect in rectangles(places):
-            sheet.range(a1(rect)).number_format = fmt
+            _range(sheet, rect).number_format = fmt
     rows, cols = desc.size
     if rows and cols:
         block: Grid = [[""] * cols for _ in range(rows)]

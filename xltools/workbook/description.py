@@ -18,7 +18,6 @@ from openpyxl.styles.borders import Side
 from openpyxl.styles.colors import Color
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.workbook.openpyxl_internals import charts_of, stored_cells, style_key
@@ -110,13 +109,21 @@ class Conditional:
     def areas(self) -> Iterator[tuple[str, str]]:
         """Each rectangle of the rule's cells with the formula as written for its own top-left
         cell: writers that take one rectangle at a time (xlwings) need it so."""
+        if len(self.ranges) == 1:  # one range is one rectangle, its first cell the formula's own
+            left, top, right, bottom = range_boundaries(self.ranges[0])
+            yield a1((top, left, bottom, right)), self.formula
+            return
         cells = [at for r in self.ranges for at in cells_of(r)]
         # Relative references are relative to the top-left cell of all the rule's cells.
         first = a1((min(r for r, _ in cells), min(c for _, c in cells)) * 2)
+        translator: Translator | None = None  # the formula parsed once, for all its rectangles
         for rect in rectangles(cells):
             top_left = a1(rect[:2] * 2)
-            formula = self.formula if top_left == first else \
-                Translator("=" + self.formula, origin=first).translate_formula(top_left)[1:]
+            if top_left == first:
+                formula = self.formula
+            else:
+                translator = translator or Translator("=" + self.formula, origin=first)
+                formula = translator.translate_formula(top_left)[1:]
             yield a1(rect), formula
 
 
@@ -361,8 +368,10 @@ def rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, in
 
 def cells_of(ref: str) -> list[tuple[int, int]]:
     """The (row, column) of every cell of an A1 range, row by row."""
-    cr = CellRange(ref)
-    return [(r, c) for r in range(cr.min_row, cr.max_row + 1) for c in range(cr.min_col, cr.max_col + 1)]
+    min_col, min_row, max_col, max_row = range_boundaries(ref)
+    if min_col is None or min_row is None or max_col is None or max_row is None:
+        raise ValueError(f"{ref} is not a range of cells")  # whole rows or columns
+    return [(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
 
 
 def a1(rect: tuple[int, int, int, int]) -> str:
