@@ -18,11 +18,13 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font, PatternFill, Side
+from openpyxl.cell.cell import MergedCell
+from openpyxl.styles import Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles.colors import Color
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -335,6 +337,31 @@ def _draw(ws: Worksheet, rect: tuple[int, int, int, int], lines: list[tuple[str,
     lines.clear()
 
 
+def _merge(ws: Worksheet, ref: str) -> None:
+    """`ws.merge_cells(ref)` as openpyxl 3.1 does it (worksheet.py, merge.py): the range's
+    other cells made MergedCells, its edges given the first cell's lines, every cell its
+    protection; here each style change is worked out once per starting style (`_by_start`)
+    instead of hashed again on each cell."""
+    mcr = MergedCellRange(ws, ref)  # the first cell takes the last one's right and bottom lines
+    ws.merged_cells.add(mcr)
+    cells = mcr.cells
+    next(cells)
+    for row, col in cells:
+        ws._cells[row, col] = MergedCell(ws, row, col)
+    start = mcr.start_cell
+    for name in ("top", "left", "right", "bottom"):
+        side = getattr(start.border, name)
+        if side and side.style is None:
+            continue
+        border = Border(**{name: side})
+
+        def add(cell: Any, border: Border = border) -> None:
+            cell.border += border
+
+        _by_start(ws, getattr(mcr, name), _SEEN.setdefault((id(ws.parent), "border", ("+", name, side)), {}), add)
+    _set(ws, mcr.cells, "protection", copy(start.protection))
+
+
 def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]:
     """Replay remote-engine actions on `wb`; returns what the user would see (selection, alerts)."""
     seen: dict[str, Any] = {"alerts": [], "selection": None, "active": None, "funcs": []}
@@ -481,8 +508,7 @@ def apply_actions(wb: Workbook, actions: list[dict[str, Any]]) -> dict[str, Any]
                 # Excel hides a column whose width is set to 0.
                 dim.width, dim.hidden = float(args[0]), float(args[0]) == 0
         elif f == "rangeMerge":
-            r0, c0 = a["start_row"] + 1, a["start_column"] + 1
-            ws.merge_cells(start_row=r0, start_column=c0, end_row=r0 + a["row_count"] - 1, end_column=c0 + a["column_count"] - 1)
+            _merge(ws, _a1(a))
         elif f == "addNote":
             _address_cell(ws, args[0]).comment = Comment(args[1], "xltools")
         elif f == "setNoteText":
