@@ -110,8 +110,7 @@ class Conditional:
         """Each rectangle of the rule's cells with the formula as written for its own top-left
         cell: writers that take one rectangle at a time (xlwings) need it so."""
         if len(self.ranges) == 1:  # one range is one rectangle, its first cell the formula's own
-            left, top, right, bottom = range_boundaries(self.ranges[0])
-            yield a1((top, left, bottom, right)), self.formula
+            yield a1(bounds(self.ranges[0])), self.formula
             return
         cells = [at for r in self.ranges for at in cells_of(r)]
         # Relative references are relative to the top-left cell of all the rule's cells.
@@ -368,10 +367,16 @@ def rectangles(cells: Iterable[tuple[int, int]]) -> list[tuple[int, int, int, in
 
 def cells_of(ref: str) -> list[tuple[int, int]]:
     """The (row, column) of every cell of an A1 range, row by row."""
+    top, left, bottom, right = bounds(ref)
+    return [(r, c) for r in range(top, bottom + 1) for c in range(left, right + 1)]
+
+
+def bounds(ref: str) -> tuple[int, int, int, int]:
+    """An A1 range as (top, left, bottom, right)."""
     min_col, min_row, max_col, max_row = range_boundaries(ref)
     if min_col is None or min_row is None or max_col is None or max_row is None:
         raise ValueError(f"{ref} is not a range of cells")  # whole rows or columns
-    return [(r, c) for r in range(min_row, max_row + 1) for c in range(min_col, max_col + 1)]
+    return min_row, min_col, max_row, max_col
 
 
 def a1(rect: tuple[int, int, int, int]) -> str:
