@@ -209,3 +209,40 @@ def test_the_snapshot_from_the_replays_load_is_the_data_only_snapshot(
     t1 = next(s for s in got[pressed_000[0]]["sheets"] if s["name"] == TABLE_SHEETS[1])
     income = next(row for row in t1["values"] if row and row[0] == "收入总计")
     assert income[1] == pytest.approx(1271.91)  # a formula's cached result, from the scan
+
+
+def test_a_ranges_lines_replay_as_excel_draws_them(tmp_path: Path) -> None:
+    """Edges and inside lines sent for one range (the replay puts each cell's final sides on
+    at once): the outline medium, the lines between cells thin, a later red edge replacing
+    the left one; the cells outside the range untouched."""
+    book, wb, _ = opened(empty_workbook(tmp_path / "lines.xlsx"))
+    rng = book.sheets[0].range("B2:D4")
+    rng.borders.set(["edge_left", "edge_right", "edge_top", "edge_bottom"], line_style="continuous", weight="medium")
+    rng.borders.set(["inside_vertical", "inside_horizontal"], line_style="continuous")
+    rng.borders.set(["edge_left"], line_style="dash", color="#FF0000")
+    apply_actions(wb, book.json()["actions"])
+    ws = wb.active
+
+    def sides(address: str) -> tuple[str | None, ...]:
+        b = ws[address].border
+        return b.left.style, b.right.style, b.top.style, b.bottom.style
+
+    assert sides("B2") == ("dashed", "thin", "medium", "thin") and ws["B3"].border.left.color.rgb == "00FF0000"
+    assert sides("C3") == ("thin", "thin", "thin", "thin")
+    assert sides("D4") == ("thin", "medium", "thin", "medium")
+    assert sides("C2") == ("thin", "thin", "medium", "thin")
+    assert sides("A1") == sides("E3") == (None, None, None, None)
+
+
+def test_describing_a_workbook_leaves_its_cells_as_they_are() -> None:
+    """A sheet's empty cells describe nothing and are not made on the way (iter_rows would
+    fill the used rectangle with them)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "编码"
+    ws["C30"] = 6.0
+    ws["B10"].number_format = "@"
+    d = describe(wb).sheets[0]
+    assert [(c.address, c.value, c.style.number_format) for c in d.cells] == [
+        ("A1", "编码", "General"), ("B10", None, "@"), ("C30", 6.0, "General")]
+    assert sorted(ws._cells) == [(1, 1), (10, 2), (30, 3)]
