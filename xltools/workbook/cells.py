@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xltools.workbook.fast_cells import rows_from
 from xltools.workbook.fast_styles import Styles, apply
 from xltools.workbook.merges import merge
-from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, set_style, style_key, style_of
+from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, put_string, set_style, style_bytes, style_of
 from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
 
 
@@ -28,8 +28,7 @@ def put_text(ws: Worksheet, row: int, col: int, text: str | None, *, code: bool 
         return c
     # A cell under a merge holds no value (openpyxl refuses one): text goes in a merge's first cell.
     assert isinstance(c, Cell), f"{c.coordinate} is under a merged range"
-    c.value = str(text)
-    c.data_type = "s"
+    put_string(c, str(text))
     apply(c, _CODE if code else _TEXT)
     return c
 
@@ -230,31 +229,46 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
     widths = {k: col_width(ws, k) for k in range(1, ws.max_column + 1)}
     heights: dict[int, float] = {}
     spans: list[tuple[int, int, float]] = []
+    # A sheet styles its thousands of cells a few ways: each way's font and alignment are
+    # read once (a style array's bytes name it), and each cell's text is measured as its
+    # column and style ask, which `lines_for` remembers.
+    looks: dict[bytes, tuple[float, bool, bool, float]] = {}
     for row in rows_from(ws, first_row):
         for c in row:
-            if c.value is None or (c.row, c.column) in covered:
+            value = c.value
+            if value is None or c.data_type == "f":
                 continue
-            if c.data_type == "f":
+            row_at, col_at = c.row, c.column
+            assert row_at is not None and col_at is not None  # a sheet's cell knows its place
+            at = (row_at, col_at)
+            if at in covered:
                 continue
-            text = shown(c.value, c.number_format)
+            # Reading the number format gives an unstyled cell its (default) style array, as
+            # it always has; a string is shown as it is.
+            fmt = c.number_format
+            text = value if type(value) is str else shown(value, fmt)
             if not text:
                 continue
-            # The style's parts read by index: openpyxl's proxies cost a lot on 校验's rows.
-            font, align = font_and_alignment(book, c)
-            size, bold = points(font), bool(font.b)
-            span = tops.get((c.row, c.column))
-            last_col = span[3] if span else c.column
-            if align.wrap_text:
-                width = sum(widths.get(k, 8.43) for k in range(c.column, last_col + 1))
-                width -= float(align.indent or 0) * 10 / PX_PER_UNIT
+            key = style_bytes(c)
+            assert key is not None  # given by reading the number format
+            look = looks.get(key)
+            if look is None:
+                font, align = font_and_alignment(book, c)
+                look = looks[key] = (points(font), bool(font.b), bool(align.wrap_text),
+                                     float(align.indent or 0) * 10 / PX_PER_UNIT)
+            size, bold, wrap, indent = look
+            span = tops.get(at)
+            if wrap:
+                last_col = span[3] if span else col_at
+                width = sum(widths.get(k, 8.43) for k in range(col_at, last_col + 1)) - indent
                 lines = lines_for(text, width, size, bold)
             else:
                 lines = text.count("\n") + 1
             need = height_for(lines, size)
             if span and span[2] > span[0]:
                 spans.append((span[0], span[2], need))
-            elif need > heights.get(c.row, DEFAULT_ROW):
-                heights[c.row] = need
+            elif need > heights.get(row_at, DEFAULT_ROW):
+                heights[row_at] = need
     for r, h in heights.items():
         own = ws.row_dimensions[r].height
         ws.row_dimensions[r].height = max(h, own or 0.0)
@@ -278,9 +292,9 @@ def restyle(cells: Iterable[Cell | MergedCell], **style: object) -> None:
     borders draw the merge's edges). openpyxl hashes a style object on every assignment (a
     second per thousand rows of 校验); cells that start alike end alike, so each distinct
     starting style is worked out once and the rest copy its result."""
-    done: dict[tuple[int, ...], StyleArray] = {}
+    done: dict[bytes, StyleArray] = {}
     for c in cells:
-        key = style_key(c)
+        key = style_bytes(c)
         if key is None:  # a cell never styled: styled one by one
             for name, value in style.items():
                 setattr(c, name, value)

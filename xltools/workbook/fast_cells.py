@@ -28,8 +28,13 @@ def cell_at(ws: Worksheet, row: int, col: int) -> Cell | MergedCell:
 def rows_from(ws: Worksheet, first_row: int) -> Iterator[tuple[Cell | MergedCell, ...]]:
     """`ws.iter_rows(min_row=first_row)`: from column 1 to the last column, the rectangle's
     bounds taken when the walk starts."""
-    table = _table(ws)
+    found = _table(ws).get
     last_col, last_row = ws.max_column, ws.max_row
     columns = range(1, last_col + 1)
     for r in range(first_row, last_row + 1):
-        yield tuple(cell_at(ws, r, c) for c in columns)
+        # `cell_at` inlined: sizing walks every cell of every sheet this way.
+        row = []
+        for c in columns:
+            cell = found((r, c))
+            row.append(ws.cell(r, c) if cell is None else cell)
+        yield tuple(row)

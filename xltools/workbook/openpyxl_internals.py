@@ -18,14 +18,14 @@ The rest of the package calls these functions, never the private attributes them
 """
 from __future__ import annotations
 
-from copy import copy
 from functools import partial
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import openpyxl
 
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.chart._chart import ChartBase
 from openpyxl.styles.alignment import Alignment
 from openpyxl.styles.cell_style import StyleArray
@@ -61,12 +61,54 @@ def style_key(cell: Cell | MergedCell) -> tuple[int, ...] | None:
 def style_of(cell: Cell | MergedCell) -> StyleArray:
     """A copy of the cell's style array, to give other cells of the same workbook later."""
     array = _array(cell)
-    return StyleArray() if array is None else copy(array)
+    return StyleArray() if array is None else StyleArray(array)
+
+
+def style_bytes(cell: Cell | MergedCell) -> bytes | None:
+    """`style_key` as the array's bytes: as good a key, and cheaper to make for every cell
+    of a sheet."""
+    array = _array(cell)
+    return None if array is None else array.tobytes()
 
 
 def set_style(cell: Cell | MergedCell, array: StyleArray) -> None:
     """Give the cell a style taken by `style_of` from a cell of the same workbook."""
-    cell._style = copy(array)  # type: ignore[union-attr]
+    cell._style = StyleArray(array)  # type: ignore[union-attr]  # a copy
+
+
+# ---- Values --------------------------------------------------------------------------------
+
+
+def put_string(cell: Cell, text: str) -> None:
+    """`cell.value = text; cell.data_type = "s"`: what openpyxl's value setter checks of a
+    string (its length, characters Excel refuses), without working out the type it then
+    overrides. A string that starts with "=" stays a string."""
+    value = text[:32767]
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+    cell._value = value  # type: ignore[attr-defined]
+    cell.data_type = "s"
+
+
+def put_value(cell: Cell | MergedCell, value: object) -> None:
+    """`cell.value = value`, the common values (None, int, float, str) typed as openpyxl's
+    setter types them (a string of "=…" is a formula) without its general type lookup; any
+    other value, or a merge's covered cell (which refuses one), through the setter."""
+    kind = type(value)
+    if isinstance(cell, MergedCell):
+        setattr(cell, "value", value)  # openpyxl raises its own error
+    elif kind is str:
+        assert isinstance(value, str)  # for mypy: `type(value) is str` does not narrow
+        text = value[:32767]
+        if ILLEGAL_CHARACTERS_RE.search(text):
+            raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+        cell._value = text  # type: ignore[attr-defined]
+        cell.data_type = "f" if len(text) > 1 and text[0] == "=" else "e" if text in ERROR_CODES else "s"
+    elif kind is int or kind is float or value is None:
+        cell._value = value  # type: ignore[attr-defined]
+        cell.data_type = "n"
+    else:
+        setattr(cell, "value", value)  # typed, checked and converted by openpyxl
 
 
 def font_and_alignment(book: Workbook, cell: Cell | MergedCell) -> tuple[Font, Alignment]:
