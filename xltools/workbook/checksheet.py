@@ -126,8 +126,8 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
             put_value(cell_at(ws, r, Col.VERDICT), f.verdict)
         else:
             put_text(ws, r, Col.VERDICT, f.verdict)
-        places = [address(ref) for ref in refs_of(inst.relation)]
-        link = next((p for p in places if p is not None), None)
+        # The first figure the sheet has (addressing is pure: the rest need not be looked up).
+        link = next((p for p in map(address, refs_of(inst.relation)) if p is not None), None)
         if link is not None:
             # A space before the cell: a viewer wraps a long sheet name there, not past the border.
             put_link(ws, r, Col.PLACE, link[0], link[1], f"{link[0]} {link[1]}")

@@ -122,6 +122,27 @@ def font_and_alignment(book: Workbook, cell: Cell | MergedCell) -> tuple[Font, A
     return font, alignment
 
 
+# ---- Row dimensions ----------------------------------------------------------------------
+# Sizing gives thousands of rows a height; openpyxl makes each row's RowDimension through
+# its validating descriptors, one by one (a tenth of a seed's 校验 sheet). A new row's
+# dimension holds only defaults, the same for every row: here it is made by copying them.
+
+
+def quick_row_dimensions(ws: Worksheet) -> None:
+    """Make the sheet's missing row dimensions as `RowDimension(ws)` makes them (the holder
+    then gives each its row number), by copying a made one's defaults."""
+    defaults = dict(RowDimension(ws).__dict__)  # None, False and 0: shared safely
+
+    def made() -> RowDimension:
+        dim: RowDimension = RowDimension.__new__(RowDimension)
+        dim.__dict__.update(defaults)
+        dim.parent = ws
+        dim._style = None  # type: ignore[attr-defined]  # a StyleableObject slot the stubs omit
+        return dim
+
+    ws.row_dimensions.default_factory = made
+
+
 # ---- Charts ----------------------------------------------------------------------------
 
 
