@@ -10,6 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xltools.workbook.fast_styles import new_workbook
 from xltools.workbook.openpyxl_internals import quick_row_dimensions
 
+from xltools.core.collector import collector_paused
 from xltools.core.model import Document
 from xltools.rules.core import Instance, Rule, rule_instances
 from xltools.workbook import structure
@@ -33,6 +34,11 @@ class Built:
 
 
 def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
+    with collector_paused():  # every object made here lives on in the workbook
+        return _build(doc, rules)
+
+
+def _build(doc: Document, rules: Iterable[Rule]) -> Built:
     plans = plan_document(doc)
     grids = {n: grid_for(p) for n, p in plans.items()}
     amap = AddressMap(plans, grids)
