@@ -14,7 +14,7 @@ from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xltools.workbook.fast_cells import rows_from
+from xltools.workbook.fast_cells import cell_at, rows_from
 from xltools.workbook.fast_styles import Styles, apply
 from xltools.workbook.merges import merge
 from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, put_string, set_style, style_bytes, style_of
@@ -23,7 +23,7 @@ from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_
 
 def put_text(ws: Worksheet, row: int, col: int, text: str | None, *, code: bool = False) -> Cell | MergedCell:
     """Text from a document goes in as a string, never as a formula (even "=…")."""
-    c = ws.cell(row, col)
+    c = cell_at(ws, row, col)
     if text is None or text == "":
         return c
     # A cell under a merge holds no value (openpyxl refuses one): text goes in a merge's first cell.
@@ -155,14 +155,22 @@ def shown(value: object, number_format: str) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
-        fmt = number_format.split(";")[0]
-        m = re.match(r'^(#,##)?0(?:\.(0+))?(.*)$', fmt)
-        if not m:
+        parsed = _number_format(number_format)
+        if parsed is None:
             return f"{value:g}"
-        decimals = len(m.group(2) or "")
-        body = f"{value:,.{decimals}f}" if m.group(1) else f"{value:.{decimals}f}"
-        return body + m.group(3).replace('"', "")
+        grouped, decimals, suffix = parsed
+        body = f"{value:,.{decimals}f}" if grouped else f"{value:.{decimals}f}"
+        return body + suffix
     return str(value)
+
+
+@lru_cache(maxsize=256)  # a workbook uses a few dozen formats, for thousands of figures
+def _number_format(number_format: str) -> tuple[bool, int, str] | None:
+    """A positive number's format as (grouped by thousands, decimals, text after), or None."""
+    m = re.match(r'^(#,##)?0(?:\.(0+))?(.*)$', number_format.split(";")[0])
+    if not m:
+        return None
+    return bool(m.group(1)), len(m.group(2) or ""), m.group(3).replace('"', "")
 
 
 def points(font: Font | StyleProxy) -> float:
