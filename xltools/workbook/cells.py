@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xltools.workbook.fast_cells import cell_at, rows_from
 from xltools.workbook.fast_styles import Styles, apply
 from xltools.workbook.merges import merge
-from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, put_string, set_style, style_bytes, style_of
+from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, put_string, set_style, style_array, style_bytes, style_of
 from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
 
 
@@ -241,6 +241,7 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
     # read once (a style array's bytes name it), and each cell's text is measured as its
     # column and style ask, which `lines_for` remembers.
     looks: dict[bytes, tuple[float, bool, bool, float]] = {}
+    spanned: dict[tuple[int, int], float] = {}  # (first, last column) → their widths' sum
     for row in rows_from(ws, first_row):
         for c in row:
             value = c.value
@@ -251,14 +252,12 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
             at = (row_at, col_at)
             if at in covered:
                 continue
-            # Reading the number format gives an unstyled cell its (default) style array, as
-            # it always has; a string is shown as it is.
-            fmt = c.number_format
-            text = value if type(value) is str else shown(value, fmt)
+            # An unstyled cell is given its (default) style array, as reading its number
+            # format here always has; a string is shown as it is.
+            key = style_array(c).tobytes()
+            text = value if type(value) is str else shown(value, c.number_format)
             if not text:
                 continue
-            key = style_bytes(c)
-            assert key is not None  # given by reading the number format
             look = looks.get(key)
             if look is None:
                 font, align = font_and_alignment(book, c)
@@ -268,8 +267,10 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
             span = tops.get(at)
             if wrap:
                 last_col = span[3] if span else col_at
-                width = sum(widths.get(k, 8.43) for k in range(col_at, last_col + 1)) - indent
-                lines = lines_for(text, width, size, bold)
+                across = spanned.get((col_at, last_col))
+                if across is None:
+                    across = spanned[(col_at, last_col)] = sum(widths.get(k, 8.43) for k in range(col_at, last_col + 1))
+                lines = lines_for(text, across - indent, size, bold)
             else:
                 lines = text.count("\n") + 1
             need = height_for(lines, size)

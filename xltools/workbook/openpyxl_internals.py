@@ -64,6 +64,15 @@ def style_of(cell: Cell | MergedCell) -> StyleArray:
     return StyleArray() if array is None else StyleArray(array)
 
 
+def style_array(cell: Cell | MergedCell) -> StyleArray:
+    """The cell's style array, given it as reading any of its styles would (all zeros, the
+    workbook's default style, for a cell never styled)."""
+    array = _array(cell)
+    if array is None:
+        array = cell._style = StyleArray()  # type: ignore[union-attr]
+    return array
+
+
 def style_bytes(cell: Cell | MergedCell) -> bytes | None:
     """`style_key` as the array's bytes: as good a key, and cheaper to make for every cell
     of a sheet."""
