@@ -21,7 +21,8 @@ from xltools.workbook.cells import (col_width, fit_columns, fit_rows, footer, po
                                     width_for)
 from xltools.workbook.fast_styles import Styles, apply
 from xltools.workbook.merges import merge
-from xltools.workbook.openpyxl_internals import fit_to_page
+from xltools.workbook.fast_cells import cell_at
+from xltools.workbook.openpyxl_internals import fit_to_page, put_value
 from xltools.core.comparisons import beyond_excel, difference_excel, differs_excel, fails_since_excel, number, signed_difference_excel
 from xltools.core.verdicts import Status
 from xltools.workbook.formulas import sum_expr
@@ -200,20 +201,20 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
             else:
                 put_text(ws, r, labels[0], p.name)
             for col in labels:
-                c = ws.cell(r, col)
+                c = cell_at(ws, r, col)
                 # Names wrap in their column rather than run over the figures beside them.
                 label = _label_styles(bold, max(p.level - 1, 0),
                                       col != labels[0] or len(labels) == 1 or LAYOUTS[n].kind.labels == "names")
                 apply(c, label)
-                mirror = ws.cell(r, grid.orig_col(col))
+                mirror = cell_at(ws, r, grid.orig_col(col))
                 if c.value is not None:
-                    mirror.value = c.value
+                    put_value(mirror, c.value)
                     mirror.data_type = "s"
                     mirror.number_format = c.number_format
                 apply(mirror, label)
             for key, col in side.amount_cols.items():
                 ck = TableCell(n, p.key, key)
-                c = ws.cell(r, col)
+                c = cell_at(ws, r, col)
                 apply(c, _AMOUNT[bold])
                 printed = p.row.get(key) if p.row else None
                 terms = plan.derived.get(ck)
@@ -227,7 +228,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                     for sumifs, f in pulled:
                         if sumifs is not None:
                             expr = ("" if expr == "0" else expr + "+") + (sumifs if f == 1 else f"{sumifs}*{f:g}")
-                    c.value = 0 if expr == "0" else "=" + expr  # no cell to add up: a constant
+                    put_value(c, 0 if expr == "0" else "=" + expr)  # no cell to add up: a constant
                     c.number_format = DERIVED_FORMAT
                     identity = judging.identity(ck)
                     assert identity is not None  # a derived cell of the plan the evaluation was made from
@@ -241,11 +242,11 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                         # recomputation is the cell itself, its verdict the cell's colour.
                         c.comment = Comment(f"原表数 {printed or 0:,.2f}：本格为重算公式，与原表数不同（黄色为尾差，红色为不符）", "xltools")
                 else:
-                    c.value = printed
+                    put_value(c, printed)
                     c.number_format = AMOUNT_FORMAT
                 oc = grid.orig_cols[key]
-                o = ws.cell(r, oc)
-                o.value = p.row.as_printed(key) if p.row else None
+                o = cell_at(ws, r, oc)
+                put_value(o, p.row.as_printed(key) if p.row else None)
                 apply(o, _PRINTED[bold])
                 figure = live.get(ck, printed or 0.0) if terms is not None else printed
                 widths[col] += [shown(printed, AMOUNT_FORMAT),
