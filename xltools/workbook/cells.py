@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from xltools.workbook.fast_cells import cell_at, rows_from
 from xltools.workbook.fast_styles import Styles, apply
 from xltools.workbook.merges import merge
-from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, put_string, set_style, style_array, style_bytes, style_of
+from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, put_string, set_style, style_array, style_of
 from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
 
 
@@ -303,11 +303,9 @@ def restyle(cells: Iterable[Cell | MergedCell], **style: object) -> None:
     starting style is worked out once and the rest copy its result."""
     done: dict[bytes, StyleArray] = {}
     for c in cells:
-        key = style_bytes(c)
-        if key is None:  # a cell never styled: styled one by one
-            for name, value in style.items():
-                setattr(c, name, value)
-            continue
+        # A cell never styled is styled as one of the default style (openpyxl gives it that
+        # style's array on its first assignment).
+        key = style_array(c).tobytes()
         result = done.get(key)
         if result is None:
             for name, value in style.items():

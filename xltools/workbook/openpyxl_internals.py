@@ -73,13 +73,6 @@ def style_array(cell: Cell | MergedCell) -> StyleArray:
     return array
 
 
-def style_bytes(cell: Cell | MergedCell) -> bytes | None:
-    """`style_key` as the array's bytes: as good a key, and cheaper to make for every cell
-    of a sheet."""
-    array = _array(cell)
-    return None if array is None else array.tobytes()
-
-
 def set_style(cell: Cell | MergedCell, array: StyleArray) -> None:
     """Give the cell a style taken by `style_of` from a cell of the same workbook."""
     cell._style = StyleArray(array)  # type: ignore[union-attr]  # a copy
