@@ -207,19 +207,26 @@ def fit_columns(ws: Worksheet, cols: dict[int, tuple[float, float]], first_row: 
     need: dict[int, float] = {c: 0.0 for c in cols}
     book = ws.parent
     assert book is not None  # a sheet being laid out was made by its workbook
+    looks: dict[bytes, tuple[float, bool, float]] = {}  # a style's size, bold and indent
     for row in rows_from(ws, first_row):
         for c in row:
             if c.column not in cols or (c.row, c.column) in covered or (c.row, c.column) in tops:
                 continue
-            if isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f":
+            value = c.value
+            if isinstance(value, str) and value.startswith("=") and c.data_type == "f":
                 continue
-            text = shown(c.value, c.number_format)
+            # Reading the number format gives the cell its style array, as `c.font` would.
+            text = shown(value, c.number_format)
             if text:
-                # The style's parts read by index, as fit_rows reads them (`c.number_format`
-                # above has given the cell its style array, as `c.font` would).
-                font, align = font_and_alignment(book, c)
-                indent = float(align.indent or 0) * 10 / PX_PER_UNIT  # an indent level: about 10 px
-                need[c.column] = max(need[c.column], width_for(text, points(font), bool(font.b)) + indent)
+                # The style's parts read by index, once a style, as fit_rows reads them.
+                key = style_array(c).tobytes()
+                look = looks.get(key)
+                if look is None:
+                    font, align = font_and_alignment(book, c)
+                    indent = float(align.indent or 0) * 10 / PX_PER_UNIT  # an indent level: about 10 px
+                    look = looks[key] = (points(font), bool(font.b), indent)
+                size, bold, indent = look
+                need[c.column] = max(need[c.column], width_for(text, size, bold) + indent)
     for col, texts in (samples or {}).items():
         for t in texts:
             need[col] = max(need.get(col, 0.0), width_for(t, bold=True))  # as wide as a bold total
