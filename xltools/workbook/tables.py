@@ -10,6 +10,7 @@ from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.core.layouts import LAYOUTS, group_header
@@ -282,15 +283,21 @@ def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float, 
         tail = differs_excel(diff)
         beyond = beyond_excel(diff, tol) if since is None else fails_since_excel(signed_difference_excel(o, a), tol, since)
         # Each range parsed once for its two rules (openpyxl parses a range given as text anew).
-        sqref = ConditionalFormatting(" ".join(cell(col, r) for r in rows))
+        sqref = _cells_of(col, rows)
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[beyond], fill=FLAG_FILL, stopIfTrue=True))
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[tail], fill=TAIL_FILL))
-        printed = ConditionalFormatting(" ".join(cell(orig_of[col], r) for r in rows))
+        printed = _cells_of(orig_of[col], rows)
         # The fill only, no mark beside the figure: the printed 原表数 reads as the document
         # prints it (and as `xltools check` reads a PDF of it); 问题 lists each 不符 by its cell.
         for formula, fill in ((beyond, FLAG_FILL), (tail, TAIL_FILL)):
             ws.conditional_formatting.add(printed, Rule(type="expression", dxf=DifferentialStyle(fill=fill),
                                                         formula=[formula], stopIfTrue=fill is FLAG_FILL))
+
+
+def _cells_of(col: int, rows: list[int]) -> ConditionalFormatting:
+    """The cells of `col` at `rows`, as `ConditionalFormatting("E8 E9 …")` makes them, each
+    range made from its numbers rather than parsed back from its name."""
+    return ConditionalFormatting(MultiCellRange({CellRange(min_col=col, min_row=r, max_col=col, max_row=r) for r in rows}))
 
 
 def _page(ws: Worksheet, grid: SheetGrid, figures: dict[int, list[str]], imported: bool, title: str, unit: str,
