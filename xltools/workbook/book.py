@@ -8,7 +8,9 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.workbook.fast_styles import new_workbook
+from xltools.workbook.openpyxl_internals import quick_row_dimensions
 
+from xltools.core.collector import collector_paused
 from xltools.core.model import Document
 from xltools.rules.core import Instance, Rule, rule_instances
 from xltools.workbook import structure
@@ -32,6 +34,11 @@ class Built:
 
 
 def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
+    with collector_paused():  # every object made here lives on in the workbook
+        return _build(doc, rules)
+
+
+def _build(doc: Document, rules: Iterable[Rule]) -> Built:
     plans = plan_document(doc)
     grids = {n: grid_for(p) for n, p in plans.items()}
     amap = AddressMap(plans, grids)
@@ -48,6 +55,8 @@ def build(doc: Document, rules: Iterable[Rule] = ()) -> Built:
     names = [PROBLEMS] + [TABLE_SHEETS[n] for n in sorted(plans)] + [NARRATIVE, DRAFT, PERFORMANCE, CHECKS, CHARTS,
                                                                     CODES]
     sheets = {name: wb.create_sheet(valid_sheet_name(name)) for name in names}
+    for ws in [cover, *sheets.values()]:
+        quick_row_dimensions(ws)
     judging = live_for(doc, plans)
     imported = LiveDocument(doc, judging)
     for n, plan in sorted(plans.items()):

@@ -14,22 +14,21 @@ from openpyxl.styles.proxy import StyleProxy
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from xltools.workbook.fast_cells import rows_from
+from xltools.workbook.fast_cells import cell_at, rows_from
 from xltools.workbook.fast_styles import Styles, apply
 from xltools.workbook.merges import merge
-from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, set_style, style_key, style_of
+from xltools.workbook.openpyxl_internals import fit_to_page, font_and_alignment, put_string, set_style, style_array, style_of
 from xltools.workbook.sheets import BODY_FONT, BOX, CENTER, HEADER_FILL, HEADER_FONT, TEXT_FORMAT
 
 
 def put_text(ws: Worksheet, row: int, col: int, text: str | None, *, code: bool = False) -> Cell | MergedCell:
     """Text from a document goes in as a string, never as a formula (even "=…")."""
-    c = ws.cell(row, col)
+    c = cell_at(ws, row, col)
     if text is None or text == "":
         return c
     # A cell under a merge holds no value (openpyxl refuses one): text goes in a merge's first cell.
     assert isinstance(c, Cell), f"{c.coordinate} is under a merged range"
-    c.value = str(text)
-    c.data_type = "s"
+    put_string(c, str(text))
     apply(c, _CODE if code else _TEXT)
     return c
 
@@ -156,14 +155,22 @@ def shown(value: object, number_format: str) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, (int, float)):
-        fmt = number_format.split(";")[0]
-        m = re.match(r'^(#,##)?0(?:\.(0+))?(.*)$', fmt)
-        if not m:
+        parsed = _number_format(number_format)
+        if parsed is None:
             return f"{value:g}"
-        decimals = len(m.group(2) or "")
-        body = f"{value:,.{decimals}f}" if m.group(1) else f"{value:.{decimals}f}"
-        return body + m.group(3).replace('"', "")
+        grouped, decimals, suffix = parsed
+        body = f"{value:,.{decimals}f}" if grouped else f"{value:.{decimals}f}"
+        return body + suffix
     return str(value)
+
+
+@lru_cache(maxsize=256)  # a workbook uses a few dozen formats, for thousands of figures
+def _number_format(number_format: str) -> tuple[bool, int, str] | None:
+    """A positive number's format as (grouped by thousands, decimals, text after), or None."""
+    m = re.match(r'^(#,##)?0(?:\.(0+))?(.*)$', number_format.split(";")[0])
+    if not m:
+        return None
+    return bool(m.group(1)), len(m.group(2) or ""), m.group(3).replace('"', "")
 
 
 def points(font: Font | StyleProxy) -> float:
@@ -200,19 +207,26 @@ def fit_columns(ws: Worksheet, cols: dict[int, tuple[float, float]], first_row: 
     need: dict[int, float] = {c: 0.0 for c in cols}
     book = ws.parent
     assert book is not None  # a sheet being laid out was made by its workbook
+    looks: dict[bytes, tuple[float, bool, float]] = {}  # a style's size, bold and indent
     for row in rows_from(ws, first_row):
         for c in row:
             if c.column not in cols or (c.row, c.column) in covered or (c.row, c.column) in tops:
                 continue
-            if isinstance(c.value, str) and c.value.startswith("=") and c.data_type == "f":
+            value = c.value
+            if isinstance(value, str) and value.startswith("=") and c.data_type == "f":
                 continue
-            text = shown(c.value, c.number_format)
+            # Reading the number format gives the cell its style array, as `c.font` would.
+            text = shown(value, c.number_format)
             if text:
-                # The style's parts read by index, as fit_rows reads them (`c.number_format`
-                # above has given the cell its style array, as `c.font` would).
-                font, align = font_and_alignment(book, c)
-                indent = float(align.indent or 0) * 10 / PX_PER_UNIT  # an indent level: about 10 px
-                need[c.column] = max(need[c.column], width_for(text, points(font), bool(font.b)) + indent)
+                # The style's parts read by index, once a style, as fit_rows reads them.
+                key = style_array(c).tobytes()
+                look = looks.get(key)
+                if look is None:
+                    font, align = font_and_alignment(book, c)
+                    indent = float(align.indent or 0) * 10 / PX_PER_UNIT  # an indent level: about 10 px
+                    look = looks[key] = (points(font), bool(font.b), indent)
+                size, bold, indent = look
+                need[c.column] = max(need[c.column], width_for(text, size, bold) + indent)
     for col, texts in (samples or {}).items():
         for t in texts:
             need[col] = max(need.get(col, 0.0), width_for(t, bold=True))  # as wide as a bold total
@@ -230,31 +244,47 @@ def fit_rows(ws: Worksheet, first_row: int = 1) -> None:
     widths = {k: col_width(ws, k) for k in range(1, ws.max_column + 1)}
     heights: dict[int, float] = {}
     spans: list[tuple[int, int, float]] = []
+    # A sheet styles its thousands of cells a few ways: each way's font and alignment are
+    # read once (a style array's bytes name it), and each cell's text is measured as its
+    # column and style ask, which `lines_for` remembers.
+    looks: dict[bytes, tuple[float, bool, bool, float]] = {}
+    spanned: dict[tuple[int, int], float] = {}  # (first, last column) → their widths' sum
     for row in rows_from(ws, first_row):
         for c in row:
-            if c.value is None or (c.row, c.column) in covered:
+            value = c.value
+            if value is None or c.data_type == "f":
                 continue
-            if c.data_type == "f":
+            row_at, col_at = c.row, c.column
+            assert row_at is not None and col_at is not None  # a sheet's cell knows its place
+            at = (row_at, col_at)
+            if at in covered:
                 continue
-            text = shown(c.value, c.number_format)
+            # An unstyled cell is given its (default) style array, as reading its number
+            # format here always has; a string is shown as it is.
+            key = style_array(c).tobytes()
+            text = value if type(value) is str else shown(value, c.number_format)
             if not text:
                 continue
-            # The style's parts read by index: openpyxl's proxies cost a lot on 校验's rows.
-            font, align = font_and_alignment(book, c)
-            size, bold = points(font), bool(font.b)
-            span = tops.get((c.row, c.column))
-            last_col = span[3] if span else c.column
-            if align.wrap_text:
-                width = sum(widths.get(k, 8.43) for k in range(c.column, last_col + 1))
-                width -= float(align.indent or 0) * 10 / PX_PER_UNIT
-                lines = lines_for(text, width, size, bold)
+            look = looks.get(key)
+            if look is None:
+                font, align = font_and_alignment(book, c)
+                look = looks[key] = (points(font), bool(font.b), bool(align.wrap_text),
+                                     float(align.indent or 0) * 10 / PX_PER_UNIT)
+            size, bold, wrap, indent = look
+            span = tops.get(at)
+            if wrap:
+                last_col = span[3] if span else col_at
+                across = spanned.get((col_at, last_col))
+                if across is None:
+                    across = spanned[(col_at, last_col)] = sum(widths.get(k, 8.43) for k in range(col_at, last_col + 1))
+                lines = lines_for(text, across - indent, size, bold)
             else:
                 lines = text.count("\n") + 1
             need = height_for(lines, size)
             if span and span[2] > span[0]:
                 spans.append((span[0], span[2], need))
-            elif need > heights.get(c.row, DEFAULT_ROW):
-                heights[c.row] = need
+            elif need > heights.get(row_at, DEFAULT_ROW):
+                heights[row_at] = need
     for r, h in heights.items():
         own = ws.row_dimensions[r].height
         ws.row_dimensions[r].height = max(h, own or 0.0)
@@ -278,13 +308,11 @@ def restyle(cells: Iterable[Cell | MergedCell], **style: object) -> None:
     borders draw the merge's edges). openpyxl hashes a style object on every assignment (a
     second per thousand rows of 校验); cells that start alike end alike, so each distinct
     starting style is worked out once and the rest copy its result."""
-    done: dict[tuple[int, ...], StyleArray] = {}
+    done: dict[bytes, StyleArray] = {}
     for c in cells:
-        key = style_key(c)
-        if key is None:  # a cell never styled: styled one by one
-            for name, value in style.items():
-                setattr(c, name, value)
-            continue
+        # A cell never styled is styled as one of the default style (openpyxl gives it that
+        # style's array on its first assignment).
+        key = style_array(c).tobytes()
         result = done.get(key)
         if result is None:
             for name, value in style.items():

@@ -21,6 +21,7 @@ from xltools.core.model import Document
 from xltools.rules.core import Equal, GrowthOf, Instance, Relation, Rule, ShareOf, Unchecked, Verdict, effective_level, refs_of
 from xltools.workbook.address import AddressMap
 from xltools.workbook.fast_cells import cell_at
+from xltools.workbook.openpyxl_internals import put_value
 from xltools.workbook.cells import fit_rows, fit_to_width, put_header, put_text, restyle
 from xltools.core.verdicts import ADVISORY, MISMATCH, PASSED, TAILED
 from xltools.workbook.formulas import RowCells, formula
@@ -103,7 +104,7 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
         inst, target = live.prepare(inst)
         address = amap.judging(target)
         f = formula(inst.relation, address, cells, effective_level(rule, inst), live.offset(target), live.since(inst))
-        ws.cell(r, Col.NUMBER).value = r - FIRST + 1
+        put_value(cell_at(ws, r, Col.NUMBER), r - FIRST + 1)
         put_text(ws, r, Col.RULE, rule.id)
         put_text(ws, r, Col.LEVEL, rule.level)
         put_text(ws, r, Col.DESCRIPTION, rule.description)
@@ -115,18 +116,18 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
         put_text(ws, r, Col.SUBJECT, subject)
         for col, v in ((Col.ACTUAL, f.actual), (Col.EXPECTED, f.expected), (Col.DIFF, f.diff),
                        (Col.TOLERANCE, f.tolerance), (Col.BASE, f.base)):
-            c = ws.cell(r, col)
+            c = cell_at(ws, r, col)
             if isinstance(v, str) and isinstance(inst.relation, (Verdict, Unchecked)):
                 put_text(ws, r, col, v)  # a fixed verdict's text, never a formula
             else:
-                c.value = constant(v)
+                put_value(c, constant(v))
             c.number_format = number_format(inst.relation, col, v)
         if not isinstance(inst.relation, (Verdict, Unchecked)):
-            ws.cell(r, Col.VERDICT).value = f.verdict
+            put_value(cell_at(ws, r, Col.VERDICT), f.verdict)
         else:
             put_text(ws, r, Col.VERDICT, f.verdict)
-        places = [address(ref) for ref in refs_of(inst.relation)]
-        link = next((p for p in places if p is not None), None)
+        # The first figure the sheet has (addressing is pure: the rest need not be looked up).
+        link = next((p for p in map(address, refs_of(inst.relation)) if p is not None), None)
         if link is not None:
             # A space before the cell: a viewer wraps a long sheet name there, not past the border.
             put_link(ws, r, Col.PLACE, link[0], link[1], f"{link[0]} {link[1]}")
@@ -136,7 +137,7 @@ def write_checks(ws: Worksheet, doc: Document, amap: AddressMap,
         rows.append(CheckRow(r, rule, inst))
         r += 1
     for note in doc.notes:
-        ws.cell(r, Col.NUMBER).value = r - FIRST + 1
+        put_value(cell_at(ws, r, Col.NUMBER), r - FIRST + 1)
         put_text(ws, r, Col.RULE, note.rule)
         put_text(ws, r, Col.LEVEL, READ_VERDICT)
         put_text(ws, r, Col.DESCRIPTION, note.message)

@@ -21,15 +21,30 @@ def _table(ws: Worksheet) -> dict[tuple[int, int], Any]:
 
 def cell_at(ws: Worksheet, row: int, col: int) -> Cell | MergedCell:
     """`ws.cell(row, col)`."""
-    found: Cell | MergedCell | None = _table(ws).get((row, col))
-    return ws.cell(row, col) if found is None else found
+    table = _table(ws)
+    found: Cell | MergedCell | None = table.get((row, col))
+    if found is not None:
+        return found
+    if not (0 < row < 1048577 and 0 < col < 16385):
+        return ws.cell(row, col)  # out of the sheet: openpyxl's own error
+    # Made as `ws.cell` makes it (`Worksheet._add_cell`): the sheet's last row follows.
+    made = table[(row, col)] = Cell(ws, row=row, column=col)
+    if row > ws._current_row:  # type: ignore[attr-defined]
+        ws._current_row = row  # type: ignore[attr-defined]
+    return made
 
 
 def rows_from(ws: Worksheet, first_row: int) -> Iterator[tuple[Cell | MergedCell, ...]]:
     """`ws.iter_rows(min_row=first_row)`: from column 1 to the last column, the rectangle's
     bounds taken when the walk starts."""
     table = _table(ws)
+    found = table.get
     last_col, last_row = ws.max_column, ws.max_row
     columns = range(1, last_col + 1)
     for r in range(first_row, last_row + 1):
-        yield tuple(cell_at(ws, r, c) for c in columns)
+        # `cell_at` inlined: sizing walks every cell of every sheet this way.
+        row = []
+        for c in columns:
+            cell = found((r, c))
+            row.append(cell_at(ws, r, c) if cell is None else cell)
+        yield tuple(row)

@@ -10,7 +10,7 @@ so an identity is never reused for another style.
 from __future__ import annotations
 
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import ReferenceType, WeakKeyDictionary, ref
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
@@ -79,15 +79,28 @@ def new_workbook() -> Workbook:
 
 Styles = tuple[tuple[str, Any], ...]
 _applied: WeakKeyDictionary[Workbook, dict[tuple[bytes | None, int], tuple[Styles, StyleArray]]] = WeakKeyDictionary()
+_Done = dict[tuple[bytes | None, int], tuple[Styles, StyleArray]]
+_last: tuple[ReferenceType[Workbook], _Done] | None = None
+
+
+def _done(book: Workbook) -> _Done:
+    """The book's outcomes so far: a workbook is styled many thousand times in a row, so the
+    last one asked for is kept at hand (weakly) before the weak dictionary is asked."""
+    global _last
+    if _last is not None and _last[0]() is book:
+        return _last[1]
+    done = _applied.get(book)
+    if done is None:
+        done = _applied[book] = {}
+    _last = (ref(book), done)
+    return done
 
 
 def apply(cell: Cell | MergedCell, styles: Styles) -> None:
     """`setattr(cell, name, value)` for each (name, value) of `styles`, in order."""
     book = cell.parent.parent
     assert book is not None  # a cell being styled is on a sheet of a workbook
-    done = _applied.get(book)
-    if done is None:
-        done = _applied[book] = {}
+    done = _done(book)
     array = cell._style  # type: ignore[union-attr]
     key = (None if array is None else array.tobytes(), id(styles))
     found = done.get(key)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -82,6 +83,13 @@ def _runs(cells: list[tuple[str, int, int]], step_axis: int) -> list[list[tuple[
 def sum_expr(terms: Iterable[tuple[Place | None, float]], here: str | None = None) -> str:
     """Σ factor × cell as explicit SUMs; a missing cell (None) contributes 0. Cells on the
     sheet `here` are written without their sheet name."""
+    return _sum_expr(tuple(terms), here)
+
+
+# The same sums come back: a total in several rules, and every build of the same document
+# (a workbook is rebuilt on import, for a draft, for an audit). Bounded; keys are immutable.
+@lru_cache(maxsize=1 << 14)
+def _sum_expr(terms: tuple[tuple[Place | None, float], ...], here: str | None) -> str:
     groups: dict[float, list[Place]] = {}
     for place, factor in terms:
         if place is not None and factor != 0:

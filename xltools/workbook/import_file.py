@@ -1,11 +1,9 @@
 """Import a read document into a new workbook file, safely, optionally recalculated."""
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
+from xltools.core.collector import collector_paused
 from xltools.core.model import Document
 from xltools.core.progress import BUILD, SAVE, ProgressCallback, silent
 from xltools.rules import CATALOGUE
@@ -23,7 +21,7 @@ def import_document(doc: Document, out: Path, *, overwrite: bool = False, recalc
     notify = progress or silent
     if out.exists() and not overwrite:
         raise FileExistsError(f"{out} 已存在（使用 --force 覆盖）")
-    with _collector_paused():
+    with collector_paused():  # saving too: the workbook lives on while it is written
         if recalc:
             from xltools.workbook.engine import warm_up
 
@@ -41,17 +39,3 @@ def import_document(doc: Document, out: Path, *, overwrite: bool = False, recalc
             save_recalculated(built.workbook, tmp, recalc, progress=notify)  # type: ignore[arg-type]
 
         return write_atomically(out, write)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """The workbook is a few hundred thousand objects that live until it is saved: Python's
-    cycle collector walked them again and again while they were made (an eighth of building and
-    saving the largest seed) and found nothing to free. Reference counting still frees the rest."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

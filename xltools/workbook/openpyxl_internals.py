@@ -20,14 +20,14 @@ The rest of the package calls these functions, never the private attributes them
 """
 from __future__ import annotations
 
-from copy import copy
 from functools import partial
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import openpyxl
 
-from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell, MergedCell
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.chart._chart import ChartBase
 from openpyxl.styles.alignment import Alignment
 from openpyxl.styles.cell_style import StyleArray
@@ -63,12 +63,56 @@ def style_key(cell: Cell | MergedCell) -> tuple[int, ...] | None:
 def style_of(cell: Cell | MergedCell) -> StyleArray:
     """A copy of the cell's style array, to give other cells of the same workbook later."""
     array = _array(cell)
-    return StyleArray() if array is None else copy(array)
+    return StyleArray() if array is None else StyleArray(array)
+
+
+def style_array(cell: Cell | MergedCell) -> StyleArray:
+    """The cell's style array, given it as reading any of its styles would (all zeros, the
+    workbook's default style, for a cell never styled)."""
+    array = _array(cell)
+    if array is None:
+        array = cell._style = StyleArray()  # type: ignore[union-attr]
+    return array
 
 
 def set_style(cell: Cell | MergedCell, array: StyleArray) -> None:
     """Give the cell a style taken by `style_of` from a cell of the same workbook."""
-    cell._style = copy(array)  # type: ignore[union-attr]
+    cell._style = StyleArray(array)  # type: ignore[union-attr]  # a copy
+
+
+# ---- Values --------------------------------------------------------------------------------
+
+
+def put_string(cell: Cell, text: str) -> None:
+    """`cell.value = text; cell.data_type = "s"`: what openpyxl's value setter checks of a
+    string (its length, characters Excel refuses), without working out the type it then
+    overrides. A string that starts with "=" stays a string."""
+    value = text[:32767]
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+    cell._value = value  # type: ignore[attr-defined]
+    cell.data_type = "s"
+
+
+def put_value(cell: Cell | MergedCell, value: object) -> None:
+    """`cell.value = value`, the common values (None, int, float, str) typed as openpyxl's
+    setter types them (a string of "=…" is a formula) without its general type lookup; any
+    other value, or a merge's covered cell (which refuses one), through the setter."""
+    kind = type(value)
+    if isinstance(cell, MergedCell):
+        setattr(cell, "value", value)  # openpyxl raises its own error
+    elif kind is str:
+        assert isinstance(value, str)  # for mypy: `type(value) is str` does not narrow
+        text = value[:32767]
+        if ILLEGAL_CHARACTERS_RE.search(text):
+            raise IllegalCharacterError(f"{text} cannot be used in worksheets.")
+        cell._value = text  # type: ignore[attr-defined]
+        cell.data_type = "f" if len(text) > 1 and text[0] == "=" else "e" if text in ERROR_CODES else "s"
+    elif kind is int or kind is float or value is None:
+        cell._value = value  # type: ignore[attr-defined]
+        cell.data_type = "n"
+    else:
+        setattr(cell, "value", value)  # typed, checked and converted by openpyxl
 
 
 def font_and_alignment(book: Workbook, cell: Cell | MergedCell) -> tuple[Font, Alignment]:
@@ -87,6 +131,27 @@ def stored_cells(ws: Worksheet) -> list[Cell | MergedCell]:
     the empty cells it makes (and leaves in the sheet) for every gap in the used rectangle."""
     cells: dict[tuple[int, int], Cell | MergedCell] = ws._cells  # type: ignore[attr-defined]
     return [cells[at] for at in sorted(cells)]
+
+
+# ---- Row dimensions ----------------------------------------------------------------------
+# Sizing gives thousands of rows a height; openpyxl makes each row's RowDimension through
+# its validating descriptors, one by one (a tenth of a seed's 校验 sheet). A new row's
+# dimension holds only defaults, the same for every row: here it is made by copying them.
+
+
+def quick_row_dimensions(ws: Worksheet) -> None:
+    """Make the sheet's missing row dimensions as `RowDimension(ws)` makes them (the holder
+    then gives each its row number), by copying a made one's defaults."""
+    defaults = dict(RowDimension(ws).__dict__)  # None, False and 0: shared safely
+
+    def made() -> RowDimension:
+        dim: RowDimension = RowDimension.__new__(RowDimension)
+        dim.__dict__.update(defaults)
+        dim.parent = ws
+        dim._style = None  # type: ignore[attr-defined]  # a StyleableObject slot the stubs omit
+        return dim
+
+    ws.row_dimensions.default_factory = made
 
 
 # ---- Charts ----------------------------------------------------------------------------

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.core.verdicts import ADVISORY, MISMATCH
 from xltools.workbook.cells import height_for, put_text
+from xltools.workbook.fast_cells import cell_at
+from xltools.workbook.openpyxl_internals import put_value
 from xltools.workbook.checksheet import FIRST as CHECK_FIRST, VERDICT_COL, CheckRow, Col
 from xltools.workbook.problems_columns import FROM_CHECKS_FIGURES, FROM_CHECKS_TEXT, PCol
 from xltools.workbook.sheets import AMOUNT_FORMAT, BOX, CHECKS, NOTE_FONT, quoted
@@ -82,11 +84,12 @@ def number_checks(ws: Worksheet, checks: list[CheckRow], listed: set[int], keys:
     ws[f"{a}{head}"] = 0
     put_text(ws, head, 3, KEY_HEAD)
     verdict = f"{quoted(CHECKS)}!{VERDICT_COL}"
+    counted = tuple((column_index_from_string(col), col, word) for col, word in ((m, MISMATCH), (a, ADVISORY)))
     for row in checks:
         r = row.row
-        for col, word in ((m, MISMATCH), (a, ADVISORY)):
+        for index, col, word in counted:
             step = STEP if r in listed else f'IF({verdict}{r}="{word}",1,0)+{STEP}'
-            ws[f"{col}{r}"] = f"={col}{r - 1}+{step}"
+            put_value(cell_at(ws, r, index), f"={col}{r - 1}+{step}")  # `ws[f"{col}{r}"] = …`
         put_text(ws, r, 3, keys[r])
     ws.sheet_state = "hidden"
     return Counts(m, a, k, max(row.row for row in checks), ws.title)

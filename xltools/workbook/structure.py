@@ -15,8 +15,21 @@ SHEET = "_结构"
 _CHUNK = 30000  # a cell holds at most 32767 characters
 
 
+def _plain(value: object) -> object:
+    """`dataclasses.asdict`'s result without its deep copies: a document's leaves are
+    strings, numbers, booleans and None, which json reads and never changes."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]  # json writes a tuple as it writes a list
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
 def to_json(doc: Document) -> str:
-    d = dataclasses.asdict(doc)
+    d = _plain(doc)
+    assert isinstance(d, dict)
     for t in d["tables"].values():
         for r in t["rows"] if t else ():
             # The structure keeps the document as printed (an officer's edits undone): what a

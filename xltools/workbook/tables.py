@@ -10,6 +10,7 @@ from openpyxl.formatting.rule import FormulaRule, Rule
 from openpyxl.styles import Alignment
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from xltools.core.layouts import LAYOUTS, group_header
@@ -21,7 +22,8 @@ from xltools.workbook.cells import (col_width, fit_columns, fit_rows, footer, po
                                     width_for)
 from xltools.workbook.fast_styles import Styles, apply
 from xltools.workbook.merges import merge
-from xltools.workbook.openpyxl_internals import fit_to_page
+from xltools.workbook.fast_cells import cell_at
+from xltools.workbook.openpyxl_internals import fit_to_page, put_value
 from xltools.core.comparisons import beyond_excel, difference_excel, differs_excel, fails_since_excel, number, signed_difference_excel
 from xltools.core.verdicts import Status
 from xltools.workbook.formulas import sum_expr
@@ -200,20 +202,20 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
             else:
                 put_text(ws, r, labels[0], p.name)
             for col in labels:
-                c = ws.cell(r, col)
+                c = cell_at(ws, r, col)
                 # Names wrap in their column rather than run over the figures beside them.
                 label = _label_styles(bold, max(p.level - 1, 0),
                                       col != labels[0] or len(labels) == 1 or LAYOUTS[n].kind.labels == "names")
                 apply(c, label)
-                mirror = ws.cell(r, grid.orig_col(col))
+                mirror = cell_at(ws, r, grid.orig_col(col))
                 if c.value is not None:
-                    mirror.value = c.value
+                    put_value(mirror, c.value)
                     mirror.data_type = "s"
                     mirror.number_format = c.number_format
                 apply(mirror, label)
             for key, col in side.amount_cols.items():
                 ck = TableCell(n, p.key, key)
-                c = ws.cell(r, col)
+                c = cell_at(ws, r, col)
                 apply(c, _AMOUNT[bold])
                 printed = p.row.get(key) if p.row else None
                 terms = plan.derived.get(ck)
@@ -227,7 +229,7 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                     for sumifs, f in pulled:
                         if sumifs is not None:
                             expr = ("" if expr == "0" else expr + "+") + (sumifs if f == 1 else f"{sumifs}*{f:g}")
-                    c.value = 0 if expr == "0" else "=" + expr  # no cell to add up: a constant
+                    put_value(c, 0 if expr == "0" else "=" + expr)  # no cell to add up: a constant
                     c.number_format = DERIVED_FORMAT
                     identity = judging.identity(ck)
                     assert identity is not None  # a derived cell of the plan the evaluation was made from
@@ -241,11 +243,11 @@ def write_table(ws: Worksheet, doc: Document, plan: TablePlan, grid: SheetGrid, 
                         # recomputation is the cell itself, its verdict the cell's colour.
                         c.comment = Comment(f"原表数 {printed or 0:,.2f}：本格为重算公式，与原表数不同（黄色为尾差，红色为不符）", "xltools")
                 else:
-                    c.value = printed
+                    put_value(c, printed)
                     c.number_format = AMOUNT_FORMAT
                 oc = grid.orig_cols[key]
-                o = ws.cell(r, oc)
-                o.value = p.row.as_printed(key) if p.row else None
+                o = cell_at(ws, r, oc)
+                put_value(o, p.row.as_printed(key) if p.row else None)
                 apply(o, _PRINTED[bold])
                 figure = live.get(ck, printed or 0.0) if terms is not None else printed
                 widths[col] += [shown(printed, AMOUNT_FORMAT),
@@ -281,15 +283,21 @@ def _flags(ws: Worksheet, grid: SheetGrid, flags: dict[tuple[int, float, float, 
         tail = differs_excel(diff)
         beyond = beyond_excel(diff, tol) if since is None else fails_since_excel(signed_difference_excel(o, a), tol, since)
         # Each range parsed once for its two rules (openpyxl parses a range given as text anew).
-        sqref = ConditionalFormatting(" ".join(cell(col, r) for r in rows))
+        sqref = _cells_of(col, rows)
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[beyond], fill=FLAG_FILL, stopIfTrue=True))
         ws.conditional_formatting.add(sqref, FormulaRule(formula=[tail], fill=TAIL_FILL))
-        printed = ConditionalFormatting(" ".join(cell(orig_of[col], r) for r in rows))
+        printed = _cells_of(orig_of[col], rows)
         # The fill only, no mark beside the figure: the printed 原表数 reads as the document
         # prints it (and as `xltools check` reads a PDF of it); 问题 lists each 不符 by its cell.
         for formula, fill in ((beyond, FLAG_FILL), (tail, TAIL_FILL)):
             ws.conditional_formatting.add(printed, Rule(type="expression", dxf=DifferentialStyle(fill=fill),
                                                         formula=[formula], stopIfTrue=fill is FLAG_FILL))
+
+
+def _cells_of(col: int, rows: list[int]) -> ConditionalFormatting:
+    """The cells of `col` at `rows`, as `ConditionalFormatting("E8 E9 …")` makes them, each
+    range made from its numbers rather than parsed back from its name."""
+    return ConditionalFormatting(MultiCellRange({CellRange(min_col=col, min_row=r, max_col=col, max_row=r) for r in rows}))
 
 
 def _page(ws: Worksheet, grid: SheetGrid, figures: dict[int, list[str]], imported: bool, title: str, unit: str,
