@@ -16,6 +16,8 @@ from typing import Any, Callable
 from xml.etree import ElementTree
 
 import openpyxl
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.utils import column_index_from_string
 
 from xltools.workbook.engine.cache import sheet_parts
@@ -163,3 +165,37 @@ def with_shared_strings(src: Path, dst: Path) -> Path:
         for name, data in members.items():
             out.writestr(name, data)
     return dst
+
+
+def every_kind_book(path: Path) -> Path:
+    """A workbook of every kind of value a sheet may cache (sheet 值): errors, truth values, an
+    empty text, dates, escaped text, rich text, fractions and large integers, texts in shared
+    strings and in formulas."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "值"
+    ws["A1"], ws["A2"], ws["A3"] = "=1/0", "=1>0", '=""'
+    ws["A4"], ws["A5"] = 45000, "=A4+1"
+    ws["A4"].number_format = ws["A5"].number_format = "yyyy-mm-dd"
+    ws["A6"], ws["A7"] = 'a&b<c>"d"\n第二行', '="x&"&"<y>"'
+    ws["A8"], ws["A9"], ws["A10"] = "=1/3", "=NA()", "=2^53"
+    ws["A11"] = CellRichText(["普通", TextBlock(InlineFont(b=True), "加粗")])
+    ws["A12"], ws["A13"] = "=FALSE()", "=LEN(A11)"
+    wb.save(path)
+    return path
+
+
+def merge_over_content(folder: Path) -> Path:
+    """A 表2 sheet with 合计 100.01 in A1:B1 and 201 in A2, under a merge of A1:C3 (as LibreOffice
+    keeps the contents of the cells a merge hides)."""
+    plain = folder / "plain.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "表2 收入总表"
+    ws["A1"], ws["B1"], ws["A2"] = "合计", 100.01, "201"
+    wb.save(plain)
+    merge = b'</sheetData><mergeCells count="1"><mergeCell ref="A1:C3"/></mergeCells>'
+    return with_parts(plain, folder / "merged.xlsx", lambda name, data: data.replace(b"</sheetData>", merge)
+                      if name == "xl/worksheets/sheet1.xml" else data)

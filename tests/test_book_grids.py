@@ -16,7 +16,7 @@ from unittest import mock
 import openpyxl
 import pytest
 
-from book_files import with_parts, with_shared_strings
+from book_files import merge_over_content, with_parts, with_shared_strings
 from xltools.core import limits
 from xltools.read.errors import ReadError
 from xltools.workbook import book_check
@@ -66,15 +66,7 @@ def test_a_lying_dimension_and_merges_holding_content(seed_books: dict[tuple[str
                        lambda name, data: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A1"', data)
                        if name.startswith("xl/worksheets/sheet") else data)
     assert _same_as_openpyxl(lying) == book_check.read_grids(seed_books[("001", "formulas")])
-    plain = tmp_path / "plain.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "表2 收入总表"
-    ws["A1"], ws["B1"], ws["A2"] = "合计", 100.01, "201"
-    wb.save(plain)
-    merge = b'</sheetData><mergeCells count="1"><mergeCell ref="A1:C3"/></mergeCells>'
-    merged = with_parts(plain, tmp_path / "merged.xlsx", lambda name, data: data.replace(b"</sheetData>", merge)
-                        if name == "xl/worksheets/sheet1.xml" else data)
+    merged = merge_over_content(tmp_path)
     assert _same_as_openpyxl(merged)["表2 收入总表"] == [["合计", None, None], [None, None, None], [None, None, None]]
 
 

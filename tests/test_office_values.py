@@ -15,6 +15,7 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
+from book_files import every_kind_book
 from xltools.workbook.engine import libreoffice_engine, office
 from xltools.workbook.engine.cache import Values
 from xltools.workbook.engine.office_values import lo_number_text
@@ -124,19 +125,7 @@ def test_a_book_of_truth_values_and_dates_goes_the_xlsx_route(tmp_path: Path, mo
     """The every-kind workbook of test_saved_values: its booleans and dates are typed by the
     cells' formats, which the loaded document does not give in bulk: `Unusual`, and
     compute_many gives the stored file's values."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = "值"
-    ws["A1"], ws["A2"], ws["A3"] = "=1/0", "=1>0", '=""'
-    ws["A4"], ws["A5"] = 45000, "=A4+1"
-    ws["A4"].number_format = ws["A5"].number_format = "yyyy-mm-dd"
-    ws["A6"], ws["A7"] = 'a&b<c>"d"\n第二行', '="x&"&"<y>"'
-    ws["A8"], ws["A9"], ws["A10"] = "=1/3", "=NA()", "=2^53"
-    ws["A11"] = CellRichText(["普通", TextBlock(InlineFont(b=True), "加粗")])
-    ws["A12"], ws["A13"] = "=FALSE()", "=LEN(A11)"
-    src = tmp_path / "kinds.xlsx"
-    wb.save(src)
+    src = every_kind_book(tmp_path / "kinds.xlsx")
     (tmp_path / "v").mkdir()
     with pytest.raises(Unusual, match="值!A2"):
         _running().values_of(src, tmp_path / "v")

@@ -10,9 +10,8 @@ from typing import Any
 
 import openpyxl
 import pytest
-from openpyxl.cell.rich_text import CellRichText, TextBlock
-from openpyxl.cell.text import InlineFont
 
+from book_files import every_kind_book
 from xltools.workbook import book_check
 from xltools.workbook.engine import libreoffice_engine
 from xltools.workbook.engine.saved_values import saved_values
@@ -60,18 +59,7 @@ def test_libreoffices_file_of_a_seed_reads_as_openpyxl_reads_it(seed_books: dict
 def test_every_kind_of_value_libreoffice_saves_reads_as_openpyxl_reads_it(tmp_path: Path) -> None:
     """Errors, truth values, an empty text, dates, escaped text, rich text, fractions and
     large integers, texts in shared strings and in formulas."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "值"
-    ws["A1"], ws["A2"], ws["A3"] = "=1/0", "=1>0", '=""'
-    ws["A4"], ws["A5"] = 45000, "=A4+1"
-    ws["A4"].number_format = ws["A5"].number_format = "yyyy-mm-dd"
-    ws["A6"], ws["A7"] = 'a&b<c>"d"\n第二行', '="x&"&"<y>"'
-    ws["A8"], ws["A9"], ws["A10"] = "=1/3", "=NA()", "=2^53"
-    ws["A11"] = CellRichText(["普通", TextBlock(InlineFont(b=True), "加粗")])
-    ws["A12"], ws["A13"] = "=FALSE()", "=LEN(A11)"
-    src = tmp_path / "kinds.xlsx"
-    wb.save(src)
+    src = every_kind_book(tmp_path / "kinds.xlsx")
     (tmp_path / "out").mkdir()
     (path,) = libreoffice_engine.convert([src], tmp_path / "out")
     scanned = saved_values(path)

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from book_files import with_parts
+from book_files import merge_over_content, with_parts
 from xltools.cli.main import main
 from xltools.workbook import book_check
 from xltools.workbook.engine.cache import lacks_values
@@ -108,15 +108,7 @@ def test_what_a_merge_hides_is_not_read(tmp_path: Path) -> None:
     """LibreOffice can keep the contents of the cells a merge hides: the officer sees only the
     first cell, and so does the read-back, as the workbook loaded whole shows it (the merge
     reaching past the last cell written counts too)."""
-    plain = tmp_path / "plain.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "表2 收入总表"
-    ws["A1"], ws["B1"], ws["A2"] = "合计", 100.01, "201"
-    wb.save(plain)
-    merge = b'</sheetData><mergeCells count="1"><mergeCell ref="A1:C3"/></mergeCells>'
-    merged = with_parts(plain, tmp_path / "merged.xlsx", lambda name, data: data.replace(b"</sheetData>", merge)
-                        if name == "xl/worksheets/sheet1.xml" else data)
+    merged = merge_over_content(tmp_path)
     grids = book_check.read_grids(merged)
     assert grids == _loaded_whole(merged)
     assert grids["表2 收入总表"] == [["合计", None, None], [None, None, None], [None, None, None]]
