@@ -6,17 +6,20 @@ BIN := $(VENV)/bin
 
 # uv installs the same requirements as pip in a third of the time (on the 2-core machine, from
 # nothing cached: 10 s against 26-33 s, pip resolving on one core); pip does it wherever uv
-# cannot be had. pip is upgraded either way: bundle/build.py downloads with it, and the pip a
-# new venv brings (23.2) takes twice the CPU of today's for the same bundle. xltools' own
-# bytecode is compiled here, on both cores, once: else both test workers compile it at once.
+# cannot be had. uv comes from the interpreter's own pip, beside the venv (.venv/uv), so the
+# venv is made without pip: ensurepip's copy (23.2) would be replaced at once, and making it
+# took 3 s of the 11. pip is installed in the venv either way, today's: bundle/build.py
+# downloads with it, and 23.2 takes twice the CPU for the same bundle. xltools' own bytecode
+# is compiled here, on both cores, once: else both test workers compile it at once.
 $(BIN)/xltools: pyproject.toml
-	$(PY) -m venv $(VENV)
-	@if $(BIN)/pip install -q uv >/dev/null 2>&1 && $(BIN)/uv --version >/dev/null 2>&1; then \
-		echo "$(BIN)/uv pip install -e '.[test]'"; \
-		$(BIN)/uv pip install -q --python $(BIN)/python --upgrade pip -e '.[test]'; \
+	$(PY) -m venv --without-pip $(VENV)
+	@if $(PY) -m pip install -q --target $(VENV)/uv uv >/dev/null 2>&1 && $(VENV)/uv/bin/uv --version >/dev/null 2>&1; then \
+		echo "uv pip install -e '.[test]'"; \
+		$(VENV)/uv/bin/uv pip install -q --python $(BIN)/python pip -e '.[test]'; \
 	else \
-		echo "$(BIN)/pip install -e '.[test]'"; \
-		$(BIN)/pip install -q --upgrade pip && $(BIN)/pip install -q -e '.[test]'; \
+		echo "pip install -e '.[test]'"; \
+		$(BIN)/python -m ensurepip >/dev/null && $(BIN)/python -m pip install -q --upgrade pip && \
+		$(BIN)/python -m pip install -q -e '.[test]'; \
 	fi
 	$(BIN)/python -m compileall -q -j 0 xltools >/dev/null
 	touch $(BIN)/xltools
