@@ -184,11 +184,12 @@ def _drafted(sheet: SheetValues | Any) -> dict[str, Any]:
     """What the 说明草稿 shows: each 表格数 row's 尾差 adjustment (column S) by its label; the
     paragraph listing the 一般公共预算 类 (五), the 整体 paragraph and the 整体 口径 chosen."""
     out: dict[str, Any] = {}
+    last = D.last_row()
     for r in range(1, sheet.max_row + 1):
         label, text = sheet.cell(r, 2).value, sheet.cell(r, 5).value
         if isinstance(label, str) and label.startswith("表"):
             out[label] = sheet.cell(r, 19).value
-        if r <= D.last_row():
+        if r <= last:
             if isinstance(label, str) and "主要用于" in label:
                 out["五"] = label
             if isinstance(label, str) and "整体支出绩效目标" in label:

@@ -17,12 +17,13 @@ from xltools.excel import buttons
 from xltools.core.model import Document
 from xltools.evaluation.plan import plan_document
 from xltools.workbook.address import AddressMap, grid_for
-from xltools.workbook.book_check import read_grids
+from xltools.workbook.book_check import read_grids, sheet_rows
 from xltools.workbook.checksheet import Col
 from xltools.workbook.engine import load_model, recalc, recalc_many
 from xltools.workbook.book import build
 from xltools.workbook.checksheet import FIRST as CHECK_FIRST
 from xltools.workbook.problems import EXPLAIN_COL, FIRST, read_explanations
+from xltools.workbook.sheets import CHECKS
 from xltools.workbook.book_check import read_verdicts
 
 from test_workbook_formulas import RULES, expected_verdicts, small_document
@@ -104,12 +105,19 @@ EDIT = TableCell(3, "2210201", "基本支出")  # 表3 住房公积金 基本支
 LIVE_HEAD = "编辑后出现的不符与提示"
 
 
+def _rows_of(path: Path, title: str, first: int, width: int) -> list[list[object]]:
+    """A sheet's rows from `first` on, `width` cells each, values as cached: its XML alone, read
+    as `check BOOK.xlsx` reads it (book_check.sheet_rows: what openpyxl's data-only load shows)."""
+    grid = sheet_rows(path, title)
+    assert grid is not None, (path, title)
+    return [(row + [None] * width)[:width] for row in grid[first - 1:]]
+
+
 def _checks_problems(path: Path) -> list[tuple[str, str, str, str, object, object, object]]:
     """校验's 不符 and 提示 as its last recalculation judged them: (序号, 结果, 规则, 对象, 实际,
     应为, 差额), 不符 first, each kind in 校验's order."""
-    ws = openpyxl.load_workbook(path, read_only=True, data_only=True)["校验"]
     out = []
-    for row in ws.iter_rows(min_row=CHECK_FIRST, max_col=max(Col), values_only=True):
+    for row in _rows_of(path, CHECKS, CHECK_FIRST, max(Col)):
         verdict = row[Col.VERDICT - 1]
         if verdict in ("不符", "提示"):
             out.append((str(row[Col.NUMBER - 1]), verdict, row[Col.RULE - 1], row[Col.SUBJECT - 1],
@@ -124,11 +132,7 @@ def _figure(v: object) -> object:
 def _problems(path: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str, str, str, object, object, object]], str]:
     """问题 as its last recalculation left it: the fixed rows (校验 序号, 结果), the live rows as
     `_checks_problems` gives them, and row 3's note."""
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = [list(r) + [None] * 14 for r in wb["问题"].iter_rows(min_row=3, max_col=14, values_only=True)]
-    finally:
-        wb.close()
+    rows = _rows_of(path, "问题", 3, 14)
     note, rows = str(rows[0][0] or ""), rows[FIRST - 3:]
     head = next(i for i, r in enumerate(rows) if str(r[0] or "").startswith(LIVE_HEAD))
     fixed = [(str(r[11]), str(r[1])) for r in rows[:head] if r[2]]
@@ -189,9 +193,9 @@ def test_a_reason_typed_beside_a_live_row_reads_back_for_its_finding(
     head = next(i for i, r in enumerate(grid) if str(r[0] or "").startswith(LIVE_HEAD))
     row = grid[head + 1]
     seq = int(row[11])
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    row_of = {r[0]: i for i, r in enumerate(book["校验"].iter_rows(min_row=CHECK_FIRST, values_only=True))}
-    index = list(book[INDEX_SHEET].iter_rows(min_row=CHECK_FIRST, values_only=True))
+    # 校验 and the index sheet as the scan just read them (what a data-only load shows).
+    row_of = {r[0]: i for i, r in enumerate(grids[CHECKS][CHECK_FIRST - 1:])}
+    index = grids[INDEX_SHEET][CHECK_FIRST - 1:]
     key = index[row_of[seq]][2]  # the index sheet's key column, row for row beside 校验
     assert isinstance(key, str) and key.startswith(row[2] + ":")  # the finding key of that 校验 row
     row[EXPLAIN_COL - 1] = "已核实：调整后数"

@@ -202,17 +202,36 @@ def recompute(doc: Document, derived: dict[TableCell, Terms]) -> dict[TableCell,
 
 def recompute_over(inputs: Callable[[TableCell], float], derived: dict[TableCell, Terms]) -> dict[TableCell, float]:
     """Every derived cell's recomputation, each other cell read from `inputs`."""
-    memo: dict[TableCell, float] = {}
+    live = Recomputed(inputs, derived)
+    return {k: live[k] for k in derived}
 
-    def value(k: TableCell) -> float:
+
+class Recomputed:
+    """The derived cells' recomputations, each made when first asked (with those below it):
+    a view that judges a few identities of an edited document (an officer's one edit) reads a
+    few cells, not every derived cell of the 13 tables. The same sums, in the same order, as
+    the whole recomputation makes."""
+
+    def __init__(self, inputs: Callable[[TableCell], float], derived: dict[TableCell, Terms]) -> None:
+        self._inputs, self._derived = inputs, derived
+        self._memo: dict[TableCell, float] = {}
+
+    def __contains__(self, k: object) -> bool:
+        return k in self._derived
+
+    def __getitem__(self, k: TableCell) -> float:
+        if k not in self._derived:
+            raise KeyError(k)
+        return self._value(k)
+
+    def _value(self, k: TableCell) -> float:
+        memo = self._memo
         if k in memo:
             return memo[k]
-        terms = derived.get(k)
-        v = inputs(k) if terms is None else sum(value(t) * f for t, f in terms)
+        terms = self._derived.get(k)
+        v = self._inputs(k) if terms is None else sum(self._value(t) * f for t, f in terms)
         memo[k] = v
         return v
-
-    return {k: value(k) for k in derived}
 
 
 def offsets(derived: dict[TableCell, Terms], printed: Callable[[TableCell], float]) -> dict[TableCell, float]:
