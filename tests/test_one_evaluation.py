@@ -56,6 +56,20 @@ def _compiled(text: str) -> Any:
     return formulas.Parser().ast("=" + text)[1].compile()
 
 
+# A cell reference in a formula's text (not a function's name such as LOG10, nor a number).
+_REF = re.compile(r"(?<![A-Za-z0-9_.\"])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9A-Za-z_(\"])")
+
+
+def _moved(text: str) -> tuple[Any, int]:
+    """`text` compiled as written for its top row's cells moved up to row 1, and how far they
+    were moved: the formulas of one rule on many ranges (a 校验 row's, a table row's) differ
+    only in their rows, so each shape is compiled once. The function reads the same cells,
+    its inputs moved back down by that many rows."""
+    rows = [int(m.group(4)) for m in _REF.finditer(text)]
+    up = min(rows) - 1 if rows else 0
+    return _compiled(_REF.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{int(m.group(4)) - up}", text)), up
+
+
 def _shifted(name: str, rows: int) -> str:
     m = _A1.match(name)
     assert m, name  # the colour formulas read cells of their own sheet only
@@ -84,8 +98,8 @@ def colours(wb: openpyxl.Workbook, sheet: str) -> Colour:
     def colour(a1: str, value: Callable[[str], Any], seen: dict[tuple[str, int], bool]) -> str | None:
         for _, text, fill, down in sorted(rules.get(a1, [])):
             if (text, down) not in seen:
-                func = _compiled(text)
-                out = func(*(value(_shifted(name, down)) for name in func.inputs))
+                func, up = _moved(text)
+                out = func(*(value(_shifted(name, up + down)) for name in func.inputs))
                 seen[(text, down)] = bool(out.item() if isinstance(out, np.ndarray) else out)
             if seen[(text, down)]:
                 return fill

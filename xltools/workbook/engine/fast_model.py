@@ -28,6 +28,7 @@ from xltools.workbook.engine.xlsx_cells import Book, Cell, NotModelled, a1, pars
 BATCH_MIN = 4  # below this, stacking the inputs costs more than it saves
 MEMO_MAX = 64  # inputs of more cells than this are not looked up for reuse
 RANGE_CACHE_MIN = 32  # ranges of at least this many cells are gathered once and kept
+DOWNSTREAM_KEPT = 16  # the downstream cells of the last few sets of changed cells
 
 
 class FastModel:
@@ -59,6 +60,7 @@ class FastModel:
         self.templates = len(programs)
         self._memo: dict[Any, Any] = {}
         self._readers: Readers | None = None
+        self._downstream_kept: dict[frozenset[int], tuple[list[int], list[tuple[int, list[int]]]]] = {}
         # What `update` left to recompute, and what it changed: evaluated when a value is asked
         # for, and then only the levels below the cell asked (see `_flush`).
         self._pending: defaultdict[int, set[int]] = defaultdict(set)  # level → cells
@@ -302,9 +304,26 @@ class FastModel:
 
     def downstream(self, changed: Iterable[Cell]) -> list[int]:
         """Formula cells that read any of `changed`, directly or through other formula cells."""
+        return list(self._downstream(changed)[0])
+
+    def _downstream(self, changed: Iterable[Cell]) -> tuple[list[int], list[tuple[int, list[int]]]]:
+        """`downstream`, and those cells by level: kept for the last cells changed, as an officer
+        types into one cell again and again (an input's readers in a seed: two thousand
+        cells, the live 问题 rows among them, walked through the graph on each edit)."""
         if self._readers is None:
             self._readers = Readers(self._refs)
-        return downstream(self._readers.of(changed), self._users, len(self.cells))
+        starts = frozenset(self._readers.of(changed))
+        kept = self._downstream_kept.get(starts)
+        if kept is None:
+            todo = downstream(set(starts), self._users, len(self.cells))
+            by_level: defaultdict[int, list[int]] = defaultdict(list)
+            for i in todo:
+                by_level[self._level[i]].append(i)
+            kept = (todo, list(by_level.items()))
+            while len(self._downstream_kept) >= DOWNSTREAM_KEPT:
+                del self._downstream_kept[next(iter(self._downstream_kept))]
+            self._downstream_kept[starts] = kept
+        return kept
 
     def update(self, changes: Mapping[tuple[str, str], Value]) -> list[tuple[str, str]]:
         """Set input cells (sheet name, A1) to new values (None empties a cell); only what
@@ -325,20 +344,17 @@ class FastModel:
             else:
                 self._set(cell, round(value, 15) if isinstance(value, float) else value)
             cells.append(cell)
-        todo = self.downstream(cells)
+        todo, by_level = self._downstream(cells)
         if self._changed is None:
             self._changed = Changed(cells)
         else:
             for cell in cells:
                 self._changed.add(cell)
-        pending, new = self._pending, set()
-        for i in todo:
-            lvl = self._level[i]
+        pending = self._pending
+        for lvl, at in by_level:
             if lvl not in pending:
-                new.add(lvl)
-            pending[lvl].add(i)
-        for lvl in new:
-            bisect.insort(self._pending_levels, lvl)
+                bisect.insort(self._pending_levels, lvl)
+            pending[lvl].update(at)
         names = self._cell_names()
         return [names[i] for i in todo]
 
