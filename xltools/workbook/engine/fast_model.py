@@ -60,6 +60,7 @@ class FastModel:
         self.templates = len(programs)
         self._memo: dict[Any, Any] = {}
         self._readers: Readers | None = None
+        self._parents: list[list[int]] | None = None  # node → the nodes it reads (`levels`' graph turned round)
         self._downstream_kept: dict[frozenset[int], tuple[list[int], list[tuple[int, list[int]]]]] = {}
         # What `update` left to recompute, and what it changed: evaluated when a value is asked
         # for, and then only the levels below the cell asked (see `_flush`).
@@ -395,9 +396,50 @@ class FastModel:
         if cell in self._escaped:
             return unescape(self._escaped[cell])
         i = self._index.get(cell)
-        if i is not None:
-            self._flush(self._level[i])
+        if i is not None and self._pending_levels and self._pending_levels[0] <= self._level[i]:
+            self._flush_for(i)
         return _plain(self.values.get(cell))
+
+    def _flush_for(self, i: int) -> None:
+        """Recompute what updates left pending that cell i reads, directly or not, and only
+        that: a 校验 verdict asked after an edit waits for neither the 说明草稿 sentences nor
+        the 情况说明 figures of its level. What is pending is closed downwards (an update
+        leaves every reader of a changed cell pending, and a cell leaves with all it reads),
+        so the cells i reads are found through pending cells alone."""
+        pending = self._pending
+        level = self._level
+        if self._parents is None:
+            parents: list[list[int]] = [[] for _ in self._users]
+            for j, users in enumerate(self._users):
+                for u in users:
+                    parents[u].append(j)
+            self._parents = parents
+        n, parents = len(self.cells), self._parents
+        found: list[int] = []
+        seen = {i}
+        stack = [i]
+        while stack:
+            j = stack.pop()
+            if j < n:
+                if j not in pending.get(level[j], ()):
+                    continue
+                found.append(j)
+            for k in parents[j]:
+                if k not in seen:
+                    seen.add(k)
+                    stack.append(k)
+        if not found:
+            return
+        for j in found:
+            at = pending[level[j]]
+            at.discard(j)
+            if not at:
+                del pending[level[j]]
+                self._pending_levels.remove(level[j])
+        assert self._changed is not None
+        self._evaluate(found, self._changed)
+        if not pending:
+            self._changed = None
 
 
 class Changed:
