@@ -61,7 +61,7 @@ class FastModel:
         self._memo: dict[Any, Any] = {}
         self._readers: Readers | None = None
         self._parents: list[list[int]] | None = None  # node → the nodes it reads (`levels`' graph turned round)
-        self._downstream_kept: dict[frozenset[int], tuple[list[int], list[tuple[int, list[int]]]]] = {}
+        self._downstream_kept: dict[frozenset[Cell], tuple[list[int], list[tuple[int, list[int]]]]] = {}
         # What `update` left to recompute, and what it changed: evaluated when a value is asked
         # for, and then only the levels below the cell asked (see `_flush`).
         self._pending: defaultdict[int, set[int]] = defaultdict(set)  # level → cells
@@ -311,19 +311,19 @@ class FastModel:
         """`downstream`, and those cells by level: kept for the last cells changed, as an officer
         types into one cell again and again (an input's readers in a seed: two thousand
         cells, the live 问题 rows among them, walked through the graph on each edit)."""
-        if self._readers is None:
-            self._readers = Readers(self._refs)
-        starts = frozenset(self._readers.of(changed))
-        kept = self._downstream_kept.get(starts)
+        key = frozenset(changed)
+        kept = self._downstream_kept.get(key)
         if kept is None:
-            todo = downstream(set(starts), self._users, len(self.cells))
+            if self._readers is None:
+                self._readers = Readers(self._refs)
+            todo = downstream(self._readers.of(key), self._users, len(self.cells))
             by_level: defaultdict[int, list[int]] = defaultdict(list)
             for i in todo:
                 by_level[self._level[i]].append(i)
             kept = (todo, list(by_level.items()))
             while len(self._downstream_kept) >= DOWNSTREAM_KEPT:
                 del self._downstream_kept[next(iter(self._downstream_kept))]
-            self._downstream_kept[starts] = kept
+            self._downstream_kept[key] = kept
         return kept
 
     def update(self, changes: Mapping[tuple[str, str], Value]) -> list[tuple[str, str]]:
