@@ -30,12 +30,15 @@ from xltools.workbook.address import AddressMap, grid_for
 from xltools.workbook.book import build
 from xltools.workbook.checksheet import FIRST, Col
 from xltools.workbook.engine.fast_model import FastModel
+from xltools.workbook.engine.one_cell import NO
+from xltools.workbook.engine.program import compile_template
+from xltools.workbook.engine.template import parse
+from xltools.workbook.engine.xlsx_cells import NotModelled
 from xltools.workbook.import_file import import_document
 from xltools.workbook.sheets import DRAFT, FLAG_FILL, TAIL_FILL
 
 RED, YELLOW = FLAG_FILL.fgColor.rgb[-6:], TAIL_FILL.fgColor.rgb[-6:]
 COLOUR_OF = {MISMATCH: RED, ADVISORY: RED, TAILED: YELLOW, PASSED: None}
-_A1 = re.compile(r"^([A-Z]+)([0-9]+)$")
 SEED_000 = Path(SEED_PATHS["000"])
 
 # Seed 000's inputs, edited: (table, row, column), the amount added.
@@ -52,26 +55,47 @@ EDITS: dict[TableCell, float] = {
 
 
 @cache
+def _program(text: str) -> tuple[Any, tuple[tuple[int, int], ...]]:
+    """A conditional format's formula compiled as the fast path compiles a cell's formula (its
+    template's program, built from the `formulas` package's functions, shared by every
+    formula of the same shape), and the cells it reads (row, column), all on its own sheet."""
+    parsed = parse("=" + text, 0, {"S": 0})
+    assert all(r.sheet == 0 and r.shape == (1, 1) for r in parsed.refs), text  # its own sheet's cells
+    cells = tuple((r.r1, r.c1) for r in parsed.refs)
+    try:
+        return compile_template(parsed.key, parsed.placeholders), cells
+    except NotModelled:  # a function the fast path leaves to the package (XOR's XAND): its model
+        return None, cells
+
+
+@cache
 def _compiled(text: str) -> Any:
     return formulas.Parser().ast("=" + text)[1].compile()
 
 
-# A cell reference in a formula's text (not a function's name such as LOG10, nor a number).
-_REF = re.compile(r"(?<![A-Za-z0-9_.\"])(\$?)([A-Z]{1,3})(\$?)([0-9]+)(?![0-9A-Za-z_(\"])")
-
-
-def _moved(text: str) -> tuple[Any, int]:
-    """`text` compiled as written for its top row's cells moved up to row 1, and how far they
-    were moved: the formulas of one rule on many ranges (a 校验 row's, a table row's) differ
-    only in their rows, so each shape is compiled once. The function reads the same cells,
-    its inputs moved back down by that many rows."""
-    rows = [int(m.group(4)) for m in _REF.finditer(text)]
-    up = min(rows) - 1 if rows else 0
-    return _compiled(_REF.sub(lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{int(m.group(4)) - up}", text)), up
+def _holds(text: str, down: int, value: Callable[[str], Any]) -> bool:
+    """The formula's truth for the cell `down` rows below its range's top, read as Excel reads
+    it there: every cell it names that many rows down (element-wise where the program has that
+    form, else on 1×1 arrays, as the fast path runs a cell)."""
+    prog, cells = _program(text)
+    if prog is None:
+        func = _compiled(text)
+        out = func(*(value(_shifted(name, down)) for name in func.inputs))
+        return bool(out.item() if isinstance(out, np.ndarray) else out)
+    elements = [value(f"{get_column_letter(c)}{r + down}") for r, c in cells]
+    out = prog.run_scalar(elements) if prog.scalar_steps is not None else NO
+    if out is NO:
+        arrays = []
+        for v in elements:
+            a = np.empty((1, 1), object)
+            a[0, 0] = v
+            arrays.append(a)
+        out = prog.run(arrays)
+    return bool(out.item() if isinstance(out, np.ndarray) else out)
 
 
 def _shifted(name: str, rows: int) -> str:
-    m = _A1.match(name)
+    m = re.match(r"^([A-Z]+)([0-9]+)$", name)
     assert m, name  # the colour formulas read cells of their own sheet only
     return f"{m.group(1)}{int(m.group(2)) + rows}"
 
@@ -82,8 +106,8 @@ Colour = Callable[[str, Callable[[str], Any], dict[tuple[str, int], bool]], "str
 def colours(wb: openpyxl.Workbook, sheet: str) -> Colour:
     """The fill a cell of `sheet` shows, its conditional formats evaluated as Excel does: in
     priority order, the first true rule's fill; each formula, written for the top-left cell of
-    its range, evaluated by the `formulas` engine (the fast path's) on the cells shifted to
-    the cell's row. `seen`: formulas already evaluated at a shift, on the same values (the
+    its range, evaluated as the fast path evaluates a cell's formula (`_holds`) on the cells
+    shifted to the cell's row. `seen`: formulas already evaluated at a shift, on the same values (the
     recomputed cell and its 原表数 share their rules' formulas)."""
     rules: dict[str, list[tuple[int, str, str, int]]] = {}
     for cf in wb[sheet].conditional_formatting:
@@ -98,9 +122,7 @@ def colours(wb: openpyxl.Workbook, sheet: str) -> Colour:
     def colour(a1: str, value: Callable[[str], Any], seen: dict[tuple[str, int], bool]) -> str | None:
         for _, text, fill, down in sorted(rules.get(a1, [])):
             if (text, down) not in seen:
-                func, up = _moved(text)
-                out = func(*(value(_shifted(name, up + down)) for name in func.inputs))
-                seen[(text, down)] = bool(out.item() if isinstance(out, np.ndarray) else out)
+                seen[(text, down)] = _holds(text, down, value)
             if seen[(text, down)]:
                 return fill
         return None
