@@ -5,15 +5,16 @@ a printed total exactly where the document's identities at and below it hold as 
 from __future__ import annotations
 
 import re
+import zipfile
 from functools import cache
 from pathlib import Path
+from xml.etree import ElementTree
 from typing import Any, Callable
 
 import formulas
 import numpy as np
-import openpyxl
 import pytest
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from book_files import SheetValues, sheet_values
 from conftest import SEED_PATHS
@@ -29,6 +30,7 @@ from xltools.workbook import draft as D
 from xltools.workbook.address import AddressMap, grid_for
 from xltools.workbook.book import build
 from xltools.workbook.checksheet import FIRST, Col
+from xltools.workbook.engine.cache import sheet_parts
 from xltools.workbook.engine.fast_model import FastModel
 from xltools.workbook.engine.one_cell import NO
 from xltools.workbook.engine.program import compile_template
@@ -103,21 +105,55 @@ def _shifted(name: str, rows: int) -> str:
 Colour = Callable[[str, Callable[[str], Any], dict[tuple[str, int], bool]], "str | None"]
 
 
-def colours(wb: openpyxl.Workbook, sheet: str) -> Colour:
-    """The fill a cell of `sheet` shows, its conditional formats evaluated as Excel does: in
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# A conditional format as openpyxl loads it: its ranges (min_row, min_col, max_row, max_col)
+# and its rules (priority, first formula, the fill's fgColor as openpyxl gives it, or "").
+Format = tuple[list[tuple[int, int, int, int]], list[tuple[int, str, str]]]
+
+
+def conditional_formats(path: Path, titles: set[str]) -> dict[str, list[Format]]:
+    """The conditional formats of the sheets `titles`, read from their XML and the styles'
+    dxfs: what `load_workbook(path)[title].conditional_formatting` holds, without loading
+    every cell of the book."""
+    with zipfile.ZipFile(path) as z:
+        dxfs = ElementTree.fromstring(z.read("xl/styles.xml")).find(f"{_MAIN}dxfs")
+        fills: list[str] = []
+        for dxf in ([] if dxfs is None else list(dxfs)):
+            fill = dxf.find(f"{_MAIN}fill")
+            fg = None if fill is None else fill.find(f"{_MAIN}patternFill/{_MAIN}fgColor")
+            # openpyxl's Color() where the fill names none: "00000000"
+            fills.append("" if fill is None else (fg.get("rgb", "00000000") if fg is not None else "00000000")[-6:])
+        parts = sheet_parts(z)
+        out: dict[str, list[Format]] = {}
+        for title in titles:
+            formats = out[title] = []
+            for cf in ElementTree.fromstring(z.read(parts[title])).iter(f"{_MAIN}conditionalFormatting"):
+                ranges = [range_boundaries(r) for r in (cf.get("sqref") or "").split()]
+                rules = []
+                for rule in cf.findall(f"{_MAIN}cfRule"):
+                    formula = rule.find(f"{_MAIN}formula")
+                    dxf = rule.get("dxfId")
+                    rules.append((int(rule.get("priority") or 0), "" if formula is None else formula.text or "",
+                                  "" if dxf is None else fills[int(dxf)]))
+                formats.append(([(r[1], r[0], r[3], r[2]) for r in ranges], rules))  # type: ignore[misc]
+    return out
+
+
+def colours(formats: list[Format]) -> Colour:
+    """The fill a cell of a sheet with `formats` shows, its conditional formats evaluated as Excel does: in
     priority order, the first true rule's fill; each formula, written for the top-left cell of
     its range, evaluated as the fast path evaluates a cell's formula (`_holds`) on the cells
     shifted to the cell's row. `seen`: formulas already evaluated at a shift, on the same values (the
     recomputed cell and its 原表数 share their rules' formulas)."""
     rules: dict[str, list[tuple[int, str, str, int]]] = {}
-    for cf in wb[sheet].conditional_formatting:
-        ranges = sorted(cf.sqref.ranges, key=lambda r: (r.min_row, r.min_col))
-        top = ranges[0].min_row
-        for rule in cf.rules:
-            fill = rule.dxf.fill.fgColor.rgb[-6:] if rule.dxf is not None and rule.dxf.fill is not None else ""
-            for rng in ranges:
-                for row, col in rng.cells:
-                    rules.setdefault(f"{get_column_letter(col)}{row}", []).append((rule.priority, rule.formula[0], fill, row - top))
+    for boxes, cf_rules in formats:
+        ranges = sorted(boxes)
+        top = ranges[0][0]
+        for priority, formula, fill in cf_rules:
+            for r1, c1, r2, c2 in ranges:
+                for row in range(r1, r2 + 1):
+                    for col in range(c1, c2 + 1):
+                        rules.setdefault(f"{get_column_letter(col)}{row}", []).append((priority, formula, fill, row - top))
 
     def colour(a1: str, value: Callable[[str], Any], seen: dict[tuple[str, int], bool]) -> str | None:
         for _, text, fill, down in sorted(rules.get(a1, [])):
@@ -147,10 +183,9 @@ def test_a_cells_colour_is_its_check_rows_verdict_after_edits(seed_workbooks: di
     # Every derived cell's identity is a 校验 row (000: 490 derived cells).
     assert set(own) == set(live.derived) and len(own) == 490
 
-    wb = openpyxl.load_workbook(seed_workbooks["000"])
     model = FastModel.load(seed_workbooks["000"]).calculate()
     sheets = {amap.grids[n].sheet for n in plans}
-    colour_of = {s: colours(wb, s) for s in sheets}
+    colour_of = {s: colours(f) for s, f in conditional_formats(seed_workbooks["000"], sheets).items()}
     verdict_col = get_column_letter(Col.VERDICT)
 
     def surfaces() -> dict[TableCell, tuple[str, str | None, str | None]]:
