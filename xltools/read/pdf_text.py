@@ -775,6 +775,9 @@ def extract_pdf(data: bytes, source: str) -> Extracted:
     # pages, is left alone until the PDF is read (a few per cent more memory at the peak).
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 1_000_000)
+    # Forms another pdfplumber reading kept since (the bound parser serves every pdfminer
+    # reading of the process, not only this function's) are not this PDF's to replay.
+    _FORMS.clear()
     try:
         return _extract(data, source)
     finally:
