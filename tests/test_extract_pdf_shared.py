@@ -9,7 +9,7 @@ import pytest
 
 import docgen
 from conftest import SEED_PATHS, SeedReader
-from xltools.read import Extracted, pdf_text
+from xltools.read import Extracted, pdf_layout, pdf_text
 from xltools.rules.reading import read_text
 
 
@@ -25,6 +25,10 @@ def _alone(data: bytes, monkeypatch: pytest.MonkeyPatch, forms_kept: int) -> Ext
     with monkeypatch.context() as m:
         m.setattr(pdf_text, "_processes", lambda pages: (1, ""))
         m.setattr(pdf_text, "FORM_TOKENS_KEPT", forms_kept)
+        # Every form run afresh: none drawn again from an earlier page (read/pdf_layout.py's
+        # `_Drawn`, which test_pdf_content checks against pdfplumber and the session's
+        # reading of 000, compared below, uses), so that each form's content is parsed or replayed.
+        m.setattr(pdf_layout, "DRAWN_KEPT", 0)
         return pdf_text.extract_pdf(data, "000.pdf")
 
 
