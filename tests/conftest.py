@@ -265,14 +265,49 @@ def built() -> dict[str, tuple[Path, Path]]:
                     "(make test does so when root)", pytrace=False)
 
 
+class SeedReader:
+    """Seed → its PDF read: the extracted lines and the document, once per run (tests/built.py);
+    `shared_pages(seed)`: how many pages the other process of that reading gave back."""
+
+    def __init__(self, built: dict[str, tuple[Path, Path]], factory: pytest.TempPathFactory) -> None:
+        self._built = built
+        self._factory = factory
+
+    def __call__(self, key: str) -> tuple[Extracted, Document]:
+        extracted, doc, _ = self._read(key)
+        return extracted, doc
+
+    def shared_pages(self, key: str) -> list[int]:
+        """The pages each sharing of the reading came back with (its `_read_shared` runs: [45]
+        for 000, its pages read by two processes without falling back to one)."""
+        return self._read(key)[2]
+
+    def _read(self, key: str) -> tuple[Extracted, Document, list[int]]:
+        def build(_: Path) -> tuple[Extracted, Document, list[int]]:
+            from xltools.read import pdf_text
+
+            pdf = self._built[key][1]
+            runs: list[int] = []
+            real = pdf_text._read_shared
+
+            def shared(data: bytes, pages: list[object]) -> object:
+                out = real(data, pages)  # type: ignore[arg-type]
+                runs.append(0 if out is None else len(out))
+                return out
+
+            # Read as a machine of two cores or more reads it (the pages shared by two processes,
+            # whatever this one has): the very reading test_extract_pdf_shared compares with one
+            # process's, and the one `xltools extract` gives (test_extract_pdf).
+            with pytest.MonkeyPatch.context() as m:
+                m.setattr(pdf_text, "_processes", lambda pages: (2, "fork"))
+                m.setattr(pdf_text, "_read_shared", shared)
+                extracted = extract_file(pdf)
+            return extracted, read_extracted(extracted, str(pdf)), runs
+        got: tuple[Extracted, Document, list[int]] = once(self._factory, f"pdf-read-{key}", build)
+        return got
+
+
 @pytest.fixture(scope="session")
-def read(built: dict[str, tuple[Path, Path]], tmp_path_factory: pytest.TempPathFactory
-         ) -> Callable[[str], tuple[Extracted, Document]]:
+def read(built: dict[str, tuple[Path, Path]], tmp_path_factory: pytest.TempPathFactory) -> SeedReader:
     """Seed → its PDF read: the extracted lines and the document (once per run, tests/built.py)."""
-    def of(key: str) -> tuple[Extracted, Document]:
-        def build(_: Path) -> tuple[Extracted, Document]:
-            pdf = built[key][1]
-            extracted = extract_file(pdf)
-            return extracted, read_extracted(extracted, str(pdf))
-        return once(tmp_path_factory, f"pdf-read-{key}", build)
-    return of
+    return SeedReader(built, tmp_path_factory)

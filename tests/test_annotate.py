@@ -20,6 +20,7 @@ from typing import Any, Callable
 import pytest
 
 import docgen
+from built import once
 from conftest import SEED_PATHS
 from xltools.cli.annotate import UNLOCATED, WHOLE, write_annotated
 from xltools.cli.annotate_pdf import RED, YELLOW
@@ -40,18 +41,18 @@ _NUM = re.compile(r"^-?\d[\d,]*(?:\.\d+)?%?$")
 @pytest.fixture(scope="module")
 def annotated(built: dict[str, tuple[Path, Path]], read: Callable[[str], tuple[Extracted, Document]],
               tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Path, list[Finding]]]:
-    """Seed → its annotated copy and the findings it marks (errors and warnings)."""
-    folder = tmp_path_factory.mktemp("annotated")
-    done: dict[str, tuple[Path, list[Finding]]] = {}
-
+    """Seed → its annotated copy and the findings it marks (errors and warnings): written once
+    for the run, by whichever worker asks first (tests/built.py; this module's tests are shared
+    out between the workers, and each wrote every copy it read)."""
     def of(key: str) -> tuple[Path, list[Finding]]:
-        if key not in done:
+        def build(folder: Path) -> tuple[Path, list[Finding]]:
             extracted, doc = read(key)
             findings, coverage = evaluate(doc)
             out = folder / f"{key}_审核意见.pdf"
             write_annotated(built[key][1], out, doc, extracted, findings, coverage, show_info=False)
-            done[key] = out, [f for f in findings if f.severity != "info"]
-        return done[key]
+            return out, [f for f in findings if f.severity != "info"]
+        got: tuple[Path, list[Finding]] = once(tmp_path_factory, f"annotated-{key}", build)
+        return got
     return of
 
 

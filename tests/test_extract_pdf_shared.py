@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import docgen
-from conftest import SEED_PATHS
-from xltools.read import Extracted, pdf_text
+from conftest import SEED_PATHS, SeedReader
+from xltools.read import Extracted, pdf_layout, pdf_text
 from xltools.rules.reading import read_text
 
 
@@ -25,6 +25,10 @@ def _alone(data: bytes, monkeypatch: pytest.MonkeyPatch, forms_kept: int) -> Ext
     with monkeypatch.context() as m:
         m.setattr(pdf_text, "_processes", lambda pages: (1, ""))
         m.setattr(pdf_text, "FORM_TOKENS_KEPT", forms_kept)
+        # Every form run afresh: none drawn again from an earlier page (read/pdf_layout.py's
+        # `_Drawn`, which test_pdf_content checks against pdfplumber and the session's
+        # reading of 000, compared below, uses), so that each form's content is parsed or replayed.
+        m.setattr(pdf_layout, "DRAWN_KEPT", 0)
         return pdf_text.extract_pdf(data, "000.pdf")
 
 
@@ -51,20 +55,11 @@ def alone_000(pdf_000: bytes) -> tuple[Extracted, list[int]]:
 
 
 def test_pages_shared_by_two_processes_read_as_one_process_reads_them(
-        pdf_000: bytes, alone_000: tuple[Extracted, list[int]], monkeypatch: pytest.MonkeyPatch) -> None:
+        alone_000: tuple[Extracted, list[int]], read: SeedReader) -> None:
     alone = alone_000[0]  # one process, every form parsed afresh
-    shared_runs: list[int] = []
-    real = pdf_text._read_shared
-
-    def shared(data: bytes, pages: list[object]) -> object:
-        out = real(data, pages)  # type: ignore[arg-type]
-        shared_runs.append(0 if out is None else len(out))
-        return out
-
-    monkeypatch.setattr(pdf_text, "_processes", lambda pages: (2, "fork"))
-    monkeypatch.setattr(pdf_text, "_read_shared", shared)
-    both = pdf_text.extract_pdf(pdf_000, "000.pdf")
-    assert shared_runs == [45]  # the children's pages came back: no fallback to reading alone
+    # The session's reading of 000 (conftest.py): its pages shared by two processes, forms kept.
+    both, _ = read("000")
+    assert read.shared_pages("000") == [45]  # the children's pages came back: no fallback to reading alone
     assert both == alone
     assert len(alone.lines) > 900 and alone.pages[-1] == 45 and alone.lines.count("") == 44
     doc = read_text("\n".join(both.lines), "000.pdf")

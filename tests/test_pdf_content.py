@@ -22,7 +22,7 @@ import docgen
 from conftest import SEED_PATHS
 from xltools.read import pdf_text
 from xltools.read.pdf_content import Unusual, parse_streams
-from xltools.read.pdf_layout import inked
+from xltools.read.pdf_layout import DRAWN, inked
 from xltools.read.pdf_objects import read_sheet
 
 
@@ -111,6 +111,7 @@ def pdf_000() -> Any:
             yield pdf
     finally:
         pdf_text._FORMS.clear()  # the forms its pages kept, as extract_pdf clears them after a PDF
+        DRAWN.clear()
 
 
 def test_every_stream_of_a_printed_seed_parses_as_in_pdfminer(pdf_000: Any) -> None:
@@ -135,6 +136,7 @@ def test_every_stream_of_a_printed_seed_parses_as_in_pdfminer(pdf_000: Any) -> N
 def test_a_pages_objects_are_pdfplumbers(pdf_000: Any) -> None:
     keys = ("text", "x0", "x1", "top", "bottom", "size", "matrix", "non_stroking_color")
     chars = shapes = edges = 0
+    DRAWN.clear()
     for number in (1, 4, 5, 20, 45):  # the first page, two of the 13 tables, narrative, the last
         page = pdf_000.pages[number - 1]
         sheet = read_sheet(page)
@@ -155,4 +157,8 @@ def test_a_pages_objects_are_pdfplumbers(pdf_000: Any) -> None:
         assert len(sheet.shapes["curve"]) == 24  # the header's WordArt, in outlines (pdfminer reads them black)
         page.close()
     assert edges == 3330  # 657 a page from the WordArt alone
+    # The header's WordArt form drawn again from an earlier page of its orientation
+    # (read/pdf_layout.py's `_Drawn`) on pages 5, 20 and 45 (page 1 portrait and page 4
+    # landscape drew it first), its shapes pdfplumber's all the same.
+    assert DRAWN.again == 3
     assert chars == 1512 and shapes == 5 * 24 + 45  # the table pages' ruling lines: 35 and 10

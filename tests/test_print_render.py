@@ -27,6 +27,7 @@ import math
 import re
 import shutil
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ import openpyxl
 import pytest
 from openpyxl.styles import Border, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple, range_boundaries
 
 from built import once
 from pdf_pages import Glyph, Page, keep_pages, read_pages
@@ -253,17 +254,69 @@ def _plain(name: str) -> str:
     return "".join(name.split())
 
 
-def _box(c: Glyph, vs: list[tuple[float, float, float]], hs: list[tuple[float, float, float]]
-         ) -> tuple[float, float, float, float] | None:
+class _Rules:
+    """A page's borders of one direction, by position (x of a vertical, y of a horizontal),
+    each spanning a..b across it: indexed so that a glyph's questions below look at the
+    borders near it, not at every border of the page (a table page has hundreds), with the
+    answers the scan of them all gives."""
+
+    def __init__(self, segments: list[tuple[float, float, float]]) -> None:
+        self.at: dict[float, list[tuple[int, float, float]]] = defaultdict(list)
+        for k, (pos, a, b) in enumerate(segments):
+            self.at[pos].append((k, a, b))
+        self.keys = sorted(self.at)
+        # Where some border at a position reaches, within EPS: its spans' union.
+        self.reach: dict[float, tuple[list[float], list[float]]] = {}
+        for pos, segs in self.at.items():
+            starts: list[float] = []
+            ends: list[float] = []
+            for lo, hi in sorted((a - EPS, b + EPS) for _, a, b in segs):
+                if starts and lo <= ends[-1]:
+                    ends[-1] = max(ends[-1], hi)
+                else:
+                    starts.append(lo)
+                    ends.append(hi)
+            self.reach[pos] = (starts, ends)
+
+    def crossing(self, lo: float, hi: float, a: float, b: float, share: float) -> float | None:
+        """The first border (in the page's order) strictly between lo and hi that overlaps
+        a..b by more than `share`."""
+        first: tuple[int, float] | None = None
+        for pos in self.keys[bisect_right(self.keys, lo):bisect_left(self.keys, hi)]:
+            if not lo < pos < hi:
+                continue
+            for k, sa, sb in self.at[pos]:
+                if min(sb, b) - max(sa, a) > share and (first is None or k < first[0]):
+                    first = (k, pos)
+        return None if first is None else first[1]
+
+    def _reaches(self, pos: float, q: float) -> bool:
+        starts, ends = self.reach[pos]
+        i = bisect_right(starts, q) - 1
+        return i >= 0 and q <= ends[i]
+
+    def before(self, p: float, q: float) -> float | None:
+        """The last border at or before p that reaches q."""
+        for i in range(bisect_right(self.keys, p) - 1, -1, -1):
+            if self._reaches(self.keys[i], q):
+                return self.keys[i]
+        return None
+
+    def after(self, p: float, q: float) -> float | None:
+        """The first border after p that reaches q."""
+        for i in range(bisect_right(self.keys, p), len(self.keys)):
+            if self._reaches(self.keys[i], q):
+                return self.keys[i]
+        return None
+
+
+def _box(c: Glyph, vs: _Rules, hs: _Rules) -> tuple[float, float, float, float] | None:
     """The bordered cell the glyph sits in (left, right, top, bottom), or None if unbordered."""
     cx, cy = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
-    left = [x for x, t, b in vs if x <= cx and t - EPS <= cy <= b + EPS]
-    right = [x for x, t, b in vs if x > cx and t - EPS <= cy <= b + EPS]
-    up = [y for y, x0, x1 in hs if y <= cy and x0 - EPS <= cx <= x1 + EPS]
-    down = [y for y, x0, x1 in hs if y > cy and x0 - EPS <= cx <= x1 + EPS]
-    if not (left and right and up and down):
+    left, right, up, down = vs.before(cx, cy), vs.after(cx, cy), hs.before(cy, cx), hs.after(cy, cx)
+    if left is None or right is None or up is None or down is None:
         return None
-    return max(left), min(right), max(up), min(down)
+    return left, right, up, down
 
 
 def page_problems(page: Page, unit: tuple[float, float]) -> tuple[str, list[Glyph], list[Problem]]:
@@ -275,20 +328,18 @@ def page_problems(page: Page, unit: tuple[float, float]) -> tuple[str, list[Glyp
         out.append(Problem(sheet, number, "no footer naming the sheet"))
     if stray:
         out.append(Problem(sheet, number, f"text run into the footer: {''.join(c.text for c in stray)[:40]}"))
-    vs, hs = _verticals(page), _horizontals(page)
+    vs, hs = _Rules(_verticals(page)), _Rules(_horizontals(page))
     sizes = Counter(round(c.size, 1) for c in body)
     scale = (sizes.most_common(1)[0][0] / 10) if sizes else 1.0  # body text is 10 pt on every sheet
     for c in body:
         if c.x0 < -EPS or c.x1 > page.width + EPS or c.bottom > page.height + EPS:
             out.append(Problem(sheet, number, f"“{c.text}” off the page"))
-        for x, top, bottom in vs:
-            if c.x0 + EPS < x < c.x1 - EPS and min(bottom, c.bottom) - max(top, c.top) > 0.3 * (c.bottom - c.top):
-                out.append(Problem(sheet, number, f"“{c.text}” at y={c.top:.0f} crosses the border x={x:.0f}"))
-                break
-        for y, x0, x1 in hs:
-            if c.top + 1.0 < y < c.bottom - 1.0 and min(x1, c.x1) - max(x0, c.x0) > 0.3 * (c.x1 - c.x0):
-                out.append(Problem(sheet, number, f"“{c.text}” at y={c.top:.0f} is cut by the border y={y:.0f}"))
-                break
+        x = vs.crossing(c.x0 + EPS, c.x1 - EPS, c.top, c.bottom, 0.3 * (c.bottom - c.top))
+        if x is not None:
+            out.append(Problem(sheet, number, f"“{c.text}” at y={c.top:.0f} crosses the border x={x:.0f}"))
+        y = hs.crossing(c.top + 1.0, c.bottom - 1.0, c.x0, c.x1, 0.3 * (c.x1 - c.x0))
+        if y is not None:
+            out.append(Problem(sheet, number, f"“{c.text}” at y={c.top:.0f} is cut by the border y={y:.0f}"))
     text = "".join(c.text for c in body)
     if "###" in text:
         out.append(Problem(sheet, number, "a number shown as ###"))
@@ -296,8 +347,8 @@ def page_problems(page: Page, unit: tuple[float, float]) -> tuple[str, list[Glyp
     return sheet, body, out
 
 
-def _excel_fit(body: list[Glyph], vs: list[tuple[float, float, float]], hs: list[tuple[float, float, float]],
-               sheet: str, number: int, unit: tuple[float, float], scale: float) -> list[Problem]:
+def _excel_fit(body: list[Glyph], vs: _Rules, hs: _Rules, sheet: str, number: int, unit: tuple[float, float],
+               scale: float) -> list[Problem]:
     """Each bordered cell's text at Excel's width of its column (7 px a unit, 5 px padding)."""
     cells: dict[tuple[float, float, float, float], list[Glyph]] = defaultdict(list)
     for c in body:
@@ -334,26 +385,83 @@ def _glyphs(text: str) -> list[str]:
     return [ch for ch in unicodedata.normalize("NFKC", text) if ch.strip()]
 
 
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
 def expected_chars(book: Path) -> dict[str, Counter[str]]:
     """Sheet → the glyphs of its text cells inside the print area (title rows once: a page
-    repeats them, which only adds glyphs); hidden rows and columns print nothing."""
-    wb = openpyxl.load_workbook(book)
+    repeats them, which only adds glyphs); hidden rows and columns print nothing.
+
+    Read from the file's XML as openpyxl loads it (a text cell: a shared, inline or plain
+    string and no formula; a sheet's print area its _xlnm.Print_Area; a column hidden by its
+    <col>): building every cell of a seed's book with openpyxl cost 0.4-0.8 CPU-s a book."""
+    import zipfile
+
+    from xltools.workbook.engine.cache import sheet_parts
+    from xltools.workbook.engine.saved_values import _shared_strings
+    from xltools.workbook.safe_xml import fromstring
+
     out: dict[str, Counter[str]] = {}
-    for ws in wb.worksheets:
-        if ws.sheet_state != "visible":
+    with zipfile.ZipFile(book) as z:
+        parts = sheet_parts(z)
+        workbook = fromstring(z.read("xl/workbook.xml"))
+        titles = [s.get("name", "") for s in workbook.iter(f"{_MAIN}sheet")]
+        states = {s.get("name", ""): s.get("state", "visible") for s in workbook.iter(f"{_MAIN}sheet")}
+        areas = {titles[int(d.get("localSheetId", ""))]: d.text or "" for d in workbook.iter(f"{_MAIN}definedName")
+                 if d.get("name") == "_xlnm.Print_Area" and d.get("localSheetId") is not None}
+        strings = _shared_strings(z.read("xl/sharedStrings.xml")) if "xl/sharedStrings.xml" in z.namelist() else []
+        for title in titles:
+            if states[title] != "visible" or title not in parts:
+                continue
+            sheet = fromstring(z.read(parts[title]))
+            bounds = None
+            if title in areas:
+                bounds = range_boundaries(areas[title].split("!")[-1].replace("$", ""))
+            hidden = {c for col in sheet.iter(f"{_MAIN}col") if col.get("hidden") in ("1", "true")
+                      for c in range(int(col.get("min", "0")), int(col.get("max", "0")) + 1)}
+            chars: Counter[str] = Counter()
+            for cell in sheet.iter(f"{_MAIN}c"):
+                kind = cell.get("t", "n")
+                if kind not in ("s", "str", "inlineStr") or cell.find(f"{_MAIN}f") is not None:
+                    continue
+                col, row = coordinate_to_tuple(cell.get("r", ""))[::-1]
+                if col in hidden or bounds is not None and not (
+                        bounds[0] <= col <= bounds[2] and bounds[1] <= row <= bounds[3]):  # type: ignore[operator]
+                    continue
+                if kind == "inlineStr":
+                    inline = cell.find(f"{_MAIN}is")
+                    text = None if inline is None else "".join(
+                        t.text or "" for t in inline.iter(f"{_MAIN}t") if t not in inline.findall(f"{_MAIN}rPh/{_MAIN}t"))
+                else:
+                    v = cell.findtext(f"{_MAIN}v")
+                    text = (strings[int(v)] if kind == "s" else v) if v else None
+                if text:
+                    chars.update(_glyphs(text))
+            out[_plain(title)] = chars
+    return out
+
+
+def print_names(book: Path) -> dict[str, tuple[str, str | None]]:
+    """Sheet → its print area and its title rows, as the book defines them (_xlnm.Print_Area,
+    the rows of _xlnm.Print_Titles): what openpyxl's `print_area` and `print_title_rows` give
+    for a sheet that has them, read without building every cell of the book."""
+    import zipfile
+
+    from xltools.workbook.safe_xml import fromstring
+
+    with zipfile.ZipFile(book) as z:
+        workbook = fromstring(z.read("xl/workbook.xml"))
+    titles = [s.get("name", "") for s in workbook.iter(f"{_MAIN}sheet")]
+    out: dict[str, tuple[str, str | None]] = {t: ("", None) for t in titles}
+    for d in workbook.iter(f"{_MAIN}definedName"):
+        if d.get("localSheetId") is None:
             continue
-        bounds = (1, 1, ws.max_column, ws.max_row)
-        if ws.print_area:
-            area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
-            bounds = range_boundaries(area.split("!")[-1].replace("$", ""))  # type: ignore[assignment]
-        c0, r0, c1, r1 = bounds
-        hidden = {c for c in range(c0, c1 + 1) if ws.column_dimensions[get_column_letter(c)].hidden}
-        chars: Counter[str] = Counter()
-        for row in ws.iter_rows(min_row=r0, max_row=r1, min_col=c0, max_col=c1):
-            for c in row:
-                if isinstance(c.value, str) and c.data_type == "s" and c.column not in hidden:
-                    chars.update(_glyphs(c.value))
-        out[_plain(ws.title)] = chars
+        title = titles[int(d.get("localSheetId", ""))]
+        area, rows = out[title]
+        if d.get("name") == "_xlnm.Print_Area":
+            out[title] = (d.text or "", rows)
+        elif d.get("name") == "_xlnm.Print_Titles":
+            out[title] = (area, (d.text or "").split("!")[-1])
     return out
 
 
@@ -504,7 +612,7 @@ def test_a_template_filled_by_hand_prints_its_live_figures(printed: Callable[[st
     the 合计 formulas that add it up (recalculated by LibreOffice), and nothing is cut off."""
     got = printed("template")
     assert not got.problems, _summary(got.problems)
-    assert openpyxl.load_workbook(got.book)["表10 三公经费"].print_area == "'表10 三公经费'!$A$1:$E$11"
+    assert print_names(got.book)["表10 三公经费"][0] == "'表10 三公经费'!$A$1:$E$11"
     assert got.page("表10三公经费").count(f"{HAND_TYPED:,.2f}") == 4  # the cell, its row's 合计, the 合计 row's two
 
 
@@ -512,14 +620,13 @@ def test_an_imported_table_prints_its_printed_figures_block(printed: Callable[[s
                                                             docs: dict[str, Document]) -> None:
     """The print area is the 原表数 block with its 注 line below; the headers repeat on every
     page, the title and 单位 line print once, as the document prints them."""
-    book = printed("001").book
-    wb = openpyxl.load_workbook(book)
+    names = print_names(printed("001").book)
     for n, plan in plan_document(docs["001"]).items():
         g = grid_for(plan)
-        ws = wb[g.sheet]
+        area, rows = names[g.sheet]
         first, last = get_column_letter(g.orig_col(1)), get_column_letter(g.orig_col(g.last_table_col))
-        assert ws.print_area.endswith(f"${first}$1:${last}${max(g.last_row, g.first_row) + 1}"), (n, ws.print_area)
-        assert ws.print_title_rows.endswith(f"$4:${g.first_row - 1}")
+        assert area.endswith(f"${first}$1:${last}${max(g.last_row, g.first_row) + 1}"), (n, area)
+        assert rows is not None and rows.endswith(f"$4:${g.first_row - 1}")
 
 
 def _table_pages(got: Printed, out: Path) -> Path:

@@ -7,12 +7,19 @@
   too few operands) is kept as it is.
 - The device is pdfplumber's, but does not mark each character with its marked-content tag
   (the reader does not read it; shapes are marked as before).
+- A form of paths alone drawn again as it was drawn before (`_Drawn`): LibreOffice draws a
+  header's WordArt on every page by a form of the same content (thousands of path operators,
+  a sixth of laying a seed's page out). Such a form's shapes depend on its bytes, the matrices
+  it is drawn with and the device's marked-content tag, nothing else (no text, no resources):
+  drawn again under the same, its figure holds the very shapes (shared, as nothing changes a
+  shape once made) and leaves the device as it did.
 
 Both are used only where pdfminer's interpreter reads as this module expects (`usable`);
 anywhere else pdfminer's own classes lay the page out.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 LIGHT = 0.7  # lightness (0 black .. 1 white) from which text counts as light
@@ -44,6 +51,29 @@ def inked(obj: dict[str, Any]) -> bool:
 _MISSING = object()
 _classes: dict[str, type] = {}
 
+# A form's content made of these alone: numbers, path construction and painting, clipping, the
+# graphics state's stack, matrix, line style and device colours. No strings, names, arrays or
+# dictionaries, so no text, resources, marked content, images or other forms.
+_TOKEN = rb"(?>[+-]?(?:\d+(?:\.\d*)?|\.\d+)|re|f\*|B\*|b\*|W\*|cm|rg|RG|[mlcvyhfFBbSsnWqQwJjMigGkK])"
+_PATHS_ONLY = re.compile(rb"\s*(?:" + _TOKEN + rb"(?:\s+" + _TOKEN + rb")*)?\s*")  # tokens apart: linear time
+DRAWN_KEPT = 64  # forms kept for one PDF at most
+
+
+class _Drawn:
+    """Forms of paths alone drawn while one PDF is read: key → (the PDF's resource manager, the figure's
+    shapes, the device's matrix and tag after it)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[Any, ...], tuple[Any, list[Any], Any, Any, Any]] = {}
+        self.again = 0  # forms drawn again since the last clear
+
+    def clear(self) -> None:
+        self.kept = {}
+        self.again = 0
+
+
+DRAWN = _Drawn()
+
 
 def usable() -> bool:
     """Whether pdfminer's interpreter is the one this module was written against: it makes
@@ -72,6 +102,16 @@ def _make() -> tuple[type, type]:
 
     if not usable():
         return pdfinterp.PDFPageInterpreter, PDFPageAggregatorWithMarkedContent
+    from pdfminer.layout import LTFigure
+    from pdfminer.pdfinterp import LITERAL_FORM
+    from pdfminer.pdftypes import list_value
+    from pdfminer.psparser import literal_name
+    from pdfminer.utils import MATRIX_IDENTITY
+
+    # Forms drawn again only where pdfminer draws a form as this module expects: a figure
+    # begun, the content rendered by a sub-interpreter, the figure ended.
+    form_memo = {"subinterp", "begin_figure", "render_contents", "end_figure"} <= set(
+        pdfinterp.PDFPageInterpreter.do_Do.__code__.co_names)
 
     class Interpreter(pdfinterp.PDFPageInterpreter):
         operators: dict[PSKeyword, Any] = {}  # keyword → (function, operand count), or None: no method
@@ -122,6 +162,41 @@ def _make() -> tuple[type, type]:
                         func(self, *args)
                 else:
                     func(self)
+
+        def do_Do(self, xobjid_arg: Any) -> None:
+            # pdfminer's, but a form of paths alone drawn before under the same key is not run
+            # again (`_Drawn`).
+            xobjid = literal_name(xobjid_arg)
+            xobj = stream_value(self.xobjmap[xobjid]) if xobjid in self.xobjmap else None
+            if not form_memo or xobj is None or xobj.get("Subtype") is not LITERAL_FORM or "BBox" not in xobj \
+                    or self.parent_stream_ids or xobj.objid is None:
+                super().do_Do(xobjid_arg)
+                return
+            data = xobj.get_data()
+            if not _PATHS_ONLY.fullmatch(data):
+                super().do_Do(xobjid_arg)
+                return
+            device: Any = self.device  # pdfplumber's aggregator: its figure, matrix and tag
+            ctm: Any = self.ctm
+            bbox = tuple(list_value(xobj["BBox"]))
+            matrix = tuple(list_value(xobj.get("Matrix", MATRIX_IDENTITY)))
+            key = (data, bbox, matrix, tuple(ctm), tuple(device.ctm),
+                   getattr(device, "cur_mcid", None), getattr(device, "cur_tag", None))
+            kept = DRAWN.kept.get(key)
+            if kept is not None and kept[0] is self.rsrcmgr:
+                device.begin_figure(xobjid, list(bbox), list(matrix))
+                device.cur_item._objs.extend(kept[1])
+                device.end_figure(xobjid)
+                device.ctm = kept[2]
+                if hasattr(device, "cur_mcid"):
+                    device.cur_mcid, device.cur_tag = kept[3], kept[4]
+                DRAWN.again += 1
+                return
+            super().do_Do(xobjid_arg)
+            figure = device.cur_item._objs[-1] if device.cur_item._objs else None
+            if isinstance(figure, LTFigure) and figure.name == xobjid and len(DRAWN.kept) < DRAWN_KEPT:
+                DRAWN.kept[key] = (self.rsrcmgr, list(figure._objs), device.ctm, getattr(device, "cur_mcid", None),
+                                   getattr(device, "cur_tag", None))
 
         def pop(self, n: int) -> list[Any]:
             # pdfminer's, but in place (it made a new list each time): the operators that

@@ -37,7 +37,7 @@ from xltools.read.bounded import over
 from xltools.read.errors import ReadError
 from xltools.read.extracted import Extracted
 from xltools.read.pdf_content import Unusual, parse_streams
-from xltools.read.pdf_layout import LIGHT, lightness
+from xltools.read.pdf_layout import DRAWN, LIGHT, lightness
 from xltools.read.pdf_objects import Sheet, read_sheet
 from xltools.read.positions import Box, Boxes, Positions, join_boxed, join_cells
 
@@ -775,11 +775,16 @@ def extract_pdf(data: bytes, source: str) -> Extracted:
     # pages, is left alone until the PDF is read (a few per cent more memory at the peak).
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 1_000_000)
+    # Forms another pdfplumber reading kept since (the bound parser serves every pdfminer
+    # reading of the process, not only this function's) are not this PDF's to replay.
+    _FORMS.clear()
+    DRAWN.clear()
     try:
         return _extract(data, source)
     finally:
         gc.set_threshold(*thresholds)
         _FORMS.clear()  # kept for one PDF only
+        DRAWN.clear()
 
 
 def _extract(data: bytes, source: str) -> Extracted:
