@@ -108,8 +108,11 @@ class _Commands:
         self.log: IO[bytes] | None = None
 
     def run(self, argv: list[str], cwd: Path, timeout: float) -> Run:
-        import select
+        self.send(argv, cwd)
+        return self.receive(argv, timeout)
 
+    def send(self, argv: list[str], cwd: Path) -> int:
+        """Starts `argv` in the child; returns the child's process id."""
         if self.proc is None:
             read, write = os.pipe()
             self.log = tempfile.NamedTemporaryFile()
@@ -122,7 +125,13 @@ class _Commands:
             self.proc.stdin.write((json.dumps([str(cwd), argv]) + "\n").encode("utf-8"))
             self.proc.stdin.flush()
         except BrokenPipeError:
-            pass  # the child died: said below, as the reply that never comes
+            pass  # the child died: said by `receive`, as the reply that never comes
+        return self.proc.pid
+
+    def receive(self, argv: list[str], timeout: float) -> Run:
+        """What the command `send` started gave."""
+        import select
+
         reply, deadline = b"", time.monotonic() + timeout
         while not reply.endswith(b"\n"):  # a bounded wait: a hang fails the test instead of stalling the suite
             left = deadline - time.monotonic()
@@ -483,15 +492,17 @@ def test_stale_temporary_files_are_swept_and_sigterm_cleans_up(tmp_path: Path) -
     mine.unlink()
     before = snapshot(tmp_path)
     if POSIX:
-        # Terminated while recalculating: the workbook and its folder stay as they were.
-        p = subprocess.Popen([sys.executable, "-m", "xltools.cli.main", "import", str(SEED), "-o", str(out), "--force"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
+        # Terminated while recalculating: the command ends as `main` ends on SIGTERM (exit 143,
+        # its `finally` clauses run), and the workbook and its folder stay as they were.
+        argv = ["import", str(SEED), "-o", str(out), "--force"]
+        pid = _COMMANDS.send(argv, tmp_path)
         deadline = time.monotonic() + 60
         while not any(f.name.startswith(PREFIX) for f in tmp_path.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.01)
-        p.send_signal(signal.SIGTERM)
-        _, err = p.communicate(timeout=60)
-        assert b"Traceback" not in err
+        os.kill(pid, signal.SIGTERM)
+        run = _COMMANDS.receive(argv, timeout=60)
+        _COMMANDS.close()  # a user's process ends there: the next command starts in a fresh one
+        assert run.code == 128 + signal.SIGTERM and "Traceback" not in run.err, (run.code, run.err)
         untouched(tmp_path, before)
 
 
