@@ -406,9 +406,12 @@ def test_xlsx_parts_with_a_dtd_are_refused_by_check_and_recalc(tmp_path: Path, b
 
 def test_workbook_with_an_infinite_number(tmp_path: Path, book: Path) -> None:
     inf = _with_sheet_xml(book, tmp_path / "inf.xlsx", lambda x: x.replace("<v>1172.86</v>", "<v>1e400</v>", 1))
-    assert b"1e400" in zipfile.ZipFile(inf).read("xl/worksheets/sheet3.xml")
+    sheet = zipfile.ZipFile(inf).read("xl/worksheets/sheet3.xml").decode("utf-8")
+    held = re.search(r'<c r="([A-Z]+[0-9]+)"[^>]*><v>1e400</v>', sheet)
+    assert held is not None
     run = xltools("check", inf, "--json", cwd=tmp_path)
     refused(run, "inf.xlsx", "不是有限的数（inf）", "is not a finite number (inf)")
+    assert f"!{held.group(1)} 不是有限的数" in run.err  # the cell that holds it, not a total it reaches
     assert run.out == ""  # no JSON with a bare Infinity
 
 
