@@ -4,6 +4,8 @@ taken from the workbook in memory (engine/workbook_cells.py) instead of the save
 from __future__ import annotations
 
 import json
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
@@ -37,31 +39,49 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return compiled
 
 
-@pytest.fixture()
-def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(template_store.ENV, str(folder))
-    return folder
+@dataclass(frozen=True)
+class Fresh:
+    """Seed 003's model compiled afresh into an empty store."""
+    store: Path  # the store it filled (read-only: a test that changes it works on a copy)
+    compiled: int  # templates compiled
+    templates: int  # templates the model has
+    stored: int  # files in the store right after
+    programs: list[str]  # each program as the store writes it
+    results: dict[tuple[str, str], tuple[type, object]]  # every formula cell's value, typed
+
+
+@pytest.fixture(scope="module")
+def fresh_003(seed_workbooks: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Fresh:
+    """What both tests of the store compare with: the model compiled with nothing stored (once
+    for the module: it is the cost of both)."""
+    folder = tmp_path_factory.mktemp("store") / "cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(template_store.ENV, str(folder))
+        compiled = _counting(mp)
+        fresh = FastModel(read_book(seed_workbooks["003"]))
+        stored = len(list(folder.rglob("*.json")))
+        names = program._stored_names()[1]
+        return Fresh(folder, len(compiled), fresh.templates, stored,
+                     [template_store.dump(p, names) for p in fresh._program], _typed(fresh.calculate().results()))
 
 
 def test_a_stored_program_is_the_one_compiling_gives_and_computes_the_same(
-        store: Path, seed_workbooks: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    compiled = _counting(monkeypatch)
-    fresh = FastModel(read_book(seed_workbooks["003"]))
-    assert len(compiled) == fresh.templates == len(list(store.rglob("*.json")))
+        fresh_003: Fresh, seed_workbooks: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    assert fresh_003.compiled == fresh_003.templates == fresh_003.stored
+    monkeypatch.setenv(template_store.ENV, str(fresh_003.store))
     names = program._stored_names()[1]
-    compiled.clear()
+    compiled = _counting(monkeypatch)
     again = FastModel(read_book(seed_workbooks["003"]))
     assert compiled == []  # every template from the store
-    assert [template_store.dump(p, names) for p in again._program] == \
-        [template_store.dump(p, names) for p in fresh._program]
-    assert _typed(again.calculate().results()) == _typed(fresh.calculate().results())
+    assert [template_store.dump(p, names) for p in again._program] == fresh_003.programs
+    assert _typed(again.calculate().results()) == fresh_003.results
     assert again.value(T2, "D8") == pytest.approx(1978.16 + 639.03)  # 2010350 事业运行 and its siblings
 
 
-def test_a_corrupt_or_foreign_store_is_compiled_over(store: Path, seed_workbooks: dict[str, Path],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    reference = _typed(FastModel(read_book(seed_workbooks["000"])).calculate().results())
+def test_a_corrupt_or_foreign_store_is_compiled_over(fresh_003: Fresh, seed_workbooks: dict[str, Path],
+                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Path(shutil.copytree(fresh_003.store, tmp_path / "cache"))
+    monkeypatch.setenv(template_store.ENV, str(store))
     files = sorted(store.rglob("*.json"))
     files[0].write_text("{not json", encoding="utf-8")
     files[1].write_bytes(b"\xff\xfe\x00")
@@ -72,12 +92,12 @@ def test_a_corrupt_or_foreign_store_is_compiled_over(store: Path, seed_workbooks
     stored["template"] = "=1+1"  # another template under this name
     files[3].write_text(json.dumps(stored), encoding="utf-8")
     compiled = _counting(monkeypatch)
-    model = FastModel(read_book(seed_workbooks["000"])).calculate()
+    model = FastModel(read_book(seed_workbooks["003"])).calculate()
     assert len(compiled) == 4
-    assert _typed(model.results()) == reference
+    assert _typed(model.results()) == fresh_003.results
     # and the bad files were replaced by good ones
     compiled.clear()
-    FastModel(read_book(seed_workbooks["000"]))
+    FastModel(read_book(seed_workbooks["003"]))
     assert compiled == []
 
 

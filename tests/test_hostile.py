@@ -16,7 +16,7 @@ import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import IO, Callable, Iterator
 
 import openpyxl
 import pytest
@@ -48,63 +48,42 @@ class Run:
     peak_mb: float
 
 
-def xltools(*args: str | Path, cwd: Path | None = None, timeout: float = 120) -> Run:
-    """The command line in a child process, and its own peak resident memory."""
-    return _child(["-m", "xltools.cli.main", *map(str, args)], cwd, timeout)
+def xltools(*args: str | Path, cwd: Path, timeout: float = 120) -> Run:
+    """The command line as a user runs it, in the module's child process (see `_Commands`),
+    and its own peak resident memory."""
+    return _COMMANDS.run([str(a) for a in args], cwd, timeout)
 
 
-# The child's peak as its own memory map records it (VmHWM: begun afresh at exec). wait4's
-# ru_maxrss is not the child's own: it keeps the forking parent's resident size from before
-# exec, and a test worker holding the session's workbooks is larger than any limit.
-_PEAK = r"""
-import atexit, os, runpy, sys
-def _peak():
-    with open("/proc/self/status") as status:
-        kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-    with open(os.environ["XLT_PEAK_FILE"], "w") as out:
-        out.write(str(kb))
-atexit.register(_peak)
-how, what, *rest = sys.argv[1:]
-if how == "-m":
-    sys.argv = [what, *rest]
-    runpy.run_module(what, run_name="__main__", alter_sys=True)
-else:
-    sys.argv = ["-c", *rest]
-    exec(compile(what, "<driver>", "exec"), {"__name__": "__main__"})
-"""
+def batch(*commands: list[str | Path], cwd: Path, timeout: float = 120) -> list[Run]:
+    return [xltools(*c, cwd=cwd, timeout=timeout) for c in commands]
 
 
-def _child(args: list[str], cwd: Path | None, timeout: float) -> Run:
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
-            tempfile.TemporaryDirectory() as peak_dir:
-        peak = Path(peak_dir) / "peak"
-        env = {**os.environ, "XLT_PEAK_FILE": str(peak)}
-        p = subprocess.Popen([sys.executable, "-c", _PEAK, *args], stdout=out, stderr=err, cwd=cwd, env=env)
-        deadline = time.monotonic() + timeout
-        while True:  # a bounded wait: a hang fails the test instead of stalling the suite
-            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                p.kill()
-                os.wait4(p.pid, 0)
-                pytest.fail(f"{' '.join(args)[:200]} still running after {timeout} s")
-            time.sleep(0.02)
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        peak_kb = int(peak.read_text()) if peak.exists() else usage.ru_maxrss  # killed: no atexit
-        return Run(p.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   peak_kb / 1024)
-
-
-# Several commands in one child process, each as `main` runs it: the interpreter starts once,
-# and the peak memory measured is the largest of them.
-_DRIVER = r"""
-import contextlib, io, json, sys, traceback
+# One child process runs the module's commands, each as `python -m xltools.cli.main` runs it
+# (`main`, its exit code, its stdout and stderr), so that the interpreter starts and the
+# package's modules load once for the module (0.3-0.6 s a command otherwise). Each command's
+# peak is its own: the child's high-water mark (VmHWM) is begun afresh before it (clear_refs 5)
+# at the resident size then, which holds whatever the earlier commands loaded: a measure at
+# least as large as a fresh process's. wait4's ru_maxrss would not do: it keeps the forking
+# parent's resident size from before exec, and a test worker holding the session's workbooks
+# is larger than any limit.
+_SERVER = r"""
+import contextlib, ctypes, ctypes.util, gc, io, json, os, sys, traceback
 from xltools.cli.main import main
-results = []
-for argv in json.loads(sys.argv[1]):
+
+libc = ctypes.CDLL(ctypes.util.find_library("c"))
+
+def peak_kb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+replies = os.fdopen(int(sys.argv[1]), "w", encoding="utf-8")
+for line in sys.stdin:
+    cwd, argv = json.loads(line)
+    os.chdir(cwd)
+    gc.collect()
+    libc.malloc_trim(0)  # what the earlier commands freed goes back to the system, not into this one's peak
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
@@ -114,15 +93,86 @@ for argv in json.loads(sys.argv[1]):
         except BaseException:
             traceback.print_exc()
             code = -1
-    results.append([code, out.getvalue(), err.getvalue()])
-sys.stdout.write(json.dumps(results))
+    replies.write(json.dumps([code, out.getvalue(), err.getvalue(), peak_kb()]) + "\n")
+    replies.flush()
 """
 
 
-def batch(*commands: list[str | Path], cwd: Path, timeout: float = 120) -> list[Run]:
-    run = _child(["-c", _DRIVER, json.dumps([[str(a) for a in c] for c in commands])], cwd, timeout)
-    assert run.code == 0 and "Traceback" not in run.err, run.err
-    return [Run(code, out, err, run.peak_mb) for code, out, err in json.loads(run.out)]
+class _Commands:
+    """The child that runs the commands, started at the first and ended with the module (or
+    killed when a command overruns its time: the next command starts another)."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.replies: int = -1
+        self.log: IO[bytes] | None = None
+
+    def run(self, argv: list[str], cwd: Path, timeout: float) -> Run:
+        self.send(argv, cwd)
+        return self.receive(argv, timeout)
+
+    def send(self, argv: list[str], cwd: Path) -> int:
+        """Starts `argv` in the child; returns the child's process id."""
+        if self.proc is None:
+            read, write = os.pipe()
+            self.log = tempfile.NamedTemporaryFile()
+            self.proc = subprocess.Popen([sys.executable, "-c", _SERVER, str(write)], stdin=subprocess.PIPE,
+                                         stdout=self.log, stderr=self.log, pass_fds=(write,))
+            os.close(write)
+            self.replies = read
+        assert self.proc.stdin is not None
+        try:
+            self.proc.stdin.write((json.dumps([str(cwd), argv]) + "\n").encode("utf-8"))
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            pass  # the child died: said by `receive`, as the reply that never comes
+        return self.proc.pid
+
+    def receive(self, argv: list[str], timeout: float) -> Run:
+        """What the command `send` started gave."""
+        import select
+
+        reply, deadline = b"", time.monotonic() + timeout
+        while not reply.endswith(b"\n"):  # a bounded wait: a hang fails the test instead of stalling the suite
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.replies], [], [], left)[0]:
+                self.close(kill=True)
+                pytest.fail(f"{' '.join(argv)[:200]} still running after {timeout} s")
+            chunk = os.read(self.replies, 1 << 20)
+            if not chunk:  # the child died: what it said is in its log
+                assert self.log is not None
+                said = Path(self.log.name).read_text("utf-8", "replace")
+                self.close()
+                pytest.fail(f"{' '.join(argv)[:200]}: the commands' process ended: {said[-2000:]}")
+            reply += chunk
+        code, out, err, peak_kb = json.loads(reply)
+        return Run(code, out, err, peak_kb / 1024)
+
+    def close(self, kill: bool = False) -> None:
+        """Ends the child: by closing its input, which ends its loop, or killed (an overrun)."""
+        if self.proc is None:
+            return
+        assert self.proc.stdin is not None and self.log is not None
+        if kill:
+            self.proc.kill()
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=30)
+        except (subprocess.TimeoutExpired, OSError):
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.replies)
+        self.log.close()
+        self.proc = None
+
+
+_COMMANDS = _Commands()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _commands_process() -> Iterator[None]:
+    yield
+    _COMMANDS.close()
 
 
 def refused(run: Run, name: str | Path, zh: str, en: str) -> None:
@@ -154,11 +204,10 @@ def zip_with(members: dict[str, bytes]) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Seed 000 imported (no recalculation): an xltools workbook to damage."""
-    out = tmp_path_factory.mktemp("book") / "seed.xlsx"
-    assert main(["import", str(SEED), "-o", str(out), "--no-recalc"]) == 0
-    return out
+def book(seed_workbooks: dict[str, Path]) -> Path:
+    """Seed 000 imported (no recalculation), as the session shares it: an xltools workbook to
+    damage (read-only: the tests write what they make of it in their own folders)."""
+    return seed_workbooks["000"]
 
 
 def _with_sheet_xml(src: Path, out: Path, edit: Callable[[str], str], part: str = "xl/worksheets/sheet3.xml") -> Path:
@@ -357,9 +406,12 @@ def test_xlsx_parts_with_a_dtd_are_refused_by_check_and_recalc(tmp_path: Path, b
 
 def test_workbook_with_an_infinite_number(tmp_path: Path, book: Path) -> None:
     inf = _with_sheet_xml(book, tmp_path / "inf.xlsx", lambda x: x.replace("<v>1172.86</v>", "<v>1e400</v>", 1))
-    assert b"1e400" in zipfile.ZipFile(inf).read("xl/worksheets/sheet3.xml")
+    sheet = zipfile.ZipFile(inf).read("xl/worksheets/sheet3.xml").decode("utf-8")
+    held = re.search(r'<c r="([A-Z]+[0-9]+)"[^>]*><v>1e400</v>', sheet)
+    assert held is not None
     run = xltools("check", inf, "--json", cwd=tmp_path)
     refused(run, "inf.xlsx", "不是有限的数（inf）", "is not a finite number (inf)")
+    assert f"!{held.group(1)} 不是有限的数" in run.err  # the cell that holds it, not a total it reaches
     assert run.out == ""  # no JSON with a bare Infinity
 
 
@@ -386,8 +438,10 @@ def test_control_characters_are_dropped_and_said(tmp_path: Path) -> None:
     imported, checked, audited = batch(["import", dirty, "-o", out, "--no-recalc"], ["check", dirty, "--json"],
                                        ["audit", dirty, "-o", tmp_path / "sum.xlsx", "-j", "1"], cwd=tmp_path)
     assert imported.code == 0 and "Traceback" not in imported.err, imported.err
-    cells = [c.value for ws in openpyxl.load_workbook(out).worksheets for row in ws.iter_rows() for c in row
-             if isinstance(c.value, str)]
+    # Every text cell (and formula) as openpyxl reads them; read-only: the same values as a whole load.
+    read = openpyxl.load_workbook(out, read_only=True)
+    cells = [v for ws in read.worksheets for row in ws.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    read.close()
     assert any(UNIT in v for v in cells)
     assert not any(re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", v) for v in cells)
     found = json.loads(checked.out)["findings"]
@@ -441,15 +495,17 @@ def test_stale_temporary_files_are_swept_and_sigterm_cleans_up(tmp_path: Path) -
     mine.unlink()
     before = snapshot(tmp_path)
     if POSIX:
-        # Terminated while recalculating: the workbook and its folder stay as they were.
-        p = subprocess.Popen([sys.executable, "-m", "xltools.cli.main", "import", str(SEED), "-o", str(out), "--force"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=tmp_path)
+        # Terminated while recalculating: the command ends as `main` ends on SIGTERM (exit 143,
+        # its `finally` clauses run), and the workbook and its folder stay as they were.
+        argv = ["import", str(SEED), "-o", str(out), "--force"]
+        pid = _COMMANDS.send(argv, tmp_path)
         deadline = time.monotonic() + 60
         while not any(f.name.startswith(PREFIX) for f in tmp_path.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.01)
-        p.send_signal(signal.SIGTERM)
-        _, err = p.communicate(timeout=60)
-        assert b"Traceback" not in err
+        os.kill(pid, signal.SIGTERM)
+        run = _COMMANDS.receive(argv, timeout=60)
+        _COMMANDS.close()  # a user's process ends there: the next command starts in a fresh one
+        assert run.code == 128 + signal.SIGTERM and "Traceback" not in run.err, (run.code, run.err)
         untouched(tmp_path, before)
 
 

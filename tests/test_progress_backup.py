@@ -115,21 +115,55 @@ def test_a_failed_write_changes_nothing(tmp_path: Path) -> None:
 
 # -- progress --------------------------------------------------------------------------------------
 
-def _cli(*args: str) -> list[str]:
-    return [sys.executable, "-m", "xltools.cli.main", *args]
+# Two commands run one after the other in one child process, each as `python -m
+# xltools.cli.main` runs it, on the child's own stdout and stderr (a pipe, a terminal): the
+# interpreter starts and the package loads once for both. After each command, a NUL on both
+# streams marks where its output ends; the exit codes follow on stdout.
+_TWO = r"""
+import json, os, sys
+from xltools.cli.main import main
+codes = []
+for argv in json.loads(sys.argv[1]):
+    try:
+        codes.append(main(argv))
+    except SystemExit as exc:
+        codes.append(exc.code if isinstance(exc.code, int) else 2)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.write(1, b"\0")
+    os.write(2, b"\0")
+os.write(1, json.dumps(codes).encode())
+"""
+
+
+def _two(first: list[str], second: list[str]) -> list[str]:
+    import json
+
+    return [sys.executable, "-c", _TWO, json.dumps([first, second])]
+
+
+def _split(out: str, err: str) -> list[tuple[int, str, str]]:
+    """(exit code, stdout, stderr) of each of the two commands `_two` ran."""
+    import json
+
+    *outs, codes = out.split("\0")
+    errs = err.split("\0")
+    assert len(outs) == 2 and len(errs) == 3 and errs[2] == "", (out, err)
+    return list(zip(json.loads(codes), outs, errs[:2]))
 
 
 def test_piped_stderr_has_no_bar(tmp_path: Path) -> None:
     out = tmp_path / "p.xlsx"
-    r = subprocess.run(_cli("import", str(SEED_PATHS["000"]), "-o", str(out), "--no-recalc"),
+    r = subprocess.run(_two(["import", str(SEED_PATHS["000"]), "-o", str(out), "--no-recalc"], ["recalc", str(out)]),
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert SUMMARY.match(r.stdout) and r.stderr == ""
-    r = subprocess.run(_cli("recalc", str(out)), capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr
+    (code, stdout, stderr), (code2, stdout2, stderr2) = _split(r.stdout, r.stderr)
+    assert code == 0, stderr
+    assert SUMMARY.match(stdout) and stderr == ""
+    assert code2 == 0, stderr2
     # No bar; only the line naming the backup recalc keeps of the file it rewrites.
     bak = f"{out}.bak"
-    assert r.stdout == f"已重新计算 {out}（formulas）\n" and r.stderr == f"原文件已备份为 {bak} / the old file was kept as {bak}\n"
+    assert stdout2 == f"已重新计算 {out}（formulas）\n" and stderr2 == f"原文件已备份为 {bak} / the old file was kept as {bak}\n"
 
 
 def _on_a_terminal(cmd: list[str], timeout: float = 300) -> tuple[int, str, str]:
@@ -169,15 +203,16 @@ def _on_a_terminal(cmd: list[str], timeout: float = 300) -> tuple[int, str, str]
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_a_terminal_sees_each_stage_by_name(tmp_path: Path) -> None:
     out = tmp_path / "t.xlsx"
-    code, stdout, terminal = _on_a_terminal(_cli("import", str(SEED_PATHS["000"]), "-o", str(out)))
+    status, both, seen = _on_a_terminal(_two(["import", str(SEED_PATHS["000"]), "-o", str(out)], ["recalc", str(out)]))
+    assert status == 0, seen
+    (code, stdout, terminal), (code2, stdout2, terminal2) = _split(both, seen)
     assert code == 0, terminal
     assert SUMMARY.match(stdout), stdout  # stdout unchanged by the bar
     positions = [terminal.find(name) for name in (READ, BUILD, RECALC, SAVE)]
     assert -1 not in positions and positions == sorted(positions), terminal
     assert "/4" in terminal
-    code, stdout, terminal = _on_a_terminal(_cli("recalc", str(out)))
-    assert code == 0 and stdout == f"已重新计算 {out}（formulas）\n"
-    assert RECALC in terminal and SAVE in terminal and "/2" in terminal
+    assert code2 == 0 and stdout2 == f"已重新计算 {out}（formulas）\n"
+    assert RECALC in terminal2 and SAVE in terminal2 and "/2" in terminal2
 
 
 def test_stages_never_move_back_and_end_complete() -> None:

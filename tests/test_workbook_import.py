@@ -13,6 +13,7 @@ from xltools.workbook.description import describe
 from xltools.workbook.import_file import import_document
 from xltools.workbook.book_check import read_verdicts
 
+from book_files import book_values, sheet_values
 from test_workbook_formulas import RULES, expected_verdicts, small_document
 from xltools.evaluation.judged import live_of
 
@@ -26,7 +27,7 @@ def test_import_refuses_existing_file_then_keeps_a_backup(tmp_path: Path) -> Non
     import_document(small_document(), out, overwrite=True)
     assert (tmp_path / "out.xlsx.bak").read_bytes() == b"old"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".xltools-")]
-    values = openpyxl.load_workbook(out, data_only=True)
+    values = book_values(out)  # the cached values, as `check BOOK.xlsx` reads them
     # cached by the formulas engine: 表1 收入总计 recomputed from 表2 (100.01 + 10)
     assert values["表1 收支总表"]["B38"].value == pytest.approx(110.01)
     assert values["表2 收入总表"]["C6"].value == pytest.approx(100.01)
@@ -68,7 +69,7 @@ def test_changing_an_input_updates_totals_dependent_tables_and_verdicts(tmp_path
     changed = model.update({("表2 收入总表", "D10"): 50.0})
     assert ("表2 收入总表", "C9") in changed and ("表2 收入总表", "C7") not in changed
     model.write(path)
-    v = openpyxl.load_workbook(path, data_only=True)
+    v = book_values(path)  # the cached values, as `check BOOK.xlsx` reads them
     assert v["表2 收入总表"]["C9"].value == pytest.approx(50.0)  # 类 208
     assert v["表2 收入总表"]["D6"].value == pytest.approx(110.0)  # 合计 row
     assert v["表1 收支总表"]["B6"].value == pytest.approx(110.0)  # 表1 一般公共预算 from 表2
@@ -108,7 +109,7 @@ def test_a_users_own_formula_is_recalculated_too(tmp_path: Path) -> None:
     wb["表2 收入总表"]["Z1"] = "=MAX(C6:C10)*2"  # a user's own formula: MAX is not ours
     wb.save(path)
     recalc(path)
-    v = openpyxl.load_workbook(path, data_only=True)["表2 收入总表"]
+    v = sheet_values(path, "表2 收入总表")
     assert v["Z1"].value == pytest.approx(200.02)  # 2 × the 合计 100.01
     assert v["C6"].value == pytest.approx(100.01)
 

@@ -164,7 +164,9 @@ def workbook_values(path: str | Path) -> SheetValues:
     p = Path(path)
     grids = read_grids(p)
     if lacks_values(p):
-        grids = _computed(p, grids)
+        # Refused before the computation, not after it: the cell named is the one the file
+        # holds the number in (not the first total it spreads to), and no time is spent on it.
+        grids = _computed(p, _checked(grids, str(p)))
     return SheetValues(_checked(grids, str(p)), str(p))
 
 
