@@ -100,6 +100,20 @@ def test_light_watermark_left_out_by_geometry_not_words(built: dict[str, tuple[P
     assert lines.count("合计\t30.00\t10.00\t20.00") == 3 and lines.count("") == 2
 
 
+def test_pdfminer_parses_with_its_own_parser_once_the_reader_is_done(built: dict[str, tuple[Path, Path]]) -> None:
+    """The reader's parser stands in for pdfminer's only while it reads: whatever reads a PDF
+    in the same process afterwards (an Excel session's other libraries, the tests' pdfplumber
+    read-backs, which must not share the reader's code) parses with pdfminer's own."""
+    import pdfminer.pdfinterp as pdfinterp
+
+    from xltools.read import pdf_text
+
+    own = pdfinterp.PDFContentParser if pdfinterp.PDFContentParser is not pdf_text._content_parser else pdf_text._FORMS.real
+    lines = extract_file(built[docgen.SAMPLE][1]).lines
+    assert lines.count(docgen.WATERMARK) == 1  # read, with the reader's parser bound meanwhile
+    assert pdfinterp.PDFContentParser is own and own.__module__ == "pdfminer.pdfinterp"
+
+
 def test_command_line_reads_the_pdf(built: dict[str, tuple[Path, Path]], read: Callable[[str], tuple[Extracted, Document]],
                                     tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`xltools extract` writes the lines a check of the PDF cites: checking the written text

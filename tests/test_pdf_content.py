@@ -112,6 +112,7 @@ def pdf_000() -> Any:
     finally:
         pdf_text._FORMS.clear()  # the forms its pages kept, as extract_pdf clears them after a PDF
         DRAWN.clear()
+        pdf_text._unbound_parser()  # as extract_pdf leaves pdfminer: its own parser back
 
 
 def test_every_stream_of_a_printed_seed_parses_as_in_pdfminer(pdf_000: Any) -> None:

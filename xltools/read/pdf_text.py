@@ -235,6 +235,15 @@ def _bound_pdfminer() -> None:
         pdfinterp.PDFContentParser = _content_parser  # type: ignore[misc,assignment]
 
 
+def _unbound_parser() -> None:
+    """pdfminer's PDFContentParser where `_bound_pdfminer` put the stand-in (the limits on
+    decompression stay: they only refuse what no reading should inflate)."""
+    import pdfminer.pdfinterp as pdfinterp
+
+    if pdfinterp.PDFContentParser is _content_parser and _FORMS.real is not None:
+        pdfinterp.PDFContentParser = _FORMS.real  # type: ignore[misc]
+
+
 # -- Content parsed fast, forms parsed once ------------------------------------------------------
 # A page's content is parsed by read/pdf_content.py, whole tokens at a time, into the objects
 # pdfminer's parser gives; what that parser leaves to pdfminer's (`Unusual`), or a stream that
@@ -775,8 +784,6 @@ def extract_pdf(data: bytes, source: str) -> Extracted:
     # pages, is left alone until the PDF is read (a few per cent more memory at the peak).
     thresholds = gc.get_threshold()
     gc.set_threshold(50_000, 20, 1_000_000)
-    # Forms another pdfplumber reading kept since (the bound parser serves every pdfminer
-    # reading of the process, not only this function's) are not this PDF's to replay.
     _FORMS.clear()
     DRAWN.clear()
     try:
@@ -785,6 +792,9 @@ def extract_pdf(data: bytes, source: str) -> Extracted:
         gc.set_threshold(*thresholds)
         _FORMS.clear()  # kept for one PDF only
         DRAWN.clear()
+        # pdfminer's own parser back for whatever else reads a PDF in this process (a test's
+        # pdfplumber read-back, another library): the stand-in is this reader's, not theirs.
+        _unbound_parser()
 
 
 def _extract(data: bytes, source: str) -> Extracted:
