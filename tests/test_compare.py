@@ -9,6 +9,7 @@ import random
 import shutil
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import openpyxl
 import pytest
@@ -16,6 +17,7 @@ from conftest import SEED_PATHS
 from transforms import TRANSFORMS
 
 from xltools.core.model import Document
+from xltools.read import Extracted
 from xltools.evaluation.changes import Change, Comparison, compare_documents
 from xltools.cli.main import main
 from xltools.rules.reading import read_bytes, read_text
@@ -281,23 +283,13 @@ def test_another_unit_and_year_said_first() -> None:
     assert lines[3] == "注意：年度不同：2026 → 2024"
 
 
-def test_the_pdf_against_its_text(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_the_pdf_against_its_text(read: Callable[[str], tuple[Extracted, Document]]) -> None:
     """The PDF printed from 000 (tests/docgen.py) against the text: other lines, the same
-    disclosure; each finding remains, cited on the PDF's lines and pages. The PDF is read once
-    a run, shared with test_extract_pdf (the same name and build)."""
-    import docgen
-    from built import once
+    disclosure; each finding remains, cited on the PDF's lines and pages. The PDF is the
+    session's reading (conftest.py `read`), shared with the PDF tests."""
     from xltools.cli.compare_text import to_json
-    from xltools.read import Extracted, extract_file
-    from xltools.rules.reading import read_extracted
 
-    pdf = docgen.build(dict(SEED_PATHS))["000"][1]
-
-    def build(_: Path) -> tuple[Extracted, Document]:
-        extracted = extract_file(pdf)
-        return extracted, read_extracted(extracted, str(pdf))
-
-    data = to_json(compare_documents(_doc("000"), once(tmp_path_factory, "pdf-read-000", build)[1]))
+    data = to_json(compare_documents(_doc("000"), read("000")[1]))
     assert data["figures"] == [] and data["document"] == []
     assert data["summary"]["remaining"] == 5 and data["summary"]["fixed"] == data["summary"]["new"] == 0
     remaining = data["findings"]["remaining"]
