@@ -26,7 +26,7 @@ from xltools.core.memo import as_declared
 from xltools.core.model import Document
 from xltools.core.verdicts import Status
 from xltools.evaluation.plan import (TablePlan, Terms as CellTerms, cell_key, derivations, offsets, plan_document,
-                                     figure, printed_in, Recomputed)
+                                     figure, printed_in, recomputed)
 from xltools.core.references import Ref, TableCell
 from xltools.rules.core import Instance, Outcome, Equal, Relation, Rule, Term, guessed_cells, judge, marked, rule_instances
 from xltools.rules.resolve import DocumentValues
@@ -226,7 +226,7 @@ class LiveDocument:
 
     def __init__(self, doc: Document, live: Live) -> None:
         self._printed = DocumentValues(doc)
-        self._live = Recomputed(lambda k: figure(doc, k) or 0.0, live.derived)  # as `recompute`, cell by cell
+        self._live = recomputed(doc, live.derived)
         self._offsets = live.offsets
 
     def value(self, ref: Ref) -> float | None:

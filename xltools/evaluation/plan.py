@@ -197,7 +197,13 @@ def printed_in(doc: Document) -> Callable[[TableCell], float]:
 
 
 def recompute(doc: Document, derived: dict[TableCell, Terms]) -> dict[TableCell, float]:
-    return recompute_over(lambda k: figure(doc, k) or 0.0, derived)
+    live = recomputed(doc, derived)
+    return {k: live[k] for k in derived}
+
+
+def recomputed(doc: Document, derived: dict[TableCell, Terms]) -> "Recomputed":
+    """`recompute`, each derived cell made when first asked."""
+    return Recomputed(lambda k: figure(doc, k) or 0.0, derived)
 
 
 def recompute_over(inputs: Callable[[TableCell], float], derived: dict[TableCell, Terms]) -> dict[TableCell, float]:

@@ -303,12 +303,9 @@ class FastModel:
         self._evaluate(range(len(self.cells)))
         return self
 
-    def downstream(self, changed: Iterable[Cell]) -> list[int]:
-        """Formula cells that read any of `changed`, directly or through other formula cells."""
-        return list(self._downstream(changed)[0])
-
     def _downstream(self, changed: Iterable[Cell]) -> tuple[list[int], list[tuple[int, list[int]]]]:
-        """`downstream`, and those cells by level: kept for the last cells changed, as an officer
+        """Formula cells that read any of `changed`, directly or through other formula cells,
+        and those cells by level: kept for the last cells changed, as an officer
         types into one cell again and again (an input's readers in a seed: two thousand
         cells, the live 问题 rows among them, walked through the graph on each edit)."""
         key = frozenset(changed)
